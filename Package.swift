@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Pathways",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pathways", targets: ["pathways"]),
+        .library(name: "Pathways", targets: ["Pathways"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZip",
+            pkgConfig: "libzip",
+            providers: [.apt(["libzip-dev"])]
+        ),
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
+        .target(name: "Tabular"),
+        .target(name: "SpreadsheetIO", dependencies: ["Tabular", "CZip", "CXlsxWriter"]),
+        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO"]),
+        .executableTarget(
+            name: "pathways",
+            dependencies: ["Pathways", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "pathways-benchmark",
+            dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter"],
+            path: "Benchmarks/pathways-benchmark"
+        ),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter"]),
+        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

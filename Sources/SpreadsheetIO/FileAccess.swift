@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The whole file's bytes; the file itself is only ever opened for reading.
+func readWholeFile(_ path: String) throws(SpreadsheetError) -> [UInt8] {
+    let name = fileName(of: path)
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw openError(path: path, errorNumber: errno) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw openError(path: path, errorNumber: errno) }
+    if (status.st_mode & S_IFMT) == S_IFDIR {
+        throw SpreadsheetError(.unreadableFile, file: name, "This is a folder, not a file. Choose a workbook (.xlsx) or a CSV file inside it.")
+    }
+    let size = Int(status.st_size)
+    var bytes = [UInt8](repeating: 0, count: size)
+    var filled = 0
+    while filled < size {
+        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, size - filled) }
+        if count < 0 && errno == EINTR { continue }
+        guard count > 0 else {
+            throw SpreadsheetError(.unreadableFile, file: name, "The file could not be read to the end; it may be on a disconnected drive or still being copied. Try again once it is complete.")
+        }
+        filled += count
+    }
+    return bytes
+}
+
+/// The first bytes of a file, to tell what kind of file it is.
+func readFileStart(_ path: String, count: Int) throws(SpreadsheetError) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw openError(path: path, errorNumber: errno) }
+    defer { close(descriptor) }
+    var bytes = [UInt8](repeating: 0, count: count)
+    let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, count) }
+    return Array(bytes.prefix(max(0, got)))
+}
+
+func openError(path: String, errorNumber: Int32) -> SpreadsheetError {
+    let name = fileName(of: path)
+    switch errorNumber {
+    case ENOENT: return SpreadsheetError(.unreadableFile, file: name, "There is no file at \(path). Check the name and folder.")
+    case EACCES, EPERM: return SpreadsheetError(.unreadableFile, file: name, "Pathways is not allowed to open this file. Ask whoever manages the folder to let Pathways read it.")
+    case EISDIR: return SpreadsheetError(.unreadableFile, file: name, "This is a folder, not a file. Choose a workbook (.xlsx) or a CSV file inside it.")
+    default: return SpreadsheetError(.unreadableFile, file: name, "The file could not be opened (\(String(cString: strerror(errorNumber)))).")
+    }
+}

@@ -1,0 +1,79 @@
+/// Reads an XLSX workbook (Excel 2007 and later, LibreOffice, Google Sheets, Numbers, openpyxl,
+/// XlsxWriter, transitional or strict OOXML) into raw sheets.
+public enum XLSXReader {
+    public static func read(path: String, limits: ReadingLimits = ReadingLimits()) throws(SpreadsheetError) -> RawWorkbook {
+        let archive = try ZipArchive(path: path, limits: limits)
+        let package = try XLSXPackage.read(archive)
+        let sharedStrings = try XLSXSharedStrings.read(part: package.sharedStringsPart, in: archive)
+        let formats = try XLSXStyles.read(part: package.stylesPart, in: archive)
+        var sheets: [RawSheet] = []
+        for entry in package.sheets {
+            var sheet = RawSheet(name: entry.name, kind: entry.kind, visibility: entry.visibility,
+                                 sharedStrings: sharedStrings, numberFormats: formats)
+            if entry.kind == .worksheet || entry.kind == .macrosheet || entry.kind == .dialogsheet,
+               let part = entry.part, let stream = try archive.open(part) {
+                let xml = XMLStream(stream, fileName: archive.fileName)
+                sheet = try XLSXSheetParser(xml: xml, sheet: sheet, limits: limits).parse()
+            }
+            sheets.append(sheet)
+        }
+        var notes = ReadingNotes(format: .xlsx)
+        notes.uses1904Dates = package.uses1904Dates
+        if package.uses1904Dates {
+            notes.remarks.append("The workbook counts dates from 1904 (an old Mac setting); Pathways reads its dates accordingly.")
+        }
+        return RawWorkbook(file: archive.fileName, sheets: sheets, notes: notes)
+    }
+}
+
+/// Reads any spreadsheet file a finance officer might drop, telling the format from its
+/// contents rather than trusting its extension, and refusing what it cannot read with a sentence
+/// that says what the file is and what to do.
+public enum SpreadsheetReader {
+    public static func read(path: String, limits: ReadingLimits = ReadingLimits()) throws(SpreadsheetError) -> RawWorkbook {
+        let name = fileName(of: path)
+        let start = try readFileStart(path, count: 8)
+        let lowercasedName = name.lowercased()
+        if start.isEmpty {
+            throw SpreadsheetError(.notASpreadsheet, file: name,
+                "The file is empty (0 bytes). If it was still being copied, wait until the copy finishes; otherwise export the workbook again.")
+        }
+        if start.starts(with: [0x50, 0x4B]) {  // "PK": a zip archive, as every XLSX is
+            if lowercasedName.hasSuffix(".ods") {
+                throw SpreadsheetError(.notASpreadsheet, file: name,
+                    "This is an OpenDocument spreadsheet (.ods). Open it in LibreOffice and save it as Excel 2007-365 (.xlsx).")
+            }
+            if lowercasedName.hasSuffix(".xlsb") {
+                throw SpreadsheetError(.notASpreadsheet, file: name,
+                    "This is an Excel binary workbook (.xlsb). Open it in Excel and save it as Excel Workbook (.xlsx).")
+            }
+            return try XLSXReader.read(path: path, limits: limits)
+        }
+        if start.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            throw try oleContainerError(path: path, name: name)
+        }
+        if lowercasedName.hasSuffix(".xlsx") || lowercasedName.hasSuffix(".xlsm") {
+            throw SpreadsheetError(.notASpreadsheet, file: name,
+                "This file is named .xlsx but is not an Excel workbook; it may be damaged or misnamed. Open it in Excel and save it as .xlsx or .csv.")
+        }
+        return try CSVReader.read(path: path)
+    }
+
+    /// Legacy `.xls` workbooks and password-protected `.xlsx` workbooks are both OLE2 containers;
+    /// an encrypted one has an `EncryptionInfo` stream.
+    private static func oleContainerError(path: String, name: String) throws(SpreadsheetError) -> SpreadsheetError {
+        let bytes = try readWholeFile(path)
+        let marker = Array("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let isEncrypted = bytes.withUnsafeBufferPointer { buffer in
+            buffer.count >= marker.count && (0 ... buffer.count - marker.count).contains { offset in
+                buffer[offset] == marker[0] && marker.indices.allSatisfy { buffer[offset + $0] == marker[$0] }
+            }
+        }
+        if isEncrypted {
+            return SpreadsheetError(.passwordProtected, file: name,
+                "This workbook is protected with a password, so Pathways cannot read it. Open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt with Password, then clear it), save it, and try again.")
+        }
+        return SpreadsheetError(.legacyExcel, file: name,
+            "This is an old-style Excel workbook (.xls, Excel 97–2003), which Pathways does not read. Open it in Excel and save it as Excel Workbook (.xlsx).")
+    }
+}

@@ -1,0 +1,63 @@
+/// What kind of values a column holds. Every type also admits blank cells.
+public enum ColumnType: String, CaseIterable, Sendable, Codable {
+    /// Free text: names, descriptions.
+    case text
+    /// Text that identifies something and keeps its leading zeros: site `001`, account `199-11-6399-00-101`.
+    case code
+    /// A plain number (enrollment, FTE), held as a binary floating-point value.
+    case number
+    /// An exact dollar amount.
+    case money
+    /// A share, held as a fraction: 12.5% is 0.125.
+    case percent
+    /// A calendar day.
+    case date
+    /// Yes or no.
+    case yesNo = "yes/no"
+
+    /// How the type is named in messages to finance officers.
+    public var displayName: String {
+        switch self {
+        case .text: "text"
+        case .code: "code"
+        case .number: "number"
+        case .money: "amount"
+        case .percent: "percentage"
+        case .date: "date"
+        case .yesNo: "yes/no value"
+        }
+    }
+}
+
+/// One value read from a typed column.
+public enum Value: Hashable, Sendable, CustomStringConvertible {
+    case blank
+    case text(String)
+    case code(String)
+    case number(Double)
+    case money(Money)
+    case percent(Double)
+    case date(CalendarDate)
+    case yesNo(Bool)
+
+    /// The value as a finance officer would expect to see it written.
+    public var description: String {
+        switch self {
+        case .blank: ""
+        case .text(let text), .code(let text): text
+        case .number(let number): formatNumber(number)
+        case .money(let money): money.formatted
+        case .percent(let fraction): formatNumber(fraction * 100) + "%"
+        case .date(let date): date.description
+        case .yesNo(let flag): flag ? "Yes" : "No"
+        }
+    }
+}
+
+/// Whole numbers without a trailing `.0`; others with up to 15 significant digits.
+public func formatNumber(_ number: Double) -> String {
+    if number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int64(number)) }
+    var text = String(number)
+    if text.hasSuffix(".0") { text.removeLast(2) }
+    return text
+}
