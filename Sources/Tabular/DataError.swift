@@ -41,6 +41,11 @@ public struct DataErrorLog: Sendable {
         if errors.count < cap { errors.append(error) }
     }
 
+    /// Orders the kept errors as a reader scans a sheet: by row, then column.
+    public mutating func sortByPosition() {
+        errors.sort { ($0.origin.sheet, $0.origin.row, $0.origin.column) < ($1.origin.sheet, $1.origin.row, $1.origin.column) }
+    }
+
     public mutating func merge(_ other: DataErrorLog) {
         for error in other.errors { record(error) }
         totalCount += other.omittedCount

@@ -1,0 +1,89 @@
+import SpreadsheetIO
+import Tabular
+
+extension Inspection {
+    /// A plain-text report for the terminal, laid out for a finance officer rather than a parser.
+    public var text: String {
+        var lines: [String] = []
+        switch format {
+        case .xlsx:
+            lines.append("\(file): Excel workbook, \(count(sheets.count, "sheet"))")
+        case .csv:
+            lines.append("\(file): CSV text file, \(encoding ?? "UTF-8"), separated by \(delimiterName)")
+        }
+        lines += remarks.map { "  Note: \($0)" }
+        for sheet in sheets {
+            lines.append("")
+            lines += sheetLines(sheet)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private var delimiterName: String {
+        switch delimiter {
+        case ",": "commas"
+        case ";": "semicolons"
+        case "tab": "tabs"
+        case "|": "vertical bars"
+        default: delimiter ?? "commas"
+        }
+    }
+
+    private func sheetLines(_ sheet: SheetReport) -> [String] {
+        var title = "Sheet \"\(sheet.name)\""
+        if sheet.visibility != "visible" { title += " (\(sheet.visibility == "hidden" ? "hidden" : "very hidden"))" }
+        guard sheet.kind == "worksheet" else { return [title + ": a \(sheet.kind), no cells to read"] }
+        guard let headerRow = sheet.headerRow else { return [title + ": empty"] }
+        var lines = [title + ": header on row \(headerRow), \(count(sheet.dataRowCount, "data row"))"]
+        let table = [["Column", "Header", "Type", "Blank", "Examples"]] + sheet.columns.map { column in
+            [column.column, column.name, column.type.rawValue, groupDigits(column.blankCount), column.examples.joined(separator: ", ")]
+        }
+        let widths = (0 ..< 4).map { index in table.map { $0[index].count }.max() ?? 0 }
+        for row in table {
+            let padded = (0 ..< 4).map { index in
+                index == 3 ? String(repeating: " ", count: widths[index] - row[index].count) + row[index]
+                           : row[index] + String(repeating: " ", count: widths[index] - row[index].count)
+            }
+            lines.append("  " + (padded + [truncate(row[4], to: 60)]).joined(separator: "  "))
+        }
+        let totals = sheet.skippedRows.filter { $0.reason == .total }
+        if !totals.isEmpty {
+            lines.append("  Left out \(count(totals.count, "total row")), which are sums of the data, not data:")
+            lines += totals.prefix(10).map { "    row \(groupDigits($0.row)): \"\($0.label)\"" }
+            if totals.count > 10 { lines.append("    … and \(totals.count - 10) more") }
+        }
+        let repeats = sheet.skippedRows.filter { $0.reason == .repeatedHeader }
+        if !repeats.isEmpty {
+            lines.append("  Left out \(count(repeats.count, "repeated header row")): rows " + repeats.prefix(10).map { groupDigits($0.row) }.joined(separator: ", "))
+        }
+        if sheet.blankRowCount > 0 { lines.append("  Left out \(count(sheet.blankRowCount, "empty row")).") }
+        if sheet.dataErrorCount == 0 {
+            lines.append("  No data errors.")
+        } else {
+            lines.append("  \(count(sheet.dataErrorCount, "cell")) could not be read:")
+            lines += sheet.dataErrors.prefix(20).map { "    \($0)" }
+            let unshown = sheet.dataErrorCount - min(20, sheet.dataErrors.count)
+            if unshown > 0 { lines.append("    … and \(groupDigits(unshown)) more (use --json to see up to \(DataErrorLog.defaultCap)).") }
+        }
+        return lines
+    }
+
+    private func truncate(_ text: String, to length: Int) -> String {
+        text.count <= length ? text : String(text.prefix(length - 1)) + "…"
+    }
+}
+
+/// `1 sheet`, `12,345 data rows`.
+func count(_ number: Int, _ noun: String) -> String {
+    "\(groupDigits(number)) \(noun)\(number == 1 ? "" : "s")"
+}
+
+func groupDigits(_ number: Int) -> String {
+    let digits = String(number.magnitude)
+    var result = ""
+    for (index, character) in digits.enumerated() {
+        if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+        result.append(character)
+    }
+    return number < 0 ? "-" + result : result
+}

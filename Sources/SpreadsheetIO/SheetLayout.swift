@@ -1,0 +1,156 @@
+import Tabular
+
+/// Where a sheet's table is: its header row, its columns, and which rows below the header hold
+/// data. ERP exports put a report title, a date range and blank rows above the header, and
+/// subtotal rows between the data; none of those are data.
+public struct SheetLayout: Sendable {
+    public struct ColumnHeader: Sendable, Codable, Equatable {
+        /// The header text, tidied: line breaks and runs of spaces become one space.
+        public let name: String
+        /// 0 for column A.
+        public let sourceColumn: Int
+    }
+
+    public struct SkippedRow: Sendable, Codable, Equatable {
+        public enum Reason: String, Sendable, Codable { case total, repeatedHeader }
+        /// The row number the spreadsheet shows.
+        public let row: Int
+        public let reason: Reason
+        /// The text that marked it, e.g. "Grand Total".
+        public let label: String
+    }
+
+    /// The header's row number as the spreadsheet shows it; nil for an empty sheet.
+    public let headerRow: Int?
+    public let columns: [ColumnHeader]
+    /// 0-based indexes of the rows that hold data.
+    public let dataRows: [Int]
+    public let skippedRows: [SkippedRow]
+    /// Empty rows inside the data, left out.
+    public let blankRowCount: Int
+
+    static let rowsSearchedForHeader = 50
+
+    static func detect(_ sheet: RawSheet) -> SheetLayout {
+        sheet.withView { view in detect(sheet, view) }
+    }
+
+    private static func detect(_ sheet: RawSheet, _ view: RawSheetView) -> SheetLayout {
+        let searched = min(view.rowCount, rowsSearchedForHeader)
+        let filledCounts = (0 ..< searched).map { row in filledCells(view, row: row) }
+        let widest = filledCounts.max() ?? 0
+        guard widest > 0 else {
+            return SheetLayout(headerRow: nil, columns: [], dataRows: [], skippedRows: [], blankRowCount: 0)
+        }
+        // The header is the first row that spans most of the table's width with labels.
+        let needed = max(min(2, widest), (widest + 1) / 2)
+        var headerIndex = 0
+        for row in 0 ..< searched where filledCounts[row] >= needed {
+            let labels = (0 ..< view.rowStarts[row + 1] - view.rowStarts[row]).filter { column in
+                guard let index = view.index(row: row, column: column), view.kinds[index] == .text else { return false }
+                return !isBlankText(view.text(index)) && ValueText.number(view.text(index)) == nil
+            }.count
+            if labels * 10 >= filledCounts[row] * 7 {
+                headerIndex = row
+                break
+            }
+        }
+        var width = 0
+        for row in headerIndex ..< view.rowCount { width = max(width, view.rowStarts[row + 1] - view.rowStarts[row]) }
+        let headerTexts = (0 ..< width).map { column in tidyHeader(sheet.displayText(row: headerIndex, column: column)) }
+        let normalizedHeader = headerTexts.map { $0.lowercased() }
+        let headerFilled = headerTexts.filter { !$0.isEmpty }.count
+
+        var dataRows: [Int] = []
+        dataRows.reserveCapacity(view.rowCount - headerIndex)
+        var skipped: [SkippedRow] = []
+        var blankRows = 0
+        var columnHasData = [Bool](repeating: false, count: width)
+        for row in headerIndex + 1 ..< max(headerIndex + 1, view.rowCount) {
+            let start = view.rowStarts[row]
+            let rowWidth = view.rowStarts[row + 1] - start
+            var filled = 0
+            var firstText: UnsafeBufferPointer<UInt8>?
+            for column in 0 ..< rowWidth {
+                let index = start + column
+                switch view.kinds[index] {
+                case .blank: continue
+                case .text:
+                    if isBlankText(view.text(index)) { continue }
+                    if firstText == nil && filled == 0 { firstText = view.text(index) }
+                default: break
+                }
+                filled += 1
+            }
+            if filled == 0 {
+                blankRows += 1
+                continue
+            }
+            if let label = firstText {
+                let text = String(decoding: trimmed(label), as: UTF8.self)
+                if isTotalLabel(text, filled: filled, headerFilled: headerFilled) {
+                    skipped.append(SkippedRow(row: row + 1, reason: .total, label: text))
+                    continue
+                }
+                if filled == headerFilled && text.lowercased() == normalizedHeader.first(where: { !$0.isEmpty }),
+                   (0 ..< rowWidth).allSatisfy({ tidyHeader(sheet.displayText(row: row, column: $0)).lowercased() == normalizedHeader[$0] }) {
+                    skipped.append(SkippedRow(row: row + 1, reason: .repeatedHeader, label: text))
+                    continue
+                }
+            }
+            for column in 0 ..< rowWidth where view.kinds[start + column] != .blank { columnHasData[column] = true }
+            dataRows.append(row)
+        }
+        // Columns with neither a header nor data are margins, not columns.
+        var columns: [ColumnHeader] = []
+        var used: [String: Int] = [:]
+        for column in 0 ..< width where !headerTexts[column].isEmpty || columnHasData[column] {
+            var name = headerTexts[column].isEmpty ? "Column \(columnLetters(column))" : headerTexts[column]
+            let key = name.lowercased()
+            if let seen = used[key] {
+                used[key] = seen + 1
+                name += " (\(seen + 1))"
+            } else {
+                used[key] = 1
+            }
+            columns.append(ColumnHeader(name: name, sourceColumn: column))
+        }
+        return SheetLayout(headerRow: headerIndex + 1, columns: columns, dataRows: dataRows,
+                           skippedRows: skipped, blankRowCount: blankRows)
+    }
+
+    private static func filledCells(_ view: RawSheetView, row: Int) -> Int {
+        var count = 0
+        for index in view.rowStarts[row] ..< view.rowStarts[row + 1] {
+            switch view.kinds[index] {
+            case .blank: continue
+            case .text where isBlankText(view.text(index)): continue
+            default: count += 1
+            }
+        }
+        return count
+    }
+
+    /// `Total`, `Grand Total`, `Subtotal`, `Total 101`, `Fund 101 Total`, `Expense Totals:`.
+    /// A label that merely starts with the word (a vendor called "Total Wine") counts only when
+    /// the row is sparser than the header, as subtotal rows are.
+    static func isTotalLabel(_ text: String, filled: Int, headerFilled: Int) -> Bool {
+        let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "-" || $0 == "\u{A0}" })
+        guard let first = words.first, let last = words.last else { return false }
+        let isTotalWord: (Substring) -> Bool = { ["total", "totals", "subtotal", "subtotals"].contains($0) }
+        let qualifiers: Set<Substring> = ["grand", "sub", "report", "fund", "department", "org", "object", "function",
+                                          "revenue", "expense", "expenditure", "account", "site", "vendor"]
+        let opensWithTotal = isTotalWord(first) || (qualifiers.contains(first) && words.count > 1 && isTotalWord(words[1]))
+        guard opensWithTotal || isTotalWord(last) else { return false }
+        let isSparse = filled * 4 < headerFilled * 3
+        // Nothing but total words, qualifiers and codes: "Grand Total", "Fund 101 Total".
+        let isBare = words.allSatisfy { isTotalWord($0) || qualifiers.contains($0) || $0.contains(where: \.isNumber) }
+        return isSparse || isBare
+    }
+
+    /// Line breaks, tabs and runs of spaces become single spaces; the ends are trimmed.
+    static func tidyHeader(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{A0}" || $0 == "\r\n" })
+            .joined(separator: " ")
+    }
+}
