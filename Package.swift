@@ -35,7 +35,7 @@ let package = Package(
             path: "Benchmarks/pathways-benchmark"
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter"]),
+        .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
         .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular"]),
     ],
     swiftLanguageModes: [.v6]

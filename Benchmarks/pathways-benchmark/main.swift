@@ -1,1 +1,180 @@
-print("bench")
+// Reading benchmark: generates a district ledger of N rows × 13 columns as CSV and XLSX, and
+// reads either into typed tables, printing rows per second and peak memory.
+//
+//   pathways-benchmark generate ROWS FOLDER
+//   pathways-benchmark read FILE
+//
+// Run through Benchmarks/run, which builds in release mode, reads each file in a fresh process
+// (so peak memory is the reader's alone) and times python-calamine on the same XLSX.
+
+import CXlsxWriter
+import Foundation
+import SpreadsheetIO
+import Tabular
+
+/// A deterministic stream of pseudo-random numbers, so every run generates the same ledger.
+struct SeededGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+}
+
+let header = ["Posting Date", "Journal", "Account", "Fund", "Function", "Object", "Site", "Vendor",
+              "Description", "PO Number", "Budget Owner", "Amount", "Invoice Date"]
+let vendors = ["Acme School Supply", "Office Depot", "Staples Business", "Pearson Education", "Dell Marketing",
+               "Sysco Food Services", "Apple Inc", "Scholastic Book Fairs", "Lakeshore Learning", "Grainger",
+               "CDW Government", "Houghton Mifflin Harcourt", "Amazon Capital Services", "Texas Bus Sales", "Waste Management"]
+let descriptions = ["Classroom supplies", "Copier paper", "Textbooks grade 4", "Laptops for lab", "Cafeteria food",
+                    "Library books", "Custodial supplies", "Field trip bus", "Professional development", "Software licences",
+                    "Science kits", "Band instruments repair", "Utilities - electric", "Substitute teacher", "Testing materials"]
+let owners = ["M. Alvarez", "J. Chen", "P. Okafor", "S. Nguyen", "R. Patel", "L. Johnson", "K. Smith", "D. Garcia"]
+let functions = ["11", "12", "13", "21", "23", "31", "33", "35", "36", "41", "51", "52", "53"]
+let objects = ["6112", "6119", "6219", "6299", "6321", "6329", "6339", "6399", "6411", "6499", "6639"]
+
+struct LedgerRow {
+    var posted: CalendarDate
+    var journal: String
+    var account: String
+    var fund: String
+    var function: String
+    var object: String
+    var site: String
+    var vendor: String
+    var description: String
+    var purchaseOrder: String
+    var owner: String
+    var amountCents: Int64
+    var invoiced: CalendarDate
+}
+
+func ledgerRows(_ count: Int) -> AnySequence<LedgerRow> {
+    AnySequence { () -> AnyIterator<LedgerRow> in
+        var random = SeededGenerator(seed: 2025)
+        let start = CalendarDate(year: 2024, month: 7, day: 1)!
+        var index = 0
+        return AnyIterator {
+            guard index < count else { return nil }
+            index += 1
+            let day = random.next(365)
+            let fund = ["199", "211", "224", "240", "599"][random.next(5)]
+            let function = functions[random.next(functions.count)]
+            let object = objects[random.next(objects.count)]
+            let site = String(format: "%03d", 1 + random.next(14))
+            var cents = Int64(random.next(2_500_000)) + 100
+            if random.next(20) == 0 { cents = -cents }  // refunds and corrections
+            return LedgerRow(
+                posted: start.adding(days: day),
+                journal: String(format: "JE-%06d", index),
+                account: "\(fund)-\(function)-\(object)-00-\(site)",
+                fund: fund, function: function, object: object, site: site,
+                vendor: vendors[random.next(vendors.count)],
+                description: descriptions[random.next(descriptions.count)] + " #\(random.next(500))",
+                purchaseOrder: String(format: "PO25-%06d", random.next(200_000)),
+                owner: owners[random.next(owners.count)],
+                amountCents: cents,
+                invoiced: start.adding(days: max(0, day - random.next(30))))
+        }
+    }
+}
+
+func centsText(_ cents: Int64) -> String {
+    let sign = cents < 0 ? "-" : ""
+    let magnitude = cents.magnitude
+    let fraction = magnitude % 100
+    return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+}
+
+func writeCSV(rows: Int, to path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    var buffer = header.joined(separator: ",") + "\n"
+    for row in ledgerRows(rows) {
+        let (y, m, d) = row.posted.components
+        let (iy, im, id) = row.invoiced.components
+        buffer += "\(m)/\(d)/\(y),\(row.journal),\(row.account),\(row.fund),\(row.function),\(row.object),\(row.site),"
+        buffer += "\(row.vendor),\"\(row.description)\",\(row.purchaseOrder),\(row.owner),\(centsText(row.amountCents)),\(im)/\(id)/\(iy)\n"
+        if buffer.utf8.count > 1 << 20 {
+            handle.write(Data(buffer.utf8))
+            buffer = ""
+        }
+    }
+    handle.write(Data(buffer.utf8))
+}
+
+func writeXLSX(rows: Int, to path: String) {
+    var options = lxw_workbook_options(constant_memory: 0, tmpdir: nil, use_zip64: 1)
+    let workbook = workbook_new_opt(path, &options)
+    let sheet = workbook_add_worksheet(workbook, "Transactions")
+    let bold = workbook_add_format(workbook)
+    format_set_bold(bold)
+    let dateFormat = workbook_add_format(workbook)
+    format_set_num_format(dateFormat, "mm/dd/yyyy")
+    let moneyFormat = workbook_add_format(workbook)
+    format_set_num_format(moneyFormat, "#,##0.00")
+    for (column, name) in header.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), name, bold) }
+    var excelRow: lxw_row_t = 1
+    for row in ledgerRows(rows) {
+        let texts = [row.journal, row.account, row.fund, row.function, row.object, row.site, row.vendor,
+                     row.description, row.purchaseOrder, row.owner]
+        worksheet_write_number(sheet, excelRow, 0, Double(ExcelDate.serial(of: row.posted, uses1904Dates: false)), dateFormat)
+        for (offset, text) in texts.enumerated() { worksheet_write_string(sheet, excelRow, lxw_col_t(1 + offset), text, nil) }
+        worksheet_write_number(sheet, excelRow, 11, Double(row.amountCents) / 100, moneyFormat)
+        worksheet_write_number(sheet, excelRow, 12, Double(ExcelDate.serial(of: row.invoiced, uses1904Dates: false)), dateFormat)
+        excelRow += 1
+    }
+    let status = workbook_close(workbook)
+    if status != LXW_NO_ERROR { fatalError("libxlsxwriter: \(String(cString: lxw_strerror(status)))") }
+}
+
+func peakMemoryMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
+}
+
+func read(path: String) throws {
+    let start = DispatchTime.now()
+    let workbook = try SpreadsheetReader.read(path: path)
+    let parsed = DispatchTime.now()
+    var rows = 0
+    var errors = 0
+    var total = Money.zero
+    for sheet in workbook.sheets {
+        let reading = TableReader.read(sheet, of: workbook)
+        rows += reading.table.rowCount
+        errors += reading.dataErrors.totalCount
+        if let amounts = reading.table.column(named: "Amount"), case .money(let values, _) = amounts.storage {
+            total = try values.lazy.map { Money(scaled: $0) }.exactSum()
+        }
+    }
+    let end = DispatchTime.now()
+    let seconds = Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    let readSeconds = Double(parsed.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    let fileSize = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    print(String(format: "%@: %d rows in %.2f s (cells %.2f s, typing %.2f s) = %.0f rows/s; peak memory %.0f MB = %.2f× the file (%.0f MB); %d data errors; Amount total %@",
+                 (path as NSString).lastPathComponent, rows, seconds, readSeconds, seconds - readSeconds, Double(rows) / seconds,
+                 peakMemoryMegabytes(), peakMemoryMegabytes() * 1_048_576 / Double(max(fileSize, 1)), Double(fileSize) / 1_048_576,
+                 errors, total.formatted))
+}
+
+let arguments = CommandLine.arguments
+switch arguments.dropFirst().first {
+case "generate" where arguments.count == 4:
+    let rows = Int(arguments[2]) ?? 1_000_000
+    let folder = arguments[3]
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try writeCSV(rows: rows, to: folder + "/ledger-\(rows).csv")
+    writeXLSX(rows: rows, to: folder + "/ledger-\(rows).xlsx")
+    // The exact total, computed from the generator's own cents, for checking the readers.
+    let cents = ledgerRows(rows).reduce(Int64(0)) { $0 + $1.amountCents }
+    print("generated \(rows) rows in \(folder); Amount total \(Money(scaled: cents * 100).formatted)")
+case "read" where arguments.count == 3:
+    try read(path: arguments[2])
+default:
+    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE")
+    exit(2)
+}

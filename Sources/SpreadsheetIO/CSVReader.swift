@@ -1,4 +1,9 @@
 import Tabular
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads delimited text files (RFC 4180) into a one-sheet workbook.
 ///
@@ -13,8 +18,11 @@ public enum CSVReader {
     }
 
     public static func read(bytes: [UInt8], fileName: String) throws(SpreadsheetError) -> RawWorkbook {
-        let (encoding, decoded) = TextEncoding.decode(bytes)
-        if decoded.contains(0) && encoding != .utf8WithBOM {
+        var (encoding, text) = TextEncoding.decode(bytes)
+        let hasNulBytes = text.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
+        }
+        if hasNulBytes {
             throw SpreadsheetError(.notASpreadsheet, file: fileName,
                 "This file holds binary data, not text, so it is not a CSV file. Save the workbook as .xlsx or .csv and try again.")
         }
@@ -22,30 +30,37 @@ public enum CSVReader {
         if encoding == .windows1252 {
             notes.remarks.append("The file is not UTF-8 text, so it was read as Windows-1252, the usual encoding of older Excel and ERP exports. Check accented names and curly quotes.")
         }
-        let delimiter = sniffDelimiter(decoded)
+        let delimiter = sniffDelimiter(text)
         notes.delimiter = delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(delimiter))
         var sheet = RawSheet(name: sheetName(forFile: fileName))
-        var text = decoded
-        var unclosedQuoteRow: Int?
-        text.withUnsafeMutableBufferPointer { buffer in
-            unclosedQuoteRow = parse(buffer, delimiter: delimiter, into: &sheet)
-        }
+        let cells = text.withUnsafeMutableBufferPointer { buffer in parse(buffer, from: 0, to: buffer.count, delimiter: delimiter) }
+        sheet.kinds = cells.kinds
+        sheet.payloads = cells.payloads
+        sheet.rowStarts = cells.rowStarts
         sheet.localText = text
-        if let row = unclosedQuoteRow {
+        if let row = cells.unclosedQuoteRow {
             notes.remarks.append("Row \(row) opens a quoted field that is never closed, so everything after it was read into one cell. Check that row's quotation marks.")
         }
         return RawWorkbook(file: fileName, sheets: [sheet], notes: notes)
     }
 
+    private struct Cells {
+        var kinds: [RawKind] = []
+        var payloads: [UInt64] = []
+        var rowStarts: [Int] = [0]
+        var unclosedQuoteRow: Int?
+    }
+
     /// Splits records in place: an escaped field is unescaped over its own bytes, which the
     /// parser has already passed, so cells can refer into the buffer without copying it.
-    /// Returns the row of a quoted field that never closes, if any.
-    private static func parse(_ bytes: UnsafeMutableBufferPointer<UInt8>, delimiter: UInt8, into sheet: inout RawSheet) -> Int? {
+    private static func parse(_ bytes: UnsafeMutableBufferPointer<UInt8>, from first: Int, to count: Int, delimiter: UInt8) -> Cells {
         let quote = UInt8(ascii: "\""), carriageReturn: UInt8 = 13, lineFeed: UInt8 = 10
-        let count = bytes.count
-        var position = 0
-        var column = 0
-        var unclosedQuoteRow: Int?
+        var cells = Cells()
+        let estimatedCells = (count - first) / 8 + 16
+        cells.kinds.reserveCapacity(estimatedCells)
+        cells.payloads.reserveCapacity(estimatedCells)
+        cells.rowStarts.reserveCapacity((count - first) / 64 + 16)
+        var position = first
         while position < count {
             var start = position
             var end = position
@@ -73,7 +88,7 @@ public enum CSVReader {
                     write += 1
                     read += 1
                 }
-                if !closed && unclosedQuoteRow == nil { unclosedQuoteRow = sheet.rowCount + 1 }
+                if !closed && cells.unclosedQuoteRow == nil { cells.unclosedQuoteRow = cells.rowStarts.count }
                 // Text after the closing quote (`"a"b`) is kept, as spreadsheet programs do.
                 while read < count, bytes[read] != delimiter, bytes[read] != lineFeed, bytes[read] != carriageReturn {
                     if write != read { bytes[write] = bytes[read] }
@@ -92,24 +107,28 @@ public enum CSVReader {
             }
             let length = end - start
             if length > 0 {
-                let ref = TextRef.local(offset: start, length: min(length, TextRef.maxLength))
-                sheet.set(column: column, kind: .text, payload: ref.bits)
-            } else if isQuoted {
-                sheet.set(column: column, kind: .blank, payload: 0)
+                cells.kinds.append(.text)
+                cells.payloads.append(TextRef.local(offset: start, length: min(length, TextRef.maxLength)).bits)
+            } else {
+                cells.kinds.append(.blank)
+                cells.payloads.append(0)
             }
             // What ends the field: a delimiter, a line end, or the end of the file.
             if position < count && bytes[position] == delimiter {
                 position += 1
-                column += 1
-                if position == count { sheet.endRow() }  // `a,b,` at the very end
+                if position == count { cells.rowStarts.append(cells.kinds.count) }  // `a,b,` at the very end
                 continue
             }
             if position < count && bytes[position] == carriageReturn { position += 1 }
             if position < count && bytes[position] == lineFeed { position += 1 }
-            sheet.endRow()
-            column = 0
+            // A line with one empty field is an empty row.
+            if cells.kinds.count - cells.rowStarts[cells.rowStarts.count - 1] == 1 && length == 0 && !isQuoted {
+                cells.kinds.removeLast()
+                cells.payloads.removeLast()
+            }
+            cells.rowStarts.append(cells.kinds.count)
         }
-        return unclosedQuoteRow
+        return cells
     }
 
     /// The delimiter that splits the first lines most consistently into the most fields.

@@ -2,7 +2,7 @@ import Tabular
 
 /// Turns raw cells into values of a column's type. A cell that does not fit gives a reason,
 /// which becomes a data error quoting the cell; it never becomes a silent blank.
-struct CellParser {
+struct CellParser: Sendable {
     let view: RawSheetView
     let uses1904Dates: Bool
 

@@ -1,7 +1,7 @@
 /// Direct, read-only access to a sheet's cells for the loops that turn them into typed columns:
 /// no bounds-checked array access or reference counting per cell. Valid only inside
-/// `RawSheet.withView(_:)`.
-struct RawSheetView {
+/// `RawSheet.withView(_:)`, during which the sheet is not mutated, so concurrent readers are safe.
+struct RawSheetView: @unchecked Sendable {
     let kinds: UnsafeBufferPointer<RawKind>
     let payloads: UnsafeBufferPointer<UInt64>
     let styles: UnsafeBufferPointer<UInt16>

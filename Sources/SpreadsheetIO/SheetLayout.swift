@@ -60,6 +60,7 @@ public struct SheetLayout: Sendable {
         let headerTexts = (0 ..< width).map { column in tidyHeader(sheet.displayText(row: headerIndex, column: column)) }
         let normalizedHeader = headerTexts.map { $0.lowercased() }
         let headerFilled = headerTexts.filter { !$0.isEmpty }.count
+        let firstHeaderBytes = Array((headerTexts.first(where: { !$0.isEmpty }) ?? "").utf8)
 
         var dataRows: [Int] = []
         dataRows.reserveCapacity(view.rowCount - headerIndex)
@@ -86,15 +87,18 @@ public struct SheetLayout: Sendable {
                 blankRows += 1
                 continue
             }
-            if let label = firstText {
-                let text = String(decoding: trimmed(label), as: UTF8.self)
-                if isTotalLabel(text, filled: filled, headerFilled: headerFilled) {
-                    skipped.append(SkippedRow(row: row + 1, reason: .total, label: text))
-                    continue
+            if let label = firstText.map(trimmed) {
+                // Byte checks first: this runs on every row, and almost no row is a total or a header.
+                if containsTotalWord(label) {
+                    let text = String(decoding: label, as: UTF8.self)
+                    if isTotalLabel(text, filled: filled, headerFilled: headerFilled) {
+                        skipped.append(SkippedRow(row: row + 1, reason: .total, label: text))
+                        continue
+                    }
                 }
-                if filled == headerFilled && text.lowercased() == normalizedHeader.first(where: { !$0.isEmpty }),
+                if filled == headerFilled && equalsIgnoringCase(label, firstHeaderBytes),
                    (0 ..< rowWidth).allSatisfy({ tidyHeader(sheet.displayText(row: row, column: $0)).lowercased() == normalizedHeader[$0] }) {
-                    skipped.append(SkippedRow(row: row + 1, reason: .repeatedHeader, label: text))
+                    skipped.append(SkippedRow(row: row + 1, reason: .repeatedHeader, label: String(decoding: label, as: UTF8.self)))
                     continue
                 }
             }
@@ -146,6 +150,20 @@ public struct SheetLayout: Sendable {
         // Nothing but total words, qualifiers and codes: "Grand Total", "Fund 101 Total".
         let isBare = words.allSatisfy { isTotalWord($0) || qualifiers.contains($0) || $0.contains(where: \.isNumber) }
         return isSparse || isBare
+    }
+
+    private static func containsTotalWord(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let word: [UInt8] = Array("TOTAL".utf8)
+        guard text.count >= word.count else { return false }
+        for start in 0 ... text.count - word.count where text[start] & 0xDF == word[0] {
+            if (1 ..< word.count).allSatisfy({ text[start + $0] & 0xDF == word[$0] }) { return true }
+        }
+        return false
+    }
+
+    private static func equalsIgnoringCase(_ text: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
+        guard text.count == other.count else { return false }
+        return zip(text, other).allSatisfy { ($0 | 0x20) == ($1 | 0x20) }
     }
 
     /// Line breaks, tabs and runs of spaces become single spaces; the ends are trimmed.

@@ -1,3 +1,4 @@
+import Dispatch
 import Tabular
 
 /// One sheet turned into a typed table, with everything a finance officer should know about
@@ -32,25 +33,35 @@ public enum TableReader {
     public static func read(_ sheet: RawSheet, of workbook: RawWorkbook, layout: SheetLayout, types: [ColumnType],
                             errorCap: Int = DataErrorLog.defaultCap) -> SheetReading {
         precondition(types.count == layout.columns.count, "one type per column")
-        var errors = DataErrorLog(cap: errorCap)
-        let columns: [Column] = sheet.withView { view in
+        let columnCount = layout.columns.count
+        let results = ParallelSlots<(column: Column, errors: DataErrorLog)>(count: columnCount)
+        defer { results.deallocate() }
+        sheet.withView { view in
             let parser = CellParser(view: view, uses1904Dates: workbook.notes.uses1904Dates)
-            return zip(layout.columns, types).map { header, type in
-                var builder = ColumnBuilder(type: type, capacity: layout.dataRows.count)
-                for row in layout.dataRows {
-                    let index = view.index(row: row, column: header.sourceColumn)
-                    if case .failed(let reason) = parser.append(index, to: &builder) {
-                        let origin = CellOrigin(file: workbook.file, sheet: sheet.name, row: row + 1, column: header.sourceColumn)
-                        errors.record(DataError(origin: origin, columnName: header.name,
-                                                rawText: sheet.displayText(row: row, column: header.sourceColumn), reason: reason))
+            // Columns are independent, so they are typed in parallel, one per core.
+            DispatchQueue.concurrentPerform(iterations: columnCount) { position in
+                    let header = layout.columns[position]
+                    var columnErrors = DataErrorLog(cap: errorCap)
+                    var builder = ColumnBuilder(type: types[position], capacity: layout.dataRows.count)
+                    for row in layout.dataRows {
+                        let index = view.index(row: row, column: header.sourceColumn)
+                        if case .failed(let reason) = parser.append(index, to: &builder) {
+                            let origin = CellOrigin(file: workbook.file, sheet: sheet.name, row: row + 1, column: header.sourceColumn)
+                            columnErrors.record(DataError(origin: origin, columnName: header.name,
+                                                          rawText: sheet.displayText(row: row, column: header.sourceColumn), reason: reason))
+                        }
                     }
-                }
-                return builder.finish(name: header.name, sourceColumn: header.sourceColumn)
+                    results[position] = (builder.finish(name: header.name, sourceColumn: header.sourceColumn), columnErrors)
             }
         }
+        var errors = DataErrorLog(cap: errorCap)
+        let built = (0 ..< columnCount).map { results[$0]! }
+        for result in built { errors.merge(result.errors) }
+        let columns = built.map(\.column)
         errors.sortByPosition()
         let table = Table(file: workbook.file, sheet: sheet.name, columns: columns,
                           sourceRows: layout.dataRows.map { Int32($0 + 1) })
         return SheetReading(table: table, layout: layout, dataErrors: errors)
     }
 }
+

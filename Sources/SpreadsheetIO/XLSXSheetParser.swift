@@ -28,6 +28,8 @@ struct XLSXSheetParser {
         var inInlineString = false
         var hasInlineString = false
         var value: [UInt8] = []
+        // A number or shared-string index read straight from the XML buffer, without copying.
+        var parsedValue: UInt64?
         var inlineText: [UInt8] = []
         var richText = RichTextReader()
 
@@ -42,21 +44,12 @@ struct XLSXSheetParser {
                     cellColumn = nextColumn
                     cellType = .number
                     cellStyle = 0
-                    try xml.forEachAttribute(of: token) { (attribute: Range<Int>, text: Range<Int>) throws(SpreadsheetError) in
-                        guard attribute.count == 1 else { return }
-                        switch xml.bytes[attribute.lowerBound] {
-                        case UInt8(ascii: "r"):
-                            let (column, row) = try parseReference(text)
-                            cellColumn = column
-                            explicitRow = row
-                        case UInt8(ascii: "s"):
-                            cellStyle = UInt16(clamping: parseInteger(text) ?? 0)
-                        case UInt8(ascii: "t"):
-                            cellType = type(of: text)
-                        default:
-                            break
-                        }
+                    let attributes = xml.singleLetterAttributes(of: token)
+                    if let reference = attributes.r {
+                        (cellColumn, explicitRow) = try parseReference(reference)
                     }
+                    if let style = attributes.s { cellStyle = UInt16(clamping: parseInteger(style) ?? 0) }
+                    if let typeName = attributes.t { cellType = type(of: typeName) }
                     if explicitRow >= 0 && explicitRow != rowIndex {
                         guard explicitRow > rowIndex else { throw xml.damaged("lists cell rows out of order") }
                         try startRow(explicitRow, current: &rowIndex)
@@ -66,13 +59,14 @@ struct XLSXSheetParser {
                     nextColumn = cellColumn + 1
                     value.removeAll(keepingCapacity: true)
                     inlineText.removeAll(keepingCapacity: true)
+                    parsedValue = nil
                     hasInlineString = false
                     inValue = false
-                    if token.kind == .empty { try finishCell(cellType, column: cellColumn, style: cellStyle, value: [], hasInlineString: false, inlineText: []) }
+                    if token.kind == .empty { try finishCell(cellType, column: cellColumn, style: cellStyle, parsedValue: nil, value: [], hasInlineString: false, inlineText: [])  }
                 } else if xml.matches(name, "v") {
                     inValue = token.kind == .start
                 } else if xml.matches(name, "row") {
-                    let row = try xml.attribute("r", of: token).map { range throws(SpreadsheetError) -> Int in
+                    let row = try xml.singleLetterAttributes(of: token).r.map { range throws(SpreadsheetError) -> Int in
                         guard let number = parseInteger(range), number >= 1, number <= 1_048_576 else {
                             throw xml.damaged("has a row number \"\(xml.string(range))\" outside 1 to 1,048,576")
                         }
@@ -100,12 +94,25 @@ struct XLSXSheetParser {
                 } else if xml.matches(name, "v") {
                     inValue = false
                 } else if xml.matches(name, "c") {
-                    try finishCell(cellType, column: cellColumn, style: cellStyle, value: value, hasInlineString: hasInlineString, inlineText: inlineText)
+                    try finishCell(cellType, column: cellColumn, style: cellStyle, parsedValue: parsedValue, value: value,
+                                   hasInlineString: hasInlineString, inlineText: inlineText)
                 } else if xml.matches(name, "sheetData") {
                     inSheetData = false
                     return finish(rowIndex)  // what follows (merges, links, drawings) holds no values
                 }
             case .text, .cdata:
+                if inValue && value.isEmpty && parsedValue == nil && token.kind == .text
+                    && (cellType == .number || cellType == .sharedString) {
+                    let text = xml.buffer(token.content)
+                    if cellType == .number, let number = parseXMLDouble(text) {
+                        parsedValue = number.bitPattern
+                        continue
+                    }
+                    if cellType == .sharedString, let index = parseDigits(text) {
+                        parsedValue = UInt64(index)
+                        continue
+                    }
+                }
                 if inValue {
                     if token.kind == .cdata { value.append(contentsOf: xml.buffer(token.content)) }
                     else { try XMLText.appendDecoded(xml.buffer(token.content), to: &value, in: xml) }
@@ -136,12 +143,16 @@ struct XLSXSheetParser {
         }
     }
 
-    private mutating func finishCell(_ type: CellType, column: Int, style: UInt16, value: [UInt8], hasInlineString: Bool, inlineText: [UInt8]) throws(SpreadsheetError) {
+    private mutating func finishCell(_ type: CellType, column: Int, style: UInt16, parsedValue: UInt64?, value: [UInt8],
+                                     hasInlineString: Bool, inlineText: [UInt8]) throws(SpreadsheetError) {
         var kind = RawKind.blank
         var payload: UInt64 = 0
         switch type {
         case .number:
-            if !value.isEmpty {
+            if let parsedValue {
+                kind = .number
+                payload = parsedValue
+            } else if !value.isEmpty {
                 guard let number = value.withUnsafeBufferPointer({ parseXMLDouble($0) }) else {
                     throw xml.damaged("has a number cell holding \"\(String(decoding: value.prefix(40), as: UTF8.self))\"")
                 }
@@ -149,8 +160,9 @@ struct XLSXSheetParser {
                 payload = number.bitPattern
             }
         case .sharedString:
-            if !value.isEmpty {
-                guard let index = value.withUnsafeBufferPointer({ parseDigits($0) }), index < sharedStringCount else {
+            if parsedValue != nil || !value.isEmpty {
+                guard let index = parsedValue.map({ Int($0) }) ?? value.withUnsafeBufferPointer({ parseDigits($0) }),
+                      index < sharedStringCount else {
                     throw xml.damaged("refers to a shared string that does not exist")
                 }
                 kind = .text

@@ -157,6 +157,37 @@ final class XMLStream {
         }
     }
 
+    /// The values of the one-letter attributes `r`, `s` and `t` that rows and cells carry: a
+    /// specialised scan, since it runs for every cell of a sheet.
+    @inline(__always)
+    func singleLetterAttributes(of token: XMLToken) -> (r: Range<Int>?, s: Range<Int>?, t: Range<Int>?) {
+        var result: (r: Range<Int>?, s: Range<Int>?, t: Range<Int>?) = (nil, nil, nil)
+        var index = token.attributes.lowerBound
+        let end = token.attributes.upperBound
+        while index < end {
+            while index < end && isSpace(bytes[index]) { index += 1 }
+            let nameStart = index
+            while index < end && bytes[index] != UInt8(ascii: "=") && !isSpace(bytes[index]) { index += 1 }
+            let nameLength = index - nameStart
+            while index < end && bytes[index] != UInt8(ascii: "\"") && bytes[index] != UInt8(ascii: "'") { index += 1 }
+            guard index < end else { break }
+            let quote = bytes[index]
+            let valueStart = index + 1
+            index = valueStart
+            while index < end && bytes[index] != quote { index += 1 }
+            if nameLength == 1 {
+                switch bytes[nameStart] {
+                case UInt8(ascii: "r"): result.r = valueStart ..< index
+                case UInt8(ascii: "s"): result.s = valueStart ..< index
+                case UInt8(ascii: "t"): result.t = valueStart ..< index
+                default: break
+                }
+            }
+            index += 1
+        }
+        return result
+    }
+
     /// The raw value of the attribute with this local name.
     func attribute(_ name: StaticString, of token: XMLToken) throws(SpreadsheetError) -> Range<Int>? {
         var found: Range<Int>?

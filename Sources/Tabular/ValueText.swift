@@ -315,16 +315,17 @@ struct ByteScanner {
         return width == 0 ? nil : (value, width)
     }
 
+    private static let monthNames: [[UInt8]] = ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY",
+                                                 "AUGUST", "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"].map { Array($0.utf8) }
+
     /// A three-letter English month abbreviation, any case, or the full name.
     mutating func scanMonthName() -> Int? {
-        let names = ["JANUARY", "FEBRUARY", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUGUST",
-                     "SEPTEMBER", "OCTOBER", "NOVEMBER", "DECEMBER"]
-        for (index, name) in names.enumerated() {
-            let utf8 = Array(name.utf8)
+        guard let first = peek(), isLetter(first) else { return nil }
+        for (index, name) in ByteScanner.monthNames.enumerated() {
             var length = 0
-            while position + length < bytes.count, length < utf8.count,
-                  bytes[position + length] & 0xDF == utf8[length] { length += 1 }
-            if length == utf8.count || length == 3 && (position + 3 >= bytes.count || !isLetter(bytes[position + 3])) {
+            while position + length < bytes.count, length < name.count,
+                  bytes[position + length] & 0xDF == name[length] { length += 1 }
+            if length == name.count || length == 3 && (position + 3 >= bytes.count || !isLetter(bytes[position + 3])) {
                 position += length
                 return index + 1
             }
