@@ -58,8 +58,15 @@ struct XLSXPackage {
     /// The officeDocument relationship of `_rels/.rels`, or, when that part is missing or
     /// broken, the part `[Content_Types].xml` declares as the workbook.
     private static func findWorkbookPart(_ archive: ZipArchive) throws(SpreadsheetError) -> String {
-        if let relationships = try? readRelationships(of: "", in: archive),
-           let document = relationships.values.first(where: { $0.type.hasSuffix("/officeDocument") }),
+        var relationships: [String: Relationship] = [:]
+        do {
+            relationships = try readRelationships(of: "", in: archive)
+        } catch where error.kind == .unsafeContent {
+            throw error
+        } catch {
+            // A broken _rels/.rels is survivable: [Content_Types].xml also names the workbook.
+        }
+        if let document = relationships.values.first(where: { $0.type.hasSuffix("/officeDocument") }),
            archive.contains(document.target) {
             return document.target
         }

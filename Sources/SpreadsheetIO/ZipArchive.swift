@@ -29,6 +29,10 @@ final class ZipArchive {
         self.limits = limits
         var errorCode: Int32 = 0
         guard let archive = zip_open(path, ZIP_RDONLY, &errorCode) else {
+            // A file that begins like a zip but has no directory at its end was cut short.
+            if errorCode == ZIP_ER_NOZIP, (try? readFileStart(path, count: 4)) == [0x50, 0x4B, 0x03, 0x04] {
+                throw ZipArchive.openError(code: ZIP_ER_INCONS, file: fileName)
+            }
             throw ZipArchive.openError(code: errorCode, file: fileName)
         }
         self.archive = archive

@@ -1,0 +1,89 @@
+import Testing
+@testable import SpreadsheetIO
+
+/// Files a reader must refuse, each with a sentence that says what the file is and what to do.
+@Suite struct HostileFileTests {
+    let fixtures = Fixtures()
+
+    private func refusal(_ path: String, limits: ReadingLimits = ReadingLimits()) -> SpreadsheetError? {
+        do {
+            _ = try SpreadsheetReader.read(path: path, limits: limits)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func aZipBombIsRefusedBeforeItIsInflated() {
+        // 64 MB of spaces deflates about a thousandfold.
+        let spaces = [UInt8](repeating: 0x20, count: 64 << 20)
+        let path = fixtures.xlsx("bomb.xlsx", sheet: "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>" + String(decoding: spaces, as: UTF8.self))
+        let error = refusal(path)
+        #expect(error?.kind == .unsafeContent)
+        #expect(error?.message.contains("zip bomb") == true)
+    }
+
+    @Test func theTotalExpandedSizeIsCapped() {
+        var limits = ReadingLimits()
+        limits.maxTotalUncompressedBytes = 1 << 20
+        let rows = (1 ... 40_000).map { "<row r=\"\($0)\"><c r=\"A\($0)\"><v>\($0)</v></c></row>" }.joined()
+        let error = refusal(fixtures.xlsx("big.xlsx", sheet: rows), limits: limits)
+        #expect(error?.kind == .tooLarge)
+    }
+
+    @Test func entitiesAreNeverExpandedAndDTDsNeverRead() {
+        let laughs = fixtures.zip("laughs.xlsx", [
+            ("_rels/.rels", Array("""
+                <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>
+                <Relationships><Relationship Id="r" Type="x/officeDocument" Target="xl/workbook.xml"/></Relationships>
+                """.utf8)),
+            ("xl/workbook.xml", Array("<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><workbook>&e;</workbook>".utf8)),
+        ])
+        let error = refusal(laughs)
+        #expect(error?.kind == .unsafeContent)
+        #expect(error?.message.contains("DOCTYPE") == true)
+        let stream = XMLStream(document: Array("<t>&xxe;</t>".utf8))
+        #expect(throws: SpreadsheetError.self) {
+            while let token = try stream.next() {
+                if token.kind == .text {
+                    var output: [UInt8] = []
+                    try XMLText.appendDecoded(stream.buffer(token.content), to: &output, in: stream)
+                }
+            }
+        }
+    }
+
+    @Test func aLegacyXlsFileIsNamedAndTheFixGiven() {
+        var bytes: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)
+        bytes += Array("Workbook".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let error = refusal(fixtures.write("old.xls", bytes: bytes))
+        #expect(error?.kind == .legacyExcel)
+        #expect(error?.message.contains("save it as Excel Workbook (.xlsx)") == true)
+    }
+
+    @Test func anEncryptedWorkbookIsNamedAndTheFixGiven() {
+        var bytes: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)
+        bytes += Array("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let error = refusal(fixtures.write("secret.xlsx", bytes: bytes))
+        #expect(error?.kind == .passwordProtected)
+        #expect(error?.message.contains("password") == true)
+    }
+
+    @Test func aTruncatedWorkbookIsCalledIncomplete() throws {
+        let whole = fixtures.xlsx("whole.xlsx", sheet: (1 ... 2_000).map { "<row r=\"\($0)\"><c r=\"A\($0)\"><v>\($0)</v></c></row>" }.joined())
+        let bytes = try readWholeFile(whole)
+        let error = refusal(fixtures.write("half.xlsx", bytes: Array(bytes.prefix(bytes.count / 2))))
+        #expect(error?.kind == .damaged)
+        #expect(error?.message.contains("incomplete") == true)
+    }
+
+    @Test func aFileThatIsNotAWorkbookAtAllIsSaidToBeSo() {
+        let renamed = refusal(fixtures.write("notes.xlsx", text: "just some text, not a workbook"))
+        #expect(renamed?.kind == .notASpreadsheet)
+        #expect(renamed?.message.contains("not an Excel workbook") == true)
+        let empty = refusal(fixtures.write("empty.csv", bytes: []))
+        #expect(empty?.message.contains("empty") == true)
+        let missing = refusal(fixtures.path("missing.xlsx"))
+        #expect(missing?.kind == .unreadableFile)
+    }
+}
