@@ -23,7 +23,7 @@ struct CellParser: Sendable {
         case .error:
             column.appendBlank()
             let error = ExcelError(rawValue: UInt8(truncatingIfNeeded: view.payloads[index])) ?? .other
-            return .failed(reason: "is a spreadsheet error, not a value; fix the formula that gives \(error.text).")
+            return .failed(reason: CellParser.spreadsheetErrorReason(error.text))
         case .bool:
             return appendBool(view.payloads[index] != 0, to: &column)
         case .number:
@@ -114,7 +114,14 @@ struct CellParser: Sendable {
             break
         }
         column.appendBlank()
+        // CSV exports and formula results carry Excel's error texts as plain text.
+        let shown = String(decoding: trimmed(text), as: UTF8.self)
+        if ExcelError(text: shown) != .other { return .failed(reason: CellParser.spreadsheetErrorReason(shown)) }
         return .failed(reason: ColumnBuilder.mismatch(column.type))
+    }
+
+    static func spreadsheetErrorReason(_ errorText: String) -> String {
+        "is a spreadsheet error, not a value; fix the formula that gives \(errorText)."
     }
 }
 
