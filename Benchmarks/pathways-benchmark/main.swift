@@ -136,29 +136,44 @@ func peakMemoryMegabytes() -> Double {
     return Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
 }
 
+func seconds(since start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+
 func read(path: String) throws {
     let start = DispatchTime.now()
     let workbook = try SpreadsheetReader.read(path: path)
-    let parsed = DispatchTime.now()
+    let cellSeconds = seconds(since: start)
     var rows = 0
     var errors = 0
     var total = Money.zero
+    var layoutSeconds = 0.0, inferenceSeconds = 0.0, typingSeconds = 0.0
+    var readings: [SheetReading] = []
     for sheet in workbook.sheets {
-        let reading = TableReader.read(sheet, of: workbook)
+        var phase = DispatchTime.now()
+        let layout = SheetLayout.detect(sheet)
+        layoutSeconds += seconds(since: phase)
+        phase = DispatchTime.now()
+        let types = TableReader.inferTypes(sheet, layout: layout, uses1904Dates: workbook.notes.uses1904Dates)
+        inferenceSeconds += seconds(since: phase)
+        phase = DispatchTime.now()
+        let reading = TableReader.read(sheet, of: workbook, layout: layout, types: types)
+        typingSeconds += seconds(since: phase)
+        readings.append(reading)
+    }
+    let totalSeconds = seconds(since: start)
+    // Checked against the generator's own total, outside the timing.
+    for reading in readings {
         rows += reading.table.rowCount
         errors += reading.dataErrors.totalCount
         if let amounts = reading.table.column(named: "Amount"), case .money(let values, _) = amounts.storage {
             total = try values.lazy.map { Money(scaled: $0) }.exactSum()
         }
     }
-    let end = DispatchTime.now()
-    let seconds = Double(end.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-    let readSeconds = Double(parsed.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     let fileSize = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    print(String(format: "%@: %d rows in %.2f s (cells %.2f s, typing %.2f s) = %.0f rows/s; peak memory %.0f MB = %.2f× the file (%.0f MB); %d data errors; Amount total %@",
-                 (path as NSString).lastPathComponent, rows, seconds, readSeconds, seconds - readSeconds, Double(rows) / seconds,
-                 peakMemoryMegabytes(), peakMemoryMegabytes() * 1_048_576 / Double(max(fileSize, 1)), Double(fileSize) / 1_048_576,
-                 errors, total.formatted))
+    let peak = peakMemoryMegabytes()
+    print(String(format: "%@: %d rows in %.2f s = %.0f rows/s (cells %.2f s, layout %.2f s, inference %.2f s, typing %.2f s); peak memory %.0f MB = %.2f× the file (%.0f MB); %d data errors; Amount total %@",
+                 (path as NSString).lastPathComponent, rows, totalSeconds, Double(rows) / totalSeconds,
+                 cellSeconds, layoutSeconds, inferenceSeconds, typingSeconds,
+                 peak, peak * 1_048_576 / Double(max(fileSize, 1)), Double(fileSize) / 1_048_576, errors, total.formatted))
 }
 
 let arguments = CommandLine.arguments

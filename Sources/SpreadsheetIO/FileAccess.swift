@@ -16,15 +16,20 @@ func readWholeFile(_ path: String) throws(SpreadsheetError) -> [UInt8] {
         throw SpreadsheetError(.unreadableFile, file: name, "This is a folder, not a file. Choose a workbook (.xlsx) or a CSV file inside it.")
     }
     let size = Int(status.st_size)
-    var bytes = [UInt8](repeating: 0, count: size)
-    var filled = 0
-    while filled < size {
-        let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, size - filled) }
-        if count < 0 && errno == EINTR { continue }
-        guard count > 0 else {
-            throw SpreadsheetError(.unreadableFile, file: name, "The file could not be read to the end; it may be on a disconnected drive or still being copied. Try again once it is complete.")
+    var failed = false
+    // Uninitialised capacity: a ledger can be hundreds of megabytes, so it is not zero-filled first.
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+        var filled = 0
+        while filled < size {
+            let count = read(descriptor, buffer.baseAddress! + filled, size - filled)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { failed = true; break }
+            filled += count
         }
-        filled += count
+        initialized = filled
+    }
+    if failed {
+        throw SpreadsheetError(.unreadableFile, file: name, "The file could not be read to the end; it may be on a disconnected drive or still being copied. Try again once it is complete.")
     }
     return bytes
 }

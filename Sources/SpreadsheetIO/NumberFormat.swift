@@ -107,7 +107,7 @@ public struct NumberFormat: Hashable, Sendable {
         switch category {
         case .date, .dateTime, .time, .duration:
             return ExcelDate.isoText(serial: value, format: self, uses1904Dates: uses1904Dates) ?? formatNumber(value)
-        case .percent: return formatNumber((value * 100 * 1e9).rounded() / 1e9) + "%"
+        case .percent: return formatPercent(value)
         case .zeroPadded:
             guard value >= 0, value == value.rounded(), value < 1e15 else { return formatNumber(value) }
             let digits = String(Int64(value))

@@ -31,7 +31,7 @@ public struct SheetLayout: Sendable {
 
     static let rowsSearchedForHeader = 50
 
-    static func detect(_ sheet: RawSheet) -> SheetLayout {
+    public static func detect(_ sheet: RawSheet) -> SheetLayout {
         sheet.withView { view in detect(sheet, view) }
     }
 
@@ -66,43 +66,38 @@ public struct SheetLayout: Sendable {
         dataRows.reserveCapacity(view.rowCount - headerIndex)
         var skipped: [SkippedRow] = []
         var blankRows = 0
-        var columnHasData = [Bool](repeating: false, count: width)
+        // Only headerless columns need to be checked for data; the rest are kept regardless.
+        var columnHasData = headerTexts.map { !$0.isEmpty }
+        let headerlessColumns = (0 ..< width).filter { headerTexts[$0].isEmpty }
         for row in headerIndex + 1 ..< max(headerIndex + 1, view.rowCount) {
             let start = view.rowStarts[row]
             let rowWidth = view.rowStarts[row + 1] - start
-            var filled = 0
-            var firstText: UnsafeBufferPointer<UInt8>?
-            for column in 0 ..< rowWidth {
-                let index = start + column
-                switch view.kinds[index] {
-                case .blank: continue
-                case .text:
-                    if isBlankText(view.text(index)) { continue }
-                    if firstText == nil && filled == 0 { firstText = view.text(index) }
-                default: break
-                }
-                filled += 1
-            }
-            if filled == 0 {
+            // This runs on every row, so it looks at as few cells as it can: the first filled one
+            // decides whether the row can be a total or a repeated header at all.
+            var firstFilled = 0
+            while firstFilled < rowWidth && isBlankCell(view, start + firstFilled) { firstFilled += 1 }
+            if firstFilled == rowWidth {
                 blankRows += 1
                 continue
             }
-            if let label = firstText.map(trimmed) {
-                // Byte checks first: this runs on every row, and almost no row is a total or a header.
+            if view.kinds[start + firstFilled] == .text {
+                let label = trimmed(view.text(start + firstFilled))
                 if containsTotalWord(label) {
                     let text = String(decoding: label, as: UTF8.self)
-                    if isTotalLabel(text, filled: filled, headerFilled: headerFilled) {
+                    if isTotalLabel(text, filled: filledCells(view, row: row), headerFilled: headerFilled) {
                         skipped.append(SkippedRow(row: row + 1, reason: .total, label: text))
                         continue
                     }
                 }
-                if filled == headerFilled && equalsIgnoringCase(label, firstHeaderBytes),
+                if equalsIgnoringCase(label, firstHeaderBytes), filledCells(view, row: row) == headerFilled,
                    (0 ..< rowWidth).allSatisfy({ tidyHeader(sheet.displayText(row: row, column: $0)).lowercased() == normalizedHeader[$0] }) {
                     skipped.append(SkippedRow(row: row + 1, reason: .repeatedHeader, label: String(decoding: label, as: UTF8.self)))
                     continue
                 }
             }
-            for column in 0 ..< rowWidth where view.kinds[start + column] != .blank { columnHasData[column] = true }
+            for column in headerlessColumns where column < rowWidth && !isBlankCell(view, start + column) {
+                columnHasData[column] = true
+            }
             dataRows.append(row)
         }
         // Columns with neither a header nor data are margins, not columns.
@@ -124,15 +119,15 @@ public struct SheetLayout: Sendable {
     }
 
     private static func filledCells(_ view: RawSheetView, row: Int) -> Int {
-        var count = 0
-        for index in view.rowStarts[row] ..< view.rowStarts[row + 1] {
-            switch view.kinds[index] {
-            case .blank: continue
-            case .text where isBlankText(view.text(index)): continue
-            default: count += 1
-            }
+        (view.rowStarts[row] ..< view.rowStarts[row + 1]).reduce(0) { $0 + (isBlankCell(view, $1) ? 0 : 1) }
+    }
+
+    @inline(__always) private static func isBlankCell(_ view: RawSheetView, _ index: Int) -> Bool {
+        switch view.kinds[index] {
+        case .blank: true
+        case .text: isBlankText(view.text(index))
+        default: false
         }
-        return count
     }
 
     /// `Total`, `Grand Total`, `Subtotal`, `Total 101`, `Fund 101 Total`, `Expense Totals:`.

@@ -47,11 +47,16 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         case .text(let text), .code(let text): text
         case .number(let number): formatNumber(number)
         case .money(let money): money.formatted
-        case .percent(let fraction): formatNumber(fraction * 100) + "%"
+        case .percent(let fraction): formatPercent(fraction)
         case .date(let date): date.description
         case .yesNo(let flag): flag ? "Yes" : "No"
         }
     }
+}
+
+/// A fraction as a percentage, `0.125` as `12.5%`, without binary noise (0.57 shows as 57%, not 56.99999999999999%).
+public func formatPercent(_ fraction: Double) -> String {
+    formatNumber((fraction * 100 * 1e9).rounded() / 1e9) + "%"
 }
 
 /// Whole numbers without a trailing `.0`; others with up to 15 significant digits.

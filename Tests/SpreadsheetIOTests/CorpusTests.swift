@@ -24,7 +24,8 @@ enum Corpus {
 private let refusals: [String: SpreadsheetError.Kind] = [
     "calamine__pass_protected.xlsx": .passwordProtected,
     "openpyxl__reader__tests__data__null_file.xlsx": .notASpreadsheet,
-    "poi__clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx": .notASpreadsheet,
+    // It starts as a zip and stops after 372 bytes: a truncated workbook, so "incomplete or damaged".
+    "poi__clusterfuzz-testcase-minimized-XLSX2CSVFuzzer-5636439151607808.xlsx": .damaged,
     "openpyxl__tests__data__reader__null_archive.xlsx": .notASpreadsheet,
     "calamine__issue252.xlsx": .damaged,
     "poi__poc-xmlbomb.xlsx": .unsafeContent,
