@@ -7,15 +7,8 @@ import Darwin
 /// The whole file's bytes; the file itself is only ever opened for reading.
 func readWholeFile(_ path: String) throws(SpreadsheetError) -> [UInt8] {
     let name = fileName(of: path)
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw openError(path: path, errorNumber: errno) }
+    let (descriptor, size) = try openForReading(path)
     defer { close(descriptor) }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw openError(path: path, errorNumber: errno) }
-    if (status.st_mode & S_IFMT) == S_IFDIR {
-        throw SpreadsheetError(.unreadableFile, file: name, "This is a folder, not a file. Choose a workbook (.xlsx) or a CSV file inside it.")
-    }
-    let size = Int(status.st_size)
     var failed = false
     // Uninitialised capacity: a ledger can be hundreds of megabytes, so it is not zero-filled first.
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
@@ -36,12 +29,28 @@ func readWholeFile(_ path: String) throws(SpreadsheetError) -> [UInt8] {
 
 /// The first bytes of a file, to tell what kind of file it is.
 func readFileStart(_ path: String, count: Int) throws(SpreadsheetError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { throw openError(path: path, errorNumber: errno) }
+    let (descriptor, _) = try openForReading(path)
     defer { close(descriptor) }
     var bytes = [UInt8](repeating: 0, count: count)
     let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, count) }
     return Array(bytes.prefix(max(0, got)))
+}
+
+/// A read-only descriptor for a regular file, and its size.
+private func openForReading(_ path: String) throws(SpreadsheetError) -> (descriptor: Int32, size: Int) {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw openError(path: path, errorNumber: errno) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+        let errorNumber = errno
+        close(descriptor)
+        throw openError(path: path, errorNumber: errorNumber)
+    }
+    if (status.st_mode & S_IFMT) == S_IFDIR {
+        close(descriptor)
+        throw openError(path: path, errorNumber: EISDIR)
+    }
+    return (descriptor, Int(status.st_size))
 }
 
 func openError(path: String, errorNumber: Int32) -> SpreadsheetError {

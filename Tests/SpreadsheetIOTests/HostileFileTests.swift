@@ -85,5 +85,7 @@ import Testing
         #expect(empty?.message.contains("empty") == true)
         let missing = refusal(fixtures.path("missing.xlsx"))
         #expect(missing?.kind == .unreadableFile)
+        let folder = refusal(fixtures.folder.path)
+        #expect(folder?.message.contains("folder, not a file") == true)
     }
 }
