@@ -133,73 +133,53 @@ final class XMLStream {
         }
     }
 
-    /// Calls `body` with each attribute's local name and raw value.
-    func forEachAttribute(of token: XMLToken, _ body: (Range<Int>, Range<Int>) throws(SpreadsheetError) -> Void) throws(SpreadsheetError) {
-        var index = token.attributes.lowerBound
-        let end = token.attributes.upperBound
-        while index < end {
-            while index < end && isSpace(bytes[index]) { index += 1 }
-            let nameStart = index
-            while index < end && bytes[index] != UInt8(ascii: "=") && !isSpace(bytes[index]) { index += 1 }
-            let name = localName(nameStart ..< index)
-            while index < end && isSpace(bytes[index]) { index += 1 }
-            guard index < end, bytes[index] == UInt8(ascii: "=") else { return }
-            index += 1
-            while index < end && isSpace(bytes[index]) { index += 1 }
-            guard index < end else { return }
-            let quote = bytes[index]
-            guard quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") else { return }
-            let valueStart = index + 1
-            index = valueStart
-            while index < end && bytes[index] != quote { index += 1 }
-            try body(name, valueStart ..< index)
-            index += 1
-        }
+    /// The attribute after `index` in a tag's attribute text: its local name and raw value.
+    @inline(__always)
+    private func nextAttribute(_ index: inout Int, end: Int) -> (name: Range<Int>, value: Range<Int>)? {
+        while index < end && isSpace(bytes[index]) { index += 1 }
+        let nameStart = index
+        while index < end && bytes[index] != UInt8(ascii: "=") && !isSpace(bytes[index]) { index += 1 }
+        let name = localName(nameStart ..< index)
+        while index < end && bytes[index] != UInt8(ascii: "\"") && bytes[index] != UInt8(ascii: "'") { index += 1 }
+        guard index < end else { return nil }
+        let quote = bytes[index]
+        let valueStart = index + 1
+        index = valueStart
+        while index < end && bytes[index] != quote { index += 1 }
+        defer { index += 1 }
+        return (name, valueStart ..< index)
     }
 
-    /// The values of the one-letter attributes `r`, `s` and `t` that rows and cells carry: a
-    /// specialised scan, since it runs for every cell of a sheet.
+    /// The values of the one-letter attributes `r`, `s` and `t` that rows and cells carry, in
+    /// one pass, since it runs for every cell of a sheet.
     @inline(__always)
     func singleLetterAttributes(of token: XMLToken) -> (r: Range<Int>?, s: Range<Int>?, t: Range<Int>?) {
         var result: (r: Range<Int>?, s: Range<Int>?, t: Range<Int>?) = (nil, nil, nil)
         var index = token.attributes.lowerBound
-        let end = token.attributes.upperBound
-        while index < end {
-            while index < end && isSpace(bytes[index]) { index += 1 }
-            let nameStart = index
-            while index < end && bytes[index] != UInt8(ascii: "=") && !isSpace(bytes[index]) { index += 1 }
-            let nameLength = index - nameStart
-            while index < end && bytes[index] != UInt8(ascii: "\"") && bytes[index] != UInt8(ascii: "'") { index += 1 }
-            guard index < end else { break }
-            let quote = bytes[index]
-            let valueStart = index + 1
-            index = valueStart
-            while index < end && bytes[index] != quote { index += 1 }
-            if nameLength == 1 {
-                switch bytes[nameStart] {
-                case UInt8(ascii: "r"): result.r = valueStart ..< index
-                case UInt8(ascii: "s"): result.s = valueStart ..< index
-                case UInt8(ascii: "t"): result.t = valueStart ..< index
-                default: break
-                }
+        while let (name, value) = nextAttribute(&index, end: token.attributes.upperBound) {
+            guard name.count == 1 else { continue }
+            switch bytes[name.lowerBound] {
+            case UInt8(ascii: "r"): result.r = value
+            case UInt8(ascii: "s"): result.s = value
+            case UInt8(ascii: "t"): result.t = value
+            default: break
             }
-            index += 1
         }
         return result
     }
 
     /// The raw value of the attribute with this local name.
-    func attribute(_ name: StaticString, of token: XMLToken) throws(SpreadsheetError) -> Range<Int>? {
-        var found: Range<Int>?
-        try forEachAttribute(of: token) { (attributeName: Range<Int>, value: Range<Int>) throws(SpreadsheetError) in
-            if found == nil && matches(attributeName, name) { found = value }
+    func attribute(_ name: StaticString, of token: XMLToken) -> Range<Int>? {
+        var index = token.attributes.lowerBound
+        while let attribute = nextAttribute(&index, end: token.attributes.upperBound) {
+            if matches(attribute.name, name) { return attribute.value }
         }
-        return found
+        return nil
     }
 
     /// The attribute's value with entities decoded.
     func attributeText(_ name: StaticString, of token: XMLToken) throws(SpreadsheetError) -> String? {
-        guard let range = try attribute(name, of: token) else { return nil }
+        guard let range = attribute(name, of: token) else { return nil }
         var decoded: [UInt8] = []
         try XMLText.appendDecoded(buffer(range), to: &decoded, in: self)
         return String(decoding: decoded, as: UTF8.self)

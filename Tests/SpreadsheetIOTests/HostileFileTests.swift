@@ -53,18 +53,20 @@ import Testing
         }
     }
 
+    /// An OLE2 compound file (as .xls and encrypted .xlsx files are) naming one stream.
+    private func oleFile(withStream stream: String) -> [UInt8] {
+        [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)
+            + Array(stream.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+    }
+
     @Test func aLegacyXlsFileIsNamedAndTheFixGiven() {
-        var bytes: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)
-        bytes += Array("Workbook".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-        let error = refusal(fixtures.write("old.xls", bytes: bytes))
+        let error = refusal(fixtures.write("old.xls", bytes: oleFile(withStream: "Workbook")))
         #expect(error?.kind == .legacyExcel)
         #expect(error?.message.contains("save it as Excel Workbook (.xlsx)") == true)
     }
 
     @Test func anEncryptedWorkbookIsNamedAndTheFixGiven() {
-        var bytes: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 504)
-        bytes += Array("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
-        let error = refusal(fixtures.write("secret.xlsx", bytes: bytes))
+        let error = refusal(fixtures.write("secret.xlsx", bytes: oleFile(withStream: "EncryptionInfo")))
         #expect(error?.kind == .passwordProtected)
         #expect(error?.message.contains("password") == true)
     }
