@@ -54,11 +54,9 @@ public enum TableReader {
                     results[position] = (builder.finish(name: header.name, sourceColumn: header.sourceColumn), columnErrors)
             }
         }
-        var errors = DataErrorLog(cap: errorCap)
         let built = (0 ..< columnCount).map { results[$0]! }
-        for result in built { errors.merge(result.errors) }
+        let errors = DataErrorLog.combining(built.map(\.errors), cap: errorCap)
         let columns = built.map(\.column)
-        errors.sortByPosition()
         let table = Table(file: workbook.file, sheet: sheet.name, columns: columns,
                           sourceRows: layout.dataRows.map { Int32($0 + 1) })
         return SheetReading(table: table, layout: layout, dataErrors: errors)

@@ -41,13 +41,15 @@ public struct DataErrorLog: Sendable {
         if errors.count < cap { errors.append(error) }
     }
 
-    /// Orders the kept errors as a reader scans a sheet: by row, then column.
-    public mutating func sortByPosition() {
-        errors.sort { ($0.origin.sheet, $0.origin.row, $0.origin.column) < ($1.origin.sheet, $1.origin.row, $1.origin.column) }
-    }
-
-    public mutating func merge(_ other: DataErrorLog) {
-        for error in other.errors { record(error) }
-        totalCount += other.omittedCount
+    /// Several logs as one, keeping the errors a reader meets first, by sheet, row and column.
+    /// Each log keeps its own first `cap` errors, so the first `cap` of the union are all there.
+    public static func combining(_ logs: [DataErrorLog], cap: Int = DataErrorLog.defaultCap) -> DataErrorLog {
+        var combined = DataErrorLog(cap: cap)
+        let ordered = logs.flatMap(\.errors).sorted {
+            ($0.origin.sheet, $0.origin.row, $0.origin.column) < ($1.origin.sheet, $1.origin.row, $1.origin.column)
+        }
+        combined.errors = Array(ordered.prefix(cap))
+        combined.totalCount = logs.reduce(0) { $0 + $1.totalCount }
+        return combined
     }
 }

@@ -121,4 +121,17 @@ import Testing
         #expect(log.totalCount == 10)
         #expect(log.omittedCount == 7)
     }
+
+    @Test func combinedLogsKeepTheErrorsAReaderMeetsFirst() {
+        func log(column: Int, rows: ClosedRange<Int>) -> DataErrorLog {
+            var log = DataErrorLog(cap: 3)
+            for row in rows {
+                log.record(DataError(origin: CellOrigin(file: "f", sheet: "s", row: row, column: column), columnName: "c", rawText: "x", reason: "r"))
+            }
+            return log
+        }
+        let combined = DataErrorLog.combining([log(column: 0, rows: 50 ... 60), log(column: 3, rows: 2 ... 4)], cap: 3)
+        #expect(combined.errors.map(\.origin.cellAddress) == ["D2", "D3", "D4"])
+        #expect(combined.totalCount == 14)
+    }
 }
