@@ -1,5 +1,5 @@
 /// Where a value came from, so a finding or a data error can point a reviewer at the very cell.
-public struct CellOrigin: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct CellOrigin: Hashable, Sendable, CustomStringConvertible {
     /// The file's name as the finance officer saved it.
     public let file: String
     /// The sheet's name; for a CSV file, the file's name without its extension.
@@ -27,6 +27,41 @@ public struct CellOrigin: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public var description: String { "\(file), sheet \(sheet), cell \(cellAddress)" }
+}
+
+/// In JSON a cell is written as people read it: `{"file", "sheet", "row": 1204, "column": "M", "cell": "M1204"}`.
+extension CellOrigin: Codable {
+    private enum CodingKeys: String, CodingKey { case file, sheet, row, column, cell }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let letters = try container.decode(String.self, forKey: .column)
+        guard let column = columnIndex(letters) else {
+            throw DecodingError.dataCorruptedError(forKey: .column, in: container, debugDescription: "`\(letters)` is not a column like A or AB.")
+        }
+        self.init(file: try container.decode(String.self, forKey: .file), sheet: try container.decode(String.self, forKey: .sheet),
+                  row: try container.decode(Int.self, forKey: .row), column: column)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(sheet, forKey: .sheet)
+        try container.encode(row, forKey: .row)
+        try container.encode(columnLetters(column), forKey: .column)
+        try container.encode(cellAddress, forKey: .cell)
+    }
+}
+
+/// The 0-based index of column letters: `A` → 0, `AA` → 26; nil for anything else.
+public func columnIndex(_ letters: String) -> Int? {
+    guard !letters.isEmpty, letters.count <= 3 else { return nil }
+    var index = 0
+    for scalar in letters.uppercased().unicodeScalars {
+        guard scalar.value >= 65, scalar.value <= 90 else { return nil }
+        index = index * 26 + Int(scalar.value - 64)
+    }
+    return index - 1
 }
 
 /// Column letters for a 0-based index: 0 → `A`, 25 → `Z`, 26 → `AA`.

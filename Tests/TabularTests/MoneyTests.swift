@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import Tabular
 
 @Suite struct MoneyTests {
@@ -100,10 +101,21 @@ import Testing
         #expect(columnLetters(25) == "Z")
         #expect(columnLetters(26) == "AA")
         #expect(columnLetters(16_383) == "XFD")
+        #expect(columnIndex("XFD") == 16_383)
+        #expect(columnIndex("aa") == 26)
+        #expect(columnIndex("A1") == nil)
         let origin = CellOrigin(file: "ledger.xlsx", sheet: "GL Detail", row: 1204, column: 12)
         #expect(origin.cellAddress == "M1204")
         #expect(origin.qualifiedAddress == "'GL Detail'!M1204")
         #expect(CellOrigin(file: "a.xlsx", sheet: "Transactions", row: 2, column: 0).qualifiedAddress == "Transactions!A2")
+    }
+
+    @Test func cellsAreWrittenToJSONAsPeopleReadThem() throws {
+        let origin = CellOrigin(file: "ledger.xlsx", sheet: "GL Detail", row: 1204, column: 12)
+        let json = String(decoding: try JSONEncoder().encode(origin), as: UTF8.self)
+        #expect(json.contains("\"cell\":\"M1204\""))
+        #expect(json.contains("\"column\":\"M\""))
+        #expect(try JSONDecoder().decode(CellOrigin.self, from: Data(json.utf8)) == origin)
     }
 
     @Test func dataErrorsReadAsASentence() {
