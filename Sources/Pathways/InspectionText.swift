@@ -36,7 +36,7 @@ extension Inspection {
         guard let headerRow = sheet.headerRow else { return [title + ": empty"] }
         var lines = [title + ": header on row \(headerRow), \(count(sheet.dataRowCount, "data row"))"]
         let table = [["Column", "Header", "Type", "Blank", "Examples"]] + sheet.columns.map { column in
-            [column.column, column.name, column.type.rawValue, groupDigits(column.blankCount), column.examples.joined(separator: ", ")]
+            [column.column, column.name, column.type.rawValue, formatCount(column.blankCount), column.examples.joined(separator: ", ")]
         }
         let widths = (0 ..< 4).map { index in table.map { $0[index].count }.max() ?? 0 }
         for row in table {
@@ -49,12 +49,12 @@ extension Inspection {
         let totals = sheet.skippedRows.filter { $0.reason == .total }
         if !totals.isEmpty {
             lines.append("  Left out \(count(totals.count, "total row")), which are sums of the data, not data:")
-            lines += totals.prefix(10).map { "    row \(groupDigits($0.row)): \"\($0.label)\"" }
+            lines += totals.prefix(10).map { "    row \(formatCount($0.row)): \"\($0.label)\"" }
             if totals.count > 10 { lines.append("    … and \(totals.count - 10) more") }
         }
         let repeats = sheet.skippedRows.filter { $0.reason == .repeatedHeader }
         if !repeats.isEmpty {
-            lines.append("  Left out \(count(repeats.count, "repeated header row")): rows " + repeats.prefix(10).map { groupDigits($0.row) }.joined(separator: ", "))
+            lines.append("  Left out \(count(repeats.count, "repeated header row")): rows " + repeats.prefix(10).map { formatCount($0.row) }.joined(separator: ", "))
         }
         if sheet.blankRowCount > 0 { lines.append("  Left out \(count(sheet.blankRowCount, "empty row")).") }
         if sheet.dataErrorCount == 0 {
@@ -63,7 +63,7 @@ extension Inspection {
             lines.append("  \(count(sheet.dataErrorCount, "cell")) could not be read:")
             lines += sheet.dataErrors.prefix(20).map { "    \($0)" }
             let unshown = sheet.dataErrorCount - min(20, sheet.dataErrors.count)
-            if unshown > 0 { lines.append("    … and \(groupDigits(unshown)) more (use --json to see up to \(DataErrorLog.defaultCap)).") }
+            if unshown > 0 { lines.append("    … and \(formatCount(unshown)) more (use --json to see up to \(DataErrorLog.defaultCap)).") }
         }
         return lines
     }
@@ -75,15 +75,5 @@ extension Inspection {
 
 /// `1 sheet`, `12,345 data rows`.
 func count(_ number: Int, _ noun: String) -> String {
-    "\(groupDigits(number)) \(noun)\(number == 1 ? "" : "s")"
-}
-
-func groupDigits(_ number: Int) -> String {
-    let digits = String(number.magnitude)
-    var result = ""
-    for (index, character) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-        result.append(character)
-    }
-    return number < 0 ? "-" + result : result
+    "\(formatCount(number)) \(noun)\(number == 1 ? "" : "s")"
 }

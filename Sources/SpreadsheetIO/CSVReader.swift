@@ -33,7 +33,7 @@ public enum CSVReader {
         let delimiter = sniffDelimiter(text)
         notes.delimiter = delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(delimiter))
         var sheet = RawSheet(name: sheetName(forFile: fileName))
-        let cells = text.withUnsafeMutableBufferPointer { buffer in parse(buffer, from: 0, to: buffer.count, delimiter: delimiter) }
+        let cells = text.withUnsafeMutableBufferPointer { buffer in parse(buffer, delimiter: delimiter) }
         sheet.kinds = cells.kinds
         sheet.payloads = cells.payloads
         sheet.rowStarts = cells.rowStarts
@@ -53,17 +53,18 @@ public enum CSVReader {
 
     /// Splits records in place: an escaped field is unescaped over its own bytes, which the
     /// parser has already passed, so cells can refer into the buffer without copying it.
-    private static func parse(_ bytes: UnsafeMutableBufferPointer<UInt8>, from first: Int, to count: Int, delimiter: UInt8) -> Cells {
+    private static func parse(_ bytes: UnsafeMutableBufferPointer<UInt8>, delimiter: UInt8) -> Cells {
         let quote = UInt8(ascii: "\""), carriageReturn: UInt8 = 13, lineFeed: UInt8 = 10
         var cells = Cells()
         // One table look-up per byte instead of three comparisons.
         var endsField = [Bool](repeating: false, count: 256)
         for byte in [delimiter, carriageReturn, lineFeed] { endsField[Int(byte)] = true }
-        let estimatedCells = (count - first) / 8 + 16
+        let count = bytes.count
+        let estimatedCells = count / 8 + 16
         cells.kinds.reserveCapacity(estimatedCells)
         cells.payloads.reserveCapacity(estimatedCells)
-        cells.rowStarts.reserveCapacity((count - first) / 64 + 16)
-        var position = first
+        cells.rowStarts.reserveCapacity(count / 64 + 16)
+        var position = 0
         while position < count {
             var start = position
             var end = position

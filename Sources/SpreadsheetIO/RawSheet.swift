@@ -121,9 +121,6 @@ public struct RawSheet: Sendable {
 
     public func width(ofRow row: Int) -> Int { rowStarts[row + 1] - rowStarts[row] }
 
-    /// The widest row's width.
-    public var columnCount: Int { (0 ..< rowCount).reduce(0) { max($0, width(ofRow: $1)) } }
-
     public func cell(row: Int, column: Int) -> RawCell {
         guard row < rowCount, column < width(ofRow: row) else { return .blank }
         let index = rowStarts[row] + column

@@ -1,3 +1,5 @@
+import Tabular
+
 /// Streams one worksheet part into a `RawSheet`. This is the reader's hot loop: it keeps a few
 /// integers of state, parses numbers straight from the XML bytes, and stores shared strings as
 /// indexes, so a cell costs no allocation.
@@ -19,7 +21,6 @@ struct XLSXSheetParser {
     consuming func parse() throws(SpreadsheetError) -> RawSheet {
         var rowIndex = -1            // 0-based row being filled
         var nextColumn = 0
-        var inSheetData = false
         // The cell being read.
         var cellColumn = 0
         var cellType = CellType.number
@@ -79,8 +80,6 @@ struct XLSXSheetParser {
                     inInlineString = true
                     hasInlineString = true
                     richText.begin(at: 0)
-                } else if xml.matches(name, "sheetData") {
-                    inSheetData = token.kind == .start
                 }
             case .end:
                 let name = token.name
@@ -97,7 +96,6 @@ struct XLSXSheetParser {
                     try finishCell(cellType, column: cellColumn, style: cellStyle, parsedValue: parsedValue, value: value,
                                    hasInlineString: hasInlineString, inlineText: inlineText)
                 } else if xml.matches(name, "sheetData") {
-                    inSheetData = false
                     return finish(rowIndex)  // what follows (merges, links, drawings) holds no values
                 }
             case .text, .cdata:
@@ -121,7 +119,6 @@ struct XLSXSheetParser {
                 }
             }
         }
-        _ = inSheetData
         return finish(rowIndex)
     }
 
@@ -139,7 +136,7 @@ struct XLSXSheetParser {
         current = row
         if sheet.kinds.count > limits.maxCellsPerSheet {
             throw SpreadsheetError(.tooLarge, file: xml.fileName,
-                "The sheet \"\(sheet.name)\" has more than \(limits.maxCellsPerSheet) cells, more than Pathways reads from one sheet. Remove columns or rows it does not need.")
+                "The sheet \"\(sheet.name)\" has more than \(formatCount(limits.maxCellsPerSheet)) cells, more than Pathways reads from one sheet. Remove columns or rows it does not need.")
         }
     }
 

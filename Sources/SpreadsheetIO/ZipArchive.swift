@@ -85,8 +85,6 @@ final class ZipArchive {
         }
     }
 
-    var limitsInForce: ReadingLimits { limits }
-
     func damaged(_ detail: String) -> SpreadsheetError {
         SpreadsheetError(.damaged, file: fileName,
             "The workbook is damaged: \(detail). Open it in Excel or LibreOffice, save it again as .xlsx, and try again.")

@@ -17,7 +17,7 @@ public struct DataError: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// e.g. "Transactions, row 1,204, column Amount (M1204): `12,5O0.00` is not an amount."
     public var description: String {
-        let row = groupThousands(String(origin.row))
+        let row = formatCount(origin.row)
         return "\(origin.sheet), row \(row), column \(columnName) (\(origin.cellAddress)): `\(rawText)` \(reason)"
     }
 }
@@ -34,7 +34,6 @@ public struct DataErrorLog: Sendable {
     public init(cap: Int = DataErrorLog.defaultCap) { self.cap = cap }
 
     public var omittedCount: Int { totalCount - errors.count }
-    public var isEmpty: Bool { totalCount == 0 }
 
     public mutating func record(_ error: DataError) {
         totalCount += 1

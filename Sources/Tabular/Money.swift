@@ -40,8 +40,6 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Money(scaled: difference)
     }
 
-    public var negated: Money { Money(scaled: -scaled) }
-
     public var doubleValue: Double { Double(scaled) / Double(Money.scale) }
 
     /// Plain decimal text with at least two places, e.g. `-1234.5` shows as `-1234.50`.
@@ -87,7 +85,12 @@ extension Sequence where Element == Money {
     }
 }
 
-/// `1234567` as `1,234,567`.
+/// A count as finance staff write it: `1234567` as `1,234,567`.
+public func formatCount(_ number: Int) -> String {
+    (number < 0 ? "-" : "") + groupThousands(String(number.magnitude))
+}
+
+/// Digits `1234567` as `1,234,567`.
 func groupThousands(_ digits: String) -> String {
     guard digits.count > 3 else { return digits }
     var result = ""

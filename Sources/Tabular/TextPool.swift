@@ -30,11 +30,6 @@ public struct TextPool: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
-    public func withBytes<Result>(_ id: UInt32, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
-        let range = starts[Int(id)] ..< starts[Int(id) + 1]
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
-    }
-
     public mutating func intern(_ text: String) -> UInt32 {
         var text = text
         return text.withUTF8 { intern($0) }

@@ -31,6 +31,15 @@ import Testing
         #expect(error?.kind == .tooLarge)
     }
 
+    @Test func theCellsOfOneSheetAreCapped() {
+        var limits = ReadingLimits()
+        limits.maxCellsPerSheet = 1_000
+        let row = (0 ..< 100).map { "<c><v>\($0)</v></c>" }.joined()
+        let error = refusal(fixtures.xlsx("wide.xlsx", sheet: String(repeating: "<row>\(row)</row>", count: 20)), limits: limits)
+        #expect(error?.kind == .tooLarge)
+        #expect(error?.message == "The sheet \"Ledger\" has more than 1,000 cells, more than Pathways reads from one sheet. Remove columns or rows it does not need.")
+    }
+
     @Test func entitiesAreNeverExpandedAndDTDsNeverRead() {
         let laughs = fixtures.zip("laughs.xlsx", [
             ("_rels/.rels", Array("""
