@@ -24,7 +24,8 @@ let package = Package(
         ),
         .target(name: "Tabular"),
         .target(name: "SpreadsheetIO", dependencies: ["Tabular", "CZip", "CXlsxWriter"]),
-        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO"]),
+        .target(name: "RulesLanguage", dependencies: ["Tabular"]),
+        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
         .executableTarget(
             name: "pathways",
             dependencies: ["Pathways", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -36,6 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
+        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"]),
         .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,294 @@
+/// Splits a rule file into tokens. Line ends matter (each clause is one line) except inside
+/// brackets or after an operator, where a long formula may continue on the next line.
+struct Lexer {
+    private let bytes: [UInt8]
+    private let fileIndex: Int
+    private var position: Int
+    private let end: Int
+    private(set) var diagnostics: [Diagnostic] = []
+    private var tokens: [Token] = []
+    private var depth = 0
+    private var lineIndent = 0
+    private var atLineStart = true
+
+    init(_ file: SourceFile, fileIndex: Int, range: Range<Int>? = nil) {
+        bytes = file.bytes
+        self.fileIndex = fileIndex
+        position = range?.lowerBound ?? 0
+        end = range?.upperBound ?? file.bytes.count
+    }
+
+    static func tokens(of file: SourceFile, fileIndex: Int) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(file, fileIndex: fileIndex)
+        lexer.run()
+        return (lexer.tokens, lexer.diagnostics)
+    }
+
+    /// Tokens of an expression inside a message template's braces.
+    static func tokens(of file: SourceFile, fileIndex: Int, range: Range<Int>) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(file, fileIndex: fileIndex, range: range)
+        lexer.depth = 1  // a template expression is one line
+        lexer.run()
+        return (lexer.tokens, lexer.diagnostics)
+    }
+
+    private func span(_ start: Int, _ stop: Int) -> SourceSpan { SourceSpan(file: fileIndex, start: start, end: stop) }
+
+    private mutating func emit(_ kind: Token.Kind, _ start: Int) {
+        tokens.append(Token(kind: kind, span: span(start, position), startsLine: atLineStart, indent: lineIndent))
+        atLineStart = false
+    }
+
+    private mutating func error(_ start: Int, _ stop: Int, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.error, span(start, stop), message, hint: hint))
+    }
+
+    private func peek(_ offset: Int = 0) -> UInt8? { position + offset < end ? bytes[position + offset] : nil }
+
+    /// Whether a line end here continues the clause: inside brackets, or after an operator.
+    private var continues: Bool {
+        if depth > 0 { return true }
+        guard let last = tokens.last else { return false }
+        switch last.kind {
+        case .symbol(let symbol): return symbol != ")" && symbol != "]"
+        case .word(let word): return ["and", "or", "not"].contains(word.lowercased())
+        default: return false
+        }
+    }
+
+    private mutating func run() {
+        startLine()
+        while position < end {
+            let byte = bytes[position]
+            switch byte {
+            case 0x20, 0x09, 0x0D:
+                position += 1
+            case 0x0A:
+                position += 1
+                if continues {
+                    continue
+                }
+                if let last = tokens.last, last.kind != .newline { emit(.newline, position - 1) }
+                startLine()
+            case UInt8(ascii: "#"):
+                let start = position
+                while position < end && bytes[position] != 0x0A { position += 1 }
+                var stop = position
+                while stop > start && (bytes[stop - 1] == 0x0D || bytes[stop - 1] == 0x20) { stop -= 1 }
+                tokens.append(Token(kind: .comment(String(decoding: bytes[start + 1 ..< stop], as: UTF8.self).trimmingSpaces),
+                                    span: span(start, stop), startsLine: atLineStart, indent: lineIndent))
+            case UInt8(ascii: "|") where atLineStart:
+                lexTableRow()
+            case UInt8(ascii: "\""):
+                lexString(closing: [UInt8(ascii: "\"")], smart: false)
+            case 0xE2 where peek(1) == 0x80 && (peek(2) == 0x9C || peek(2) == 0x9D || peek(2) == 0x98 || peek(2) == 0x99):
+                lexString(closing: [0xE2, 0x80], smart: true)
+            case UInt8(ascii: "["):
+                lexHeader()
+            case UInt8(ascii: "$"):
+                lexMoney()
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"):
+                lexNumber()
+            case UInt8(ascii: "<"), UInt8(ascii: ">"):
+                let start = position
+                position += 1
+                if let next = peek(), next == UInt8(ascii: "=") || (byte == UInt8(ascii: "<") && next == UInt8(ascii: ">")) { position += 1 }
+                emit(.symbol(String(decoding: bytes[start ..< position], as: UTF8.self)), start)
+            case UInt8(ascii: "("):
+                position += 1
+                depth += 1
+                emit(.symbol("("), position - 1)
+            case UInt8(ascii: ")"):
+                position += 1
+                depth = max(0, depth - 1)
+                emit(.symbol(")"), position - 1)
+            case UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "*"),
+                 UInt8(ascii: "/"), UInt8(ascii: "^"), UInt8(ascii: "&"), UInt8(ascii: "="), UInt8(ascii: "{"), UInt8(ascii: "}"),
+                 UInt8(ascii: ":"):
+                position += 1
+                emit(.symbol(String(UnicodeScalar(byte))), position - 1)
+            case UInt8(ascii: "!"):
+                let start = position
+                position += 1
+                if peek() == UInt8(ascii: "=") {
+                    position += 1
+                    error(start, position, "`!=` is not how a formula says \"not equal\".", hint: "Write `<>`, as in Excel: `status <> \"Closed\"`.")
+                    emit(.symbol("<>"), start)
+                } else {
+                    error(start, position, "A formula cannot use `!`.", hint: "Use `not` to turn a condition around: `not (amount > 0)`.")
+                }
+            default:
+                if isWordStart(byte) {
+                    let start = position
+                    while position < end && isWordPart(bytes[position]) { position += 1 }
+                    emit(.word(String(decoding: bytes[start ..< position], as: UTF8.self)), start)
+                } else {
+                    let start = position
+                    position += utf8Length(byte)
+                    let character = String(decoding: bytes[start ..< min(position, end)], as: UTF8.self)
+                    error(start, position, "The character `\(character)` has no meaning in a rule file.",
+                          hint: character == "'" ? "Text goes in double quotes: \"like this\"." : "Remove it, or put it inside quotes if it is part of a text.")
+                }
+            }
+        }
+        if let last = tokens.last, last.kind != .newline { emit(.newline, position) }
+        emit(.end, position)
+    }
+
+    private mutating func startLine() {
+        atLineStart = true
+        var indent = 0
+        var index = position
+        while index < end && (bytes[index] == 0x20 || bytes[index] == 0x09) {
+            indent += bytes[index] == 0x09 ? 4 : 1
+            index += 1
+        }
+        lineIndent = indent
+    }
+
+    private mutating func lexTableRow() {
+        let start = position
+        while position < end && bytes[position] != 0x0A { position += 1 }
+        var line = String(decoding: bytes[start ..< position], as: UTF8.self)
+        while line.hasSuffix("\r") || line.hasSuffix(" ") { line.removeLast() }
+        var cells = line.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        if cells.first == "" { cells.removeFirst() }
+        if cells.last == "" { cells.removeLast() }
+        tokens.append(Token(kind: .tableRow(cells), span: span(start, start + line.utf8.count), startsLine: true, indent: lineIndent))
+        atLineStart = false
+    }
+
+    private mutating func lexString(closing: [UInt8], smart: Bool) {
+        let start = position
+        position += smart ? 3 : 1
+        var value: [UInt8] = []
+        var closed = false
+        while position < end {
+            let byte = bytes[position]
+            if byte == 0x0A { break }
+            if !smart && byte == UInt8(ascii: "\"") {
+                if peek(1) == UInt8(ascii: "\"") {
+                    value.append(byte)
+                    position += 2
+                    continue
+                }
+                position += 1
+                closed = true
+                break
+            }
+            if byte == 0xE2 && peek(1) == 0x80, let third = peek(2), [0x9C, 0x9D, 0x98, 0x99].contains(third) {
+                position += 3
+                if smart {
+                    closed = true
+                    break
+                }
+                value.append(contentsOf: [0xE2, 0x80, third])
+                continue
+            }
+            if smart && byte == UInt8(ascii: "\"") {
+                position += 1
+                closed = true
+                break
+            }
+            value.append(byte)
+            position += 1
+        }
+        if smart {
+            error(start, position, "This text is in curly quotes (“ ”), which Word and Outlook put in when text is pasted from them.",
+                  hint: "Type straight quotes \" \" instead; `pathways fmt` also straightens them.")
+        }
+        if !closed {
+            error(start, position, "This text has no closing quote.", hint: "End it with \" on the same line.")
+        }
+        emit(.text(String(decoding: value, as: UTF8.self)), start)
+    }
+
+    private mutating func lexHeader() {
+        let start = position
+        position += 1
+        while position < end && bytes[position] != UInt8(ascii: "]") && bytes[position] != 0x0A { position += 1 }
+        let name = String(decoding: bytes[start + 1 ..< position], as: UTF8.self)
+        if position < end && bytes[position] == UInt8(ascii: "]") {
+            position += 1
+        } else {
+            error(start, position, "This column header has no closing `]`.", hint: "Write the header between square brackets: [Budget Owner].")
+        }
+        emit(.header(name), start)
+    }
+
+    private mutating func lexMoney() {
+        let start = position
+        position += 1
+        let digitsStart = position
+        while position < end, let byte = peek(), isDigit(byte) || byte == UInt8(ascii: ",") || (byte == UInt8(ascii: ".") && peek(1).map(isDigit) == true) {
+            position += 1
+        }
+        let written = String(decoding: bytes[digitsStart ..< position], as: UTF8.self)
+        if written.isEmpty {
+            error(start, position, "A `$` must be followed by an amount, like $5,000.")
+            emit(.money("0"), start)
+            return
+        }
+        let plain = written.replacing(",", with: "")
+        let groups = written.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
+        if groups.count > 1 && (groups.dropFirst().contains { $0.count != 3 } || groups[0].isEmpty || groups[0].count > 3) {
+            error(start, position, "`$\(written)` has its commas in the wrong places.", hint: "Group digits in threes: $1,234,567.89.")
+        }
+        emit(.money(plain), start)
+    }
+
+    private mutating func lexNumber() {
+        let start = position
+        while let byte = peek(), isDigit(byte) { position += 1 }
+        // A date: 2027-06-30.
+        if position - start == 4, peek() == UInt8(ascii: "-"), let d1 = peek(1), let d2 = peek(2), isDigit(d1), isDigit(d2),
+           peek(3) == UInt8(ascii: "-"), let d3 = peek(4), let d4 = peek(5), isDigit(d3), isDigit(d4), !(peek(6).map(isDigit) ?? false) {
+            position += 6
+            emit(.date(String(decoding: bytes[start ..< position], as: UTF8.self)), start)
+            return
+        }
+        if peek() == UInt8(ascii: "."), let next = peek(1), isDigit(next) {
+            position += 1
+            while let byte = peek(), isDigit(byte) { position += 1 }
+        }
+        var text = String(decoding: bytes[start ..< position], as: UTF8.self)
+        // `10,000` in a formula: a comma there separates arguments, so say so rather than misread it.
+        if peek() == UInt8(ascii: ","), let a = peek(1), let b = peek(2), let c = peek(3), isDigit(a), isDigit(b), isDigit(c),
+           !(peek(4).map(isDigit) ?? false) {
+            while peek() == UInt8(ascii: ","), let a = peek(1), let b = peek(2), let c = peek(3), isDigit(a), isDigit(b), isDigit(c),
+                  !(peek(4).map(isDigit) ?? false) {
+                position += 4
+            }
+            if peek() == UInt8(ascii: "."), let next = peek(1), isDigit(next) {
+                position += 1
+                while let byte = peek(), isDigit(byte) { position += 1 }
+            }
+            let written = String(decoding: bytes[start ..< position], as: UTF8.self)
+            text = written.replacing(",", with: "")
+            error(start, position, "`\(written)` has a thousands separator, but in a formula a comma separates values.",
+                  hint: "Write \(text), or $\(written) if it is an amount of money.")
+        }
+        if peek() == UInt8(ascii: "%") {
+            position += 1
+            emit(.percent(text), start)
+            return
+        }
+        emit(.number(text), start)
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+    private func isWordStart(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte == UInt8(ascii: "_") || byte >= 0xC3 && byte < 0xE2
+    }
+    private func isWordPart(_ byte: UInt8) -> Bool { isWordStart(byte) || isDigit(byte) || (byte >= 0x80 && byte < 0xC0) }
+    private func utf8Length(_ byte: UInt8) -> Int { byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4 }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var text = Substring(self)
+        while text.first == " " || text.first == "\t" { text.removeFirst() }
+        while text.last == " " || text.last == "\t" || text.last == "\r" { text.removeLast() }
+        return String(text)
+    }
+}

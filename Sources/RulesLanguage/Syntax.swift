@@ -1,0 +1,239 @@
+/// The syntax tree of a rule file, exactly as written (before any checking).
+
+/// A name as written, with where it was written.
+public struct Name: Equatable, Sendable, CustomStringConvertible {
+    public var text: String
+    public var span: SourceSpan
+    public var description: String { text }
+}
+
+/// `# comments` that belong to a declaration or clause, kept so `pathways fmt` never drops them.
+public struct Comments: Equatable, Sendable {
+    public var leading: [String] = []
+    public var trailing: String?
+}
+
+public indirect enum Expression: Equatable, Sendable {
+    case number(String, SourceSpan)
+    case money(String, SourceSpan)
+    case percent(String, SourceSpan)
+    case date(String, SourceSpan)
+    case text(String, SourceSpan)
+    case yesNo(Bool, SourceSpan)
+    /// `owner`, or `sites.enrollment` with a qualifier.
+    case name(qualifier: Name?, Name)
+    /// `[Budget Owner]`, or `sites.[Oct 1 Enrollment]`.
+    case header(qualifier: Name?, String, SourceSpan)
+    case unary(String, Expression, SourceSpan)
+    case binary(String, Expression, Expression, SourceSpan)
+    /// `SUM(amount where vendor = "Acme")`.
+    case call(Name, [Expression], filter: Expression?, SourceSpan)
+    /// `("890", "6399")`.
+    case list([Expression], SourceSpan)
+    /// `x is blank`, `x is not blank`.
+    case isBlank(Expression, negated: Bool, SourceSpan)
+    /// `x in ("a", "b")`, `x not in catch_all`.
+    case isIn(Expression, Expression, negated: Bool, SourceSpan)
+    case between(Expression, Expression, Expression, negated: Bool, SourceSpan)
+    /// `object like "63*"`, with Excel's `*` and `?` wildcards.
+    case like(Expression, Expression, negated: Bool, SourceSpan)
+    /// Parsing failed here; a diagnostic has been given.
+    case invalid(SourceSpan)
+
+    public var span: SourceSpan {
+        switch self {
+        case .number(_, let span), .money(_, let span), .percent(_, let span), .date(_, let span), .text(_, let span),
+             .yesNo(_, let span), .header(_, _, let span), .unary(_, _, let span), .binary(_, _, _, let span),
+             .call(_, _, _, let span), .list(_, let span), .isBlank(_, _, let span), .isIn(_, _, _, let span),
+             .between(_, _, _, _, let span), .like(_, _, _, let span), .invalid(let span):
+            return span
+        case .name(let qualifier, let name):
+            return qualifier.map { $0.span.to(name.span) } ?? name.span
+        }
+    }
+}
+
+/// A message or fix text with `{expressions}` in it.
+public struct Template: Equatable, Sendable {
+    public enum Part: Equatable, Sendable {
+        case text(String)
+        case expression(Expression)
+    }
+
+    public var parts: [Part]
+    public var span: SourceSpan
+}
+
+public enum ColumnTypeName: String, Equatable, Sendable, CaseIterable {
+    case text, code, number, money, percent, date, yesNo = "yes/no"
+}
+
+public struct TableColumn: Equatable, Sendable {
+    public var name: Name
+    public var type: ColumnTypeName
+    public var typeSpan: SourceSpan
+    /// Header texts that identify the column in a workbook.
+    public var aliases: [String]
+    public var isOptional: Bool
+    /// `segments fund, function, object split by "-"`.
+    public var segments: [Name]
+    public var separator: String?
+    public var comments = Comments()
+}
+
+public struct TableDeclaration: Equatable, Sendable {
+    public var name: Name
+    public var title: String?
+    public var sheetHints: [String] = []
+    public var keys: [Name] = []
+    public var columns: [TableColumn] = []
+    public var isRequired = false
+    public var about: String?
+}
+
+public struct ParamDeclaration: Equatable, Sendable {
+    public var name: Name
+    public var value: Expression
+    public var about: String?
+}
+
+public struct PathwayDeclaration: Equatable, Sendable {
+    public var name: Name
+    public var title: String?
+    public var about: String?
+}
+
+public enum Severity: String, Equatable, Sendable, CaseIterable { case error, warning, info }
+
+public struct LetBinding: Equatable, Sendable {
+    public var name: Name
+    public var value: Expression
+    public var comments = Comments()
+}
+
+public struct RuleDeclaration: Equatable, Sendable {
+    public var id: Name
+    public var title: String?
+    public var pathway: Name?
+    public var severity: Severity?
+    public var severitySpan: SourceSpan?
+    public var table: Name?
+    public var groupKeys: [Expression] = []
+    public var lets: [LetBinding] = []
+    public var condition: Expression?
+    public var flags: [Expression] = []
+    public var message: Template?
+    public var fix: Template?
+    public var about: String?
+}
+
+public struct ViewColumn: Equatable, Sendable {
+    public var name: Name
+    public var value: Expression
+    public var comments = Comments()
+}
+
+public struct ViewDeclaration: Equatable, Sendable {
+    public var name: Name
+    public var title: String?
+    public var table: Name?
+    public var groupKeys: [Expression] = []
+    public var filter: Expression?
+    public var columns: [ViewColumn] = []
+    public var isShown = false
+    public var about: String?
+}
+
+public enum Level: String, Equatable, Sendable, CaseIterable, Comparable {
+    case exemplary, established, developing, emerging
+
+    public static func < (lhs: Level, rhs: Level) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+public struct LevelBand: Equatable, Sendable {
+    public var level: Level
+    public var levelSpan: SourceSpan
+    /// `<=`, `<`, `>=`, `>`; nil for `otherwise`.
+    public var comparison: String?
+    public var threshold: Expression?
+    public var comments = Comments()
+}
+
+public struct IndicatorDeclaration: Equatable, Sendable {
+    public var id: Name
+    public var title: String?
+    public var pathway: Name?
+    public var measure: Expression?
+    public var bands: [LevelBand] = []
+    public var about: String?
+    public var source: String?
+}
+
+public struct GoalDeclaration: Equatable, Sendable {
+    public var id: Name
+    public var title: String?
+    public var indicator: Name?
+    public var comparison: String?
+    public var target: Expression?
+    public var deadline: Expression?
+    public var owner: String?
+    public var about: String?
+}
+
+public struct ExampleTable: Equatable, Sendable {
+    public var table: Name
+    public var headers: [String]
+    public var rows: [[String]]
+    public var span: SourceSpan
+}
+
+public struct Expectation: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
+        /// `expect BO-01 flags row 1 column owner`
+        case flags(row: Int, column: Name?)
+        /// `expect BO-01 flags nothing`
+        case flagsNothing
+        /// `expect RE-1 level exemplary`
+        case level(Level)
+    }
+
+    public var id: Name
+    public var outcome: Outcome
+    public var span: SourceSpan
+}
+
+public struct TestDeclaration: Equatable, Sendable {
+    public var name: String
+    public var nameSpan: SourceSpan
+    public var examples: [ExampleTable] = []
+    public var expectations: [Expectation] = []
+}
+
+public enum Declaration: Equatable, Sendable {
+    case table(TableDeclaration)
+    case param(ParamDeclaration)
+    case pathway(PathwayDeclaration)
+    case rule(RuleDeclaration)
+    case view(ViewDeclaration)
+    case indicator(IndicatorDeclaration)
+    case goal(GoalDeclaration)
+    case test(TestDeclaration)
+}
+
+/// A declaration with the comments around it, so the formatter can lay it out again.
+public struct DeclarationNode: Equatable, Sendable {
+    public var declaration: Declaration
+    /// Comments above the declaration and after its first line.
+    public var comments: Comments
+    /// Comments on single clauses (`when`, `message`, …), by the clause's keyword.
+    public var clauseComments: [String: Comments]
+    public var span: SourceSpan
+}
+
+public struct RuleFile: Equatable, Sendable {
+    public var declarations: [DeclarationNode]
+    /// Comments after the last declaration.
+    public var trailingComments: [String]
+}
