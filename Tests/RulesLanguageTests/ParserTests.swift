@@ -24,3 +24,21 @@ func parse(_ text: String, path: String = "test.rules") -> (RuleFile, [Diagnosti
         }
     }
 }
+
+func check(_ texts: [String: String]) -> CheckResult {
+    RuleChecker.check(texts.sorted { $0.key < $1.key }.map { SourceFile(path: $0.key, text: $0.value) })
+}
+
+func loadRulesFolder() throws -> [SourceFile] {
+    try FileManager.default.contentsOfDirectory(atPath: rulesFolder.path).filter { $0.hasSuffix(".rules") }.sorted().map { name in
+        SourceFile(path: "rules/" + name, text: try String(contentsOf: rulesFolder.appendingPathComponent(name), encoding: .utf8))
+    }
+}
+
+@Suite struct CheckerTests {
+    @Test func theDefaultRulesCheckClean() throws {
+        let result = RuleChecker.check(try loadRulesFolder())
+        #expect(result.report.diagnostics.isEmpty, "\(result.report.text)")
+        #expect(result.ruleSet != nil)
+    }
+}

@@ -1,0 +1,163 @@
+/// Every formula function, declared once. The checker, `pathways functions`, the reference in
+/// docs/rules-language.md and (next) the evaluator all read this catalogue, so they cannot drift.
+public struct FunctionSpec: Sendable {
+    public enum Category: String, Sendable, CaseIterable {
+        case aggregate = "Totals over rows"
+        case math = "Numbers"
+        case text = "Text"
+        case date = "Dates"
+        case logic = "Logic"
+        case lookup = "Other tables"
+    }
+
+    public struct Argument: Sendable {
+        public let name: String
+        public let accepts: TypeSet
+        public let isOptional: Bool
+        /// The last argument may be repeated: MIN(a, b, c).
+        public let repeats: Bool
+
+        init(_ name: String, _ accepts: TypeSet, optional: Bool = false, repeats: Bool = false) {
+            self.name = name
+            self.accepts = accepts
+            isOptional = optional
+            self.repeats = repeats
+        }
+    }
+
+    public enum Result: Sendable {
+        case fixed(ValueType)
+        /// The type of the argument at this position.
+        case sameAs(Int)
+    }
+
+    public let name: String
+    public let category: Category
+    public let arguments: [Argument]
+    public let result: Result
+    /// Works over many rows (of a group, a table or a filter) rather than one value.
+    public let isAggregate: Bool
+    public let summary: String
+    public let examples: [String]
+
+    /// `SUM(values [where condition])`
+    public var usage: String {
+        var parts: [String] = []
+        for argument in arguments {
+            var text = argument.name
+            if argument.repeats { text += ", …" }
+            parts.append(argument.isOptional ? "[\(text)]" : text)
+        }
+        var usage = "\(name)(\(parts.joined(separator: ", "))"
+        if isAggregate { usage += (parts.isEmpty ? "" : " ") + "[where condition]" }
+        return usage + ")"
+    }
+
+    public var resultDescription: String {
+        switch result {
+        case .fixed(let type): type.description
+        case .sameAs(let index): "the same type as \(arguments[index].name)"
+        }
+    }
+
+    var arity: ClosedRange<Int> {
+        let required = arguments.filter { !$0.isOptional }.count
+        return required ... (arguments.last?.repeats == true ? 255 : arguments.count)
+    }
+}
+
+public enum FunctionCatalogue {
+    public static let all: [FunctionSpec] = [
+        FunctionSpec(name: "SUM", category: .aggregate, arguments: [.init("values", .numeric)], result: .sameAs(0), isAggregate: true,
+                     summary: "Adds up the values over the rows; blanks are skipped.",
+                     examples: ["SUM(amount)", "SUM(amount where object like \"63*\")"]),
+        FunctionSpec(name: "COUNT", category: .aggregate, arguments: [.init("values", .any, optional: true)], result: .fixed(.number), isAggregate: true,
+                     summary: "Counts the rows, or with a value, the rows where it is not blank.",
+                     examples: ["COUNT()", "COUNT(owner)", "COUNT(where amount > $1,000)"]),
+        FunctionSpec(name: "AVERAGE", category: .aggregate, arguments: [.init("values", .numeric)], result: .sameAs(0), isAggregate: true,
+                     summary: "The mean of the values over the rows; blanks are skipped.", examples: ["AVERAGE(amount)"]),
+        FunctionSpec(name: "MEDIAN", category: .aggregate, arguments: [.init("values", .numeric)], result: .sameAs(0), isAggregate: true,
+                     summary: "The middle value over the rows; blanks are skipped.", examples: ["MEDIAN(site_spending.per_pupil)"]),
+        FunctionSpec(name: "MIN", category: .aggregate, arguments: [.init("values", [.numeric, .date]), .init("more values", [.numeric, .date], optional: true, repeats: true)],
+                     result: .sameAs(0), isAggregate: true,
+                     summary: "The smallest value over the rows; with two or more values, the smallest of them.",
+                     examples: ["MIN(posted)", "MIN(amount, $5,000)"]),
+        FunctionSpec(name: "MAX", category: .aggregate, arguments: [.init("values", [.numeric, .date]), .init("more values", [.numeric, .date], optional: true, repeats: true)],
+                     result: .sameAs(0), isAggregate: true,
+                     summary: "The largest value over the rows; with two or more values, the largest of them.",
+                     examples: ["MAX(amount)", "MAX(0, available)"]),
+        FunctionSpec(name: "STDEV", category: .aggregate, arguments: [.init("values", .numeric)], result: .sameAs(0), isAggregate: true,
+                     summary: "The sample standard deviation of the values over the rows.", examples: ["STDEV(amount)"]),
+        FunctionSpec(name: "CV", category: .aggregate, arguments: [.init("values", .numeric)], result: .fixed(.number), isAggregate: true,
+                     summary: "Coefficient of variation: the standard deviation divided by the mean; 0.10 means values vary by about 10%.",
+                     examples: ["CV(site_spending.per_pupil where site_spending.enrollment >= 100)"]),
+        FunctionSpec(name: "CORREL", category: .aggregate, arguments: [.init("first", .numeric), .init("second", .numeric)], result: .fixed(.number), isAggregate: true,
+                     summary: "How closely two values rise and fall together over the rows, from -1 to 1.",
+                     examples: ["CORREL(site_spending.per_pupil, site_spending.poverty)"]),
+        FunctionSpec(name: "SHARE", category: .aggregate, arguments: [.init("condition", .yesNo)], result: .fixed(.percent), isAggregate: true,
+                     summary: "The share of rows where the condition holds.",
+                     examples: ["SHARE(transactions.owner is not blank)"]),
+        FunctionSpec(name: "ROUND", category: .math, arguments: [.init("value", .numeric), .init("digits", .number, optional: true)], result: .sameAs(0), isAggregate: false,
+                     summary: "Rounds to the given number of decimal places (0 if left out), halves away from zero as Excel does.",
+                     examples: ["ROUND(amount, 0)", "ROUND(per_pupil, -2)"]),
+        FunctionSpec(name: "ABS", category: .math, arguments: [.init("value", .numeric)], result: .sameAs(0), isAggregate: false,
+                     summary: "The value without its sign.", examples: ["ABS(amount)"]),
+        FunctionSpec(name: "IF", category: .logic, arguments: [.init("condition", .yesNo), .init("then", .any), .init("otherwise", .any, optional: true)],
+                     result: .sameAs(1), isAggregate: false,
+                     summary: "The second value when the condition holds, otherwise the third (blank if left out).",
+                     examples: ["IF(amount < 0, -amount, amount)"]),
+        FunctionSpec(name: "LEFT", category: .text, arguments: [.init("text", .textual), .init("characters", .number, optional: true)], result: .sameAs(0), isAggregate: false,
+                     summary: "The first characters of a text (1 if left out).", examples: ["LEFT(object, 2) = \"63\""]),
+        FunctionSpec(name: "RIGHT", category: .text, arguments: [.init("text", .textual), .init("characters", .number, optional: true)], result: .sameAs(0), isAggregate: false,
+                     summary: "The last characters of a text (1 if left out).", examples: ["RIGHT(account, 3)"]),
+        FunctionSpec(name: "MID", category: .text, arguments: [.init("text", .textual), .init("start", .number), .init("characters", .number)], result: .sameAs(0), isAggregate: false,
+                     summary: "Characters from the middle of a text; the first character is number 1.", examples: ["MID(account, 5, 4)"]),
+        FunctionSpec(name: "LEN", category: .text, arguments: [.init("text", .textual)], result: .fixed(.number), isAggregate: false,
+                     summary: "How many characters a text has.", examples: ["LEN(description) < 15"]),
+        FunctionSpec(name: "UPPER", category: .text, arguments: [.init("text", .textual)], result: .sameAs(0), isAggregate: false,
+                     summary: "The text in capital letters.", examples: ["UPPER(vendor)"]),
+        FunctionSpec(name: "LOWER", category: .text, arguments: [.init("text", .textual)], result: .sameAs(0), isAggregate: false,
+                     summary: "The text in small letters.", examples: ["LOWER(owner)"]),
+        FunctionSpec(name: "TRIM", category: .text, arguments: [.init("text", .textual)], result: .sameAs(0), isAggregate: false,
+                     summary: "The text without spaces at either end, and single spaces inside.", examples: ["TRIM(owner) = \"\""]),
+        FunctionSpec(name: "YEAR", category: .date, arguments: [.init("date", .date)], result: .fixed(.number), isAggregate: false,
+                     summary: "The year of a date.", examples: ["YEAR(posted)"]),
+        FunctionSpec(name: "MONTH", category: .date, arguments: [.init("date", .date)], result: .fixed(.number), isAggregate: false,
+                     summary: "The month of a date, 1 for January to 12 for December.", examples: ["MONTH(posted) in (5, 6)"]),
+        FunctionSpec(name: "DAY", category: .date, arguments: [.init("date", .date)], result: .fixed(.number), isAggregate: false,
+                     summary: "The day of the month of a date.", examples: ["DAY(posted)"]),
+        FunctionSpec(name: "WEEKDAY", category: .date, arguments: [.init("date", .date)], result: .fixed(.number), isAggregate: false,
+                     summary: "The day of the week, 1 for Sunday to 7 for Saturday, as in Excel.", examples: ["WEEKDAY(posted) in (1, 7)"]),
+        FunctionSpec(name: "WEEKNUM", category: .date, arguments: [.init("date", .date)], result: .fixed(.number), isAggregate: false,
+                     summary: "The week of the year, weeks starting on Sunday, as in Excel.", examples: ["WEEKNUM(posted)"]),
+        FunctionSpec(name: "DATE", category: .date, arguments: [.init("year", .number), .init("month", .number), .init("day", .number)],
+                     result: .fixed(.date), isAggregate: false,
+                     summary: "The date with this year, month and day.", examples: ["DATE(YEAR(TODAY()), 6, 30)"]),
+        FunctionSpec(name: "TODAY", category: .date, arguments: [], result: .fixed(.date), isAggregate: false,
+                     summary: "The run's as-of date (the latest posting date unless a run says otherwise), never the computer's clock.",
+                     examples: ["TODAY() - posted > 90"]),
+        FunctionSpec(name: "LOOKUP", category: .lookup, arguments: [.init("column", .any), .init("key", .any)], result: .sameAs(0), isAggregate: false,
+                     summary: "The value of another table's column in the row whose key matches; blank when none does.",
+                     examples: ["LOOKUP(sites.enrollment, site)"]),
+    ]
+
+    static let byName: [String: FunctionSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    public static func named(_ name: String) -> FunctionSpec? { byName[name.uppercased()] }
+
+    /// The catalogue as a plain-text table, for `pathways functions`.
+    public static var table: String {
+        var lines: [String] = []
+        for category in FunctionSpec.Category.allCases {
+            let functions = all.filter { $0.category == category }
+            guard !functions.isEmpty else { continue }
+            lines.append(category.rawValue)
+            let width = functions.map(\.usage.count).max() ?? 0
+            for function in functions {
+                lines.append("  " + function.usage + String(repeating: " ", count: width - function.usage.count + 2) + function.summary)
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,597 @@
+/// A rule set that has passed every check: the only form the rules engine accepts, so nothing
+/// unchecked reaches evaluation.
+public struct CheckedRuleSet: Sendable {
+    public let files: [SourceFile]
+    public let tables: [TableDeclaration]
+    public let params: [ParamDeclaration]
+    public let pathways: [PathwayDeclaration]
+    public let rules: [RuleDeclaration]
+    public let views: [ViewDeclaration]
+    public let indicators: [IndicatorDeclaration]
+    public let goals: [GoalDeclaration]
+    public let tests: [TestDeclaration]
+    /// Each table's and view's columns with their types.
+    public let symbols: [String: TableSymbol]
+    /// Each parameter's type.
+    public let paramTypes: [String: ValueType]
+}
+
+/// The outcome of checking: every diagnostic, and the checked rule set when there were no errors.
+public struct CheckResult: Sendable {
+    public let report: DiagnosticReport
+    public let ruleSet: CheckedRuleSet?
+}
+
+/// Reads and checks a rule set: every `.rules` file of a folder, in any order.
+public enum RuleChecker {
+    public static func check(_ files: [SourceFile]) -> CheckResult {
+        var diagnostics: [Diagnostic] = []
+        var nodes: [DeclarationNode] = []
+        for (index, file) in files.enumerated() {
+            let (tree, fileDiagnostics) = Parser.parse(file, fileIndex: index)
+            diagnostics += fileDiagnostics
+            nodes += tree.declarations
+        }
+        var checker = DeclarationChecker(nodes: nodes, files: files)
+        checker.run()
+        diagnostics += checker.diagnostics
+        let report = DiagnosticReport(files: files, diagnostics: diagnostics)
+        guard report.errorCount == 0 else { return CheckResult(report: report, ruleSet: nil) }
+        return CheckResult(report: report, ruleSet: checker.ruleSet())
+    }
+}
+
+/// The checks that span declarations: names, duplicates, types, levels, cycles, tests.
+struct DeclarationChecker {
+    private let files: [SourceFile]
+    private var tables: [TableDeclaration] = []
+    private var params: [ParamDeclaration] = []
+    private var pathways: [PathwayDeclaration] = []
+    private var rules: [RuleDeclaration] = []
+    private var views: [ViewDeclaration] = []
+    private var indicators: [IndicatorDeclaration] = []
+    private var goals: [GoalDeclaration] = []
+    private var tests: [TestDeclaration] = []
+    private(set) var diagnostics: [Diagnostic] = []
+    private var symbols: [String: TableSymbol] = [:]
+    private var paramTypes: [String: ValueType] = [:]
+    private var paramValues: [String: Expression] = [:]
+    private var measureTypes: [String: ValueType] = [:]
+    private var usedPathways: Set<String> = []
+    private var expressionChecker: ExpressionChecker
+
+    init(nodes: [DeclarationNode], files: [SourceFile]) {
+        self.files = files
+        for node in nodes {
+            switch node.declaration {
+            case .table(let table): tables.append(table)
+            case .param(let param): params.append(param)
+            case .pathway(let pathway): pathways.append(pathway)
+            case .rule(let rule): rules.append(rule)
+            case .view(let view): views.append(view)
+            case .indicator(let indicator): indicators.append(indicator)
+            case .goal(let goal): goals.append(goal)
+            case .test(let test): tests.append(test)
+            }
+        }
+        expressionChecker = ExpressionChecker(tables: [:], params: [:])
+    }
+
+    func ruleSet() -> CheckedRuleSet {
+        CheckedRuleSet(files: files, tables: tables, params: params, pathways: pathways, rules: rules, views: views,
+                       indicators: indicators, goals: goals, tests: tests, symbols: symbols, paramTypes: paramTypes)
+    }
+
+    private mutating func error(_ span: SourceSpan, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.error, span, message, hint: hint))
+    }
+
+    private mutating func warning(_ span: SourceSpan, _ message: String, hint: String? = nil) {
+        diagnostics.append(Diagnostic(.warning, span, message, hint: hint))
+    }
+
+    private func place(_ span: SourceSpan) -> String {
+        let file = files[span.file]
+        return "\(file.path):\(file.location(of: span.start).line)"
+    }
+
+    mutating func run() {
+        checkDuplicates()
+        checkTables()
+        checkParams()
+        expressionChecker = ExpressionChecker(tables: symbols, params: paramTypes)
+        checkViews()
+        checkRules()
+        checkIndicators()
+        checkGoals()
+        checkTests()
+        diagnostics += expressionChecker.diagnostics
+        reportUnused()
+    }
+
+    // MARK: Duplicates
+
+    private mutating func checkDuplicates() {
+        func unique(_ names: [Name], _ kind: String) {
+            var seen: [String: Name] = [:]
+            for name in names {
+                let key = name.text.lowercased()
+                if let first = seen[key] {
+                    error(name.span, "There are two \(kind)s named `\(name.text)`.",
+                          hint: "The first is at \(place(first.span)); rename or remove one of them.")
+                } else {
+                    seen[key] = name
+                }
+            }
+        }
+        unique(tables.map(\.name) + views.map(\.name), "table or view")
+        unique(params.map(\.name), "parameter")
+        unique(pathways.map(\.name), "pathway")
+        unique(rules.map(\.id) + indicators.map(\.id) + goals.map(\.id), "rule, indicator or goal with the id")
+        var seenTests: [String: SourceSpan] = [:]
+        for test in tests {
+            if let first = seenTests[test.name.lowercased()] {
+                error(test.nameSpan, "There are two tests named \"\(test.name)\".", hint: "The first is at \(place(first)); give each test its own name.")
+            } else {
+                seenTests[test.name.lowercased()] = test.nameSpan
+            }
+        }
+    }
+
+    // MARK: Tables and params
+
+    private mutating func checkTables() {
+        for table in tables {
+            var symbol = TableSymbol(name: table.name.text, span: table.name.span, isView: false, keys: table.keys.map(\.text))
+            var names: [String: SourceSpan] = [:]
+            for column in table.columns {
+                if let first = names[column.name.text.lowercased()] {
+                    error(column.name.span, "Table \(table.name.text) has two columns named `\(column.name.text)`.", hint: "The first is at \(place(first)).")
+                    continue
+                }
+                names[column.name.text.lowercased()] = column.name.span
+                symbol.add(.init(name: column.name.text, type: ValueType(column.type), aliases: column.aliases, segmentOf: nil))
+                if !column.segments.isEmpty && column.type != .code && column.type != .text {
+                    error(column.typeSpan, "Only code columns can be split into segments, but `\(column.name.text)` is \(ValueType(column.type)).",
+                          hint: "Declare it as code: column \(column.name.text) code …")
+                }
+                for segment in column.segments {
+                    if let first = names[segment.text.lowercased()] {
+                        error(segment.span, "The segment `\(segment.text)` has the same name as another column of \(table.name.text).",
+                              hint: "The other is at \(place(first)); segment names must differ from column names.")
+                        continue
+                    }
+                    names[segment.text.lowercased()] = segment.span
+                    symbol.add(.init(name: segment.text, type: .code, aliases: [], segmentOf: column.name.text))
+                }
+            }
+            for key in table.keys where symbol.column(key.text) == nil {
+                let suggestion = Suggest.closest(key.text, among: symbol.columns.map(\.name))
+                error(key.span, "The key `\(key.text)` is not a column of table \(table.name.text).",
+                      hint: suggestion.map { "Did you mean `\($0)`?" } ?? "Its columns are: \(nameList(symbol.columns.map(\.name))).")
+            }
+            if table.columns.isEmpty {
+                error(table.name.span, "Table \(table.name.text) has no columns.",
+                      hint: "Add one line per column: column amount money \"Amount\", \"Net Amount\"")
+            }
+            symbols[table.name.text.lowercased()] = symbol
+        }
+    }
+
+    private mutating func checkParams() {
+        for param in params {
+            let type = literalType(param.value)
+            if type == nil {
+                error(param.value.span, "A parameter's value must be written out: a number, an amount, a percentage, a date, a text or a list in brackets.",
+                      hint: "For example: param approval_limit = $5,000, or param catch_all = (\"890\", \"6399\").")
+            }
+            paramTypes[param.name.text.lowercased()] = type ?? .unknown
+            paramValues[param.name.text.lowercased()] = param.value
+        }
+    }
+
+    private func literalType(_ expression: Expression) -> ValueType? {
+        switch expression {
+        case .number: return .number
+        case .money: return .money
+        case .percent: return .percent
+        case .date: return .date
+        case .text: return .text
+        case .yesNo: return .yesNo
+        case .unary("-", let operand, _): return [.number, .money, .percent].contains(literalType(operand)) ? literalType(operand) : nil
+        case .list(let items, _):
+            let types = items.map(literalType)
+            guard let first = types.first ?? nil, types.allSatisfy({ $0 == first }) else { return nil }
+            return .list(first)
+        default: return nil
+        }
+    }
+
+    // MARK: Views
+
+    private mutating func checkViews() {
+        // Views may be built on views; check them in dependency order, and refuse cycles.
+        let byName = Dictionary(views.map { ($0.name.text.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        var state: [String: Int] = [:]  // 1 visiting, 2 done
+        func dependencies(_ view: ViewDeclaration) -> [String] {
+            var names = Set<String>()
+            if let table = view.table { names.insert(table.text.lowercased()) }
+            var expressions = view.groupKeys + view.columns.map(\.value)
+            if let filter = view.filter { expressions.append(filter) }
+            for expression in expressions { collectQualifiers(expression, into: &names) }
+            return names.filter { byName[$0] != nil }.sorted()
+        }
+        func visit(_ name: String, path: [String]) {
+            if state[name] == 2 { return }
+            guard let view = byName[name] else { return }
+            if state[name] == 1 {
+                let cycle = (path.drop { $0 != name } + [name]).map { byName[$0]?.name.text ?? $0 }
+                error(view.name.span, "View \(view.name.text) depends on itself: \(cycle.joined(separator: " uses ")).",
+                      hint: "A view can use tables and other views, but not, through them, itself.")
+                state[name] = 2
+                return
+            }
+            state[name] = 1
+            for dependency in dependencies(view) { visit(dependency, path: path + [name]) }
+            if state[name] == 1 {
+                checkView(view)
+                state[name] = 2
+            }
+        }
+        for view in views { visit(view.name.text.lowercased(), path: []) }
+    }
+
+    private func collectQualifiers(_ expression: Expression, into names: inout Set<String>) {
+        switch expression {
+        case .name(let qualifier?, _), .header(let qualifier?, _, _): names.insert(qualifier.text.lowercased())
+        case .unary(_, let operand, _), .isBlank(let operand, _, _): collectQualifiers(operand, into: &names)
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
+            collectQualifiers(left, into: &names)
+            collectQualifiers(right, into: &names)
+        case .between(let a, let b, let c, _, _):
+            for part in [a, b, c] { collectQualifiers(part, into: &names) }
+        case .call(_, let arguments, let filter, _):
+            for argument in arguments { collectQualifiers(argument, into: &names) }
+            if let filter { collectQualifiers(filter, into: &names) }
+        case .list(let items, _):
+            for item in items { collectQualifiers(item, into: &names) }
+        default: break
+        }
+    }
+
+    private mutating func checkView(_ view: ViewDeclaration) {
+        var symbol = TableSymbol(name: view.name.text, span: view.name.span, isView: true,
+                                 keys: view.groupKeys.compactMap { if case .name(nil, let name) = $0 { name.text } else { nil } })
+        guard let tableName = view.table else {
+            error(view.name.span, "View \(view.name.text) needs a `from` line saying which table it summarises.",
+                  hint: "For example: from transactions by site")
+            symbols[view.name.text.lowercased()] = symbol
+            return
+        }
+        guard let source = lookupTable(tableName, for: "view \(view.name.text)") else {
+            symbols[view.name.text.lowercased()] = symbol
+            return
+        }
+        let owner = "view \(view.name.text)"
+        var scope = Scope(owner: owner, table: source)
+        for key in view.groupKeys {
+            let type = expressionChecker.check(key, in: scope)
+            if case .name(nil, let name) = key { symbol.add(.init(name: name.text, type: type, aliases: [], segmentOf: nil)) }
+        }
+        if let filter = view.filter { expressionChecker.checkCondition(filter, in: scope, what: "The `where` of \(owner)") }
+        scope.groupKeys = view.groupKeys
+        for column in view.columns {
+            if symbol.column(column.name.text) != nil || scope.bindings[column.name.text.lowercased()] != nil {
+                error(column.name.span, "View \(view.name.text) already has a column named `\(column.name.text)`.")
+                continue
+            }
+            let type = expressionChecker.check(column.value, in: scope)
+            scope.bindings[column.name.text.lowercased()] = type
+            symbol.add(.init(name: column.name.text, type: type, aliases: [], segmentOf: nil))
+        }
+        if view.columns.isEmpty {
+            error(view.name.span, "View \(view.name.text) has no columns.", hint: "Add lines such as: column spent = SUM(amount)")
+        }
+        symbols[view.name.text.lowercased()] = symbol
+        expressionChecker.tables = symbols
+    }
+
+    private mutating func lookupTable(_ name: Name, for owner: String) -> TableSymbol? {
+        if let table = symbols[name.text.lowercased()] { return table }
+        let candidates = tables.map(\.name.text) + views.map(\.name.text)
+        error(name.span, "There is no table or view named `\(name.text)` for \(owner).",
+              hint: Suggest.closest(name.text, among: candidates).map { "Did you mean `\($0)`?" }
+                ?? "The tables and views are: \(nameList(candidates.sorted())).")
+        return nil
+    }
+
+    private mutating func checkPathway(_ name: Name?, owner: String, at span: SourceSpan) {
+        guard let name else {
+            error(span, "\(owner.prefix(1).uppercased() + owner.dropFirst()) needs a `pathway` line saying which part of the rubric it belongs to.",
+                  hint: "The pathways are: \(nameList(pathways.map(\.name.text))).")
+            return
+        }
+        usedPathways.insert(name.text.lowercased())
+        if !pathways.contains(where: { $0.name.text.lowercased() == name.text.lowercased() }) {
+            error(name.span, "There is no pathway named `\(name.text)`.",
+                  hint: Suggest.closest(name.text, among: pathways.map(\.name.text)).map { "Did you mean `\($0)`?" }
+                    ?? "Declare it, or use one of: \(nameList(pathways.map(\.name.text))).")
+        }
+    }
+
+    // MARK: Rules
+
+    private mutating func checkRules() {
+        for rule in rules {
+            let owner = "rule \(rule.id.text)"
+            checkPathway(rule.pathway, owner: owner, at: rule.id.span)
+            if rule.severity == nil {
+                error(rule.id.span, "Rule \(rule.id.text) needs a `severity` line: error, warning or info.")
+            }
+            guard let tableName = rule.table else {
+                error(rule.id.span, "Rule \(rule.id.text) needs a `for` line saying which table it checks.", hint: "For example: for transactions")
+                continue
+            }
+            guard let table = lookupTable(tableName, for: owner) else { continue }
+            var scope = Scope(owner: owner, table: table)
+            for key in rule.groupKeys { _ = expressionChecker.check(key, in: scope) }
+            scope.groupKeys = rule.groupKeys
+            for binding in rule.lets {
+                if scope.bindings[binding.name.text.lowercased()] != nil || table.column(binding.name.text) != nil {
+                    error(binding.name.span, "`\(binding.name.text)` is already a name in rule \(rule.id.text).",
+                          hint: "Give the value its own name, for example \(binding.name.text)_total.")
+                }
+                scope.bindings[binding.name.text.lowercased()] = expressionChecker.check(binding.value, in: scope)
+            }
+            if let condition = rule.condition {
+                expressionChecker.checkCondition(condition, in: scope, what: "The `when` of \(owner)")
+            } else {
+                error(rule.id.span, "Rule \(rule.id.text) needs a `when` line saying what it looks for.", hint: "For example: when owner is blank")
+            }
+            checkFlags(rule, table: table)
+            if let message = rule.message { checkTemplate(message, in: scope) } else {
+                error(rule.id.span, "Rule \(rule.id.text) needs a `message` line telling the reviewer what is wrong.",
+                      hint: "For example: message \"Nobody owns account {account}.\"")
+            }
+            if let fix = rule.fix { checkTemplate(fix, in: scope) }
+            for binding in rule.lets where !expressionChecker.usedBindings.contains(binding.name.text.lowercased()) {
+                warning(binding.name.span, "`\(binding.name.text)` is worked out but never used in rule \(rule.id.text).",
+                        hint: "Use it in `when` or the message, or remove the `let` line.")
+            }
+        }
+    }
+
+    private mutating func checkFlags(_ rule: RuleDeclaration, table: TableSymbol) {
+        if rule.flags.isEmpty {
+            error(rule.id.span, "Rule \(rule.id.text) needs a `flag` line naming the column to colour in the reviewed workbook.",
+                  hint: "For example: flag amount")
+        }
+        for flag in rule.flags {
+            switch flag {
+            case .name(nil, let name):
+                if table.column(name.text) == nil {
+                    let suggestion = Suggest.closest(name.text, among: table.columns.map(\.name))
+                    error(name.span, "Rule \(rule.id.text) flags `\(name.text)`, but \(table.kindName) \(table.name) has no such column.",
+                          hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "Its columns are: \(nameList(table.columns.map(\.name))).")
+                }
+            case .header(nil, let header, let span):
+                if table.column(header: header) == nil {
+                    error(span, "Rule \(rule.id.text) flags [\(header)], but \(table.kindName) \(table.name) has no column with that header.",
+                          hint: "Its headers are: \(nameList(table.allHeaders)).")
+                }
+            default:
+                error(flag.span, "`flag` names columns of the rule's table to colour, such as: flag owner, amount.",
+                      hint: "Put conditions in `when` and values in the message.")
+            }
+        }
+    }
+
+    private mutating func checkTemplate(_ template: Template, in scope: Scope) {
+        for part in template.parts {
+            if case .expression(let expression) = part { _ = expressionChecker.check(expression, in: scope) }
+        }
+    }
+
+    // MARK: Indicators and goals
+
+    private mutating func checkIndicators() {
+        for indicator in indicators {
+            let owner = "indicator \(indicator.id.text)"
+            checkPathway(indicator.pathway, owner: owner, at: indicator.id.span)
+            var measureType = ValueType.unknown
+            if let measure = indicator.measure {
+                let scope = Scope(owner: owner, table: nil, allowsRowValues: false)
+                measureType = expressionChecker.check(measure, in: scope)
+                if !measureType.isNumeric {
+                    error(measure.span, "An indicator measures a number, an amount or a percentage, but this is \(measureType).",
+                          hint: "For example: measure SHARE(transactions.owner is not blank)")
+                }
+            } else {
+                error(indicator.id.span, "Indicator \(indicator.id.text) needs a `measure` line saying what it measures.",
+                      hint: "For example: measure CV(site_spending.per_pupil)")
+            }
+            measureTypes[indicator.id.text.lowercased()] = measureType
+            checkBands(indicator, measureType: measureType)
+        }
+    }
+
+    private mutating func checkBands(_ indicator: IndicatorDeclaration, measureType: ValueType) {
+        let bands = indicator.bands
+        guard !bands.isEmpty else {
+            error(indicator.id.span, "Indicator \(indicator.id.text) has no levels.",
+                  hint: "Add lines such as: exemplary when >= 95%, established when >= 80%, otherwise emerging")
+            return
+        }
+        var previous: (level: Level, value: Double, comparison: String)?
+        var direction: String?
+        for (position, band) in bands.enumerated() {
+            if let last = position > 0 ? bands[position - 1].level : nil, band.level <= last {
+                error(band.levelSpan, "The level \(band.level.rawValue) comes after \(last.rawValue); levels go from exemplary to emerging, each once.",
+                      hint: "Order the lines exemplary, established, developing, emerging.")
+            }
+            guard let comparison = band.comparison, let threshold = band.threshold else {
+                if position != bands.count - 1 {
+                    error(band.levelSpan, "`otherwise` must be the last level: the levels after it could never apply.")
+                }
+                continue
+            }
+            let thresholdType = expressionChecker.check(threshold, in: Scope(owner: "indicator \(indicator.id.text)", table: nil, allowsRowValues: false))
+            if !thresholdType.isComparable(with: measureType) {
+                error(threshold.span, "This level compares the measure, which is \(measureType), with \(thresholdType).")
+            }
+            let rising = comparison.hasPrefix(">")
+            if let direction, direction != (rising ? ">" : "<") {
+                error(band.levelSpan, "The levels mix `>` and `<`; they must all point the same way.",
+                      hint: rising ? "Use >= (or >) for every level when higher is better." : "Use <= (or <) for every level when lower is better.")
+            }
+            direction = direction ?? (rising ? ">" : "<")
+            guard let value = numericValue(threshold) else { continue }
+            if let previous {
+                let ordered = rising ? value < previous.value || (value == previous.value && previous.comparison == ">" && comparison == ">=")
+                                     : value > previous.value || (value == previous.value && previous.comparison == "<" && comparison == "<=")
+                if !ordered {
+                    error(threshold.span, "The \(band.level.rawValue) level (\(comparison) \(expressionText(threshold))) overlaps the \(previous.level.rawValue) level before it, so it can never apply.",
+                          hint: rising ? "Each level's threshold must be lower than the one above it." : "Each level's threshold must be higher than the one above it.")
+                }
+            }
+            previous = (band.level, value, comparison)
+        }
+        if let last = bands.last, last.comparison != nil {
+            let gap = last.comparison!.hasPrefix(">") ? "below" : "above"
+            error(last.levelSpan, "Values \(gap) the \(last.level.rawValue) threshold get no level.",
+                  hint: "End with an `otherwise` line, for example: otherwise emerging")
+        }
+    }
+
+    /// A threshold's value as a fraction or plain number, following parameters.
+    private func numericValue(_ expression: Expression) -> Double? {
+        switch expression {
+        case .number(let text, _), .money(let text, _): return Double(text)
+        case .percent(let text, _): return Double(text).map { $0 / 100 }
+        case .unary("-", let operand, _): return numericValue(operand).map { -$0 }
+        case .name(nil, let name): return paramValues[name.text.lowercased()].flatMap(numericValue)
+        default: return nil
+        }
+    }
+
+    private func expressionText(_ expression: Expression) -> String {
+        let span = expression.span
+        return files[span.file].slice(span)
+    }
+
+    private mutating func checkGoals() {
+        for goal in goals {
+            guard let indicatorName = goal.indicator else {
+                error(goal.id.span, "Goal \(goal.id.text) needs an `indicator` line naming the indicator it tracks.", hint: "For example: indicator MG-1")
+                continue
+            }
+            guard let measureType = measureTypes[indicatorName.text.lowercased()] else {
+                let suggestion = Suggest.closest(indicatorName.text, among: indicators.map(\.id.text))
+                error(indicatorName.span, "Goal \(goal.id.text) tracks indicator \(indicatorName.text), which does not exist.",
+                      hint: suggestion.map { "Did you mean \($0)?" } ?? "The indicators are: \(nameList(indicators.map(\.id.text))).")
+                continue
+            }
+            if let target = goal.target {
+                let type = expressionChecker.check(target, in: Scope(owner: "goal \(goal.id.text)", table: nil, allowsRowValues: false))
+                if !type.isComparable(with: measureType) {
+                    error(target.span, "The target is \(type), but indicator \(indicatorName.text) measures \(measureType).")
+                }
+                if goal.comparison == nil {
+                    error(target.span, "Say which way the target points: `target >= 100%` or `target <= 0.10`.")
+                }
+            } else {
+                error(goal.id.span, "Goal \(goal.id.text) needs a `target` line.", hint: "For example: target >= 100%")
+            }
+            if let deadline = goal.deadline {
+                if case .date = deadline {
+                    _ = expressionChecker.check(deadline, in: Scope(owner: "goal \(goal.id.text)", table: nil, allowsRowValues: false))
+                } else {
+                    error(deadline.span, "A goal's `by` line gives its deadline as a date, written year-month-day.", hint: "For example: by 2027-06-30")
+                }
+            } else {
+                error(goal.id.span, "Goal \(goal.id.text) needs a `by` line with its deadline; a SMART goal is time-bound.", hint: "For example: by 2027-06-30")
+            }
+        }
+    }
+
+    // MARK: Tests
+
+    private mutating func checkTests() {
+        let ruleTables = Dictionary(rules.compactMap { rule in rule.table.map { (rule.id.text.lowercased(), ($0.text.lowercased(), rule)) } },
+                                    uniquingKeysWith: { first, _ in first })
+        let indicatorIDs = Set(indicators.map { $0.id.text.lowercased() })
+        for test in tests {
+            var rowsByTable: [String: Int] = [:]
+            for example in test.examples {
+                guard let table = symbols[example.table.text.lowercased()], !table.isView else {
+                    error(example.table.span, "Test \"\(test.name)\" gives rows for `\(example.table.text)`, which is not a table.",
+                          hint: Suggest.closest(example.table.text, among: tables.map(\.name.text)).map { "Did you mean `\($0)`?" })
+                    continue
+                }
+                rowsByTable[table.name.lowercased(), default: 0] += example.rows.count
+                for header in example.headers where table.column(header: header) == nil {
+                    let suggestion = Suggest.closest(header, among: table.allHeaders)
+                    error(example.span, "The example column \"\(header)\" is not a column of table \(table.name).",
+                          hint: (suggestion.map { "Did you mean \"\($0)\"? " } ?? "") + "Its headers are: \(nameList(table.allHeaders)).")
+                }
+            }
+            if test.examples.isEmpty {
+                error(test.nameSpan, "Test \"\(test.name)\" has no example rows.", hint: "Add a `given` line with an example table under it.")
+            }
+            if test.expectations.isEmpty {
+                error(test.nameSpan, "Test \"\(test.name)\" expects nothing.", hint: "Add a line such as: expect BO-01 flags row 1 column owner")
+            }
+            for expectation in test.expectations {
+                let id = expectation.id.text.lowercased()
+                switch expectation.outcome {
+                case .level:
+                    if !indicatorIDs.contains(id) {
+                        error(expectation.id.span, "Test \"\(test.name)\" expects a level from \(expectation.id.text), which is not an indicator.")
+                    }
+                case .flags(let row, let column):
+                    guard let (tableName, rule) = ruleTables[id] else {
+                        unknownRule(expectation.id, in: test)
+                        continue
+                    }
+                    let rowCount = rowsByTable[tableName] ?? 0
+                    if row < 1 || row > rowCount {
+                        error(expectation.span, "Test \"\(test.name)\" has \(rowCount) example row\(rowCount == 1 ? "" : "s") for \(tableName), so there is no row \(row).",
+                              hint: "Rows are counted from 1, below the header row of the example table.")
+                    }
+                    if let column {
+                        let flagged = rule.flags.compactMap { if case .name(nil, let name) = $0 { name.text.lowercased() } else { nil } }
+                        if !flagged.contains(column.text.lowercased()) {
+                            error(column.span, "Rule \(rule.id.text) flags \(nameList(rule.flags.map { expressionText($0) })), not `\(column.text)`.")
+                        }
+                    }
+                case .flagsNothing:
+                    if ruleTables[id] == nil { unknownRule(expectation.id, in: test) }
+                }
+            }
+        }
+    }
+
+    private mutating func unknownRule(_ id: Name, in test: TestDeclaration) {
+        let suggestion = Suggest.closest(id.text, among: rules.map(\.id.text))
+        error(id.span, "Test \"\(test.name)\" expects findings from \(id.text), which is not a rule.",
+              hint: suggestion.map { "Did you mean \($0)?" } ?? "The rules are: \(nameList(rules.map(\.id.text))).")
+    }
+
+    // MARK: Unused
+
+    private mutating func reportUnused() {
+        for param in params where !expressionChecker.usedParams.contains(param.name.text.lowercased()) {
+            warning(param.name.span, "The parameter `\(param.name.text)` is not used by any rule, view, indicator or goal.",
+                    hint: "Use it in a formula, or remove it.")
+        }
+        for pathway in pathways where !usedPathways.contains(pathway.name.text.lowercased()) {
+            warning(pathway.name.span, "No rule or indicator belongs to the pathway `\(pathway.name.text)`.",
+                    hint: "Name it in a rule's or indicator's `pathway` line, or remove it.")
+        }
+        for view in views where !view.isShown && !expressionChecker.usedTables.contains(view.name.text.lowercased())
+            && !rules.contains(where: { $0.table?.text.lowercased() == view.name.text.lowercased() }) {
+            warning(view.name.span, "The view `\(view.name.text)` is neither shown nor used.",
+                    hint: "Add `show` to make it a sheet of the reviewed workbook, or use it in a rule or indicator.")
+        }
+    }
+}

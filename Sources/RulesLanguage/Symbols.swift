@@ -1,0 +1,56 @@
+/// What the checker knows about a table or a view: the names a formula can use in its rows.
+public struct TableSymbol: Sendable {
+    public struct Column: Sendable {
+        public let name: String
+        public let type: ValueType
+        /// Header texts that identify it (for tables), used by `[Header]` references and tests.
+        public let aliases: [String]
+        /// Set for a segment of a code column: the column it is cut from.
+        public let segmentOf: String?
+    }
+
+    public let name: String
+    public let span: SourceSpan
+    public let isView: Bool
+    public private(set) var columns: [Column] = []
+    public let keys: [String]
+
+    init(name: String, span: SourceSpan, isView: Bool, keys: [String]) {
+        self.name = name
+        self.span = span
+        self.isView = isView
+        self.keys = keys
+    }
+
+    mutating func add(_ column: Column) { columns.append(column) }
+
+    public func column(_ name: String) -> Column? {
+        let lowered = name.lowercased()
+        return columns.first { $0.name.lowercased() == lowered }
+    }
+
+    /// The column whose header text (or name) this is, ignoring case and spacing.
+    public func column(header: String) -> Column? {
+        let wanted = normalizedHeader(header)
+        return columns.first { column in
+            normalizedHeader(column.name) == wanted || column.aliases.contains { normalizedHeader($0) == wanted }
+        }
+    }
+
+    var columnNames: [String] { columns.filter { $0.segmentOf == nil }.map(\.name) }
+    var allHeaders: [String] { columns.flatMap { $0.aliases.isEmpty ? [$0.name] : $0.aliases } }
+
+    var kindName: String { isView ? "view" : "table" }
+    var kindTitle: String { isView ? "View" : "Table" }
+}
+
+/// Case, spaces and punctuation ignored: "Budget  Owner", "budget_owner" and "BUDGET-OWNER" match.
+func normalizedHeader(_ text: String) -> String {
+    String(text.lowercased().filter { $0.isLetter || $0.isNumber })
+}
+
+/// A list of names for a hint, shortened when long.
+func nameList(_ names: [String], limit: Int = 12) -> String {
+    let shown = names.prefix(limit).joined(separator: ", ")
+    return names.count > limit ? shown + ", … (\(names.count) in all)" : shown
+}
