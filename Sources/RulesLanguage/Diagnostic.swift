@@ -78,3 +78,6 @@ public struct DiagnosticReport: Sendable {
         }
     }
 }
+
+/// A report with errors can be thrown when a file must be correct to go on (as for `fmt`).
+extension DiagnosticReport: Error {}

@@ -68,7 +68,11 @@ struct Lexer {
                 if continues {
                     continue
                 }
-                if let last = tokens.last, last.kind != .newline { emit(.newline, position - 1) }
+                if let last = tokens.last, last.kind != .newline && last.kind != .blankLine {
+                    emit(.newline, position - 1)
+                } else if tokens.last?.kind == .newline, tokens.count >= 2, case .comment = tokens[tokens.count - 2].kind {
+                    emit(.blankLine, position - 1)
+                }
                 startLine()
             case UInt8(ascii: "#"):
                 let start = position

@@ -30,7 +30,7 @@ public struct Parser {
     private var current: Token { tokens[index] }
     private var atLineEnd: Bool {
         switch current.kind {
-        case .newline, .end, .comment: return true
+        case .newline, .end, .comment, .blankLine: return true
         default: return false
         }
     }
@@ -69,11 +69,15 @@ public struct Parser {
         return trailing
     }
 
-    /// Blank lines and whole-line comments before the next line, collected as leading comments.
+    /// Blank lines and whole-line comments before the next line, collected as leading comments;
+    /// an empty string stands for a blank line after a comment.
     private mutating func skipBlankLines() {
         while true {
             switch current.kind {
             case .newline: advance()
+            case .blankLine:
+                if !pendingComments.isEmpty && pendingComments.last != "" { pendingComments.append("") }
+                advance()
             case .comment(let text):
                 pendingComments.append(text)
                 advance()
@@ -469,7 +473,7 @@ public struct Parser {
                         rows.append(cells)
                     }
                     parser.advance()
-                    if parser.current.kind == .newline { parser.advance() }
+                    if parser.current.kind == .newline || parser.current.kind == .blankLine { parser.advance() }
                 }
                 if headers.isEmpty {
                     parser.error(token.span, "`given` must be followed by an example table.",
@@ -903,7 +907,7 @@ public struct Parser {
                 return .name(qualifier: name, Name(text: member, span: memberSpan))
             }
             return .name(qualifier: nil, name)
-        case .newline, .end, .comment:
+        case .newline, .end, .comment, .blankLine:
             error(token.span, "A value is missing at the end of this line.", hint: "Finish the formula, or remove the operator before the line end.")
             return .invalid(token.span)
         default:

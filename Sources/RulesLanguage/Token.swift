@@ -12,6 +12,8 @@ struct Token: Equatable {
         case tableRow([String])     // `| a | b |` in a test's example table
         case comment(String)        // `# …`, kept for the formatter
         case newline
+        /// An empty line: kept only so a comment block's separation from what follows survives `fmt`.
+        case blankLine
         case end
     }
 
