@@ -37,7 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
-        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"]),
+        .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"], exclude: ["Mistakes"]),
         .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular"]),
     ],
     swiftLanguageModes: [.v6]

@@ -418,7 +418,7 @@ struct ExpressionChecker {
             } else {
                 error(name.span, "There is no function `\(name.text)`.", hint: "`pathways functions` lists the functions a formula can use.")
             }
-            for argument in arguments { _ = check(argument, in: scope) }
+            // Its values are not checked: what they should be depends on the function meant.
             return .unknown
         }
         guard spec.arity.contains(arguments.count) else {
@@ -448,6 +448,7 @@ struct ExpressionChecker {
             error(filter!.span, "Only totals such as SUM and COUNT take `where`; \(spec.name) works on one value.")
         }
         var types: [ValueType] = []
+        var argumentsFit = true
         for (position, argument) in arguments.enumerated() {
             let type = check(argument, in: inner)
             types.append(type)
@@ -455,8 +456,10 @@ struct ExpressionChecker {
             if !parameter.accepts.accepts(type) {
                 error(argument.span, "\(spec.name)'s \(parameter.name) must be \(parameter.accepts.description), but this is \(type).",
                       hint: "Write it as \(spec.usage).")
+                argumentsFit = false
             }
         }
+        if !argumentsFit { return .unknown }
         if let filter { checkCondition(filter, in: inner, what: "The `where` of \(spec.name)") }
         if spec.name == "IF", types.count == 3, !types[1].isComparable(with: types[2]) {
             error(span, "IF gives \(types[1]) in one case and \(types[2]) in the other; both must be the same kind of value.")

@@ -10,6 +10,8 @@ struct Lexer {
     private var depth = 0
     private var lineIndent = 0
     private var atLineStart = true
+    /// The indentation of the line the current clause started on.
+    private var clauseIndent = 0
 
     init(_ file: SourceFile, fileIndex: Int, range: Range<Int>? = nil) {
         bytes = file.bytes
@@ -28,6 +30,7 @@ struct Lexer {
     static func tokens(of file: SourceFile, fileIndex: Int, range: Range<Int>) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(file, fileIndex: fileIndex, range: range)
         lexer.depth = 1  // a template expression is one line
+        lexer.clauseIndent = -1
         lexer.run()
         return (lexer.tokens, lexer.diagnostics)
     }
@@ -35,6 +38,7 @@ struct Lexer {
     private func span(_ start: Int, _ stop: Int) -> SourceSpan { SourceSpan(file: fileIndex, start: start, end: stop) }
 
     private mutating func emit(_ kind: Token.Kind, _ start: Int) {
+        if atLineStart { clauseIndent = lineIndent }
         tokens.append(Token(kind: kind, span: span(start, position), startsLine: atLineStart, indent: lineIndent))
         atLineStart = false
     }
@@ -65,9 +69,12 @@ struct Lexer {
                 position += 1
             case 0x0A:
                 position += 1
-                if continues {
+                // A formula may go on over the next line only if that line is indented further:
+                // an unclosed bracket must not swallow the clauses below it.
+                if continues && nextLineIndent() > clauseIndent {
                     continue
                 }
+                depth = 0
                 if let last = tokens.last, last.kind != .newline && last.kind != .blankLine {
                     emit(.newline, position - 1)
                 } else if tokens.last?.kind == .newline, tokens.count >= 2, case .comment = tokens[tokens.count - 2].kind {
@@ -139,6 +146,22 @@ struct Lexer {
         emit(.end, position)
     }
 
+    /// The indentation of the next line that has something on it.
+    private func nextLineIndent() -> Int {
+        var index = position
+        var indent = 0
+        while index < end {
+            switch bytes[index] {
+            case 0x20: indent += 1
+            case 0x09: indent += 4
+            case 0x0A, 0x0D: indent = 0
+            default: return indent
+            }
+            index += 1
+        }
+        return 0
+    }
+
     private mutating func startLine() {
         atLineStart = true
         var indent = 0
@@ -153,12 +176,23 @@ struct Lexer {
     private mutating func lexTableRow() {
         let start = position
         while position < end && bytes[position] != 0x0A { position += 1 }
-        var line = String(decoding: bytes[start ..< position], as: UTF8.self)
-        while line.hasSuffix("\r") || line.hasSuffix(" ") { line.removeLast() }
-        var cells = line.split(separator: "|", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
-        if cells.first == "" { cells.removeFirst() }
-        if cells.last == "" { cells.removeLast() }
-        tokens.append(Token(kind: .tableRow(cells), span: span(start, start + line.utf8.count), startsLine: true, indent: lineIndent))
+        var stop = position
+        while stop > start && (bytes[stop - 1] == 0x0D || bytes[stop - 1] == 0x20) { stop -= 1 }
+        var cells: [String] = []
+        var spans: [SourceSpan] = []
+        var cellStart = start + 1
+        for index in start + 1 ... stop where index == stop || bytes[index] == UInt8(ascii: "|") {
+            var first = cellStart
+            var last = index
+            while first < last && bytes[first] == 0x20 { first += 1 }
+            while last > first && bytes[last - 1] == 0x20 { last -= 1 }
+            if index < stop || first < last {
+                cells.append(String(decoding: bytes[first ..< last], as: UTF8.self))
+                spans.append(span(first, max(last, first + 1)))
+            }
+            cellStart = index + 1
+        }
+        tokens.append(Token(kind: .tableRow(cells, spans), span: span(start, stop), startsLine: true, indent: lineIndent))
         atLineStart = false
     }
 

@@ -131,8 +131,9 @@ public struct Parser {
         }
     }
 
-    /// The clause lines under a declaration's first line.
-    private mutating func forEachClause(_ body: (inout Parser, Token, String, [String]) -> Void) {
+    /// The clause lines under a declaration's first line. A misspelt clause word (`wen`) is
+    /// reported and then read as the clause it most likely is, so one slip gives one message.
+    private mutating func forEachClause(of declaration: String, allowed: [String], _ body: (inout Parser, Token, String, [String]) -> Void) {
         while true {
             skipBlankLines()
             guard current.kind != .end, current.indent > 0 || !current.startsLine else { return }
@@ -142,7 +143,7 @@ public struct Parser {
                 _ = endClause("line")
                 continue
             }
-            guard let word = current.word?.lowercased() else {
+            guard var word = current.word?.lowercased() else {
                 error(current.span, "A clause must start with a word such as `when` or `message`.")
                 skipLine()
                 _ = endClause("line")
@@ -150,16 +151,19 @@ public struct Parser {
             }
             let comments = takeComments()
             let token = advance()
+            if !allowed.contains(word) {
+                guard let corrected = Suggest.closest(word, among: allowed) else {
+                    error(token.span, "`\(token.word ?? word)` is not a clause of a \(declaration).",
+                          hint: "A \(declaration) can have: \(allowed.joined(separator: ", ")).")
+                    skipLine()
+                    _ = endClause("line")
+                    continue
+                }
+                error(token.span, "`\(token.word ?? word)` is not a clause of a \(declaration).", hint: "Did you mean `\(corrected)`?")
+                word = corrected
+            }
             body(&self, token, word, comments)
         }
-    }
-
-    private mutating func unknownClause(_ token: Token, _ word: String, in declaration: String, allowed: [String]) {
-        let hint = Suggest.closest(word, among: allowed).map { "Did you mean `\($0)`?" }
-            ?? "A \(declaration) can have: \(allowed.joined(separator: ", "))."
-        error(token.span, "`\(token.word ?? word)` is not a clause of a \(declaration).", hint: hint)
-        skipLine()
-        _ = endClause("line")
     }
 
     private mutating func parseDeclaration(_ keyword: String) -> DeclarationNode? {
@@ -186,13 +190,9 @@ public struct Parser {
             guard let name = expectName("a pathway name", after: start) else { return recover() }
             var pathway = PathwayDeclaration(name: name, title: optionalTitle())
             headerTrailing = endClause("line")
-            forEachClause { parser, token, word, leading in
-                if word == "about" {
-                    pathway.about = parser.expectText(after: token)
-                    Parser.note(&clauseComments, "about", leading, parser.endClause("clause"))
-                } else {
-                    parser.unknownClause(token, word, in: "pathway", allowed: ["about"])
-                }
+            forEachClause(of: "pathway", allowed: ["about"]) { parser, token, _, leading in
+                pathway.about = parser.expectText(after: token)
+                Parser.note(&clauseComments, "about", leading, parser.endClause("clause"))
             }
             declaration = .pathway(pathway)
         case "rule":
@@ -252,7 +252,7 @@ public struct Parser {
 
     private mutating func parseTableClauses(_ table: inout TableDeclaration, record: inout [String: Comments]) {
         let allowed = ["from", "key", "column", "segments", "optional", "required", "about"]
-        forEachClause { parser, token, word, leading in
+        forEachClause(of: "table", allowed: allowed) { parser, token, word, leading in
             switch word {
             case "from":
                 if parser.current.isWord("sheet") || parser.current.isWord("sheets") { parser.advance() }
@@ -269,7 +269,8 @@ public struct Parser {
                 Parser.note(&record, "about", leading, parser.endClause("clause"))
             case "column":
                 guard let name = parser.expectName("a column name", after: token) else { parser.skipLine(); _ = parser.endClause("line"); return }
-                guard let (type, typeSpan) = parser.parseTypeName(after: name.span) else { parser.skipLine(); _ = parser.endClause("line"); return }
+                // A column with a mistaken type is still a column, so the table is not also "empty".
+                let (type, typeSpan) = parser.parseTypeName(after: name.span) ?? (.text, name.span)
                 var aliases: [String] = []
                 if case .text = parser.current.kind { aliases = parser.textList(after: token, example: "") }
                 var isOptional = false
@@ -300,14 +301,14 @@ public struct Parser {
                 let trailing = parser.endClause("clause")
                 if !leading.isEmpty || trailing != nil { Parser.note(&record, "segments:\(table.columns.count - 1)", leading, trailing) }
             default:
-                parser.unknownClause(token, word, in: "table", allowed: allowed)
+                break
             }
         }
     }
 
     private mutating func parseRuleClauses(_ rule: inout RuleDeclaration, record: inout [String: Comments]) {
         let allowed = ["pathway", "severity", "for", "let", "when", "flag", "message", "fix", "about"]
-        forEachClause { parser, token, word, leading in
+        forEachClause(of: "rule", allowed: allowed) { parser, token, word, leading in
             switch word {
             case "pathway":
                 rule.pathway = parser.expectName("a pathway name", after: token)
@@ -316,7 +317,12 @@ public struct Parser {
                     rule.severity = severity
                     rule.severitySpan = parser.advance().span
                 } else {
-                    parser.error(parser.current.span, "A severity is `error`, `warning` or `info`.")
+                    let written = parser.current.word
+                    let suggestion = written.flatMap { Suggest.closest($0, among: Severity.allCases.map(\.rawValue)) }
+                    parser.error(parser.atLineEnd ? token.span : parser.current.span,
+                                 written.map { "`\($0)` is not a severity." } ?? "Say how serious a finding of this rule is.",
+                                 hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "A severity is error, warning or info.")
+                    rule.severitySpan = parser.current.span
                     parser.skipLine()
                 }
             case "for":
@@ -343,7 +349,6 @@ public struct Parser {
             case "about":
                 rule.about = parser.expectText(after: token)
             default:
-                parser.unknownClause(token, word, in: "rule", allowed: allowed)
                 return
             }
             Parser.note(&record, word, leading, parser.endClause("clause"))
@@ -352,7 +357,7 @@ public struct Parser {
 
     private mutating func parseViewClauses(_ view: inout ViewDeclaration, record: inout [String: Comments]) {
         let allowed = ["from", "where", "column", "show", "about"]
-        forEachClause { parser, token, word, leading in
+        forEachClause(of: "view", allowed: allowed) { parser, token, word, leading in
             switch word {
             case "from":
                 view.table = parser.expectName("a table name", after: token)
@@ -374,7 +379,6 @@ public struct Parser {
             case "about":
                 view.about = parser.expectText(after: token)
             default:
-                parser.unknownClause(token, word, in: "view", allowed: allowed)
                 return
             }
             Parser.note(&record, word, leading, parser.endClause("clause"))
@@ -384,7 +388,7 @@ public struct Parser {
     private mutating func parseIndicatorClauses(_ indicator: inout IndicatorDeclaration, record: inout [String: Comments]) {
         let levels = Level.allCases.map(\.rawValue)
         let allowed = ["pathway", "measure", "about", "source", "otherwise"] + levels
-        forEachClause { parser, token, word, leading in
+        forEachClause(of: "indicator", allowed: allowed) { parser, token, word, leading in
             if let level = Level(rawValue: word) {
                 guard parser.current.isWord("when") else {
                     parser.error(parser.current.span, "Say when the \(word) level applies.", hint: "For example: \(word) when <= 0.10")
@@ -416,7 +420,6 @@ public struct Parser {
             case "about": indicator.about = parser.expectText(after: token)
             case "source": indicator.source = parser.expectText(after: token)
             default:
-                parser.unknownClause(token, word, in: "indicator", allowed: allowed)
                 return
             }
             Parser.note(&record, word, leading, parser.endClause("clause"))
@@ -425,7 +428,7 @@ public struct Parser {
 
     private mutating func parseGoalClauses(_ goal: inout GoalDeclaration, record: inout [String: Comments]) {
         let allowed = ["indicator", "target", "by", "owner", "about"]
-        forEachClause { parser, token, word, leading in
+        forEachClause(of: "goal", allowed: allowed) { parser, token, word, leading in
             switch word {
             case "indicator":
                 goal.indicator = parser.expectIdentifier("an indicator id", after: token)
@@ -444,7 +447,6 @@ public struct Parser {
             case "about":
                 goal.about = parser.expectText(after: token)
             default:
-                parser.unknownClause(token, word, in: "goal", allowed: allowed)
                 return
             }
             Parser.note(&record, word, leading, parser.endClause("clause"))
@@ -453,18 +455,20 @@ public struct Parser {
 
     private mutating func parseTestClauses(_ test: inout TestDeclaration, record: inout [String: Comments]) {
         let allowed = ["given", "expect"]
-        forEachClause { parser, token, word, leading in
+        forEachClause(of: "test", allowed: allowed) { parser, token, word, leading in
             switch word {
             case "given":
                 guard let table = parser.expectName("a table name", after: token) else { parser.skipLine(); _ = parser.endClause("line"); return }
                 _ = parser.endClause("clause")
                 var rows: [[String]] = []
                 var headers: [String] = []
+                var headerSpans: [SourceSpan] = []
                 var span = token.span
-                while case .tableRow(let cells) = parser.current.kind {
+                while case .tableRow(let cells, let cellSpans) = parser.current.kind {
                     span = span.to(parser.current.span)
                     if headers.isEmpty {
                         headers = cells
+                        headerSpans = cellSpans
                     } else {
                         if cells.count != headers.count {
                             parser.error(parser.current.span, "This example row has \(cells.count) cells but the header row has \(headers.count).",
@@ -479,7 +483,7 @@ public struct Parser {
                     parser.error(token.span, "`given` must be followed by an example table.",
                                  hint: "Put a header row and data rows under it: | Budget Owner | Amount |")
                 }
-                test.examples.append(ExampleTable(table: table, headers: headers, rows: rows, span: span))
+                test.examples.append(ExampleTable(table: table, headers: headers, headerSpans: headerSpans, rows: rows, span: span))
             case "expect":
                 guard let id = parser.expectIdentifier("a rule or indicator id", after: token) else { parser.skipLine(); _ = parser.endClause("line"); return }
                 let start = token.span
@@ -512,7 +516,7 @@ public struct Parser {
                 }
                 Parser.note(&record, "expect:\(test.expectations.count)", leading, parser.endClause("clause"))
             default:
-                parser.unknownClause(token, word, in: "test", allowed: allowed)
+                break
             }
         }
     }
@@ -765,7 +769,9 @@ public struct Parser {
                 let end = advance().span
                 return .isBlank(left, negated: isNegated, left.span.to(end))
             }
-            error(current.span, "`is` is only used as `is blank` or `is not blank`.", hint: "To compare values use `=`: owner = \"TBD\".")
+            let start = current.span
+            let compared = parseConcatenation()
+            error(start.to(compared.span), "`is` is only used as `is blank` or `is not blank`.", hint: "To compare values use `=`: owner = \"TBD\".")
             return .invalid(left.span)
         }
         if current.isWord("in") {
@@ -885,6 +891,13 @@ public struct Parser {
             let lowered = word.lowercased()
             if ["yes", "true"].contains(lowered) { return .yesNo(true, token.span) }
             if ["no", "false"].contains(lowered) { return .yesNo(false, token.span) }
+            if ["and", "or", "not"].contains(lowered), current.isSymbol("("), current.span.start == token.span.end {
+                let call = parseCall(Name(text: word, span: token.span))
+                let joined = lowered == "not" ? "Write `not` before the condition: not (amount > 0)."
+                    : "Write `\(lowered)` between the conditions, as in: owner is blank \(lowered) amount > 0."
+                error(token.span, "Excel's \(word.uppercased())(…) is written differently in a rule.", hint: joined)
+                return .invalid(call.span)
+            }
             if ["and", "or", "not", "is", "in", "between", "like", "where", "blank"].contains(lowered) {
                 error(token.span, "`\(word)` is missing the value before or after it.")
                 return .invalid(token.span)

@@ -117,17 +117,17 @@ struct DeclarationChecker {
             for name in names {
                 let key = name.text.lowercased()
                 if let first = seen[key] {
-                    error(name.span, "There are two \(kind)s named `\(name.text)`.",
+                    error(name.span, "Two \(kind) are called `\(name.text)`.",
                           hint: "The first is at \(place(first.span)); rename or remove one of them.")
                 } else {
                     seen[key] = name
                 }
             }
         }
-        unique(tables.map(\.name) + views.map(\.name), "table or view")
-        unique(params.map(\.name), "parameter")
-        unique(pathways.map(\.name), "pathway")
-        unique(rules.map(\.id) + indicators.map(\.id) + goals.map(\.id), "rule, indicator or goal with the id")
+        unique(tables.map(\.name) + views.map(\.name), "tables or views")
+        unique(params.map(\.name), "parameters")
+        unique(pathways.map(\.name), "pathways")
+        unique(rules.map(\.id) + indicators.map(\.id) + goals.map(\.id), "rules, indicators or goals")
         var seenTests: [String: SourceSpan] = [:]
         for test in tests {
             if let first = seenTests[test.name.lowercased()] {
@@ -178,9 +178,12 @@ struct DeclarationChecker {
         }
     }
 
+    private var invalidParams: Set<String> = []
+
     private mutating func checkParams() {
         for param in params {
             let type = literalType(param.value)
+            if type == nil { invalidParams.insert(param.name.text.lowercased()) }
             if type == nil {
                 error(param.value.span, "A parameter's value must be written out: a number, an amount, a percentage, a date, a text or a list in brackets.",
                       hint: "For example: param approval_limit = $5,000, or param catch_all = (\"890\", \"6399\").")
@@ -225,10 +228,15 @@ struct DeclarationChecker {
             if state[name] == 2 { return }
             guard let view = byName[name] else { return }
             if state[name] == 1 {
-                let cycle = (path.drop { $0 != name } + [name]).map { byName[$0]?.name.text ?? $0 }
+                let members = Array(path.drop { $0 != name })
+                let cycle = (members + [name]).map { byName[$0]?.name.text ?? $0 }
                 error(view.name.span, "View \(view.name.text) depends on itself: \(cycle.joined(separator: " uses ")).",
                       hint: "A view can use tables and other views, but not, through them, itself.")
-                state[name] = 2
+                // The views of a cycle are not checked further: any other message about them would only repeat this one.
+                for member in members {
+                    state[member] = 2
+                    if let memberView = byName[member] { symbols[member] = TableSymbol(brokenView: memberView.name) }
+                }
                 return
             }
             state[name] = 1
@@ -325,7 +333,7 @@ struct DeclarationChecker {
         for rule in rules {
             let owner = "rule \(rule.id.text)"
             checkPathway(rule.pathway, owner: owner, at: rule.id.span)
-            if rule.severity == nil {
+            if rule.severity == nil && rule.severitySpan == nil {
                 error(rule.id.span, "Rule \(rule.id.text) needs a `severity` line: error, warning or info.")
             }
             guard let tableName = rule.table else {
@@ -488,7 +496,8 @@ struct DeclarationChecker {
             guard let measureType = measureTypes[indicatorName.text.lowercased()] else {
                 let suggestion = Suggest.closest(indicatorName.text, among: indicators.map(\.id.text))
                 error(indicatorName.span, "Goal \(goal.id.text) tracks indicator \(indicatorName.text), which does not exist.",
-                      hint: suggestion.map { "Did you mean \($0)?" } ?? "The indicators are: \(nameList(indicators.map(\.id.text))).")
+                      hint: suggestion.map { "Did you mean \($0)?" }
+                        ?? (indicators.isEmpty ? "No indicator is declared yet." : "The indicators are: \(nameList(indicators.map(\.id.text)))."))
                 continue
             }
             if let target = goal.target {
@@ -529,9 +538,9 @@ struct DeclarationChecker {
                     continue
                 }
                 rowsByTable[table.name.lowercased(), default: 0] += example.rows.count
-                for header in example.headers where table.column(header: header) == nil {
+                for (header, span) in zip(example.headers, example.headerSpans) where table.column(header: header) == nil {
                     let suggestion = Suggest.closest(header, among: table.allHeaders)
-                    error(example.span, "The example column \"\(header)\" is not a column of table \(table.name).",
+                    error(span, "The example column \"\(header)\" is not a column of table \(table.name).",
                           hint: (suggestion.map { "Did you mean \"\($0)\"? " } ?? "") + "Its headers are: \(nameList(table.allHeaders)).")
                 }
             }
@@ -580,7 +589,8 @@ struct DeclarationChecker {
     // MARK: Unused
 
     private mutating func reportUnused() {
-        for param in params where !expressionChecker.usedParams.contains(param.name.text.lowercased()) {
+        for param in params where !expressionChecker.usedParams.contains(param.name.text.lowercased())
+            && !invalidParams.contains(param.name.text.lowercased()) {
             warning(param.name.span, "The parameter `\(param.name.text)` is not used by any rule, view, indicator or goal.",
                     hint: "Use it in a formula, or remove it.")
         }

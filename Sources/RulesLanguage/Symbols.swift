@@ -15,17 +15,31 @@ public struct TableSymbol: Sendable {
     public private(set) var columns: [Column] = []
     public let keys: [String]
 
+    /// A view already reported as broken (part of a cycle): any column of it is accepted
+    /// without a type, so the one mistake is not reported again at every use.
+    let acceptsAnyColumn: Bool
+
     init(name: String, span: SourceSpan, isView: Bool, keys: [String]) {
         self.name = name
         self.span = span
         self.isView = isView
         self.keys = keys
+        acceptsAnyColumn = false
+    }
+
+    init(brokenView name: Name) {
+        self.name = name.text
+        span = name.span
+        isView = true
+        keys = []
+        acceptsAnyColumn = true
     }
 
     mutating func add(_ column: Column) { columns.append(column) }
 
     public func column(_ name: String) -> Column? {
         let lowered = name.lowercased()
+        if acceptsAnyColumn { return Column(name: name, type: .unknown, aliases: [], segmentOf: nil) }
         return columns.first { $0.name.lowercased() == lowered }
     }
 
@@ -38,7 +52,8 @@ public struct TableSymbol: Sendable {
     }
 
     var columnNames: [String] { columns.filter { $0.segmentOf == nil }.map(\.name) }
-    var allHeaders: [String] { columns.flatMap { $0.aliases.isEmpty ? [$0.name] : $0.aliases } }
+    /// The header texts a workbook may use for the columns (segments are cut from a column, not headers).
+    var allHeaders: [String] { columns.filter { $0.segmentOf == nil }.flatMap { $0.aliases.isEmpty ? [$0.name] : $0.aliases } }
 
     var kindName: String { isView ? "view" : "table" }
     var kindTitle: String { isView ? "View" : "Table" }

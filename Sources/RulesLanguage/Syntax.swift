@@ -185,6 +185,7 @@ public struct GoalDeclaration: Equatable, Sendable {
 public struct ExampleTable: Equatable, Sendable {
     public var table: Name
     public var headers: [String]
+    public var headerSpans: [SourceSpan]
     public var rows: [[String]]
     public var span: SourceSpan
 }

@@ -9,7 +9,7 @@ struct Token: Equatable {
         case text(String)           // "…", with doubled quotes undone
         case header(String)         // `[Budget Owner]`: a column by its header text
         case symbol(String)         // ( ) , . + - * / ^ & = <> < > <= >=
-        case tableRow([String])     // `| a | b |` in a test's example table
+        case tableRow([String], [SourceSpan])  // `| a | b |` in a test's example table, with each cell's place
         case comment(String)        // `# …`, kept for the formatter
         case newline
         /// An empty line: kept only so a comment block's separation from what follows survives `fmt`.

@@ -42,41 +42,30 @@ struct Inspect: ParsableCommand {
     }
 }
 
+/// Prints what a command produced and ends with its exit status.
+func finish(_ outcome: CommandOutcome) throws {
+    print(outcome.standardOutput, terminator: "")
+    if !outcome.standardError.isEmpty { FileHandle.standardError.write(Data(outcome.standardError.utf8)) }
+    if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+}
+
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a folder of rule files and report every mistake, with the line and a way to fix it."
     )
 
-    enum OutputFormat: String, ExpressibleByArgument { case text, json }
-
     @Argument(help: "The folder of .rules files.")
     var rules = "rules"
 
     @Option(help: "text for people, json for tools.")
-    var format: OutputFormat = .text
+    var format: RuleCommands.ReportFormat = .text
 
     func run() throws {
-        let files: [SourceFile]
-        do {
-            files = try RuleSetFolder.load(rules)
-        } catch {
-            FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
-        let result = RuleChecker.check(files)
-        let report = result.report
-        switch format {
-        case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report.entries), as: UTF8.self))
-        case .text:
-            print(report.text, terminator: "")
-            print(RuleCheckSummary.sentence(files: files.count, report: report))
-        }
-        if report.errorCount > 0 { throw ExitCode(1) }
+        try finish(RuleCommands.check(folder: rules, format: format))
     }
 }
+
+extension RuleCommands.ReportFormat: ExpressibleByArgument {}
 
 struct Format: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -91,54 +80,14 @@ struct Format: ParsableCommand {
     var paths: [String] = ["rules"]
 
     func run() throws {
-        var files: [SourceFile] = []
-        do {
-            for path in paths {
-                files += path.hasSuffix(".rules") ? [try RuleSetFolder.file(path)] : try RuleSetFolder.load(path)
-            }
-        } catch {
-            FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
-            throw ExitCode(2)
-        }
-        var unformatted: [String] = []
-        var failed = false
-        for file in files {
-            switch RuleFormatter.format(file) {
-            case .failure(let report):
-                FileHandle.standardError.write(Data((report.text + "\(file.path) was left as it is: fix the mistakes above first.\n").utf8))
-                failed = true
-            case .success(let formatted) where formatted != file.text:
-                unformatted.append(file.path)
-                if !check { try writeAtomically(formatted, to: file.path) }
-            default:
-                break
-            }
-        }
-        if check {
-            for path in unformatted { print("\(path) is not laid out the standard way; run `pathways fmt \(path)`.") }
-            if !unformatted.isEmpty || failed { throw ExitCode(1) }
-        } else {
-            for path in unformatted { print("Formatted \(path)") }
-            if failed { throw ExitCode(1) }
-        }
-    }
-
-    /// Temporary file beside the target, then a rename: a rule file is never left half-written.
-    private func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try Data(text.utf8).write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try finish(RuleCommands.format(paths: paths, checkOnly: check))
     }
 }
 
 struct Functions: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the functions a formula can use.")
 
-    func run() {
-        print(FunctionCatalogue.table, terminator: "")
+    func run() throws {
+        try finish(RuleCommands.functions())
     }
 }

@@ -1,0 +1,86 @@
+import Foundation
+import RulesLanguage
+
+/// What a command prints and how it ends, so the commands are tested without spawning them.
+public struct CommandOutcome: Sendable, Equatable {
+    public var standardOutput = ""
+    public var standardError = ""
+    /// 0 success, 1 mistakes found, 2 the command could not run.
+    public var exitCode: Int32 = 0
+}
+
+/// `pathways check`, `pathways fmt` and `pathways functions`.
+public enum RuleCommands {
+    public enum ReportFormat: String, Sendable { case text, json }
+
+    public static func check(folder: String, format: ReportFormat) -> CommandOutcome {
+        let files: [SourceFile]
+        do {
+            files = try RuleSetFolder.load(folder)
+        } catch {
+            return CommandOutcome(standardError: "pathways: \(error.description)\n", exitCode: 2)
+        }
+        let report = RuleChecker.check(files).report
+        var outcome = CommandOutcome(exitCode: report.errorCount > 0 ? 1 : 0)
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            outcome.standardOutput = String(decoding: (try? encoder.encode(report.entries)) ?? Data("[]".utf8), as: UTF8.self) + "\n"
+        case .text:
+            outcome.standardOutput = report.text + RuleCheckSummary.sentence(files: files.count, report: report) + "\n"
+        }
+        return outcome
+    }
+
+    /// Formats rule files in place (or, with `checkOnly`, lists those that need it).
+    public static func format(paths: [String], checkOnly: Bool) -> CommandOutcome {
+        var files: [SourceFile] = []
+        do {
+            for path in paths {
+                files += path.hasSuffix(".rules") ? [try RuleSetFolder.file(path)] : try RuleSetFolder.load(path)
+            }
+        } catch {
+            return CommandOutcome(standardError: "pathways: \(error.description)\n", exitCode: 2)
+        }
+        var outcome = CommandOutcome()
+        for file in files {
+            switch RuleFormatter.format(file) {
+            case .failure(let report):
+                outcome.standardError += report.text + "\(file.path) was left as it is: fix the mistakes above first.\n"
+                outcome.exitCode = 1
+            case .success(let formatted) where formatted != file.text:
+                if checkOnly {
+                    outcome.standardOutput += "\(file.path) is not laid out the standard way; run `pathways fmt \(file.path)`.\n"
+                    outcome.exitCode = 1
+                } else {
+                    do {
+                        try writeAtomically(formatted, to: file.path)
+                        outcome.standardOutput += "Formatted \(file.path)\n"
+                    } catch {
+                        outcome.standardError += "pathways: \(file.path) could not be written: \(error.localizedDescription)\n"
+                        outcome.exitCode = 2
+                    }
+                }
+            default:
+                break
+            }
+        }
+        return outcome
+    }
+
+    public static func functions() -> CommandOutcome {
+        CommandOutcome(standardOutput: FunctionCatalogue.table)
+    }
+
+    /// A temporary file beside the target, then a rename: a rule file is never left half-written.
+    private static func writeAtomically(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try Data(text.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+}
