@@ -233,7 +233,7 @@ struct Lexer {
         }
         if smart {
             error(start, position, "This text is in curly quotes (“ ”), which Word and Outlook put in when text is pasted from them.",
-                  hint: "Type straight quotes \" \" instead; `pathways fmt` also straightens them.")
+                  hint: "Type straight quotes \" \" instead (in Word, turn off AutoFormat's \"smart quotes\").")
         }
         if !closed {
             error(start, position, "This text has no closing quote.", hint: "End it with \" on the same line.")

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import RulesLanguage
+
+/// Every rule file the project has: the default rules and every test fixture that parses.
+private func allRuleFiles() throws -> [SourceFile] {
+    var files = try loadRulesFolder()
+    let mistakes = MistakeGoldenTests.folder
+    for name in try FileManager.default.contentsOfDirectory(atPath: mistakes.path).sorted() where name.hasSuffix(".rules") {
+        files.append(SourceFile(path: name, text: try String(contentsOf: mistakes.appendingPathComponent(name), encoding: .utf8)))
+    }
+    return files
+}
+
+@Suite struct FormatterTests {
+    @Test func formattingNeverChangesMeaningAndTwiceChangesNothing() throws {
+        var formattedCount = 0
+        for file in try allRuleFiles() {
+            let (original, diagnostics) = Parser.parse(file, fileIndex: 0)
+            guard case .success(let formatted) = RuleFormatter.format(file) else {
+                #expect(diagnostics.contains { $0.severity == .error }, "\(file.path) parses but would not format")
+                continue
+            }
+            formattedCount += 1
+            let reparsedFile = SourceFile(path: file.path, text: formatted)
+            let (reparsed, reparsedDiagnostics) = Parser.parse(reparsedFile, fileIndex: 0)
+            #expect(reparsedDiagnostics.isEmpty, "\(file.path): \(DiagnosticReport(files: [reparsedFile], diagnostics: reparsedDiagnostics).text)")
+            #expect(reparsed == original, "formatting changed the meaning of \(file.path):\n\(formatted)")
+            #expect(try RuleFormatter.format(reparsedFile).get() == formatted, "formatting \(file.path) twice changed it")
+        }
+        #expect(formattedCount >= 30)
+    }
+
+    @Test func theDefaultRulesAreAlreadyFormatted() throws {
+        for file in try loadRulesFolder() {
+            #expect(try RuleFormatter.format(file).get() == file.text, "run `pathways fmt \(file.path)`")
+        }
+    }
+
+    @Test func layoutIsCanonical() throws {
+        let messy = """
+            # Owner rules
+            rule   BO-01   "Spending without an owner"   # the first rule
+              message "Nobody owns {account}"
+                 when owner is blank and (amount>5000 or amount<-5000)
+              flag owner
+              severity error
+              pathway management
+              for transactions
+            param limit=$1234567.5
+            param other = 12.5%
+            """
+        let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: messy)).get()
+        #expect(formatted == """
+            # Owner rules
+            rule BO-01 "Spending without an owner"  # the first rule
+              pathway management
+              severity error
+              for transactions
+              when owner is blank and (amount > 5000 or amount < -5000)
+              flag owner
+              message "Nobody owns {account}"
+
+            param limit = $1,234,567.5
+            param other = 12.5%
+
+            """)
+    }
+
+    @Test func parenthesesAreKeptWhereTheyMatterAndDroppedWhereTheyDoNot() throws {
+        let text = "param p = 1\nrule R-1 \"r\"\n  when ((amount - 1) - (2 - 3)) * 4 ^ (2 ^ 3) > (1) and not (owner is blank or vendor is blank)\n"
+        let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
+        #expect(formatted.contains("when (amount - 1 - (2 - 3)) * 4 ^ 2 ^ 3 > 1 and not (owner is blank or vendor is blank)"))
+    }
+
+    @Test func curlyQuotesStopFormattingUntilFixed() {
+        let file = SourceFile(path: "x.rules", text: "pathway p “Management”\n")
+        guard case .failure(let report) = RuleFormatter.format(file) else {
+            Issue.record("a file with mistakes was formatted")
+            return
+        }
+        #expect(report.text.contains("curly quotes"))
+    }
+}
