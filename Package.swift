@@ -32,13 +32,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "pathways-benchmark",
-            dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter"],
+            dependencies: ["SpreadsheetIO", "Tabular", "RulesLanguage", "CXlsxWriter"],
             path: "Benchmarks/pathways-benchmark"
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"], exclude: ["Mistakes"]),
-        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular"]),
+        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular", "RulesLanguage"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,12 +3,14 @@
 //
 //   pathways-benchmark generate ROWS FOLDER
 //   pathways-benchmark read FILE
+//   pathways-benchmark rules RULES_FOLDER     (checking speed: the default rules, then files of 10,000 and 20,000 rules)
 //
 // Run through Benchmarks/run, which builds in release mode, reads each file in a fresh process
 // (so peak memory is the reader's alone) and times python-calamine on the same XLSX.
 
 import CXlsxWriter
 import Foundation
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
@@ -176,6 +178,96 @@ func read(path: String) throws {
                  peak, peak * 1_048_576 / Double(max(fileSize, 1)), Double(fileSize) / 1_048_576, errors, total.formatted))
 }
 
+/// A rule file of `count` rules of the kinds trainers write, over one table.
+func generatedRuleFile(rules count: Int) -> String {
+    var text = """
+        table transactions "Transactions"
+          column posted  date  "Posting Date"
+          column account code  "Account"
+            segments fund, function, object, site split by "-"
+          column vendor  text  "Vendor"
+          column owner   text  "Budget Owner" optional
+          column amount  money "Amount"
+        param approval_limit = $5,000
+        param catch_all = ("890", "6399")
+        pathway management "Management"
+
+        """
+    for index in 0 ..< count {
+        switch index % 3 {
+        case 0:
+            text += """
+                rule R-\(index) "Spending without an owner \(index)"
+                  pathway management
+                  severity error
+                  for transactions
+                  when owner is blank and amount > $\(index % 900 + 100) and object not in catch_all
+                  flag owner
+                  message "Nobody owns account {account}, so nobody answers for this {amount}."
+
+                """
+        case 1:
+            text += """
+                rule R-\(index) "Possible split purchase \(index)"
+                  pathway management
+                  severity warning
+                  for transactions by vendor, WEEKNUM(posted)
+                  when COUNT() >= 2 and MAX(amount) < approval_limit and SUM(amount) >= approval_limit
+                  flag amount
+                  message "{COUNT()} payments to {vendor} add up to {SUM(amount)}."
+
+                """
+        default:
+            text += """
+                rule R-\(index) "Large payment \(index)"
+                  pathway management
+                  severity info
+                  for transactions
+                  when amount > 3 * AVERAGE(amount where vendor = "Vendor \(index)") and LEFT(object, 2) = "63"
+                  flag amount
+                  message "{amount} to {vendor} is more than three times the average."
+
+                """
+        }
+    }
+    return text
+}
+
+/// Median seconds of `runs` checks of these files.
+func medianCheckSeconds(_ files: [SourceFile], runs: Int) -> (Double, CheckResult) {
+    var times: [Double] = []
+    var result: CheckResult?
+    for _ in 0 ..< runs {
+        let start = DispatchTime.now()
+        result = RuleChecker.check(files)
+        times.append(seconds(since: start))
+    }
+    return (times.sorted()[runs / 2], result!)
+}
+
+func benchmarkRules(folder: String) throws {
+    let defaults = try RuleSetFolder.load(folder)
+    let (defaultSeconds, defaultResult) = medianCheckSeconds(defaults, runs: 21)
+    print(String(format: "default rules (%d files, %d rules): checked in %.1f ms (median of 21), %d mistakes",
+                 defaults.count, defaultResult.ruleSet?.rules.count ?? 0, defaultSeconds * 1000, defaultResult.report.errorCount))
+    for count in [10_000, 20_000, 40_000] {
+        let file = SourceFile(path: "generated.rules", text: generatedRuleFile(rules: count))
+        var parseTimes: [Double] = []
+        for _ in 0 ..< 5 {
+            let parseStart = DispatchTime.now()
+            _ = Parser.parse(file, fileIndex: 0)
+            parseTimes.append(seconds(since: parseStart))
+        }
+        let (checkSeconds, result) = medianCheckSeconds([file], runs: 5)
+        let formatStart = DispatchTime.now()
+        _ = RuleFormatter.format(file)
+        let formatSeconds = seconds(since: formatStart)
+        print(String(format: "%d rules (%.1f MB): parsed in %.2f s, parsed and checked in %.2f s = %.0f rules/s, formatted in %.2f s (medians of 5); %d mistakes",
+                     count, Double(file.text.utf8.count) / 1_048_576, parseTimes.sorted()[2], checkSeconds, Double(count) / checkSeconds,
+                     formatSeconds, result.report.errorCount))
+    }
+}
+
 let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "generate" where arguments.count == 4:
@@ -189,7 +281,9 @@ case "generate" where arguments.count == 4:
     print("generated \(rows) rows in \(folder); Amount total \(Money(scaled: cents * 100).formatted)")
 case "read" where arguments.count == 3:
     try read(path: arguments[2])
+case "rules" where arguments.count == 3:
+    try benchmarkRules(folder: arguments[2])
 default:
-    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE")
+    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER")
     exit(2)
 }

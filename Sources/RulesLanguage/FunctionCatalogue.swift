@@ -145,6 +145,25 @@ public enum FunctionCatalogue {
 
     public static func named(_ name: String) -> FunctionSpec? { byName[name.uppercased()] }
 
+    /// The catalogue as the Markdown section of docs/rules-language.md (a test keeps them equal).
+    public static var markdown: String {
+        var lines: [String] = []
+        for category in FunctionSpec.Category.allCases {
+            let functions = all.filter { $0.category == category }
+            guard !functions.isEmpty else { continue }
+            lines.append("### \(category.rawValue)")
+            lines.append("")
+            lines.append("| function | gives | what it does | examples |")
+            lines.append("|---|---|---|---|")
+            for function in functions {
+                let examples = function.examples.map { "`\($0)`" }.joined(separator: "<br>")
+                lines.append("| `\(function.usage)` | \(function.resultDescription) | \(function.summary) | \(examples) |")
+            }
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// The catalogue as a plain-text table, for `pathways functions`.
     public static var table: String {
         var lines: [String] = []
