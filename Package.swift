@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "Tabular"),
         .target(name: "SpreadsheetIO", dependencies: ["Tabular", "CZip", "CXlsxWriter"]),
         .target(name: "RulesLanguage", dependencies: ["Tabular"]),
-        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
+        .target(name: "RulesEngine", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
+        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine"]),
         .executableTarget(
             name: "pathways",
             dependencies: ["Pathways", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"], exclude: ["Mistakes"]),
+        .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "RulesLanguage", "SpreadsheetIO", "Tabular"]),
         .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular", "RulesLanguage"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,7 @@
 /// "Did you mean …?": the closest name a trainer probably meant.
-enum Suggest {
+public enum Suggest {
     /// The candidate nearest to `word` (case ignored), if it is near enough to be a likely slip.
-    static func closest(_ word: String, among candidates: [String]) -> String? {
+    public static func closest(_ word: String, among candidates: [String]) -> String? {
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {

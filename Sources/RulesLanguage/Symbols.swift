@@ -60,7 +60,7 @@ public struct TableSymbol: Sendable {
 }
 
 /// Case, spaces and punctuation ignored: "Budget  Owner", "budget_owner" and "BUDGET-OWNER" match.
-func normalizedHeader(_ text: String) -> String {
+public func normalizedHeader(_ text: String) -> String {
     String(text.lowercased().filter { $0.isLetter || $0.isNumber })
 }
 

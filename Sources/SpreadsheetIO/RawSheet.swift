@@ -218,4 +218,10 @@ public struct RawWorkbook: Sendable {
     public let file: String
     public let sheets: [RawSheet]
     public let notes: ReadingNotes
+
+    public init(file: String, sheets: [RawSheet], notes: ReadingNotes) {
+        self.file = file
+        self.sheets = sheets
+        self.notes = notes
+    }
 }

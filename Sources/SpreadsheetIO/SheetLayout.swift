@@ -9,6 +9,11 @@ public struct SheetLayout: Sendable {
         public let name: String
         /// 0 for column A.
         public let sourceColumn: Int
+
+        public init(name: String, sourceColumn: Int) {
+            self.name = name
+            self.sourceColumn = sourceColumn
+        }
     }
 
     public struct SkippedRow: Sendable, Codable, Equatable {
@@ -22,7 +27,7 @@ public struct SheetLayout: Sendable {
 
     /// The header's row number as the spreadsheet shows it; nil for an empty sheet.
     public let headerRow: Int?
-    public let columns: [ColumnHeader]
+    public var columns: [ColumnHeader]
     /// 0-based indexes of the rows that hold data.
     public let dataRows: [Int]
     public let skippedRows: [SkippedRow]
@@ -31,11 +36,20 @@ public struct SheetLayout: Sendable {
 
     static let rowsSearchedForHeader = 50
 
-    public static func detect(_ sheet: RawSheet) -> SheetLayout {
-        sheet.withView { view in detect(sheet, view) }
+    /// Finds the header row, or takes the one given (0-based; when a table's declared columns
+    /// found it), and the data rows below it.
+    public static func detect(_ sheet: RawSheet, headerRow: Int? = nil) -> SheetLayout {
+        sheet.withView { view in detect(sheet, view, headerRow: headerRow) }
     }
 
-    private static func detect(_ sheet: RawSheet, _ view: RawSheetView) -> SheetLayout {
+    /// The tidied texts of the rows where a header may be: the first 50.
+    public static func candidateHeaderRows(_ sheet: RawSheet) -> [[String]] {
+        (0 ..< min(sheet.rowCount, rowsSearchedForHeader)).map { row in
+            (0 ..< sheet.width(ofRow: row)).map { tidyHeader(sheet.displayText(row: row, column: $0)) }
+        }
+    }
+
+    private static func detect(_ sheet: RawSheet, _ view: RawSheetView, headerRow: Int?) -> SheetLayout {
         let searched = min(view.rowCount, rowsSearchedForHeader)
         let filledCounts = (0 ..< searched).map { row in filledCells(view, row: row) }
         let widest = filledCounts.max() ?? 0
@@ -44,8 +58,8 @@ public struct SheetLayout: Sendable {
         }
         // The header is the first row that spans most of the table's width with labels.
         let needed = max(min(2, widest), (widest + 1) / 2)
-        var headerIndex = 0
-        for row in 0 ..< searched where filledCounts[row] >= needed {
+        var headerIndex = headerRow ?? 0
+        for row in 0 ..< searched where headerRow == nil && filledCounts[row] >= needed {
             let labels = (0 ..< view.rowStarts[row + 1] - view.rowStarts[row]).filter { column in
                 guard let index = view.index(row: row, column: column), view.kinds[index] == .text else { return false }
                 return !isBlankText(view.text(index)) && ValueText.number(view.text(index)) == nil
@@ -162,7 +176,7 @@ public struct SheetLayout: Sendable {
     }
 
     /// Line breaks, tabs and runs of spaces become single spaces; the ends are trimmed.
-    static func tidyHeader(_ text: String) -> String {
+    public static func tidyHeader(_ text: String) -> String {
         text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\u{A0}" || $0 == "\r\n" })
             .joined(separator: " ")
     }

@@ -1,0 +1,217 @@
+import RulesLanguage
+import SpreadsheetIO
+import Tabular
+
+/// A declared table found in a workbook: its typed rows, and where they came from.
+public struct BoundTable: Sendable {
+    public let declaration: TableDeclaration
+    public let table: Table
+    /// Declared column (and segment) names, lower-cased, to their position in `table.columns`.
+    public let columnIndex: [String: Int]
+    /// The header's row number as the sheet shows it.
+    public let headerRow: Int
+    public let layout: SheetLayout
+    public let dataErrors: DataErrorLog
+
+    public var sheet: String { table.sheet }
+
+    public func column(_ name: String) -> Column? { columnIndex[name.lowercased()].map { table.columns[$0] } }
+}
+
+/// A sentence about binding, for the finance officer: why a table was not found or is ambiguous.
+public struct BindingMessage: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case error, notAssessed }
+    public let kind: Kind
+    public let table: String
+    public let message: String
+    public let hint: String?
+
+    public var description: String { message + (hint.map { " " + $0 } ?? "") }
+}
+
+/// The workbook's sheets matched to the rule set's tables.
+public struct WorkbookBinding: Sendable {
+    public var tables: [String: BoundTable] = [:]
+    public var messages: [BindingMessage] = []
+
+    /// A required table is missing, or a sheet matches ambiguously: the run cannot go on.
+    public var errors: [BindingMessage] { messages.filter { $0.kind == .error } }
+    public func isBound(_ table: String) -> Bool { tables[table.lowercased()] != nil }
+}
+
+/// Finds each declared table in a workbook: by sheet-name hints first, otherwise the sheet whose
+/// header row holds the table's required columns (case, spacing and punctuation ignored), then
+/// reads it with the declared column types.
+public enum WorkbookBinder {
+    public static func bind(_ workbook: RawWorkbook, to rules: CheckedRuleSet) -> WorkbookBinding {
+        var binding = WorkbookBinding()
+        let sheets = workbook.sheets.filter { $0.kind == .worksheet && $0.rowCount > 0 }
+        let candidateRows = sheets.map { SheetLayout.candidateHeaderRows($0) }
+        for declaration in rules.tables {
+            let name = declaration.name.text
+            let title = declaration.title ?? name
+            let required = declaration.columns.filter { !$0.isOptional }
+            var matches: [SheetMatch] = []
+            for (index, sheet) in sheets.enumerated() {
+                matches.append(bestHeaderRow(of: declaration, in: candidateRows[index], sheet: index,
+                                             hinted: declaration.sheetHints.contains { normalizedHeader($0) == normalizedHeader(sheet.name) }))
+            }
+            let complete = matches.filter { $0.missing.isEmpty }
+            let chosen: SheetMatch?
+            if let hinted = complete.first(where: \.hinted) {
+                chosen = hinted
+            } else if let best = complete.max(by: { $0.matched < $1.matched }) {
+                let rivals = complete.filter { $0.matched == best.matched }
+                if rivals.count > 1 {
+                    binding.messages.append(BindingMessage(
+                        kind: .error, table: name,
+                        message: "Two sheets could be the \(title) table: \(rivals.prefix(2).map { "\"\(sheets[$0.sheet].name)\"" }.joined(separator: " and ")).",
+                        hint: "Add the right sheet's name to the table's `from sheet` line in \(place(declaration.name.span, in: rules)), or rename the other sheet."))
+                    continue
+                }
+                chosen = best
+            } else {
+                chosen = nil
+            }
+            guard let chosen else {
+                binding.messages.append(missingTable(declaration, title: title, required: required, matches: matches, sheets: sheets, rules: rules))
+                continue
+            }
+            binding.tables[name.lowercased()] = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)
+        }
+        return binding
+    }
+
+    struct SheetMatch {
+        var sheet: Int
+        var row: Int
+        var hinted: Bool
+        /// Declared column names to the header's column position.
+        var columns: [String: Int]
+        var matched: Int { columns.count }
+        var missing: [TableColumn]
+        var headers: [String]
+    }
+
+    private static func bestHeaderRow(of table: TableDeclaration, in rows: [[String]], sheet: Int, hinted: Bool) -> SheetMatch {
+        var best = SheetMatch(sheet: sheet, row: 0, hinted: hinted, columns: [:], missing: table.columns.filter { !$0.isOptional },
+                              headers: rows.first ?? [])
+        for (rowIndex, cells) in rows.enumerated() {
+            let normalized = cells.map(normalizedHeader)
+            var columns: [String: Int] = [:]
+            for column in table.columns {
+                let names = (column.aliases.isEmpty ? [column.name.text] : column.aliases + [column.name.text]).map(normalizedHeader)
+                if let position = normalized.firstIndex(where: { !$0.isEmpty && names.contains($0) }) {
+                    columns[column.name.text.lowercased()] = position
+                }
+            }
+            let missing = table.columns.filter { !$0.isOptional && columns[$0.name.text.lowercased()] == nil }
+            if missing.count < best.missing.count || (missing.count == best.missing.count && columns.count > best.columns.count) {
+                best = SheetMatch(sheet: sheet, row: rowIndex, hinted: hinted, columns: columns, missing: missing, headers: cells)
+            }
+        }
+        return best
+    }
+
+    private static func missingTable(_ declaration: TableDeclaration, title: String, required: [TableColumn], matches: [SheetMatch],
+                                     sheets: [RawSheet], rules: CheckedRuleSet) -> BindingMessage {
+        let kind: BindingMessage.Kind = declaration.isRequired ? .error : .notAssessed
+        // The sheet that came closest: named in the hints, or holding at least half the required columns.
+        let closest = matches.filter { $0.hinted || $0.matched * 2 >= max(1, required.count) }
+            .max { ($0.hinted ? 1 : 0, $0.matched) < ($1.hinted ? 1 : 0, $1.matched) }
+        guard let closest, let missing = closest.missing.first else {
+            let looked = declaration.sheetHints.isEmpty ? "" : " (looked for a sheet named \(declaration.sheetHints.map { "\"\($0)\"" }.joined(separator: " or ")), or"
+            return BindingMessage(kind: kind, table: declaration.name.text,
+                message: "The workbook has no \(title) table\(looked.isEmpty ? " (looked for" : looked) a sheet whose headers include \(required.prefix(3).map { "\"\($0.aliases.first ?? $0.name.text)\"" }.joined(separator: ", "))).",
+                hint: declaration.isRequired ? "This table is required, so the workbook cannot be reviewed without it." : "Rules and indicators that need it are not assessed.")
+        }
+        let sheet = sheets[closest.sheet]
+        // The headers no declared column took are the candidates.
+        let taken = Set(closest.columns.values)
+        let found = closest.headers.enumerated().filter { !$0.element.isEmpty && !taken.contains($0.offset) }.map(\.element)
+        let close = found.filter { header in
+            (missing.aliases + [missing.name.text]).contains { looksLikeAbbreviation(header, of: $0) || Suggest.closest(header, among: [$0]) != nil }
+        }
+        let foundText = (close.isEmpty ? Array(found.prefix(6)) : close).map { "`\($0)`" }.joined(separator: ", ")
+        let alias = close.first.map { "Add \"\($0)\" to the aliases of `\(missing.name.text)`" } ?? "Add the sheet's header for it to the aliases of `\(missing.name.text)`"
+        return BindingMessage(kind: kind, table: declaration.name.text,
+            message: "Sheet \"\(sheet.name)\" has no column for `\(missing.name.text)` of the \(title) table; found \(foundText).",
+            hint: "\(alias) in \(place(missing.name.span, in: rules))." + (declaration.isRequired ? "" : " Until then, rules that need this table are not assessed."))
+    }
+
+    /// `Amt` for "Amount", `Acct No` for "Account Number": the same first letter, and the rest in order.
+    static func looksLikeAbbreviation(_ short: String, of long: String) -> Bool {
+        let short = Array(normalizedHeader(short)), long = Array(normalizedHeader(long))
+        guard let first = short.first, first == long.first, short.count < long.count else { return false }
+        var position = 0
+        for character in long where position < short.count && character == short[position] { position += 1 }
+        return position == short.count
+    }
+
+    /// `rules/tables.rules:7`
+    static func place(_ span: SourceSpan, in rules: CheckedRuleSet) -> String {
+        let file = rules.files[span.file]
+        return "\(file.path):\(file.location(of: span.start).line)"
+    }
+
+    private static func read(_ declaration: TableDeclaration, from sheet: RawSheet, headerRow: Int, in workbook: RawWorkbook,
+                             rules: CheckedRuleSet) -> BoundTable {
+        var layout = SheetLayout.detect(sheet, headerRow: headerRow)
+        let headerCells = SheetLayout.candidateHeaderRows(sheet)[headerRow]
+        var bound: [(TableColumn, Int)] = []
+        let normalized = headerCells.map(normalizedHeader)
+        for column in declaration.columns {
+            let names = (column.aliases.isEmpty ? [column.name.text] : column.aliases + [column.name.text]).map(normalizedHeader)
+            if let position = normalized.firstIndex(where: { !$0.isEmpty && names.contains($0) }) { bound.append((column, position)) }
+        }
+        layout.columns = bound.map { SheetLayout.ColumnHeader(name: headerCells[$0.1], sourceColumn: $0.1) }
+        let reading = TableReader.read(sheet, of: workbook, layout: layout, types: bound.map { columnType($0.0.type) })
+        var columns = reading.table.columns
+        var index: [String: Int] = [:]
+        for (position, (column, _)) in bound.enumerated() { index[column.name.text.lowercased()] = position }
+        for (column, _) in bound where !column.segments.isEmpty {
+            guard let position = index[column.name.text.lowercased()] else { continue }
+            for (segmentPosition, segment) in column.segments.enumerated() {
+                index[segment.text.lowercased()] = columns.count
+                columns.append(segmentColumn(of: columns[position], named: segment.text, at: segmentPosition, separator: column.separator ?? "-"))
+            }
+        }
+        let table = Table(file: reading.table.file, sheet: reading.table.sheet, columns: columns, sourceRows: reading.table.sourceRows)
+        return BoundTable(declaration: declaration, table: table, columnIndex: index, headerRow: headerRow + 1,
+                          layout: reading.layout, dataErrors: reading.dataErrors)
+    }
+
+    static func columnType(_ type: ColumnTypeName) -> ColumnType {
+        switch type {
+        case .text: .text
+        case .code: .code
+        case .number: .number
+        case .money: .money
+        case .percent: .percent
+        case .date: .date
+        case .yesNo: .yesNo
+        }
+    }
+
+    /// The `position`-th part of each code, split by the separator; blank where a code has fewer parts.
+    private static func segmentColumn(of column: Column, named name: String, at position: Int, separator: String) -> Column {
+        var pool = TextPool()
+        var ids: [UInt32] = []
+        ids.reserveCapacity(column.count)
+        var cache: [UInt32: UInt32] = [:]
+        guard case .strings(let sourceIDs, let sourcePool) = column.storage else {
+            return Column(name: name, type: .code, sourceColumn: column.sourceColumn, storage: .strings(ids: [UInt32](repeating: 0, count: column.count), pool: pool))
+        }
+        for id in sourceIDs {
+            if let known = cache[id], sourcePool.deduplicates {
+                ids.append(known)
+                continue
+            }
+            let parts = sourcePool.string(id).split(separator: separator, omittingEmptySubsequences: false)
+            let segment = position < parts.count ? pool.intern(String(parts[position])) : TextPool.blankID
+            cache[id] = segment
+            ids.append(segment)
+        }
+        return Column(name: name, type: .code, sourceColumn: column.sourceColumn, storage: .strings(ids: ids, pool: pool))
+    }
+}

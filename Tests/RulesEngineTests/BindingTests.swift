@@ -1,0 +1,105 @@
+import Testing
+@testable import RulesEngine
+import RulesLanguage
+import SpreadsheetIO
+import Tabular
+
+let tableRules = """
+    table transactions "Transactions"
+      from sheet "Transactions", "GL Detail"
+      required
+      column posted  date  "Posting Date", "Post Date"
+      column account code  "Account", "GL Account"
+        segments fund, function, object, site split by "-"
+      column vendor  text  "Vendor", "Payee" optional
+      column owner   text  "Budget Owner", "Owner" optional
+      column amount  money "Amount", "Net Amount"
+    table sites "Schools"
+      from sheet "Sites"
+      key code
+      column code       code    "Site", "Site Code"
+      column enrollment number  "Enrollment", "Oct 1 Enrollment"
+    """
+
+func checkedRules(_ text: String = tableRules) throws -> CheckedRuleSet {
+    let result = RuleChecker.check([SourceFile(path: "rules/tables.rules", text: text)])
+    return try #require(result.ruleSet, "\(result.report.text)")
+}
+
+/// A workbook of CSV sheets, each named after its file.
+func workbook(_ sheets: [(String, String)]) throws -> RawWorkbook {
+    let read = try sheets.map { name, text in try CSVReader.read(bytes: Array(text.utf8), fileName: name + ".csv") }
+    return RawWorkbook(file: "district.xlsx", sheets: read.flatMap(\.sheets), notes: read[0].notes)
+}
+
+let ledger = """
+    District GL Detail
+    Posted 07/01/2024 to 06/30/2025
+
+    POST DATE,GL account,Payee,budget_owner,Net Amount
+    07/01/2024,199-11-6399-001,Acme,M. Alvarez,"1,234.56"
+    07/02/2024,199-11-6411-010,Staples,,(12.50)
+    07/03/2024,199-35-6341-002,Sysco,J. Chen,12.5O0
+    """
+
+@Suite struct BindingTests {
+    @Test func findsATableByItsHeadersUnderTitleRowsWhateverTheirCaseAndPunctuation() throws {
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger)]), to: try checkedRules())
+        let transactions = try #require(binding.tables["transactions"])
+        #expect(transactions.sheet == "Export 7")
+        #expect(transactions.headerRow == 4)
+        #expect(transactions.table.rowCount == 3)
+        #expect(transactions.column("amount")?[1] == .money(Money(dollars: -12, cents: -50)))
+        #expect(transactions.column("owner")?[1] == .blank)
+        #expect(transactions.column("posted")?[0] == .date(CalendarDate(year: 2024, month: 7, day: 1)!))
+    }
+
+    @Test func declaredTypesDecideAndUnfitCellsAreDataErrors() throws {
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger)]), to: try checkedRules())
+        let transactions = try #require(binding.tables["transactions"])
+        #expect(transactions.dataErrors.errors.map(\.description) == ["Export 7, row 7, column Net Amount (E7): `12.5O0` is not an amount."])
+    }
+
+    @Test func codeSegmentsBecomeColumns() throws {
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger)]), to: try checkedRules())
+        let transactions = try #require(binding.tables["transactions"])
+        #expect(transactions.column("object")?[0] == .code("6399"))
+        #expect(transactions.column("site")?[1] == .code("010"))
+        #expect(transactions.column("fund")?[2] == .code("199"))
+    }
+
+    @Test func aSheetNameHintWinsOverHeaders() throws {
+        let sites = "Site,Enrollment\n001,412\n002,388\n"
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger), ("Sites", sites), ("GL Detail", ledger)]), to: try checkedRules())
+        #expect(binding.tables["transactions"]?.sheet == "GL Detail")
+        #expect(binding.tables["sites"]?.column("code")?[0] == .code("001"))
+        #expect(binding.messages.isEmpty)
+    }
+
+    @Test func twoSheetsThatFitEquallyAreAmbiguous() throws {
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger), ("Export 8", ledger)]), to: try checkedRules())
+        #expect(binding.errors.map(\.description) == [
+            "Two sheets could be the Transactions table: \"Export 7\" and \"Export 8\". Add the right sheet's name to the table's `from sheet` line in rules/tables.rules:1, or rename the other sheet.",
+        ])
+    }
+
+    @Test func aMissingColumnNamesTheSheetWhatWasFoundAndTheFix() throws {
+        let text = "Posting Date,Account,Vendor,Amt,Net\n07/01/2024,199-11-6399-001,Acme,5,5\n"
+        let binding = WorkbookBinder.bind(try workbook([("Transactions", text)]), to: try checkedRules())
+        #expect(binding.tables["transactions"] == nil)
+        let message = try #require(binding.messages.first { $0.table == "transactions" })
+        #expect(message.kind == .error, "the transactions table is required")
+        #expect(message.message == "Sheet \"Transactions\" has no column for `amount` of the Transactions table; found `Amt`, `Net`.")
+        #expect(message.hint == "Add \"Amt\" to the aliases of `amount` in rules/tables.rules:9.")
+    }
+
+    @Test func aTableTheWorkbookDoesNotHaveIsNotAssessedUnlessRequired() throws {
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger)]), to: try checkedRules())
+        let sites = try #require(binding.messages.first { $0.table == "sites" })
+        #expect(sites.kind == .notAssessed)
+        #expect(sites.message.hasPrefix("The workbook has no Schools table"))
+        #expect(binding.errors.isEmpty)
+        let nothing = WorkbookBinder.bind(try workbook([("Notes", "Memo\nhello\n")]), to: try checkedRules())
+        #expect(nothing.errors.map(\.table) == ["transactions"])
+    }
+}
