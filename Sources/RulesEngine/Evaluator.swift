@@ -1,0 +1,277 @@
+import RulesLanguage
+import Tabular
+
+/// A formula that cannot be evaluated against this workbook: a table it needs is missing, or it
+/// asks for something this version does not evaluate yet. The rule is then "not assessed".
+struct NotAssessed: Error {
+    let reason: String
+}
+
+/// Where a formula is evaluated: the rows it is about, and, for a grouped rule or view, its groups.
+struct Frame {
+    var source: RowSource
+    var grouping: Grouping?
+    /// Group-level (or row-level, when ungrouped) values of `let`s and of a view's earlier columns.
+    var bindings: [String: Vector] = [:]
+    var groupKeys: [Expression] = []
+    /// Row-level vectors of the group keys, computed once.
+    var keyVectors: [Vector] = []
+
+    /// How many values a formula at this level has: one per group, or one per row.
+    var count: Int { grouping?.count ?? source.rowCount }
+}
+
+/// Evaluates checked formulas over whole columns.
+struct Evaluator {
+    let sources: [String: RowSource]
+    let params: [String: Value]
+    let asOf: CalendarDate
+    /// List parameters, kept apart from single values.
+    var listParams: [String: [Value]] = [:]
+    /// The key of each view (its single `by` name), for LOOKUP into views.
+    var viewKeys: [String: String] = [:]
+
+    // MARK: Entry points
+
+    /// A formula's value at the frame's level: per group in a grouped frame, else per row.
+    func evaluate(_ expression: Expression, in frame: Frame) throws -> Vector {
+        if let grouping = frame.grouping {
+            if let keyIndex = frame.groupKeys.firstIndex(of: expression) {
+                return frame.keyVectors[keyIndex].gathering(grouping.firstRows)
+            }
+        }
+        return try evaluateNode(expression, in: frame)
+    }
+
+    private func evaluateNode(_ expression: Expression, in frame: Frame) throws -> Vector {
+        let count = frame.count
+        switch expression {
+        case .number(let text, _): return .constant(.number(Double(text) ?? .nan), count: count)
+        case .money(let text, _): return .constant(.money(moneyLiteral(text)), count: count)
+        case .percent(let text, _): return .constant(.percent((Double(text) ?? .nan) / 100), count: count)
+        case .date(let text, _): return .constant(dateLiteral(text), count: count)
+        case .text(let text, _): return .constant(.text(text), count: count)
+        case .yesNo(let flag, _): return .constant(.yesNo(flag), count: count)
+        case .invalid: throw NotAssessed(reason: "a formula could not be read")
+        case .list: throw NotAssessed(reason: "a list can only follow `in`")
+        case .name(let qualifier, let name):
+            return try resolve(qualifier: qualifier, name: name.text, in: frame)
+        case .header(let qualifier, let header, _):
+            if let qualifier { throw NotAssessed(reason: "\(qualifier.text).[\(header)] is another table's column outside a total") }
+            guard frame.grouping == nil, let vector = frame.source.column(header: header) else {
+                throw NotAssessed(reason: "the column [\(header)] is not in the workbook")
+            }
+            return vector
+        case .unary(let op, let operand, _):
+            let value = try evaluate(operand, in: frame)
+            return op == "not" ? Operators.not(value) : Operators.negate(value)
+        case .binary(let op, let left, let right, _):
+            let lhs = try evaluate(left, in: frame)
+            let rhs = try evaluate(right, in: frame)
+            return Operators.binary(op, lhs, rhs)
+        case .isBlank(let operand, let negated, _):
+            let value = try evaluate(operand, in: frame)
+            return .flags((0 ..< value.count).map { value.isBlank($0) != negated ? 1 : 0 })
+        case .isIn(let operand, let list, let negated, _):
+            let value = try evaluate(operand, in: frame)
+            let members = try memberSet(list, in: frame)
+            let keys = value.groupingKeys
+            return .flags(keys.map { key in (key != .blank && members.contains(key)) != negated ? 1 : 0 })
+        case .between(let operand, let low, let high, let negated, _):
+            let value = try evaluate(operand, in: frame)
+            let lower = Operators.binary(">=", value, try evaluate(low, in: frame))
+            let upper = Operators.binary("<=", value, try evaluate(high, in: frame))
+            let both = Operators.binary("and", lower, upper)
+            return negated ? Operators.not(both) : both
+        case .like(let operand, let pattern, let negated, _):
+            let values = try evaluate(operand, in: frame).strings
+            let patterns = try evaluate(pattern, in: frame).strings
+            return .flags(values.indices.map { row in
+                Wildcard.matches(values[row] ?? "", pattern: patterns[row] ?? "") != negated ? 1 : 0
+            })
+        case .call(let name, let arguments, let filter, _):
+            return try call(name.text.uppercased(), arguments, filter: filter, in: frame)
+        }
+    }
+
+    private func resolve(qualifier: Name?, name: String, in frame: Frame) throws -> Vector {
+        let key = name.lowercased()
+        if let qualifier {
+            guard frame.grouping == nil, qualifier.text.lowercased() == frame.source.name.lowercased(),
+                  let vector = frame.source.column(name) else {
+                throw NotAssessed(reason: "\(qualifier.text).\(name) is used outside a total")
+            }
+            return vector
+        }
+        if let bound = frame.bindings[key] { return bound }
+        if let grouping = frame.grouping {
+            if let position = frame.groupKeys.firstIndex(where: { if case .name(nil, let keyName) = $0 { keyName.text.lowercased() == key } else { false } }) {
+                return frame.keyVectors[position].gathering(grouping.firstRows)
+            }
+        } else if let vector = frame.source.column(name) {
+            return vector
+        }
+        if let value = params[key] { return .constant(value, count: frame.count) }
+        throw NotAssessed(reason: "the column `\(name)` is not in the workbook")
+    }
+
+    /// The values an `in` tests against: a list, a list param, or another table's column.
+    private func memberSet(_ list: Expression, in frame: Frame) throws -> Set<KeyPart> {
+        switch list {
+        case .list(let items, _):
+            var members = Set<KeyPart>()
+            for item in items {
+                let one = Frame(source: RowSource(view: "", rowCount: 1, columns: [:]))
+                members.formUnion(try evaluate(item, in: one).groupingKeys)
+            }
+            return members
+        case .name(let qualifier?, let column):
+            guard let source = sources[qualifier.text.lowercased()], let vector = source.column(column.text) else {
+                throw NotAssessed(reason: "the table \(qualifier.text) is not in the workbook")
+            }
+            return Set(vector.groupingKeys)
+        case .name(nil, let name):
+            guard let values = listParams[name.text.lowercased()] else { throw NotAssessed(reason: "`\(name.text)` is not a list") }
+            return Set(values.flatMap { Vector.constant($0, count: 1).groupingKeys })
+        default:
+            throw NotAssessed(reason: "`in` needs a list")
+        }
+    }
+
+
+    // MARK: Functions
+
+    private func call(_ name: String, _ arguments: [Expression], filter: Expression?, in frame: Frame) throws -> Vector {
+        guard let spec = FunctionCatalogue.named(name) else { throw NotAssessed(reason: "there is no function \(name)") }
+        let aggregates = spec.isAggregate && !((name == "MIN" || name == "MAX") && arguments.count > 1)
+        if aggregates { return try aggregate(name, arguments, filter: filter, in: frame) }
+        if name == "LOOKUP" { return try lookup(arguments, in: frame) }
+        if name == "TODAY" { return .constant(.date(asOf), count: frame.count) }
+        let values = try arguments.map { try evaluate($0, in: frame) }
+        return try ScalarFunctions.apply(name, values, count: frame.count)
+    }
+
+    /// A total over the rows of a group, of the whole table, or of another table or view named
+    /// in its formula; `where` keeps only the rows where its condition holds.
+    private func aggregate(_ name: String, _ arguments: [Expression], filter: Expression?, in frame: Frame) throws -> Vector {
+        let range = try aggregateSource(arguments + (filter.map { [$0] } ?? []), in: frame)
+        var inner = Frame(source: range)
+        if range === frame.source { inner.bindings = frame.grouping == nil ? frame.bindings : [:] }
+        let values = try arguments.map { try evaluate($0, in: inner) }
+        let keep = try filter.map { try evaluate($0, in: inner) }
+        let groups: [[Int]]
+        if let grouping = frame.grouping, range === frame.source {
+            groups = grouping.rows
+        } else {
+            groups = [Array(0 ..< range.rowCount)]
+        }
+        let filtered: [[Int]] = keep.map { condition in
+            guard case .flags(let flags) = condition else { return groups }
+            return groups.map { $0.filter { flags[$0] == 1 } }
+        } ?? groups
+        let perGroup = Aggregates.apply(name, values, groups: filtered, rowCount: range.rowCount)
+        // Over the whole table in an ungrouped frame, the one total applies to every row.
+        if frame.grouping == nil || !(range === frame.source) {
+            return perGroup.gathering([Int](repeating: 0, count: frame.count))
+        }
+        return perGroup
+    }
+
+    private func aggregateSource(_ expressions: [Expression], in frame: Frame) throws -> RowSource {
+        for expression in expressions {
+            if let qualifier = firstQualifier(expression), qualifier != frame.source.name.lowercased() {
+                guard let source = sources[qualifier] else { throw NotAssessed(reason: "the table \(qualifier) is not in the workbook") }
+                return source
+            }
+        }
+        return frame.source
+    }
+
+    private func firstQualifier(_ expression: Expression) -> String? {
+        switch expression {
+        case .name(let qualifier?, _), .header(let qualifier?, _, _): return qualifier.text.lowercased()
+        case .unary(_, let operand, _), .isBlank(let operand, _, _): return firstQualifier(operand)
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
+            return firstQualifier(left) ?? firstQualifier(right)
+        case .between(let a, let b, let c, _, _): return firstQualifier(a) ?? firstQualifier(b) ?? firstQualifier(c)
+        case .call(let name, let arguments, let filter, _):
+            if name.text.uppercased() == "LOOKUP" { return nil }
+            return (arguments + (filter.map { [$0] } ?? [])).lazy.compactMap(firstQualifier).first
+        default: return nil
+        }
+    }
+
+    /// `LOOKUP(sites.enrollment, site)`: the value in the row of the other table whose key matches.
+    private func lookup(_ arguments: [Expression], in frame: Frame) throws -> Vector {
+        guard case .name(let qualifier?, let column) = arguments[0],
+              let source = sources[qualifier.text.lowercased()], let values = source.column(column.text),
+              let keyName = source.bound?.declaration.keys.first?.text ?? viewKeys[qualifier.text.lowercased()],
+              let keys = source.column(keyName) else {
+            throw NotAssessed(reason: "the table for LOOKUP is not in the workbook")
+        }
+        var index: [KeyPart: Int] = [:]
+        for (row, key) in keys.groupingKeys.enumerated() where key != .blank && index[key] == nil { index[key] = row }
+        let wanted = try evaluate(arguments[1], in: frame).groupingKeys
+        let rows = wanted.map { index[$0] ?? -1 }
+        return values.gatheringOrBlank(rows)
+    }
+
+
+    // MARK: Literals
+
+    private func moneyLiteral(_ text: String) -> Money {
+        ValueText.withUTF8(text) { ValueText.money($0) } ?? .zero
+    }
+
+    private func dateLiteral(_ text: String) -> Value {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let date = CalendarDate(year: parts[0], month: parts[1], day: parts[2]) else { return .blank }
+        return .date(date)
+    }
+}
+
+extension Vector {
+    /// Rows at these positions; -1 gives a blank.
+    func gatheringOrBlank(_ rows: [Int]) -> Vector {
+        switch self {
+        case .numbers(let values, let percent): .numbers(rows.map { $0 < 0 ? .nan : values[$0] }, percent: percent)
+        case .money(let values): .money(rows.map { $0 < 0 ? Vector.blankMoney : values[$0] })
+        case .dates(let values): .dates(rows.map { $0 < 0 ? Vector.blankDate : values[$0] })
+        case .texts(let values, let code): .texts(rows.map { $0 < 0 ? nil : values[$0] }, code: code)
+        case .pooled(let ids, let pool, let code): .pooled(rows.map { $0 < 0 ? TextPool.blankID : ids[$0] }, pool, code: code)
+        case .flags(let values): .flags(rows.map { $0 < 0 ? Vector.blankFlag : values[$0] })
+        }
+    }
+}
+
+/// Excel's wildcards: `*` any characters, `?` one character, `~` before either for itself; case ignored.
+/// Matching is linear in the text times the pattern, with no backtracking blow-up.
+enum Wildcard {
+    static func matches(_ text: String, pattern: String) -> Bool {
+        let text = Array(text.lowercased()), pattern = Array(pattern.lowercased())
+        var textIndex = 0, patternIndex = 0
+        var starPattern = -1, starText = 0
+        while textIndex < text.count {
+            if patternIndex < pattern.count, pattern[patternIndex] == "~", patternIndex + 1 < pattern.count,
+               pattern[patternIndex + 1] == text[textIndex] {
+                patternIndex += 2
+                textIndex += 1
+            } else if patternIndex < pattern.count, pattern[patternIndex] == "?" || (pattern[patternIndex] != "*" && pattern[patternIndex] == text[textIndex]) {
+                patternIndex += 1
+                textIndex += 1
+            } else if patternIndex < pattern.count, pattern[patternIndex] == "*" {
+                starPattern = patternIndex
+                starText = textIndex
+                patternIndex += 1
+            } else if starPattern >= 0 {
+                patternIndex = starPattern + 1
+                starText += 1
+                textIndex = starText
+            } else {
+                return false
+            }
+        }
+        while patternIndex < pattern.count && pattern[patternIndex] == "*" { patternIndex += 1 }
+        return patternIndex == pattern.count
+    }
+}

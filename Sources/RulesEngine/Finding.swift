@@ -1,0 +1,39 @@
+import RulesLanguage
+import Tabular
+
+/// One thing a rule found, pointing at the cells a reviewer should look at.
+public struct Finding: Codable, Sendable, Equatable {
+    public let rule: String
+    public let title: String
+    public let severity: String
+    public let pathway: String
+    /// The rule's table, and the sheet it was read from.
+    public let table: String
+    public let sheet: String
+    /// Sheet row numbers of the rows found (one for a row rule; a group's rows for a grouped rule).
+    public let rows: [Int]
+    /// The flagged columns, by their declared names.
+    public let columns: [String]
+    /// The flagged cells as a reviewer finds them, e.g. `Transactions!M1204`.
+    public let cells: [String]
+    /// The message with its values filled in and formatted.
+    public let message: String
+    public let fix: String?
+    /// A grouped rule's key values, by key (`vendor`, `WEEKNUM(posted)`).
+    public let group: [String: String]?
+}
+
+/// Whether a rule could be assessed against this workbook, and if not, why.
+public struct RuleOutcome: Codable, Sendable, Equatable {
+    public let rule: String
+    public let assessed: Bool
+    public let findings: Int
+    public let reason: String?
+}
+
+/// Everything evaluating a rule set against a workbook produced.
+public struct Evaluation: Sendable {
+    public let asOf: CalendarDate
+    public let findings: [Finding]
+    public let outcomes: [RuleOutcome]
+}

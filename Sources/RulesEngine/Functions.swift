@@ -1,0 +1,254 @@
+import Foundation
+import Tabular
+
+/// The evaluation of the catalogue's one-value functions, row by row of the vectors.
+enum ScalarFunctions {
+    static func apply(_ name: String, _ values: [Vector], count: Int) throws -> Vector {
+        switch name {
+        case "ROUND":
+            let digits = values.count > 1 ? numbers(values[1]) : [Double](repeating: 0, count: count)
+            switch values[0] {
+            case .money(let amounts):
+                return .money((0 ..< count).map { row in
+                    guard amounts[row] != Vector.blankMoney else { return Vector.blankMoney }
+                    let places = Int(digits[row].isNaN ? 0 : digits[row])
+                    guard places < Money.fractionDigits else { return amounts[row] }
+                    var unit: Int64 = 1
+                    for _ in 0 ..< min(18, Money.fractionDigits - places) { unit *= 10 }
+                    return (Double(amounts[row]) / Double(unit)).rounded(.toNearestOrAwayFromZero).clampedInt64 * unit
+                })
+            case .numbers(let numbers, let percent):
+                return .numbers((0 ..< count).map { row in
+                    guard !numbers[row].isNaN else { return .nan }
+                    let factor = pow(10, digits[row].isNaN ? 0 : digits[row])
+                    return (numbers[row] * factor).rounded(.toNearestOrAwayFromZero) / factor
+                }, percent: percent)
+            default: return values[0]
+            }
+        case "ABS":
+            switch values[0] {
+            case .money(let amounts): return .money(amounts.map { $0 == Vector.blankMoney ? $0 : abs($0) })
+            case .numbers(let numbers, let percent): return .numbers(numbers.map { abs($0) }, percent: percent)
+            default: return values[0]
+            }
+        case "IF":
+            guard case .flags(let conditions) = values[0] else { return values[1] }
+            let otherwise = values.count > 2 ? values[2] : Vector.constant(.blank, count: count)
+            return Vector.build((0 ..< count).map { conditions[$0] == 1 ? values[1].value($0) : otherwise.value($0) }, like: values[1])
+        case "LEFT", "RIGHT", "MID", "LEN", "UPPER", "LOWER", "TRIM":
+            return text(name, values, count: count)
+        case "YEAR", "MONTH", "DAY", "WEEKDAY", "WEEKNUM":
+            guard case .dates(let days) = values[0] else { return .numbers([Double](repeating: .nan, count: count), percent: false) }
+            return .numbers(days.map { day in
+                guard day != Vector.blankDate else { return .nan }
+                let date = CalendarDate(daysSince1970: day)
+                let (year, month, dayOfMonth) = date.components
+                switch name {
+                case "YEAR": return Double(year)
+                case "MONTH": return Double(month)
+                case "DAY": return Double(dayOfMonth)
+                case "WEEKDAY": return Double(weekday(day))
+                default:
+                    // Excel's WEEKNUM: week 1 holds 1 January; weeks start on Sunday.
+                    let january1 = CalendarDate(year: year, month: 1, day: 1)!.daysSince1970
+                    return Double((Int(day - january1) + weekday(january1) - 1) / 7 + 1)
+                }
+            }, percent: false)
+        case "DATE":
+            let years = numbers(values[0]), months = numbers(values[1]), days = numbers(values[2])
+            return .dates((0 ..< count).map { row in
+                guard !years[row].isNaN, !months[row].isNaN, !days[row].isNaN else { return Vector.blankDate }
+                // Like Excel, month 13 is January of the next year and day 0 the last of the month before.
+                let monthIndex = Int(years[row]) * 12 + Int(months[row]) - 1
+                let year = monthIndex >= 0 ? monthIndex / 12 : (monthIndex - 11) / 12
+                guard let first = CalendarDate(year: year, month: monthIndex - year * 12 + 1, day: 1) else { return Vector.blankDate }
+                return first.daysSince1970 + Int32(clamping: Int(days[row]) - 1)
+            })
+        case "MIN", "MAX":
+            let rows = (0 ..< count).map { row in values.map { $0.value(row) }.filter { $0 != .blank } }
+            return Vector.build(rows.map { candidates in
+                candidates.min { name == "MIN" ? Value.isOrderedBefore($0, $1) : Value.isOrderedBefore($1, $0) } ?? .blank
+            }, like: values[0])
+        default:
+            throw NotAssessed(reason: "\(name) cannot be evaluated yet")
+        }
+    }
+
+    private static func text(_ name: String, _ values: [Vector], count: Int) -> Vector {
+        let texts = values[0].strings
+        let code: Bool
+        if case .pooled(_, _, let isCode) = values[0] { code = isCode } else if case .texts(_, let isCode) = values[0] { code = isCode } else { code = false }
+        let first = values.count > 1 ? numbers(values[1]) : [Double](repeating: 1, count: count)
+        let second = values.count > 2 ? numbers(values[2]) : []
+        if name == "LEN" { return .numbers(texts.map { Double($0?.count ?? 0) }, percent: false) }
+        return .texts((0 ..< count).map { row -> String? in
+            guard let text = texts[row] else { return nil }
+            switch name {
+            case "UPPER": return text.uppercased()
+            case "LOWER": return text.lowercased()
+            case "TRIM": return text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            case "LEFT": return String(text.prefix(max(0, Int(first[row].isNaN ? 1 : first[row]))))
+            case "RIGHT": return String(text.suffix(max(0, Int(first[row].isNaN ? 1 : first[row]))))
+            default:
+                let start = max(1, Int(first[row].isNaN ? 1 : first[row]))
+                let length = max(0, Int(second[row].isNaN ? 0 : second[row]))
+                return String(text.dropFirst(start - 1).prefix(length))
+            }
+        }, code: code)
+    }
+
+    static func numbers(_ vector: Vector) -> [Double] {
+        switch vector {
+        case .numbers(let values, _): values
+        case .money(let values): values.map { $0 == Vector.blankMoney ? .nan : Double($0) / Double(Money.scale) }
+        default: [Double](repeating: .nan, count: vector.count)
+        }
+    }
+
+    /// 1 for Sunday to 7 for Saturday, as Excel's WEEKDAY; 1970-01-01 was a Thursday.
+    static func weekday(_ days: Int32) -> Int { ((Int(days) % 7 + 7) % 7 + 4) % 7 + 1 }
+}
+
+/// Totals over groups of rows; blanks are skipped.
+enum Aggregates {
+    static func apply(_ name: String, _ values: [Vector], groups: [[Int]], rowCount: Int) -> Vector {
+        switch name {
+        case "COUNT":
+            guard let counted = values.first else { return .numbers(groups.map { Double($0.count) }, percent: false) }
+            return .numbers(groups.map { rows in Double(rows.filter { !counted.isBlank($0) }.count) }, percent: false)
+        case "SHARE":
+            guard case .flags(let flags) = values[0] else { return .numbers(groups.map { _ in .nan }, percent: true) }
+            return .numbers(groups.map { rows in rows.isEmpty ? .nan : Double(rows.filter { flags[$0] == 1 }.count) / Double(rows.count) }, percent: true)
+        case "CORREL":
+            let first = ScalarFunctions.numbers(values[0]), second = ScalarFunctions.numbers(values[1])
+            return .numbers(groups.map { rows in
+                let pairs = rows.filter { !first[$0].isNaN && !second[$0].isNaN }.map { (first[$0], second[$0]) }
+                return correlation(pairs)
+            }, percent: false)
+        default:
+            break
+        }
+        let vector = values[0]
+        switch vector {
+        case .money(let amounts):
+            let perGroup: [Int64] = groups.map { rows in
+                let present = rows.map { amounts[$0] }.filter { $0 != Vector.blankMoney }
+                switch name {
+                case "SUM":
+                    var total: Int64 = 0
+                    for amount in present {
+                        let (sum, overflow) = total.addingReportingOverflow(amount)
+                        if overflow { return Vector.blankMoney }
+                        total = sum
+                    }
+                    return total
+                case "AVERAGE":
+                    guard !present.isEmpty else { return Vector.blankMoney }
+                    return (present.reduce(0.0) { $0 + Double($1) } / Double(present.count)).rounded(.toNearestOrAwayFromZero).clampedInt64
+                case "MIN": return present.min() ?? Vector.blankMoney
+                case "MAX": return present.max() ?? Vector.blankMoney
+                case "MEDIAN": return median(present.map(Double.init)).map { $0.rounded(.toNearestOrAwayFromZero).clampedInt64 } ?? Vector.blankMoney
+                case "STDEV": return standardDeviation(present.map(Double.init)).map { $0.rounded(.toNearestOrAwayFromZero).clampedInt64 } ?? Vector.blankMoney
+                default: return Vector.blankMoney
+                }
+            }
+            if name == "CV" {
+                return .numbers(groups.map { rows in coefficientOfVariation(rows.map { amounts[$0] }.filter { $0 != Vector.blankMoney }.map(Double.init)) }, percent: false)
+            }
+            return .money(perGroup)
+        case .dates(let days):
+            return .dates(groups.map { rows in
+                let present = rows.map { days[$0] }.filter { $0 != Vector.blankDate }
+                return (name == "MIN" ? present.min() : present.max()) ?? Vector.blankDate
+            })
+        default:
+            let numbers = ScalarFunctions.numbers(vector)
+            let percent: Bool
+            if case .numbers(_, let isPercent) = vector { percent = isPercent } else { percent = false }
+            return .numbers(groups.map { rows in
+                let present = rows.map { numbers[$0] }.filter { !$0.isNaN }
+                switch name {
+                case "SUM": return present.reduce(0, +)
+                case "AVERAGE": return present.isEmpty ? .nan : present.reduce(0, +) / Double(present.count)
+                case "MIN": return present.min() ?? .nan
+                case "MAX": return present.max() ?? .nan
+                case "MEDIAN": return median(present) ?? .nan
+                case "STDEV": return standardDeviation(present) ?? .nan
+                case "CV": return coefficientOfVariation(present)
+                default: return .nan
+                }
+            }, percent: percent && name != "CV")
+        }
+    }
+
+    static func median(_ values: [Double]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// The sample standard deviation, as Excel's STDEV.
+    static func standardDeviation(_ values: [Double]) -> Double? {
+        guard values.count > 1 else { return nil }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+    }
+
+    static func coefficientOfVariation(_ values: [Double]) -> Double {
+        guard let deviation = standardDeviation(values) else { return .nan }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return mean == 0 ? .nan : deviation / mean
+    }
+
+    static func correlation(_ pairs: [(Double, Double)]) -> Double {
+        guard pairs.count > 1 else { return .nan }
+        let n = Double(pairs.count)
+        let meanX = pairs.reduce(0) { $0 + $1.0 } / n, meanY = pairs.reduce(0) { $0 + $1.1 } / n
+        var covariance = 0.0, varianceX = 0.0, varianceY = 0.0
+        for (x, y) in pairs {
+            covariance += (x - meanX) * (y - meanY)
+            varianceX += (x - meanX) * (x - meanX)
+            varianceY += (y - meanY) * (y - meanY)
+        }
+        let denominator = (varianceX * varianceY).squareRoot()
+        return denominator == 0 ? .nan : covariance / denominator
+    }
+}
+
+extension Double {
+    var clampedInt64: Int64 { isFinite && abs(self) < 9.2e18 ? Int64(self) : Vector.blankMoney }
+}
+
+extension Value {
+    /// Orders values of one kind (numbers, amounts, dates, text).
+    static func isOrderedBefore(_ lhs: Value, _ rhs: Value) -> Bool {
+        switch (lhs, rhs) {
+        case (.money(let a), .money(let b)): a < b
+        case (.number(let a), .number(let b)), (.percent(let a), .percent(let b)): a < b
+        case (.money(let a), .number(let b)): a.doubleValue < b
+        case (.number(let a), .money(let b)): a < b.doubleValue
+        case (.date(let a), .date(let b)): a < b
+        default: lhs.description < rhs.description
+        }
+    }
+}
+
+extension Vector {
+    /// A vector in the representation of `template`, from one value per row.
+    static func build(_ values: [Value], like template: Vector) -> Vector {
+        switch template {
+        case .money: .money(values.map { if case .money(let money) = $0 { money.scaled } else if case .number(let number) = $0 { Money(rounding: number)?.scaled ?? blankMoney } else { blankMoney } })
+        case .dates: .dates(values.map { if case .date(let date) = $0 { date.daysSince1970 } else { blankDate } })
+        case .flags: .flags(values.map { if case .yesNo(let flag) = $0 { flag ? 1 : 0 } else { blankFlag } })
+        case .numbers(_, let percent): .numbers(values.map {
+            switch $0 {
+            case .number(let number), .percent(let number): number
+            case .money(let money): money.doubleValue
+            default: .nan
+            }
+        }, percent: percent)
+        case .texts(_, let code), .pooled(_, _, let code):
+            .texts(values.map { $0 == .blank ? nil : ($0.description) }, code: code)
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Tabular
+
+/// Operators over whole vectors, with blanks handled as the reference says: a blank number or
+/// amount counts as 0 and blank text as "", division by zero gives a blank, a blank condition is
+/// no, and a comparison with a blank date is never true.
+enum Operators {
+    static func not(_ value: Vector) -> Vector {
+        guard case .flags(let flags) = value else { return value }
+        return .flags(flags.map { $0 == 1 ? 0 : 1 })
+    }
+
+    static func negate(_ value: Vector) -> Vector {
+        switch value {
+        case .numbers(let values, let percent): .numbers(values.map { $0.isNaN ? $0 : -$0 }, percent: percent)
+        case .money(let values): .money(values.map { $0 == Vector.blankMoney ? $0 : -$0 })
+        default: value
+        }
+    }
+
+    static func binary(_ op: String, _ lhs: Vector, _ rhs: Vector) -> Vector {
+        switch op {
+        case "and", "or":
+            guard case .flags(let left) = lhs, case .flags(let right) = rhs else { return .flags([UInt8](repeating: 0, count: lhs.count)) }
+            return .flags(zip(left, right).map { op == "and" ? ($0 == 1 && $1 == 1 ? 1 : 0) : ($0 == 1 || $1 == 1 ? 1 : 0) })
+        case "=", "<>", "<", ">", "<=", ">=":
+            return compare(op, lhs, rhs)
+        case "&":
+            let left = lhs.strings, right = rhs.strings
+            return .texts(zip(left, right).map { ($0 ?? "") + ($1 ?? "") }, code: false)
+        default:
+            return arithmetic(op, lhs, rhs)
+        }
+    }
+
+    // MARK: Comparison
+
+    private static func test(_ op: String, _ order: Int) -> UInt8 {
+        let result: Bool
+        switch op {
+        case "=": result = order == 0
+        case "<>": result = order != 0
+        case "<": result = order < 0
+        case ">": result = order > 0
+        case "<=": result = order <= 0
+        default: result = order >= 0
+        }
+        return result ? 1 : 0
+    }
+
+    private static func compare(_ op: String, _ lhs: Vector, _ rhs: Vector) -> Vector {
+        let count = lhs.count
+        switch (lhs, rhs) {
+        case (.dates(let left), .dates(let right)):
+            return .flags((0 ..< count).map { row in
+                left[row] == Vector.blankDate || right[row] == Vector.blankDate ? 0 : test(op, order(left[row], right[row]))
+            })
+        case (.money(let left), .money(let right)):
+            return .flags((0 ..< count).map { row in test(op, order(zeroIfBlank(left[row]), zeroIfBlank(right[row]))) })
+        case (.money(let left), .numbers(let right, _)):
+            return .flags((0 ..< count).map { row in test(op, order(zeroIfBlank(left[row]), scaled(right[row]))) })
+        case (.numbers(let left, _), .money(let right)):
+            return .flags((0 ..< count).map { row in test(op, order(scaled(left[row]), zeroIfBlank(right[row]))) })
+        case (.numbers(let left, _), .numbers(let right, _)):
+            return .flags((0 ..< count).map { row in test(op, order(left[row].isNaN ? 0 : left[row], right[row].isNaN ? 0 : right[row])) })
+        case (.flags(let left), .flags(let right)):
+            return .flags((0 ..< count).map { row in test(op, order(left[row] == 1 ? 1 : 0, right[row] == 1 ? 1 : 0)) })
+        default:
+            // Text and codes, ignoring case as Excel does; blank is "".
+            let left = lhs.comparableStrings, right = rhs.comparableStrings
+            return .flags((0 ..< count).map { row in test(op, order(left[row], right[row])) })
+        }
+    }
+
+    private static func order<T: Comparable>(_ left: T, _ right: T) -> Int { left < right ? -1 : left > right ? 1 : 0 }
+    private static func zeroIfBlank(_ value: Int64) -> Int64 { value == Vector.blankMoney ? 0 : value }
+    private static func scaled(_ number: Double) -> Int64 {
+        number.isNaN ? 0 : Money(rounding: number)?.scaled ?? (number < 0 ? Int64.min + 1 : Int64.max)
+    }
+
+    // MARK: Arithmetic
+
+    private static func arithmetic(_ op: String, _ lhs: Vector, _ rhs: Vector) -> Vector {
+        let count = lhs.count
+        switch (lhs, rhs) {
+        case (.dates(let left), .numbers(let right, _)):
+            return .dates((0 ..< count).map { row in
+                guard left[row] != Vector.blankDate else { return Vector.blankDate }
+                let days = Int32(clamping: Int((right[row].isNaN ? 0 : right[row]).rounded(.down)))
+                return op == "-" ? left[row] - days : left[row] + days
+            })
+        case (.numbers, .dates) where op == "+":
+            return arithmetic(op, rhs, lhs)
+        case (.dates(let left), .dates(let right)):
+            return .numbers((0 ..< count).map { row in
+                left[row] == Vector.blankDate || right[row] == Vector.blankDate ? .nan : Double(left[row] - right[row])
+            }, percent: false)
+        case (.money(let left), .money(let right)):
+            switch op {
+            case "+", "-":
+                return .money((0 ..< count).map { row in
+                    let (result, overflow) = op == "+" ? zeroIfBlank(left[row]).addingReportingOverflow(zeroIfBlank(right[row]))
+                                                       : zeroIfBlank(left[row]).subtractingReportingOverflow(zeroIfBlank(right[row]))
+                    return overflow ? Vector.blankMoney : result
+                })
+            case "/":
+                return .numbers((0 ..< count).map { row in
+                    let divisor = zeroIfBlank(right[row])
+                    return divisor == 0 ? .nan : Double(zeroIfBlank(left[row])) / Double(divisor)
+                }, percent: false)
+            default:
+                return .numbers((0 ..< count).map { _ in .nan }, percent: false)
+            }
+        case (.money(let left), .numbers(let right, _)):
+            return .money((0 ..< count).map { row in moneyWithNumber(op, zeroIfBlank(left[row]), right[row].isNaN ? 0 : right[row]) })
+        case (.numbers(let left, _), .money(let right)):
+            switch op {
+            case "+", "*":
+                return .money((0 ..< count).map { row in moneyWithNumber(op, zeroIfBlank(right[row]), left[row].isNaN ? 0 : left[row]) })
+            case "-":
+                return .money((0 ..< count).map { row in
+                    moneyWithNumber("+", -zeroIfBlank(right[row]), left[row].isNaN ? 0 : left[row])
+                })
+            default:
+                return .numbers((0 ..< count).map { row in
+                    let divisor = zeroIfBlank(right[row])
+                    return divisor == 0 ? .nan : (left[row].isNaN ? 0 : left[row]) / (Double(divisor) / Double(Money.scale))
+                }, percent: false)
+            }
+        case (.numbers(let left, let leftPercent), .numbers(let right, let rightPercent)):
+            let percent = (op == "+" || op == "-") ? leftPercent && rightPercent : (op == "*" && leftPercent && rightPercent)
+            return .numbers((0 ..< count).map { row in
+                let a = left[row].isNaN ? 0 : left[row], b = right[row].isNaN ? 0 : right[row]
+                switch op {
+                case "+": return a + b
+                case "-": return a - b
+                case "*": return a * b
+                case "/": return b == 0 ? .nan : a / b
+                default:
+                    let result = pow(a, b)
+                    return result.isFinite ? result : .nan
+                }
+            }, percent: percent)
+        default:
+            return .numbers([Double](repeating: .nan, count: count), percent: false)
+        }
+    }
+
+    /// An amount with a number: `+ -` add dollars, `* /` scale, rounded half away from zero to
+    /// the ten-thousandth; too large to hold exactly gives a blank.
+    private static func moneyWithNumber(_ op: String, _ scaled: Int64, _ number: Double) -> Int64 {
+        let amount = Double(scaled)
+        let result: Double
+        switch op {
+        case "+": result = amount + number * Double(Money.scale)
+        case "-": result = amount - number * Double(Money.scale)
+        case "*": result = amount * number
+        default:
+            guard number != 0 else { return Vector.blankMoney }
+            result = amount / number
+        }
+        let rounded = result.rounded(.toNearestOrAwayFromZero)
+        guard rounded.isFinite, abs(rounded) < 9.2e18 else { return Vector.blankMoney }
+        return Int64(rounded)
+    }
+}
+
+extension Vector {
+    /// Lower-cased text per row, "" for blank, for Excel's case-blind comparisons.
+    var comparableStrings: [String] {
+        switch self {
+        case .pooled(let ids, let pool, _):
+            var cache: [UInt32: String] = [0: ""]
+            return ids.map { id in
+                if let known = cache[id] { return known }
+                let text = pool.string(id).lowercased()
+                if pool.deduplicates { cache[id] = text }
+                return text
+            }
+        default:
+            return strings.map { ($0 ?? "").lowercased() }
+        }
+    }
+}

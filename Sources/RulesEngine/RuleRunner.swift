@@ -1,0 +1,153 @@
+import RulesLanguage
+import Tabular
+
+/// Runs a checked rule set's rules against a bound workbook.
+public enum RuleRunner {
+    /// Evaluates every rule. `asOf` defaults to the latest date in the largest table, so a run on
+    /// the same workbook is the same run whatever day it is.
+    public static func run(_ rules: CheckedRuleSet, on binding: WorkbookBinding, asOf: CalendarDate? = nil) -> Evaluation {
+        var sources: [String: RowSource] = [:]
+        for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
+        var evaluator = Evaluator(sources: sources, params: [:], asOf: asOf ?? latestDate(in: binding) ?? CalendarDate(daysSince1970: 0))
+        var params: [String: Value] = [:]
+        for param in rules.params {
+            if case .list(let items, _) = param.value {
+                evaluator.listParams[param.name.text.lowercased()] = items.compactMap(literalValue)
+            } else if let value = literalValue(param.value) {
+                params[param.name.text.lowercased()] = value
+            }
+        }
+        evaluator = Evaluator(sources: sources, params: params, asOf: evaluator.asOf, listParams: evaluator.listParams)
+        var findings: [Finding] = []
+        var outcomes: [RuleOutcome] = []
+        for rule in rules.rules {
+            guard let tableName = rule.table?.text.lowercased(), let source = sources[tableName] else {
+                let title = rules.tables.first { $0.name.text.lowercased() == rule.table?.text.lowercased() }?.title ?? rule.table?.text ?? ""
+                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
+                                            reason: "The workbook has no \(title) table."))
+                continue
+            }
+            do {
+                let found = try evaluate(rule, on: source, with: evaluator)
+                findings += found
+                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: true, findings: found.count, reason: nil))
+            } catch let problem as NotAssessed {
+                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
+                                            reason: "It could not be assessed: \(problem.reason)."))
+            } catch {
+                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: false, findings: 0, reason: "\(error)"))
+            }
+        }
+        let order = ["error": 0, "warning": 1, "info": 2]
+        findings.sort { ((order[$0.severity] ?? 3), $0.rule, $0.rows.first ?? 0) < ((order[$1.severity] ?? 3), $1.rule, $1.rows.first ?? 0) }
+        return Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes)
+    }
+
+    private static func evaluate(_ rule: RuleDeclaration, on source: RowSource, with evaluator: Evaluator) throws -> [Finding] {
+        var frame = Frame(source: source)
+        if !rule.groupKeys.isEmpty {
+            frame.keyVectors = try rule.groupKeys.map { try evaluator.evaluate($0, in: frame) }
+            frame.grouping = Grouping(keys: frame.keyVectors, rowCount: source.rowCount)
+            frame.groupKeys = rule.groupKeys
+        }
+        for binding in rule.lets {
+            frame.bindings[binding.name.text.lowercased()] = try evaluator.evaluate(binding.value, in: frame)
+        }
+        guard let condition = rule.condition, case .flags(let flags) = try evaluator.evaluate(condition, in: frame) else { return [] }
+        let hits = flags.indices.filter { flags[$0] == 1 }
+        guard !hits.isEmpty, let bound = source.bound else { return [] }
+        let message = try rule.message.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
+        let fix = try rule.fix.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
+        let flagged = rule.flags.compactMap { flag -> String? in
+            switch flag {
+            case .name(nil, let name): return name.text
+            case .header(nil, let header, _):
+                return bound.declaration.columns.first { column in
+                    column.aliases.contains { normalizedHeader($0) == normalizedHeader(header) }
+                }?.name.text
+            default: return nil
+            }
+        }
+        return hits.map { index in
+            let rows = frame.grouping.map { $0.rows[index] } ?? [index]
+            let cells = rows.flatMap { row in
+                flagged.compactMap { name in
+                    bound.column(name).map { column in
+                        CellOrigin(file: bound.table.file, sheet: bound.sheet, row: Int(bound.table.sourceRows[row]), column: column.sourceColumn).qualifiedAddress
+                    }
+                }
+            }
+            let group: [String: String]? = frame.grouping.map { grouping in
+                var values: [String: String] = [:]
+                for (position, key) in rule.groupKeys.enumerated() {
+                    values[TemplateValues.text(of: key)] = frame.keyVectors[position].value(grouping.firstRows[index]).description
+                }
+                return values
+            }
+            return Finding(rule: rule.id.text, title: rule.title ?? rule.id.text, severity: rule.severity?.rawValue ?? "warning",
+                           pathway: rule.pathway?.text ?? "", table: bound.declaration.name.text, sheet: bound.sheet,
+                           rows: rows.map { Int(bound.table.sourceRows[$0]) }, columns: flagged, cells: cells,
+                           message: message?.text(at: index) ?? rule.title ?? rule.id.text, fix: fix?.text(at: index), group: group)
+        }
+    }
+
+    /// A param's or literal's value.
+    static func literalValue(_ expression: Expression) -> Value? {
+        switch expression {
+        case .number(let text, _): return Double(text).map(Value.number)
+        case .money(let text, _): return ValueText.withUTF8(text) { ValueText.money($0) }.map(Value.money)
+        case .percent(let text, _): return Double(text).map { .percent($0 / 100) }
+        case .date(let text, _):
+            let parts = text.split(separator: "-").compactMap { Int($0) }
+            return parts.count == 3 ? CalendarDate(year: parts[0], month: parts[1], day: parts[2]).map(Value.date) : nil
+        case .text(let text, _): return .text(text)
+        case .yesNo(let flag, _): return .yesNo(flag)
+        case .unary("-", let operand, _):
+            switch literalValue(operand) {
+            case .number(let number)?: return .number(-number)
+            case .money(let money)?: return .money(Money(scaled: -money.scaled))
+            case .percent(let fraction)?: return .percent(-fraction)
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// The latest date in any date column of the largest bound table (the ledger).
+    static func latestDate(in binding: WorkbookBinding) -> CalendarDate? {
+        guard let ledger = binding.tables.values.max(by: { $0.table.rowCount < $1.table.rowCount }) else { return nil }
+        var latest: Int32?
+        for column in ledger.table.columns {
+            guard case .dates(let days, let blanks) = column.storage else { continue }
+            for row in days.indices where !blanks.isBlank(row) { latest = max(latest ?? days[row], days[row]) }
+        }
+        return latest.map(CalendarDate.init(daysSince1970:))
+    }
+}
+
+/// A message template's values, computed once for every row or group.
+struct TemplateValues {
+    private let parts: [(String?, Vector?)]
+
+    init(_ template: Template, in frame: Frame, evaluator: Evaluator) throws {
+        parts = try template.parts.map { part in
+            switch part {
+            case .text(let text): return (text, nil)
+            case .expression(let expression): return (nil, try evaluator.evaluate(expression, in: frame))
+            }
+        }
+    }
+
+    func text(at index: Int) -> String {
+        parts.map { text, vector in text ?? vector.map { $0.value(index).description } ?? "" }.joined()
+    }
+
+    /// How a key is written in the rule: `vendor`, `WEEKNUM(posted)`.
+    static func text(of expression: Expression) -> String {
+        switch expression {
+        case .name(let qualifier, let name): return (qualifier.map { $0.text + "." } ?? "") + name.text
+        case .call(let name, let arguments, _, _): return name.text.uppercased() + "(" + arguments.map(text(of:)).joined(separator: ", ") + ")"
+        default: return "key"
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Testing
+@testable import RulesEngine
+import RulesLanguage
+import SpreadsheetIO
+import Tabular
+
+/// Five ledger lines whose findings are worked out by hand in each test below.
+private let ledgerRows = """
+    Posting Date,Account,Vendor,Budget Owner,Amount
+    07/01/2024,199-11-6399-001,Acme,M. Alvarez,4000.00
+    07/02/2024,199-11-6411-001,Acme,,3000.00
+    07/03/2024,199-11-6399-002,Staples,TBD,0.10
+    07/03/2024,199-11-6411-002,Staples,J. Chen,0.20
+    08/15/2024,199-35-6341-003,Sysco,J. Chen,25000.00
+    """
+private let schools = "Site,Enrollment\n001,412\n002,50\n"
+
+private let header = tableRules + """
+
+    param approval_limit = $5,000
+    param catch_all = ("890", "6399")
+    pathway management "Management"
+
+    """
+
+private func rule(_ id: String, _ body: String) -> String {
+    "rule \(id) \"Rule \(id)\"\n  pathway management\n  severity warning\n" + body + "\n"
+}
+
+private func evaluate(_ rules: String, sheets: [(String, String)] = [("Transactions", ledgerRows), ("Sites", schools)]) throws -> Evaluation {
+    let checked = try checkedRules(header + rules)
+    let binding = WorkbookBinder.bind(try workbook(sheets), to: checked)
+    return RuleRunner.run(checked, on: binding)
+}
+
+/// The sheet rows each rule found, in order.
+private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
+    evaluation.findings.filter { $0.rule == rule }.map(\.rows)
+}
+
+@Suite struct EvaluationTests {
+    @Test func aRowRuleFlagsItsCellAndFillsItsMessage() throws {
+        let evaluation = try evaluate(rule("BO-01", """
+              for transactions
+              when owner is blank
+              flag owner
+              message "Nobody owns account {account}, so nobody answers for this {amount}."
+              fix "Assign a budget owner to {account}."
+            """))
+        let finding = try #require(evaluation.findings.first)
+        #expect(evaluation.findings.count == 1)
+        #expect(finding.rows == [3])
+        #expect(finding.cells == ["Transactions!D3"])
+        #expect(finding.message == "Nobody owns account 199-11-6411-001, so nobody answers for this $3,000.00.")
+        #expect(finding.fix == "Assign a budget owner to 199-11-6411-001.")
+        #expect(finding.severity == "warning" && finding.pathway == "management" && finding.sheet == "Transactions")
+    }
+
+    @Test func aGroupedRuleFindsASplitPurchase() throws {
+        let evaluation = try evaluate(rule("BO-05", """
+              for transactions by vendor, WEEKNUM(posted)
+              when COUNT() >= 2 and MAX(amount) < approval_limit and SUM(amount) >= approval_limit
+              flag amount
+              message "{COUNT()} payments to {vendor} in one week add up to {SUM(amount)}, each under {approval_limit}."
+            """))
+        let finding = try #require(evaluation.findings.first)
+        #expect(evaluation.findings.count == 1)
+        #expect(finding.rows == [2, 3])
+        #expect(finding.cells == ["Transactions!E2", "Transactions!E3"])
+        #expect(finding.message == "2 payments to Acme in one week add up to $7,000.00, each under $5,000.00.")
+        #expect(finding.group == ["vendor": "Acme", "WEEKNUM(posted)": "27"])
+    }
+
+    @Test func listsSegmentsAndWholeTableTotals() throws {
+        let evaluation = try evaluate(
+            rule("MG-09", "  for transactions\n  when object in catch_all and amount > 0\n  flag account\n  message \"Catch-all.\"")
+            + rule("T-05", "  for transactions\n  when amount > 3 * AVERAGE(amount)\n  flag amount\n  message \"{amount} is over three times the average, {AVERAGE(amount)}.\""))
+        #expect(rows(evaluation, "MG-09") == [[2], [4]])
+        #expect(evaluation.findings.first { $0.rule == "MG-09" }?.cells == ["Transactions!B2"])
+        #expect(rows(evaluation, "T-05") == [[6]])
+        #expect(evaluation.findings.first { $0.rule == "T-05" }?.message == "$25,000.00 is over three times the average, $6,400.06.")
+    }
+
+    @Test func lookupsIntoAnotherTableAndBlanksWhereNothingMatches() throws {
+        let evaluation = try evaluate(rule("T-04", """
+              for transactions
+              when LOOKUP(sites.enrollment, site) < 100 and LOOKUP(sites.enrollment, site) is not blank
+              flag account
+              message "Site {site} has {LOOKUP(sites.enrollment, site)} students."
+            """))
+        #expect(rows(evaluation, "T-04") == [[4], [5]])
+        #expect(evaluation.findings.first?.message == "Site 002 has 50 students.")
+    }
+
+    @Test func textComparesWithoutCaseAndPatternsUseExcelWildcards() throws {
+        let evaluation = try evaluate(
+            rule("T-06", "  for transactions\n  when owner = \"tbd\"\n  flag owner\n  message \"x\"")
+            + rule("T-07", "  for transactions\n  when vendor like \"s*\"\n  flag vendor\n  message \"x\"")
+            + rule("T-08", "  for transactions\n  when amount between $0.10 and $0.20\n  flag amount\n  message \"x\""))
+        #expect(rows(evaluation, "T-06") == [[4]])
+        #expect(rows(evaluation, "T-07") == [[4], [5], [6]])
+        #expect(rows(evaluation, "T-08") == [[4], [5]])
+    }
+
+    @Test func todayIsTheLatestPostingDateNeverTheClock() throws {
+        let evaluation = try evaluate(rule("T-09", "  for transactions\n  when TODAY() - posted > 40\n  flag posted\n  message \"{TODAY() - posted} days old\""))
+        #expect(evaluation.asOf == CalendarDate(year: 2024, month: 8, day: 15))
+        #expect(rows(evaluation, "T-09") == [[2], [3], [4], [5]])
+        #expect(evaluation.findings.first?.message == "45 days old")
+    }
+
+    @Test func moneyStaysExactToTheCent() throws {
+        // 0.10 + 0.20 is 0.30000000000000004 in binary floating point; an amount must be exactly $0.30.
+        let evaluation = try evaluate(rule("T-10", "  for transactions by site\n  when SUM(amount) = $0.30\n  flag amount\n  message \"{site}: {SUM(amount)}\""))
+        #expect(rows(evaluation, "T-10") == [[4, 5]])
+        #expect(evaluation.findings.first?.message == "002: $0.30")
+    }
+
+    @Test func aRuleWhoseTableIsMissingIsNotAssessedWithTheReason() throws {
+        let evaluation = try evaluate(rule("T-11", "  for sites\n  when enrollment < 100\n  flag enrollment\n  message \"Small\""),
+                                      sheets: [("Transactions", ledgerRows)])
+        #expect(evaluation.findings.isEmpty)
+        #expect(evaluation.outcomes == [RuleOutcome(rule: "T-11", assessed: false, findings: 0, reason: "The workbook has no Schools table.")])
+    }
+
+    @Test func wildcardsNeverBacktrackWithoutEnd() {
+        #expect(Wildcard.matches("63-411", pattern: "63*"))
+        #expect(Wildcard.matches("ACME", pattern: "a?m*"))
+        #expect(!Wildcard.matches("ACME", pattern: "a?x*"))
+        #expect(Wildcard.matches("50*", pattern: "50~*"))
+        #expect(!Wildcard.matches("501", pattern: "50~*"))
+        #expect(!Wildcard.matches(String(repeating: "a", count: 5_000), pattern: String(repeating: "*a", count: 60) + "b"))
+    }
+
+    @Test func excelDateFunctions() throws {
+        // 2024-07-01 was a Monday: WEEKDAY 2, in week 27 of 2024.
+        #expect(ScalarFunctions.weekday(CalendarDate(year: 2024, month: 7, day: 1)!.daysSince1970) == 2)
+        #expect(ScalarFunctions.weekday(CalendarDate(year: 2024, month: 6, day: 30)!.daysSince1970) == 1)
+        let dates = try ScalarFunctions.apply("DATE", [.numbers([2024], percent: false), .numbers([13], percent: false), .numbers([0], percent: false)], count: 1)
+        #expect(dates.value(0) == .date(CalendarDate(year: 2024, month: 12, day: 31)!), "month 13 day 0 is the last day of December")
+    }
+}
