@@ -16,6 +16,9 @@ struct Frame {
     var groupKeys: [Expression] = []
     /// Row-level vectors of the group keys, computed once.
     var keyVectors: [Vector] = []
+    /// Inside a total over another table: names without a table in front are the outer row's, so
+    /// here they may only be params.
+    var qualifiedOnly = false
 
     /// How many values a formula at this level has: one per group, or one per row.
     var count: Int { grouping?.count ?? source.rowCount }
@@ -103,6 +106,10 @@ struct Evaluator {
             }
             return vector
         }
+        if frame.qualifiedOnly {
+            if let value = params[key] { return .constant(value, count: frame.count) }
+            throw NotAssessed(reason: "`\(name)` inside a total over \(frame.source.name) refers to the outer row in a way that cannot be evaluated yet")
+        }
         if let bound = frame.bindings[key] { return bound }
         if let grouping = frame.grouping {
             if let position = frame.groupKeys.firstIndex(where: { if case .name(nil, let keyName) = $0 { keyName.text.lowercased() == key } else { false } }) {
@@ -155,26 +162,108 @@ struct Evaluator {
     /// in its formula; `where` keeps only the rows where its condition holds.
     private func aggregate(_ name: String, _ arguments: [Expression], filter: Expression?, in frame: Frame) throws -> Vector {
         let range = try aggregateSource(arguments + (filter.map { [$0] } ?? []), in: frame)
+        guard range === frame.source else { return try aggregate(name, arguments, filter: filter, over: range, in: frame) }
         var inner = Frame(source: range)
-        if range === frame.source { inner.bindings = frame.grouping == nil ? frame.bindings : [:] }
+        if frame.grouping == nil { inner.bindings = frame.bindings }
         let values = try arguments.map { try evaluate($0, in: inner) }
         let keep = try filter.map { try evaluate($0, in: inner) }
-        let groups: [[Int]]
-        if let grouping = frame.grouping, range === frame.source {
-            groups = grouping.rows
-        } else {
-            groups = [Array(0 ..< range.rowCount)]
-        }
-        let filtered: [[Int]] = keep.map { condition in
-            guard case .flags(let flags) = condition else { return groups }
-            return groups.map { $0.filter { flags[$0] == 1 } }
-        } ?? groups
-        let perGroup = Aggregates.apply(name, values, groups: filtered, rowCount: range.rowCount)
+        let groups = frame.grouping?.rows ?? [Array(0 ..< range.rowCount)]
+        let perGroup = Aggregates.apply(name, values, groups: keeping(groups, keep), rowCount: range.rowCount)
         // Over the whole table in an ungrouped frame, the one total applies to every row.
-        if frame.grouping == nil || !(range === frame.source) {
-            return perGroup.gathering([Int](repeating: 0, count: frame.count))
+        return frame.grouping == nil ? perGroup.gathering([Int](repeating: 0, count: frame.count)) : perGroup
+    }
+
+    private func keeping(_ groups: [[Int]], _ condition: Vector?) -> [[Int]] {
+        guard case .flags(let flags)? = condition else { return groups }
+        return groups.map { $0.filter { flags[$0] == 1 } }
+    }
+
+    /// A total over another table. Conditions of its `where` that mention the outer row must match
+    /// one of the table's columns to a value of the outer row (`accounts.owner = owner`); the
+    /// total is then worked out once per value, through a hash of the other table's rows.
+    private func aggregate(_ name: String, _ arguments: [Expression], filter: Expression?, over range: RowSource, in frame: Frame) throws -> Vector {
+        var inner = Frame(source: range)
+        inner.qualifiedOnly = true
+        var own: [Expression] = []
+        var joins: [(inner: Expression, outer: Expression)] = []
+        for condition in filter.map(conjuncts) ?? [] {
+            if !mentionsOuter(condition, range) {
+                own.append(condition)
+            } else if case .binary("=", let left, let right, _) = condition {
+                if !mentionsOuter(left, range) && !mentions(right, range) {
+                    joins.append((left, right))
+                } else if !mentionsOuter(right, range) && !mentions(left, range) {
+                    joins.append((right, left))
+                } else {
+                    throw NotAssessed(reason: "a total over \(range.name) compares its rows with the outer row in a way that cannot be evaluated yet")
+                }
+            } else {
+                throw NotAssessed(reason: "a total over \(range.name) uses the outer row other than in an `=` match, which cannot be evaluated yet")
+            }
         }
-        return perGroup
+        if arguments.contains(where: { mentionsOuter($0, range) }) {
+            throw NotAssessed(reason: "a total over \(range.name) adds up values of the outer row")
+        }
+        let values = try arguments.map { try evaluate($0, in: inner) }
+        var keep: Vector?
+        for condition in own {
+            let flags = try evaluate(condition, in: inner)
+            keep = keep.map { Operators.binary("and", $0, flags) } ?? flags
+        }
+        let rows = keeping([Array(0 ..< range.rowCount)], keep)[0]
+        guard !joins.isEmpty else {
+            return Aggregates.apply(name, values, groups: [rows], rowCount: range.rowCount).gathering([Int](repeating: 0, count: frame.count))
+        }
+        let innerKeys = try joins.map { try evaluate($0.inner, in: inner).groupingKeys }
+        let outerKeys = try joins.map { try evaluate($0.outer, in: frame).groupingKeys }
+        var groupOfKey: [[KeyPart]: Int] = [:]
+        var groups: [[Int]] = [[]]  // group 0: no matching row
+        for row in rows {
+            let key = innerKeys.map { $0[row] }
+            if let group = groupOfKey[key] {
+                groups[group].append(row)
+            } else {
+                groupOfKey[key] = groups.count
+                groups.append([row])
+            }
+        }
+        let totals = Aggregates.apply(name, values, groups: groups, rowCount: range.rowCount)
+        return totals.gathering((0 ..< frame.count).map { index in groupOfKey[outerKeys.map { $0[index] }] ?? 0 })
+    }
+
+    private func conjuncts(_ expression: Expression) -> [Expression] {
+        if case .binary("and", let left, let right, _) = expression { return conjuncts(left) + conjuncts(right) }
+        return [expression]
+    }
+
+    /// Whether a formula names the given table's columns.
+    private func mentions(_ expression: Expression, _ range: RowSource) -> Bool {
+        references(expression).contains { $0 == range.name.lowercased() }
+    }
+
+    /// Whether a formula uses anything but the given table's columns and params: the outer row.
+    private func mentionsOuter(_ expression: Expression, _ range: RowSource) -> Bool {
+        references(expression).contains { $0 != range.name.lowercased() }
+    }
+
+    /// The tables a formula's names belong to: a qualifier, or "" for a name of the outer row.
+    private func references(_ expression: Expression) -> [String] {
+        switch expression {
+        case .name(let qualifier?, _), .header(let qualifier?, _, _): return [qualifier.text.lowercased()]
+        case .name(nil, let name): return params[name.text.lowercased()] != nil || listParams[name.text.lowercased()] != nil ? [] : [""]
+        case .header(nil, _, _): return [""]
+        case .unary(_, let operand, _), .isBlank(let operand, _, _): return references(operand)
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
+            return references(left) + references(right)
+        case .between(let a, let b, let c, _, _): return references(a) + references(b) + references(c)
+        case .call(let name, let arguments, let filter, _):
+            let inner = arguments + (filter.map { [$0] } ?? [])
+            // LOOKUP's first value names its own table; only its key belongs to the caller.
+            if name.text.uppercased() == "LOOKUP", inner.count == 2 { return references(inner[1]) }
+            return inner.flatMap(references)
+        case .list(let items, _): return items.flatMap(references)
+        default: return []
+        }
     }
 
     private func aggregateSource(_ expressions: [Expression], in frame: Frame) throws -> RowSource {

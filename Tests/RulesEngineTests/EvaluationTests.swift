@@ -116,6 +116,22 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(evaluation.findings.first?.message == "002: $0.30")
     }
 
+    @Test func totalsOverAnotherTableMatchTheOuterRow() throws {
+        // Per-site budgets; each line is compared with the total budget of its own site.
+        let budgets = "Site,Enrollment\n001,5000\n001,2500\n002,100\n"
+        let evaluation = try evaluate(rule("T-12", """
+              for transactions
+              when amount > SUM(sites.enrollment where sites.code = site and sites.enrollment > 200) / 2
+              flag amount
+              message "{amount} against {SUM(sites.enrollment where sites.code = site and sites.enrollment > 200)}"
+            """), sheets: [("Transactions", ledgerRows), ("Sites", budgets)])
+        // Site 001 totals 7,500 (half 3,750): row 2 (4,000) is over, row 3 (3,000) is not. Site 002's
+        // only row is filtered out (100 is not > 200), so its total is 0 and both its rows exceed 0.
+        // Site 003 has no rows: 0 again, so row 6 is over too.
+        #expect(rows(evaluation, "T-12") == [[2], [4], [5], [6]])
+        #expect(evaluation.findings.first?.message == "$4,000.00 against 7500")
+    }
+
     @Test func aRuleWhoseTableIsMissingIsNotAssessedWithTheReason() throws {
         let evaluation = try evaluate(rule("T-11", "  for sites\n  when enrollment < 100\n  flag enrollment\n  message \"Small\""),
                                       sheets: [("Transactions", ledgerRows)])
