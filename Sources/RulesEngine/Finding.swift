@@ -36,4 +36,7 @@ public struct Evaluation: Sendable {
     public let asOf: CalendarDate
     public let findings: [Finding]
     public let outcomes: [RuleOutcome]
+    public let indicators: [IndicatorResult]
+    public let pathways: [PathwayResult]
+    public let goals: [GoalResult]
 }

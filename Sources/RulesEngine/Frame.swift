@@ -18,12 +18,12 @@ final class RowSource {
         loader = { name in bound.column(name).map(Vector.init) }
     }
 
-    init(view name: String, rowCount: Int, columns: [String: Vector]) {
+    init(view name: String, rowCount: Int, columns: [String: Vector], loader: @escaping (String) -> Vector? = { _ in nil }) {
         self.name = name
         self.rowCount = rowCount
         bound = nil
         self.columns = columns
-        loader = { _ in nil }
+        self.loader = loader
     }
 
     /// A column by its declared name, loaded once.

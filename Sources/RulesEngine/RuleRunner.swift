@@ -18,13 +18,14 @@ public enum RuleRunner {
             }
         }
         evaluator = Evaluator(sources: sources, params: params, asOf: evaluator.asOf, listParams: evaluator.listParams)
+        let notAssessedViews = evaluateViews(rules, sources: &sources, evaluator: &evaluator)
         var findings: [Finding] = []
         var outcomes: [RuleOutcome] = []
         for rule in rules.rules {
             guard let tableName = rule.table?.text.lowercased(), let source = sources[tableName] else {
                 let title = rules.tables.first { $0.name.text.lowercased() == rule.table?.text.lowercased() }?.title ?? rule.table?.text ?? ""
                 outcomes.append(RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
-                                            reason: "The workbook has no \(title) table."))
+                                            reason: notAssessedViews[rule.table?.text.lowercased() ?? ""] ?? "The workbook has no \(title) table."))
                 continue
             }
             do {
@@ -40,7 +41,8 @@ public enum RuleRunner {
         }
         let order = ["error": 0, "warning": 1, "info": 2]
         findings.sort { ((order[$0.severity] ?? 3), $0.rule, $0.rows.first ?? 0) < ((order[$1.severity] ?? 3), $1.rule, $1.rows.first ?? 0) }
-        return Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes)
+        let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator, notAssessedViews: notAssessedViews)
+        return Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
     }
 
     private static func evaluate(_ rule: RuleDeclaration, on source: RowSource, with evaluator: Evaluator) throws -> [Finding] {
@@ -55,14 +57,15 @@ public enum RuleRunner {
         }
         guard let condition = rule.condition, case .flags(let flags) = try evaluator.evaluate(condition, in: frame) else { return [] }
         let hits = flags.indices.filter { flags[$0] == 1 }
-        guard !hits.isEmpty, let bound = source.bound else { return [] }
+        guard !hits.isEmpty else { return [] }
         let message = try rule.message.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
         let fix = try rule.fix.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
+        let bound = source.bound
         let flagged = rule.flags.compactMap { flag -> String? in
             switch flag {
             case .name(nil, let name): return name.text
             case .header(nil, let header, _):
-                return bound.declaration.columns.first { column in
+                return bound?.declaration.columns.first { column in
                     column.aliases.contains { normalizedHeader($0) == normalizedHeader(header) }
                 }?.name.text
             default: return nil
@@ -70,13 +73,16 @@ public enum RuleRunner {
         }
         return hits.map { index in
             let rows = frame.grouping.map { $0.rows[index] } ?? [index]
-            let cells = rows.flatMap { row in
-                flagged.compactMap { name in
-                    bound.column(name).map { column in
-                        CellOrigin(file: bound.table.file, sheet: bound.sheet, row: Int(bound.table.sourceRows[row]), column: column.sourceColumn).qualifiedAddress
+            // A view's rows are not cells of the workbook: they are pointed at by their position.
+            let cells = bound.map { bound in
+                rows.flatMap { row in
+                    flagged.compactMap { name in
+                        bound.column(name).map { column in
+                            CellOrigin(file: bound.table.file, sheet: bound.sheet, row: Int(bound.table.sourceRows[row]), column: column.sourceColumn).qualifiedAddress
+                        }
                     }
                 }
-            }
+            } ?? []
             let group: [String: String]? = frame.grouping.map { grouping in
                 var values: [String: String] = [:]
                 for (position, key) in rule.groupKeys.enumerated() {
@@ -85,8 +91,8 @@ public enum RuleRunner {
                 return values
             }
             return Finding(rule: rule.id.text, title: rule.title ?? rule.id.text, severity: rule.severity?.rawValue ?? "warning",
-                           pathway: rule.pathway?.text ?? "", table: bound.declaration.name.text, sheet: bound.sheet,
-                           rows: rows.map { Int(bound.table.sourceRows[$0]) }, columns: flagged, cells: cells,
+                           pathway: rule.pathway?.text ?? "", table: source.name, sheet: bound?.sheet ?? source.name,
+                           rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: flagged, cells: cells,
                            message: message?.text(at: index) ?? rule.title ?? rule.id.text, fix: fix?.text(at: index), group: group)
         }
     }

@@ -12,6 +12,11 @@ public enum RuleFormatter {
         return .success(render(tree))
     }
 
+    /// A formula written the standard way, as in a rule file.
+    public static func text(_ expression: Expression) -> String {
+        Printer(comments: [:]).expression(expression)
+    }
+
     static func render(_ tree: RuleFile) -> String {
         var text = ""
         var previous: Declaration?

@@ -156,3 +156,108 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(dates.value(0) == .date(CalendarDate(year: 2024, month: 12, day: 31)!), "month 13 day 0 is the last day of December")
     }
 }
+
+@Suite struct ViewAndIndicatorTests {
+    private static let rules = header.replacingOccurrences(of: "pathway management \"Management\"", with: "pathway management \"Management\"\npathway resource_equity \"Resource Equity\"") + """
+
+        view site_spending "Spending by school"
+          from transactions by site
+          column spent      = SUM(amount)
+          column enrollment = LOOKUP(sites.enrollment, site)
+          column per_pupil  = spent / enrollment
+          show
+
+        rule RE-09 "High per-pupil spending"
+          pathway resource_equity
+          severity info
+          for site_spending
+          when per_pupil > $100
+          flag per_pupil
+          message "{site}: {per_pupil} per pupil"
+
+        indicator MG-1 "Every dollar has an owner"
+          pathway management
+          measure SHARE(transactions.owner is not blank)
+          exemplary   when >= 100%
+          established when >= 98%
+          developing  when >= 90%
+          otherwise emerging
+
+        indicator MG-2 "Schools are large enough"
+          pathway management
+          measure AVERAGE(sites.enrollment)
+          exemplary   when >= 300
+          established when >= 250
+          developing  when >= 200
+          otherwise emerging
+
+        indicator RE-1 "Per-pupil spending is even"
+          pathway resource_equity
+          measure CV(site_spending.per_pupil where site_spending.enrollment >= 100)
+          exemplary when <= 0.10
+          otherwise emerging
+
+        goal G-1 "Owners for everything, last year"
+          indicator MG-1
+          target >= 100%
+          by 2024-06-30
+
+        goal G-2 "Owners for everything, next year"
+          indicator MG-1
+          target >= 100%
+          by 2027-06-30
+
+        goal G-3 "Large schools"
+          indicator MG-2
+          target >= 250
+          by 2027-06-30
+
+        """
+
+    private func run() throws -> Evaluation {
+        let checked = try checkedRules(Self.rules)
+        let sites = "Site,Enrollment\n001,412\n002,150\n003,200\n"
+        let binding = WorkbookBinder.bind(try workbook([("Transactions", ledgerRows), ("Sites", sites)]), to: checked)
+        return RuleRunner.run(checked, on: binding)
+    }
+
+    @Test func viewsHaveOneRowPerGroupAndRulesCanCheckThem() throws {
+        let evaluation = try run()
+        let finding = try #require(evaluation.findings.first { $0.rule == "RE-09" })
+        #expect(finding.rows == [3], "site 003 is the view's third row")
+        #expect(finding.message == "003: $125.00 per pupil")
+        #expect(finding.cells.isEmpty, "a view's rows are not cells of the workbook")
+    }
+
+    @Test func indicatorsMeasureAndTakeTheFirstLevelThatFits() throws {
+        let evaluation = try run()
+        let byID = Dictionary(uniqueKeysWithValues: evaluation.indicators.map { ($0.indicator, $0) })
+        #expect(byID["MG-1"]?.value == "80%")
+        #expect(byID["MG-1"]?.level == "emerging")
+        #expect(byID["MG-2"]?.value == "254")
+        #expect(byID["MG-2"]?.level == "established")
+        #expect(byID["MG-2"]?.thresholds == ["exemplary >= 300", "established >= 250", "developing >= 200", "otherwise emerging"])
+        // Per-pupil amounts 7,000/412 = $16.9903, 0.30/150 = $0.0020 and 25,000/200 = $125.00.
+        let coefficient = try #require(byID["RE-1"]?.value.flatMap(Double.init))
+        #expect(abs(coefficient - 1.4324242) < 1e-6, "statistics.stdev / statistics.mean of the three, in Python")
+        #expect(byID["RE-1"]?.level == "emerging")
+    }
+
+    @Test func pathwayLevelsAreTheMedianAndGoalsHaveAStatus() throws {
+        let evaluation = try run()
+        let management = try #require(evaluation.pathways.first { $0.pathway == "management" })
+        #expect(management.level == "emerging", "the weaker of established and emerging")
+        #expect(management.assessedIndicators == 2)
+        #expect(evaluation.goals.map(\.status) == [.missed, .notYetMet, .met])
+    }
+
+    @Test func anIndicatorWhoseTableIsMissingIsNotAssessed() throws {
+        let checked = try checkedRules(Self.rules)
+        let binding = WorkbookBinder.bind(try workbook([("Transactions", ledgerRows)]), to: checked)
+        let evaluation = RuleRunner.run(checked, on: binding)
+        let average = try #require(evaluation.indicators.first { $0.indicator == "MG-2" })
+        #expect(!average.assessed)
+        #expect(average.reason?.contains("sites") == true)
+        #expect(evaluation.goals.last?.status == .notAssessed)
+    }
+}
