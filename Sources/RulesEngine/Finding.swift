@@ -21,6 +21,22 @@ public struct Finding: Codable, Sendable, Equatable {
     public let fix: String?
     /// A grouped rule's key values, by key (`vendor`, `WEEKNUM(posted)`).
     public let group: [String: String]?
+
+    public init(rule: String, title: String, severity: String, pathway: String, table: String, sheet: String, rows: [Int],
+                columns: [String], cells: [String], message: String, fix: String?, group: [String: String]?) {
+        self.rule = rule
+        self.title = title
+        self.severity = severity
+        self.pathway = pathway
+        self.table = table
+        self.sheet = sheet
+        self.rows = rows
+        self.columns = columns
+        self.cells = cells
+        self.message = message
+        self.fix = fix
+        self.group = group
+    }
 }
 
 /// Whether a rule could be assessed against this workbook, and if not, why.

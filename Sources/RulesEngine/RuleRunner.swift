@@ -5,19 +5,13 @@ import Tabular
 public enum RuleRunner {
     /// Evaluates every rule. `asOf` defaults to the latest date in the largest table, so a run on
     /// the same workbook is the same run whatever day it is.
-    public static func run(_ rules: CheckedRuleSet, on binding: WorkbookBinding, asOf: CalendarDate? = nil) -> Evaluation {
+    public static func run(_ rules: CheckedRuleSet, on binding: WorkbookBinding, params: ParamValues? = nil,
+                           asOf: CalendarDate? = nil) -> Evaluation {
         var sources: [String: RowSource] = [:]
         for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
-        var evaluator = Evaluator(sources: sources, params: [:], asOf: asOf ?? latestDate(in: binding) ?? CalendarDate(daysSince1970: 0))
-        var params: [String: Value] = [:]
-        for param in rules.params {
-            if case .list(let items, _) = param.value {
-                evaluator.listParams[param.name.text.lowercased()] = items.compactMap(literalValue)
-            } else if let value = literalValue(param.value) {
-                params[param.name.text.lowercased()] = value
-            }
-        }
-        evaluator = Evaluator(sources: sources, params: params, asOf: evaluator.asOf, listParams: evaluator.listParams)
+        let values = params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])
+        var evaluator = Evaluator(sources: sources, params: values.singles,
+                                  asOf: asOf ?? latestDate(in: binding) ?? CalendarDate(daysSince1970: 0), listParams: values.lists)
         let notAssessedViews = evaluateViews(rules, sources: &sources, evaluator: &evaluator)
         var findings: [Finding] = []
         var outcomes: [RuleOutcome] = []

@@ -45,7 +45,7 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .blank: ""
         case .text(let text), .code(let text): text
-        case .number(let number): formatNumber(number)
+        case .number(let number): formatNumber(abs(number) < 1e15 ? (number * 10_000).rounded() / 10_000 : number)
         case .money(let money): money.formatted
         case .percent(let fraction): formatPercent(fraction)
         case .date(let date): date.description
@@ -54,9 +54,10 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A fraction as a percentage, `0.125` as `12.5%`, without binary noise (0.57 shows as 57%, not 56.99999999999999%).
+/// A fraction as a percentage to at most two decimals, `0.125` as `12.5%`, `0.81111` as `81.11%`,
+/// without binary noise (0.57 shows as 57%, not 56.99999999999999%).
 public func formatPercent(_ fraction: Double) -> String {
-    formatNumber((fraction * 100 * 1e9).rounded() / 1e9) + "%"
+    formatNumber((fraction * 10_000).rounded() / 100) + "%"
 }
 
 /// Whole numbers without a trailing `.0`; others with up to 15 significant digits.

@@ -9,7 +9,7 @@ struct PathwaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathways",
         abstract: "Reviews school-district ledger workbooks against the SMART Pathways rubric.",
-        subcommands: [Inspect.self, Check.self, Format.self, Functions.self]
+        subcommands: [Run.self, Inspect.self, Check.self, Format.self, Functions.self]
     )
 }
 
@@ -89,5 +89,55 @@ struct Functions: ParsableCommand {
 
     func run() throws {
         try finish(RuleCommands.functions())
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Review a workbook: check the rules, evaluate them, print a summary and write the findings as JSON."
+    )
+
+    enum Output: String, ExpressibleByArgument { case text, json }
+    enum FailOn: String, ExpressibleByArgument { case error, warning }
+
+    @Argument(help: "The workbook to review: an .xlsx file or a .csv file.")
+    var input: String
+
+    @Option(help: "The folder of .rules files.")
+    var rules = "rules"
+
+    @Option(help: "Where to write <input name>.findings.json (default: beside the input).")
+    var out: String?
+
+    @Option(name: .customLong("param"), help: "Set a parameter for this run, e.g. --param approval_limit=10000 (repeatable).")
+    var params: [String] = []
+
+    @Option(name: .customLong("as-of"), help: "The date the review is as of, e.g. 2025-06-30 (default: the latest posting date).")
+    var asOf: String?
+
+    @Option(help: "text prints a summary; json prints the findings file.")
+    var format: Output = .text
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when there are findings of this severity or worse: error or warning.")
+    var failOn: FailOn?
+
+    func validate() throws {
+        for param in params where !param.contains("=") {
+            throw ValidationError("--param \(param) needs a value: --param name=value.")
+        }
+    }
+
+    func run() throws {
+        var options = RunJob.Options(input: input)
+        options.rules = rules
+        options.output = out
+        options.asOf = asOf
+        options.json = format == .json
+        options.failOn = failOn?.rawValue
+        for param in params {
+            let parts = param.split(separator: "=", maxSplits: 1)
+            options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        try finish(RunJob.run(options))
     }
 }

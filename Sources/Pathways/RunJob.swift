@@ -1,0 +1,183 @@
+import Foundation
+import RulesEngine
+import RulesLanguage
+import SpreadsheetIO
+import Tabular
+
+/// `pathways run`: read a workbook, check the rules, evaluate them, print a summary and write
+/// the findings as JSON beside the other outputs.
+public enum RunJob {
+    public struct Options: Sendable {
+        public var input: String
+        public var rules = "rules"
+        /// Where the findings go; by default the input's folder.
+        public var output: String?
+        public var params: [String: String] = [:]
+        public var asOf: String?
+        public var json = false
+        /// Exit 1 when there are findings at this severity or worse.
+        public var failOn: String?
+
+        public init(input: String) { self.input = input }
+    }
+
+    /// The findings file: the schema is described in docs/findings-json.md.
+    public struct Report: Codable, Sendable {
+        public struct TableUse: Codable, Sendable {
+            public let table: String
+            public let sheet: String
+            public let headerRow: Int
+            public let rows: Int
+        }
+
+        public struct NotAssessed: Codable, Sendable {
+            public let item: String
+            public let reason: String
+        }
+
+        public var schema = "pathways-findings/1"
+        public let input: String
+        public let rules: [String]
+        public let asOf: String
+        public let tables: [TableUse]
+        public let params: [ParamSetting]
+        public let counts: [String: Int]
+        public let findings: [Finding]
+        public let notAssessed: [NotAssessed]
+        public let indicators: [IndicatorResult]
+        public let pathways: [PathwayResult]
+        public let goals: [GoalResult]
+        public let dataErrors: [DataError]
+        public let dataErrorCount: Int
+    }
+
+    public static func run(_ options: Options) -> CommandOutcome {
+        func fail(_ message: String) -> CommandOutcome { CommandOutcome(standardError: message, exitCode: 2) }
+        let files: [SourceFile]
+        do {
+            files = try RuleSetFolder.load(options.rules)
+        } catch {
+            return fail("pathways: \(error.description)\n")
+        }
+        let check = RuleChecker.check(files)
+        guard let rules = check.ruleSet else {
+            return fail(check.report.text + "pathways: the rules in \(options.rules) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n")
+        }
+        let workbook: RawWorkbook
+        do {
+            workbook = try SpreadsheetReader.read(path: options.input)
+        } catch {
+            return fail("pathways: \(error.description)\n")
+        }
+        var asOf: CalendarDate?
+        if let text = options.asOf {
+            guard let date = ValueText.withUTF8(text, { ValueText.date($0) }) else {
+                return fail("pathways: --as-of \(text) is not a date; write it as 2025-06-30.\n")
+            }
+            asOf = date
+        }
+        let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params)
+        if !params.problems.isEmpty {
+            return fail(params.problems.map { "pathways: \($0)\n" }.joined())
+        }
+        let binding = WorkbookBinder.bind(workbook, to: rules)
+        if !binding.errors.isEmpty {
+            return fail(binding.errors.map { "pathways: \(workbook.file): \($0)\n" }.joined()
+                        + "pathways: nothing was reviewed; fix the workbook or the table declarations and run again.\n")
+        }
+        let evaluation = RuleRunner.run(rules, on: binding, params: params, asOf: asOf)
+        let report = makeReport(workbook: workbook, rules: rules, binding: binding, params: params, evaluation: evaluation)
+
+        var outcome = CommandOutcome()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let json: Data
+        do {
+            json = try encoder.encode(report)
+        } catch {
+            return fail("pathways: the findings could not be written as JSON: \(error)\n")
+        }
+        let inputURL = URL(fileURLWithPath: options.input)
+        let folder = options.output.map { URL(fileURLWithPath: $0) } ?? inputURL.deletingLastPathComponent()
+        let target = folder.appendingPathComponent(inputURL.deletingPathExtension().lastPathComponent + ".findings.json")
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try writeAtomically(json + Data("\n".utf8), to: target)
+        } catch {
+            return fail("pathways: the findings could not be written to \(target.path): \(error.localizedDescription)\n")
+        }
+        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: target.path)
+        if let threshold = options.failOn {
+            let worst = threshold == "warning" ? ["error", "warning"] : ["error"]
+            if report.findings.contains(where: { worst.contains($0.severity) }) { outcome.exitCode = 1 }
+        }
+        return outcome
+    }
+
+    static func makeReport(workbook: RawWorkbook, rules: CheckedRuleSet, binding: WorkbookBinding, params: ParamValues,
+                           evaluation: Evaluation) -> Report {
+        var errors: [DataErrorLog] = []
+        var tables: [Report.TableUse] = []
+        for declaration in rules.tables {
+            guard let bound = binding.tables[declaration.name.text.lowercased()] else { continue }
+            tables.append(Report.TableUse(table: declaration.name.text, sheet: bound.sheet, headerRow: bound.headerRow, rows: bound.table.rowCount))
+            errors.append(bound.dataErrors)
+        }
+        let dataErrors = DataErrorLog.combining(errors)
+        // A cell that cannot be read is itself a finding, so a reviewer sees it beside the others.
+        let unreadable = dataErrors.errors.map { error in
+            Finding(rule: "DATA", title: "A cell Pathways could not read", severity: "warning", pathway: "", table: "",
+                    sheet: error.origin.sheet, rows: [error.origin.row], columns: [error.columnName], cells: [error.origin.qualifiedAddress],
+                    message: "`\(error.rawText)` \(error.reason)", fix: "Correct the cell in the ERP export, or in the workbook, and run again.", group: nil)
+        }
+        let findings = evaluation.findings + unreadable
+        var counts = ["error": 0, "warning": 0, "info": 0]
+        for finding in findings { counts[finding.severity, default: 0] += 1 }
+        var notAssessed = evaluation.outcomes.filter { !$0.assessed }.map { Report.NotAssessed(item: "rule \($0.rule)", reason: $0.reason ?? "") }
+        notAssessed += evaluation.indicators.filter { !$0.assessed }.map { Report.NotAssessed(item: "indicator \($0.indicator)", reason: $0.reason ?? "") }
+        notAssessed += binding.messages.filter { $0.kind == .notAssessed }.map { Report.NotAssessed(item: "table \($0.table)", reason: $0.description) }
+        return Report(input: workbook.file, rules: rules.files.map(\.path), asOf: evaluation.asOf.description, tables: tables,
+                      params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
+                      indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
+                      dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount)
+    }
+
+    static func summary(_ report: Report, written path: String) -> String {
+        var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf)"]
+        lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\" (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
+            .joined(separator: "; "))
+        let overridden = report.params.filter { $0.source != .rules }
+        if !overridden.isEmpty {
+            lines.append("  Parameters set for this run: " + overridden.map { "\($0.name) = \($0.value) (\($0.source.rawValue))" }.joined(separator: ", "))
+        }
+        lines.append("  Findings: \(count(report.counts["error"] ?? 0, "error")), \(count(report.counts["warning"] ?? 0, "warning")), \(formatCount(report.counts["info"] ?? 0)) for information")
+        if !report.pathways.isEmpty {
+            lines.append("  Pathways: " + report.pathways.map { "\($0.title) \($0.level ?? "not assessed")" }.joined(separator: "; "))
+        }
+        for indicator in report.indicators where indicator.assessed {
+            lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level ?? "no level"))")
+        }
+        for goal in report.goals {
+            lines.append("  Goal \(goal.goal) \(goal.title): \(goal.status.rawValue) (target \(goal.target) by \(goal.deadline))")
+        }
+        if !report.notAssessed.isEmpty {
+            lines.append("  Not assessed:")
+            lines += report.notAssessed.map { "    \($0.item): \($0.reason)" }
+        }
+        if !report.findings.isEmpty {
+            lines.append("  First findings:")
+            lines += report.findings.prefix(5).map { "    \($0.severity) \($0.rule) \($0.cells.first ?? $0.sheet): \($0.message)" }
+        }
+        lines.append("  Findings written to \(path)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func writeAtomically(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        try data.write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+    }
+}

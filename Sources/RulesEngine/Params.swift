@@ -1,0 +1,86 @@
+import Foundation
+import RulesLanguage
+import SpreadsheetIO
+import Tabular
+
+/// A parameter's value for this run, and where it came from.
+public struct ParamSetting: Codable, Sendable, Equatable {
+    public enum Source: String, Codable, Sendable { case rules, paramsSheet = "Params sheet", commandLine = "command line" }
+    public let name: String
+    public let value: String
+    public let source: Source
+}
+
+/// Parameter values: the rule files' defaults, overridden by a `Params` sheet in the workbook
+/// (a name column and a value column), overridden in turn by `--param name=value`.
+public struct ParamValues: Sendable {
+    var singles: [String: Value] = [:]
+    var lists: [String: [Value]] = [:]
+    public private(set) var settings: [ParamSetting] = []
+    public private(set) var problems: [String] = []
+
+    public init(rules: CheckedRuleSet, workbook: RawWorkbook?, commandLine: [String: String]) {
+        for param in rules.params {
+            let key = param.name.text.lowercased()
+            if case .list(let items, _) = param.value {
+                lists[key] = items.compactMap(RuleRunner.literalValue)
+            } else if let value = RuleRunner.literalValue(param.value) {
+                singles[key] = value
+            }
+            settings.append(ParamSetting(name: param.name.text, value: RuleFormatter.text(param.value), source: .rules))
+        }
+        if let sheet = workbook?.sheets.first(where: { normalizedHeader($0.name) == "params" }) {
+            for row in 0 ..< sheet.rowCount where sheet.width(ofRow: row) >= 2 {
+                let name = sheet.displayText(row: row, column: 0).trimmingCharacters(in: .whitespaces)
+                let value = sheet.displayText(row: row, column: 1)
+                guard !name.isEmpty, normalizedHeader(name) != "name" else { continue }
+                override(name, with: value, from: .paramsSheet, rules: rules, place: "the Params sheet, row \(row + 1)")
+            }
+        }
+        for (name, value) in commandLine.sorted(by: { $0.key < $1.key }) {
+            override(name, with: value, from: .commandLine, rules: rules, place: "--param \(name)=\(value)")
+        }
+    }
+
+    private mutating func override(_ name: String, with text: String, from source: ParamSetting.Source, rules: CheckedRuleSet, place: String) {
+        guard let param = rules.params.first(where: { $0.name.text.lowercased() == name.lowercased() }) else {
+            let known = rules.params.map(\.name.text)
+            problems.append("\(place): there is no parameter named \(name)." + (Suggest.closest(name, among: known).map { " Did you mean \($0)?" } ?? ""))
+            return
+        }
+        let key = param.name.text.lowercased()
+        let kind = rules.paramTypes[key] ?? .text
+        if case .list(let element) = kind {
+            let items = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            let values = items.compactMap { parse($0, as: element) }
+            guard values.count == items.count else {
+                problems.append("\(place): `\(text)` is not a list of \(element.description)s separated by commas.")
+                return
+            }
+            lists[key] = values
+        } else {
+            guard let value = parse(text, as: kind) else {
+                problems.append("\(place): `\(text)` is not \(kind), which \(param.name.text) needs.")
+                return
+            }
+            singles[key] = value
+        }
+        settings.removeAll { $0.name.lowercased() == key }
+        settings.append(ParamSetting(name: param.name.text, value: text, source: source))
+    }
+
+    private func parse(_ text: String, as type: ValueType) -> Value? {
+        ValueText.withUTF8(text) { bytes in
+            switch type {
+            case .money: return ValueText.money(bytes).map(Value.money)
+            case .number: return ValueText.number(bytes).map(Value.number)
+            case .percent:
+                return ValueText.numeric(bytes).map { numeric in .percent(numeric.hasPercentSign ? numeric.doubleValue / 100 : numeric.doubleValue) }
+            case .date: return ValueText.date(bytes).map(Value.date)
+            case .yesNo: return ValueText.yesNo(bytes).map(Value.yesNo)
+            case .code: return .code(text)
+            default: return .text(text)
+            }
+        }
+    }
+}

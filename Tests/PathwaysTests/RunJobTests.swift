@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import Pathways
+
+private let projectFolder: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+    return url
+}()
+
+/// A scratch folder with a small rule set and a ledger, removed afterwards.
+private final class Scratch {
+    let folder: URL
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try write("rules/rules.rules", """
+            table transactions "Transactions"
+              required
+              column posted date  "Posting Date"
+              column owner  text  "Budget Owner" optional
+              column amount money "Amount"
+            table sites "Schools"
+              column code code "Site"
+            param approval_limit = $5,000 "Purchases at or above this need approval."
+            pathway management "Management"
+            rule BO-01 "Spending without a budget owner"
+              pathway management
+              severity error
+              for transactions
+              when owner is blank
+              flag owner
+              message "Nobody owns this {amount}."
+            rule BO-02 "Large purchase"
+              pathway management
+              severity warning
+              for transactions
+              when amount >= approval_limit
+              flag amount
+              message "{amount} needs approval (limit {approval_limit})."
+            rule SI-01 "School without a code"
+              pathway management
+              severity info
+              for sites
+              when code is blank
+              flag code
+              message "A school has no code."
+            """)
+        try write("ledger.csv", "Posting Date,Budget Owner,Amount\n07/01/2024,M. Alvarez,6000.00\n07/02/2024,,120.00\n07/03/2024,J. Chen,oops\n")
+    }
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    func options(_ input: String = "ledger.csv") -> RunJob.Options {
+        var options = RunJob.Options(input: path(input))
+        options.rules = path("rules")
+        return options
+    }
+
+    func report(_ name: String = "ledger.findings.json") throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(name))) as? [String: Any])
+    }
+}
+
+@Suite struct RunJobTests {
+    @Test func aRunWritesTheFindingsBesideTheInputAndSummarises() throws {
+        let scratch = try Scratch()
+        let outcome = RunJob.run(scratch.options())
+        #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("ledger.csv, reviewed with 1 rule file as of 2024-07-03"))
+        #expect(outcome.standardOutput.contains("Findings: 1 error, 2 warnings, 0 for information"))
+        #expect(outcome.standardOutput.contains("table sites: The workbook has no Schools table"))
+        let report = try scratch.report()
+        #expect(report["schema"] as? String == "pathways-findings/1")
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.map { $0["rule"] as? String } == ["BO-01", "BO-02", "DATA"])
+        #expect(findings[0]["cells"] as? [String] == ["ledger!B3"])
+        #expect(findings[1]["message"] as? String == "$6,000.00 needs approval (limit $5,000.00).")
+        #expect(findings[2]["message"] as? String == "`oops` is not an amount.")
+        #expect((report["notAssessed"] as? [[String: Any]])?.map { $0["item"] as? String } == ["rule SI-01", "table sites"])
+    }
+
+    @Test func parametersComeFromTheParamsSheetAndTheCommandLine() throws {
+        let scratch = try Scratch()
+        var options = scratch.options()
+        options.params = ["approval_limit": "$10,000"]
+        let outcome = RunJob.run(options)
+        #expect(outcome.standardOutput.contains("approval_limit = $10,000 (command line)"))
+        let findings = try #require(try scratch.report()["findings"] as? [[String: Any]])
+        #expect(!findings.contains { $0["rule"] as? String == "BO-02" }, "6,000 is under a 10,000 limit")
+        options.params = ["approval_limt": "1"]
+        let misspelt = RunJob.run(options)
+        #expect(misspelt.exitCode == 2)
+        #expect(misspelt.standardError.contains("there is no parameter named approval_limt. Did you mean approval_limit?"))
+    }
+
+    @Test func asOfAndFailOn() throws {
+        let scratch = try Scratch()
+        var options = scratch.options()
+        options.asOf = "2025-06-30"
+        options.failOn = "error"
+        let outcome = RunJob.run(options)
+        #expect(outcome.exitCode == 1, "there is an error finding")
+        #expect(try scratch.report()["asOf"] as? String == "2025-06-30")
+        options.asOf = "June"
+        #expect(RunJob.run(options).exitCode == 2)
+    }
+
+    @Test func rulesWithMistakesStopTheRunWithTheirMessages() throws {
+        let scratch = try Scratch()
+        try scratch.write("rules/broken.rules", "rule BO-09 \"x\"\n  pathway management\n  severity error\n  for transactions\n  when ownr is blank\n  flag owner\n  message \"x\"\n")
+        let outcome = RunJob.run(scratch.options())
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardError.contains("broken.rules:5:8: error: There is no column or value named `ownr` in rule BO-09."))
+        #expect(outcome.standardError.contains("nothing was reviewed"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("ledger.findings.json")))
+    }
+
+    @Test func aWorkbookWithoutARequiredTableStopsTheRun() throws {
+        let scratch = try Scratch()
+        try scratch.write("other.csv", "Name,Phone\nA,1\n")
+        let outcome = RunJob.run(scratch.options("other.csv"))
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardError.contains("The workbook has no Transactions table"))
+    }
+
+    @Test func theBundledSampleWorkbookRunsWithTheDefaultRules() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-sample-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = RunJob.Options(input: projectFolder.appendingPathComponent("workbooks/samples/gl-detail.xlsx").path)
+        options.rules = projectFolder.appendingPathComponent("rules").path
+        options.output = output.path
+        let outcome = RunJob.run(options)
+        #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("gl-detail.findings.json"))) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        // The sample has 34 ledger lines without an owner (counted with openpyxl), each an error.
+        #expect(findings.filter { $0["rule"] as? String == "BO-01" }.count == 34)
+        #expect(findings.contains { ($0["cells"] as? [String]) == ["'GL Detail'!H42"] && $0["rule"] as? String == "DATA" })
+        let tables = try #require(report["tables"] as? [[String: Any]])
+        #expect(tables.map { $0["sheet"] as? String } == ["GL Detail", "Sites"])
+    }
+}
