@@ -33,7 +33,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pathways-benchmark",
-            dependencies: ["SpreadsheetIO", "Tabular", "RulesLanguage", "CXlsxWriter"],
+            dependencies: ["SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine", "CXlsxWriter"],
             path: "Benchmarks/pathways-benchmark"
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),

@@ -3,13 +3,15 @@
 //
 //   pathways-benchmark generate ROWS FOLDER
 //   pathways-benchmark read FILE
-//   pathways-benchmark rules RULES_FOLDER     (checking speed: the default rules, then files of 10,000 and 20,000 rules)
+//   pathways-benchmark rules RULES_FOLDER     (checking speed: the default rules, then files of 10,000 to 40,000 rules)
+//   pathways-benchmark evaluate ROWS...       (evaluation alone: 14 rules, a view and an indicator over tables in memory)
 //
 // Run through Benchmarks/run, which builds in release mode, reads each file in a fresh process
 // (so peak memory is the reader's alone) and times python-calamine on the same XLSX.
 
 import CXlsxWriter
 import Foundation
+import RulesEngine
 import RulesLanguage
 import SpreadsheetIO
 import Tabular
@@ -268,6 +270,201 @@ func benchmarkRules(folder: String) throws {
     }
 }
 
+let evaluationRules = """
+    table transactions "Transactions"
+      column posted      date  "Posting Date"
+      column journal     code  "Journal"
+      column account     code  "Account"
+        segments fund, function, object, program, site split by "-"
+      column vendor      text  "Vendor"
+      column description text "Description"
+      column owner       text  "Budget Owner"
+      column amount      money "Amount"
+    table accounts "Budget"
+      key code
+      column code    code  "Account Code"
+      column revised money "Revised Budget"
+    table owners "Owners"
+      key name
+      column name   text   "Owner Name"
+      column active yes/no "Active"
+    table sites "Sites"
+      key code
+      column code       code   "Site Code"
+      column enrollment number "Enrollment"
+    param approval_limit = $24,000
+    param catch_all = ("6399", "6499")
+    pathway management "Management"
+    rule R-01 "No owner"
+      pathway management
+      severity error
+      for transactions
+      when owner is blank
+      flag owner
+      message "Nobody owns {account}."
+    rule R-02 "Needs approval"
+      pathway management
+      severity warning
+      for transactions
+      when amount >= approval_limit
+      flag amount
+      message "{amount} needs approval."
+    rule R-03 "Catch-all object"
+      pathway management
+      severity info
+      for transactions
+      when object in catch_all and amount > $20,000
+      flag account
+      message "{amount} on {object}."
+    rule R-04 "Possible split purchase"
+      pathway management
+      severity warning
+      for transactions by vendor, WEEKNUM(posted)
+      when COUNT() >= 2 and MAX(amount) < approval_limit and SUM(amount) >= approval_limit
+      flag amount
+      message "{COUNT()} payments to {vendor} add up to {SUM(amount)}."
+    rule R-05 "Possible duplicate payment"
+      pathway management
+      severity warning
+      for transactions by vendor, amount, posted
+      when COUNT() >= 2
+      flag amount
+      message "{COUNT()} payments of {amount} to {vendor} on {posted}."
+    rule R-06 "Account without a budget"
+      pathway management
+      severity error
+      for transactions
+      when LOOKUP(accounts.revised, account) is blank
+      flag account
+      message "{account} has no budget line."
+    rule R-07 "Inactive owner"
+      pathway management
+      severity warning
+      for transactions
+      when LOOKUP(owners.active, owner) = no
+      flag owner
+      message "{owner} has left."
+    rule R-08 "Overspent account"
+      pathway management
+      severity error
+      for transactions by account
+      when SUM(amount) > LOOKUP(accounts.revised, account)
+      flag amount
+      message "{account} spent {SUM(amount)} of {LOOKUP(accounts.revised, account)}."
+    rule R-09 "Posted on a weekend"
+      pathway management
+      severity info
+      for transactions
+      when WEEKDAY(posted) in (1, 7)
+      flag posted
+      message "Posted on a weekend."
+    rule R-10 "Round-dollar payment"
+      pathway management
+      severity info
+      for transactions
+      when amount >= $1,000 and ROUND(amount, -3) = amount
+      flag amount
+      message "{amount} is a round sum."
+    rule R-11 "Unreadable description"
+      pathway management
+      severity info
+      for transactions
+      when LEN(description) < 15
+      flag description
+      message "Short description."
+    rule R-12 "Unusually large payment"
+      pathway management
+      severity warning
+      for transactions
+      when amount > 3 * AVERAGE(amount)
+      flag amount
+      message "{amount} is three times the average."
+    rule R-13 "Line over its whole budget"
+      pathway management
+      severity warning
+      for transactions
+      when amount > SUM(accounts.revised where accounts.code = account)
+      flag amount
+      message "{amount} is more than {account}'s budget."
+    rule R-14 "Site over budget share"
+      pathway management
+      severity info
+      for site_spending
+      when per_pupil > $500
+      flag per_pupil
+      message "{site}: {per_pupil} per pupil."
+    view site_spending "Spending by school"
+      from transactions by site
+      column spent      = SUM(amount)
+      column enrollment = LOOKUP(sites.enrollment, site)
+      column per_pupil  = spent / enrollment
+      show
+    indicator RE-1 "Even spending"
+      pathway management
+      measure CV(site_spending.per_pupil where site_spending.enrollment >= 100)
+      exemplary when <= 0.10
+      otherwise emerging
+    """
+
+/// The benchmark ledger as a workbook in memory, with budget, owner and site sheets to match.
+/// Like a real ledger, few lines break a rule: about one in a hundred has no owner, an inactive
+/// owner, a weekend date or an account without a budget.
+func evaluationWorkbook(rows: Int) throws -> RawWorkbook {
+    var ledger = "Posting Date,Journal,Account,Vendor,Description,Budget Owner,Amount\n"
+    var accounts = Set<String>()
+    for (index, row) in ledgerRows(rows).enumerated() {
+        var posted = row.posted
+        let weekday = ((Int(posted.daysSince1970) % 7) + 11) % 7  // 0 Sunday … 6 Saturday
+        if (weekday == 0 || weekday == 6) && index % 100 != 0 { posted = posted.adding(days: weekday == 0 ? -2 : -1) }
+        let (y, m, d) = posted.components
+        let account = row.account.replacingOccurrences(of: "-00-", with: "-11-")
+        accounts.insert(account)
+        let owner = index % 100 == 7 ? "" : index % 100 == 42 ? "T. Former" : row.owner
+        ledger += "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d),\(row.journal),\(account),\(row.vendor),\(row.description),\(owner),\(centsText(row.amountCents))\n"
+    }
+    // Budgets about 1.6 times each account's spending; every 50th account has half, every 100th none.
+    let typical = max(1, rows / max(1, accounts.count)) * 12_500
+    var budget = "Account Code,Revised Budget\n"
+    for (index, account) in accounts.sorted().enumerated() where index % 100 != 0 {
+        budget += "\(account),\(index % 50 == 0 ? typical / 2 : typical * 8 / 5)\n"
+    }
+    var owners = "Owner Name,Active\n"
+    for owner in owners_ { owners += "\(owner),Yes\n" }
+    owners += "T. Former,No\n"
+    var sites = "Site Code,Enrollment\n"
+    for site in 1 ... 14 { sites += String(format: "%03d,%d\n", site, 200 + site * 37) }
+    let sheets = try [("Transactions", ledger), ("Budget", budget), ("Owners", owners), ("Sites", sites)].map { name, text in
+        try CSVReader.read(bytes: Array(text.utf8), fileName: name + ".csv")
+    }
+    return RawWorkbook(file: "benchmark.xlsx", sheets: sheets.flatMap(\.sheets), notes: sheets[0].notes)
+}
+
+let owners_ = owners
+
+func benchmarkEvaluation(rowCounts: [Int]) throws {
+    let check = RuleChecker.check([SourceFile(path: "benchmark.rules", text: evaluationRules)])
+    guard let rules = check.ruleSet else {
+        print(check.report.text)
+        exit(1)
+    }
+    for rows in rowCounts {
+        let workbook = try evaluationWorkbook(rows: rows)
+        let binding = WorkbookBinder.bind(workbook, to: rules)
+        var times: [Double] = []
+        var evaluation: Evaluation?
+        for _ in 0 ..< 3 {
+            let start = DispatchTime.now()
+            evaluation = RuleRunner.run(rules, on: binding)
+            times.append(seconds(since: start))
+        }
+        let result = evaluation!
+        let notAssessed = result.outcomes.filter { !$0.assessed }.map(\.rule)
+        print(String(format: "%d rows: evaluated %d rules, a view and an indicator in %.2f s (median of 3) = %.0f rows/s; %d findings; RE-1 %@; not assessed: %@",
+                     rows, rules.rules.count, times.sorted()[1], Double(rows) / times.sorted()[1], result.findings.count,
+                     result.indicators.first?.value ?? "-", notAssessed.isEmpty ? "none" : notAssessed.joined(separator: ", ")))
+    }
+}
+
 let arguments = CommandLine.arguments
 switch arguments.dropFirst().first {
 case "generate" where arguments.count == 4:
@@ -283,7 +480,9 @@ case "read" where arguments.count == 3:
     try read(path: arguments[2])
 case "rules" where arguments.count == 3:
     try benchmarkRules(folder: arguments[2])
+case "evaluate" where arguments.count >= 3:
+    try benchmarkEvaluation(rowCounts: arguments.dropFirst(2).compactMap { Int($0) })
 default:
-    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER")
+    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER | evaluate ROWS...")
     exit(2)
 }

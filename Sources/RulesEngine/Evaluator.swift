@@ -78,8 +78,7 @@ struct Evaluator {
         case .isIn(let operand, let list, let negated, _):
             let value = try evaluate(operand, in: frame)
             let members = try memberSet(list, in: frame)
-            let keys = value.groupingKeys
-            return .flags(keys.map { key in (key != .blank && members.contains(key)) != negated ? 1 : 0 })
+            return .flags(value.mapKeys { key in (key != .blank && members.contains(key)) != negated ? 1 : 0 })
         case .between(let operand, let low, let high, let negated, _):
             let value = try evaluate(operand, in: frame)
             let lower = Operators.binary(">=", value, try evaluate(low, in: frame))
@@ -300,8 +299,7 @@ struct Evaluator {
         }
         var index: [KeyPart: Int] = [:]
         for (row, key) in keys.groupingKeys.enumerated() where key != .blank && index[key] == nil { index[key] = row }
-        let wanted = try evaluate(arguments[1], in: frame).groupingKeys
-        let rows = wanted.map { index[$0] ?? -1 }
+        let rows = try evaluate(arguments[1], in: frame).mapKeys { index[$0] ?? -1 }
         return values.gatheringOrBlank(rows)
     }
 

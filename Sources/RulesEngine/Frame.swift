@@ -61,21 +61,42 @@ struct Grouping {
     init(keys: [Vector], rowCount: Int) {
         var groupOfRow = [Int](repeating: 0, count: rowCount)
         var rows: [[Int]] = []
-        var index: [[KeyPart]: Int] = [:]
-        let keyStrings = keys.map(\.groupingKeys)
-        for row in 0 ..< rowCount {
-            let key = keyStrings.map { $0[row] }
-            if let group = index[key] {
-                groupOfRow[row] = group
-                rows[group].append(row)
-            } else {
-                index[key] = rows.count
-                groupOfRow[row] = rows.count
-                rows.append([row])
+        let parts = keys.map(\.localKeys)
+        // Up to three keys make a fixed-size key; more are compared as an array.
+        if parts.count <= 3 {
+            var index: [TripleKey: Int] = [:]
+            for row in 0 ..< rowCount {
+                let key = TripleKey(a: parts.count > 0 ? parts[0][row] : .blank, b: parts.count > 1 ? parts[1][row] : .blank,
+                                    c: parts.count > 2 ? parts[2][row] : .blank)
+                if let group = index[key] {
+                    groupOfRow[row] = group
+                    rows[group].append(row)
+                } else {
+                    index[key] = rows.count
+                    groupOfRow[row] = rows.count
+                    rows.append([row])
+                }
+            }
+        } else {
+            var index: [[KeyPart]: Int] = [:]
+            for row in 0 ..< rowCount {
+                let key = parts.map { $0[row] }
+                if let group = index[key] {
+                    groupOfRow[row] = group
+                    rows[group].append(row)
+                } else {
+                    index[key] = rows.count
+                    groupOfRow[row] = rows.count
+                    rows.append([row])
+                }
             }
         }
         self.groupOfRow = groupOfRow
         self.rows = rows
+    }
+
+    private struct TripleKey: Hashable {
+        let a: KeyPart, b: KeyPart, c: KeyPart
     }
 }
 
@@ -85,6 +106,36 @@ enum KeyPart: Hashable {
 }
 
 extension Vector {
+    /// Keys that are equal exactly when the values are, comparable only within this one vector:
+    /// text from a pool becomes a pool id (one per distinct string, ignoring case), worked out once
+    /// per string rather than per row. For grouping the rows of one table.
+    var localKeys: [KeyPart] {
+        guard case .pooled(let ids, let pool, _) = self, pool.deduplicates else { return groupingKeys }
+        var canonical: [UInt32: KeyPart] = [TextPool.blankID: .blank]
+        var byText: [String: UInt32] = [:]
+        return ids.map { id in
+            if let known = canonical[id] { return known }
+            let text = pool.string(id).lowercased()
+            let part = KeyPart.id(byText[text] ?? { byText[text] = id; return id }())
+            canonical[id] = part
+            return part
+        }
+    }
+
+    /// `transform` of each row's cross-table key, worked out once per distinct string for a pooled
+    /// text column rather than once per row.
+    func mapKeys<T>(_ transform: (KeyPart) -> T) -> [T] {
+        guard case .pooled(let ids, let pool, _) = self, pool.deduplicates else { return groupingKeys.map(transform) }
+        var cache: [UInt32: T] = [:]
+        return ids.map { id in
+            if let known = cache[id] { return known }
+            let result = transform(id == TextPool.blankID ? .blank : .text(pool.string(id).lowercased()))
+            cache[id] = result
+            return result
+        }
+    }
+
+    /// Keys that compare across vectors and tables (for `in` and LOOKUP).
     var groupingKeys: [KeyPart] {
         switch self {
         case .numbers(let values, _): return values.map { $0.isNaN ? .blank : .number($0) }

@@ -65,16 +65,16 @@ public enum RuleRunner {
             default: return nil
             }
         }
+        // The sheet name (quoted as needed) and each flagged column's letters, worked out once per rule.
+        let sheetPrefix = bound.map { String(CellOrigin(file: $0.table.file, sheet: $0.sheet, row: 1, column: 0).qualifiedAddress.dropLast(2)) } ?? ""
+        let flaggedLetters = bound.map { bound in flagged.compactMap { bound.column($0).map { columnLetters($0.sourceColumn) } } } ?? []
         return hits.map { index in
             let rows = frame.grouping.map { $0.rows[index] } ?? [index]
             // A view's rows are not cells of the workbook: they are pointed at by their position.
             let cells = bound.map { bound in
                 rows.flatMap { row in
-                    flagged.compactMap { name in
-                        bound.column(name).map { column in
-                            CellOrigin(file: bound.table.file, sheet: bound.sheet, row: Int(bound.table.sourceRows[row]), column: column.sourceColumn).qualifiedAddress
-                        }
-                    }
+                    let sheetRow = String(bound.table.sourceRows[row])
+                    return flaggedLetters.map { sheetPrefix + $0 + sheetRow }
                 }
             } ?? []
             let group: [String: String]? = frame.grouping.map { grouping in
