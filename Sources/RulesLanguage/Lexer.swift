@@ -12,6 +12,9 @@ struct Lexer {
     private var atLineStart = true
     /// The indentation of the line the current clause started on.
     private var clauseIndent = 0
+    /// Inside a message's `{…}`, which is itself inside quotes: there a text is written between
+    /// doubled quotes, `{IF(done, ""open"", ""closed"")}`.
+    private var inTemplate = false
 
     init(_ file: SourceFile, fileIndex: Int, range: Range<Int>? = nil) {
         bytes = file.bytes
@@ -31,6 +34,7 @@ struct Lexer {
         var lexer = Lexer(file, fileIndex: fileIndex, range: range)
         lexer.depth = 1  // a template expression is one line
         lexer.clauseIndent = -1
+        lexer.inTemplate = true
         lexer.run()
         return (lexer.tokens, lexer.diagnostics)
     }
@@ -90,6 +94,8 @@ struct Lexer {
                                     span: span(start, stop), startsLine: atLineStart, indent: lineIndent))
             case UInt8(ascii: "|") where atLineStart:
                 lexTableRow()
+            case UInt8(ascii: "\"") where inTemplate:
+                lexTemplateString()
             case UInt8(ascii: "\""):
                 lexString(closing: [UInt8(ascii: "\"")], smart: false)
             case 0xE2 where peek(1) == 0x80 && (peek(2) == 0x9C || peek(2) == 0x9D || peek(2) == 0x98 || peek(2) == 0x99):
@@ -239,6 +245,27 @@ struct Lexer {
             error(start, position, "This text has no closing quote.", hint: "End it with \" on the same line.")
         }
         emit(.text(String(decoding: value, as: UTF8.self)), start)
+    }
+
+    /// `""text""` inside a message's braces.
+    private mutating func lexTemplateString() {
+        let start = position
+        guard peek(1) == UInt8(ascii: "\"") else {
+            position += 1
+            error(start, position, "Inside a message's braces, a text goes between doubled quotes: {IF(done, \"\"open\"\", \"\"closed\"\")}.")
+            return
+        }
+        position += 2
+        let contentStart = position
+        while position + 1 < end && !(bytes[position] == UInt8(ascii: "\"") && bytes[position + 1] == UInt8(ascii: "\"")) { position += 1 }
+        let content = String(decoding: bytes[contentStart ..< min(position, end)], as: UTF8.self)
+        if position + 1 < end {
+            position += 2
+        } else {
+            position = end
+            error(start, position, "This text inside braces has no closing doubled quote.")
+        }
+        emit(.text(content), start)
     }
 
     private mutating func lexHeader() {

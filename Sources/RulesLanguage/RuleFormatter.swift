@@ -172,7 +172,7 @@ private struct Printer {
         for part in template.parts {
             switch part {
             case .text(let literal): text += literal.replacing("\"", with: "\"\"")
-            case .expression(let value): text += "{" + expression(value) + "}"
+            case .expression(let value): text += "{" + expression(value).replacing("\"", with: "\"\"") + "}"
             }
         }
         return text + "\""
