@@ -166,15 +166,15 @@ struct Evaluator {
         if frame.grouping == nil { inner.bindings = frame.bindings }
         let values = try arguments.map { try evaluate($0, in: inner) }
         let keep = try filter.map { try evaluate($0, in: inner) }
-        let groups = frame.grouping?.rows ?? [Array(0 ..< range.rowCount)]
-        let perGroup = Aggregates.apply(name, values, groups: keeping(groups, keep), rowCount: range.rowCount)
+        let groups = frame.grouping?.groups ?? .all(range.rowCount)
+        let perGroup = Aggregates.apply(name, values, groups: keeping(groups, keep))
         // Over the whole table in an ungrouped frame, the one total applies to every row.
         return frame.grouping == nil ? perGroup.gathering([Int](repeating: 0, count: frame.count)) : perGroup
     }
 
-    private func keeping(_ groups: [[Int]], _ condition: Vector?) -> [[Int]] {
+    private func keeping(_ groups: GroupRows, _ condition: Vector?) -> GroupRows {
         guard case .flags(let flags)? = condition else { return groups }
-        return groups.map { $0.filter { flags[$0] == 1 } }
+        return groups.keeping(flags)
     }
 
     /// A total over another table. Conditions of its `where` that mention the outer row must match
@@ -209,25 +209,25 @@ struct Evaluator {
             let flags = try evaluate(condition, in: inner)
             keep = keep.map { Operators.binary("and", $0, flags) } ?? flags
         }
-        let rows = keeping([Array(0 ..< range.rowCount)], keep)[0]
+        let kept = keeping(.all(range.rowCount), keep)
         guard !joins.isEmpty else {
-            return Aggregates.apply(name, values, groups: [rows], rowCount: range.rowCount).gathering([Int](repeating: 0, count: frame.count))
+            return Aggregates.apply(name, values, groups: kept).gathering([Int](repeating: 0, count: frame.count))
         }
         let innerKeys = try joins.map { try evaluate($0.inner, in: inner).groupingKeys }
         let outerKeys = try joins.map { try evaluate($0.outer, in: frame).groupingKeys }
-        var groupOfKey: [[KeyPart]: Int] = [:]
-        var groups: [[Int]] = [[]]  // group 0: no matching row
-        for row in rows {
+        // Group 0 holds no rows: outer rows whose key no kept row has get the total of nothing.
+        var groupOfKey: [[KeyPart]: Int32] = [:]
+        var groupOfRow = [Int32](repeating: 0, count: range.rowCount)
+        var included = [UInt8](repeating: 0, count: range.rowCount)
+        for row in kept.order.lazy.map(Int.init) {
             let key = innerKeys.map { $0[row] }
-            if let group = groupOfKey[key] {
-                groups[group].append(row)
-            } else {
-                groupOfKey[key] = groups.count
-                groups.append([row])
-            }
+            let group = groupOfKey[key] ?? { let id = Int32(groupOfKey.count + 1); groupOfKey[key] = id; return id }()
+            groupOfRow[row] = group
+            included[row] = 1
         }
-        let totals = Aggregates.apply(name, values, groups: groups, rowCount: range.rowCount)
-        return totals.gathering((0 ..< frame.count).map { index in groupOfKey[outerKeys.map { $0[index] }] ?? 0 })
+        let groups = GroupRows(groupOfRow: groupOfRow, groupCount: groupOfKey.count + 1).keeping(included)
+        let totals = Aggregates.apply(name, values, groups: groups)
+        return totals.gathering((0 ..< frame.count).map { index in Int(groupOfKey[outerKeys.map { $0[index] }] ?? 0) })
     }
 
     private func conjuncts(_ expression: Expression) -> [Expression] {

@@ -47,56 +47,122 @@ final class RowSource {
     }
 }
 
-/// The groups of a grouped rule or view: which group each row is in, and each group's rows.
-struct Grouping {
-    /// The group of each row.
-    let groupOfRow: [Int]
-    /// The rows of each group, in the order they appear.
-    let rows: [[Int]]
-    var count: Int { rows.count }
-    /// The first row of each group: where a key's value is read.
-    var firstRows: [Int] { rows.map { $0[0] } }
+/// Rows split into groups, flat: the rows of group g are `order[starts[g] ..< starts[g + 1]]`,
+/// so a million groups cost two arrays, not a million.
+struct GroupRows {
+    var order: [Int32]
+    var starts: [Int]
 
-    /// Rows with equal key values (blank equal to blank) form one group.
-    init(keys: [Vector], rowCount: Int) {
-        var groupOfRow = [Int](repeating: 0, count: rowCount)
-        var rows: [[Int]] = []
-        let parts = keys.map(\.localKeys)
-        // Up to three keys make a fixed-size key; more are compared as an array.
-        if parts.count <= 3 {
-            var index: [TripleKey: Int] = [:]
-            for row in 0 ..< rowCount {
-                let key = TripleKey(a: parts.count > 0 ? parts[0][row] : .blank, b: parts.count > 1 ? parts[1][row] : .blank,
-                                    c: parts.count > 2 ? parts[2][row] : .blank)
-                if let group = index[key] {
-                    groupOfRow[row] = group
-                    rows[group].append(row)
-                } else {
-                    index[key] = rows.count
-                    groupOfRow[row] = rows.count
-                    rows.append([row])
-                }
-            }
-        } else {
-            var index: [[KeyPart]: Int] = [:]
-            for row in 0 ..< rowCount {
-                let key = parts.map { $0[row] }
-                if let group = index[key] {
-                    groupOfRow[row] = group
-                    rows[group].append(row)
-                } else {
-                    index[key] = rows.count
-                    groupOfRow[row] = rows.count
-                    rows.append([row])
-                }
-            }
-        }
-        self.groupOfRow = groupOfRow
-        self.rows = rows
+    var count: Int { starts.count - 1 }
+
+    /// One group of all the rows.
+    static func all(_ rowCount: Int) -> GroupRows {
+        GroupRows(order: (0 ..< Int32(rowCount)).map { $0 }, starts: [0, rowCount])
     }
 
-    private struct TripleKey: Hashable {
-        let a: KeyPart, b: KeyPart, c: KeyPart
+    /// The groups of these group ids (one per row, 0-based, dense), rows kept in order.
+    init(groupOfRow: [Int32], groupCount: Int) {
+        var starts = [Int](repeating: 0, count: groupCount + 1)
+        for group in groupOfRow { starts[Int(group) + 1] += 1 }
+        for group in 0 ..< groupCount { starts[group + 1] += starts[group] }
+        var next = Array(starts.dropLast())
+        var order = [Int32](repeating: 0, count: groupOfRow.count)
+        for (row, group) in groupOfRow.enumerated() {
+            order[next[Int(group)]] = Int32(row)
+            next[Int(group)] += 1
+        }
+        self.order = order
+        self.starts = starts
+    }
+
+    init(order: [Int32], starts: [Int]) {
+        self.order = order
+        self.starts = starts
+    }
+
+    func rows(_ group: Int) -> ArraySlice<Int32> { order[starts[group] ..< starts[group + 1]] }
+
+    /// The same groups with only the rows whose flag is yes.
+    func keeping(_ flags: [UInt8]) -> GroupRows {
+        var order: [Int32] = []
+        order.reserveCapacity(self.order.count)
+        var starts = [0]
+        starts.reserveCapacity(self.starts.count)
+        for group in 0 ..< count {
+            for row in rows(group) where flags[Int(row)] == 1 { order.append(row) }
+            starts.append(order.count)
+        }
+        return GroupRows(order: order, starts: starts)
+    }
+}
+
+/// The groups of a grouped rule or view: which group each row is in, and each group's rows.
+struct Grouping {
+    let groups: GroupRows
+    /// The first row of each group: where a key's value is read.
+    let firstRows: [Int]
+    var count: Int { groups.count }
+
+    /// Rows with equal key values (blank equal to blank, text ignoring case) form one group;
+    /// groups are numbered in the order their first rows appear.
+    init(keys: [Vector], rowCount: Int) {
+        var ids = [Int32](repeating: 0, count: rowCount)
+        var distinct = rowCount > 0 ? 1 : 0
+        for key in keys {
+            let keyIDs = key.denseIDs()
+            var combined: [UInt64: Int32] = [:]
+            combined.reserveCapacity(min(rowCount, 1 << 16))
+            for row in 0 ..< rowCount {
+                let pair = UInt64(UInt32(bitPattern: ids[row])) << 32 | UInt64(UInt32(bitPattern: keyIDs[row]))
+                if let id = combined[pair] {
+                    ids[row] = id
+                } else {
+                    let id = Int32(combined.count)
+                    combined[pair] = id
+                    ids[row] = id
+                }
+            }
+            distinct = combined.count
+        }
+        let groups = GroupRows(groupOfRow: ids, groupCount: distinct)
+        self.groups = groups
+        firstRows = (0 ..< groups.count).map { Int(groups.order[groups.starts[$0]]) }
+    }
+}
+
+extension Vector {
+    /// A small integer per row, equal exactly when the values are (text ignoring case), numbered
+    /// in order of first appearance.
+    func denseIDs() -> [Int32] {
+        func dense<Key: Hashable>(_ keys: some Sequence<Key>) -> [Int32] {
+            var index: [Key: Int32] = [:]
+            return keys.map { key in
+                if let id = index[key] { return id }
+                let id = Int32(index.count)
+                index[key] = id
+                return id
+            }
+        }
+        switch self {
+        case .numbers(let values, _): return dense(values.lazy.map { $0.isNaN ? UInt64.max : $0.bitPattern })
+        case .money(let values): return dense(values)
+        case .dates(let values): return dense(values)
+        case .flags(let values): return values.map(Int32.init)
+        case .pooled(let ids, let pool, _) where pool.deduplicates:
+            // One lower-cased string per distinct pool id, not per row.
+            var canonical: [UInt32: UInt32] = [TextPool.blankID: TextPool.blankID]
+            var byText: [String: UInt32] = [:]
+            return dense(ids.lazy.map { id -> UInt32 in
+                if let known = canonical[id] { return known }
+                let text = pool.string(id).lowercased()
+                let representative = byText[text] ?? id
+                byText[text] = representative
+                canonical[id] = representative
+                return representative
+            })
+        case .pooled, .texts:
+            return dense(comparableStrings)
+        }
     }
 }
 
@@ -106,22 +172,6 @@ enum KeyPart: Hashable {
 }
 
 extension Vector {
-    /// Keys that are equal exactly when the values are, comparable only within this one vector:
-    /// text from a pool becomes a pool id (one per distinct string, ignoring case), worked out once
-    /// per string rather than per row. For grouping the rows of one table.
-    var localKeys: [KeyPart] {
-        guard case .pooled(let ids, let pool, _) = self, pool.deduplicates else { return groupingKeys }
-        var canonical: [UInt32: KeyPart] = [TextPool.blankID: .blank]
-        var byText: [String: UInt32] = [:]
-        return ids.map { id in
-            if let known = canonical[id] { return known }
-            let text = pool.string(id).lowercased()
-            let part = KeyPart.id(byText[text] ?? { byText[text] = id; return id }())
-            canonical[id] = part
-            return part
-        }
-    }
-
     /// `transform` of each row's cross-table key, worked out once per distinct string for a pooled
     /// text column rather than once per row.
     func mapKeys<T>(_ transform: (KeyPart) -> T) -> [T] {

@@ -111,73 +111,106 @@ enum ScalarFunctions {
 
 /// Totals over groups of rows; blanks are skipped.
 enum Aggregates {
-    static func apply(_ name: String, _ values: [Vector], groups: [[Int]], rowCount: Int) -> Vector {
+    static func apply(_ name: String, _ values: [Vector], groups: GroupRows) -> Vector {
+        let count = groups.count
         switch name {
         case "COUNT":
-            guard let counted = values.first else { return .numbers(groups.map { Double($0.count) }, percent: false) }
-            return .numbers(groups.map { rows in Double(rows.filter { !counted.isBlank($0) }.count) }, percent: false)
+            guard let counted = values.first else {
+                return .numbers((0 ..< count).map { Double(groups.starts[$0 + 1] - groups.starts[$0]) }, percent: false)
+            }
+            return .numbers((0 ..< count).map { group in Double(groups.rows(group).filter { !counted.isBlank(Int($0)) }.count) }, percent: false)
         case "SHARE":
-            guard case .flags(let flags) = values[0] else { return .numbers(groups.map { _ in .nan }, percent: true) }
-            return .numbers(groups.map { rows in rows.isEmpty ? .nan : Double(rows.filter { flags[$0] == 1 }.count) / Double(rows.count) }, percent: true)
+            guard case .flags(let flags) = values[0] else { return .numbers([Double](repeating: .nan, count: count), percent: true) }
+            return .numbers((0 ..< count).map { group in
+                let rows = groups.rows(group)
+                return rows.isEmpty ? .nan : Double(rows.filter { flags[Int($0)] == 1 }.count) / Double(rows.count)
+            }, percent: true)
         case "CORREL":
             let first = ScalarFunctions.numbers(values[0]), second = ScalarFunctions.numbers(values[1])
-            return .numbers(groups.map { rows in
-                let pairs = rows.filter { !first[$0].isNaN && !second[$0].isNaN }.map { (first[$0], second[$0]) }
-                return correlation(pairs)
+            return .numbers((0 ..< count).map { group in
+                correlation(groups.rows(group).map(Int.init).filter { !first[$0].isNaN && !second[$0].isNaN }.map { (first[$0], second[$0]) })
             }, percent: false)
         default:
             break
         }
-        let vector = values[0]
-        switch vector {
+        switch values[0] {
         case .money(let amounts):
-            let perGroup: [Int64] = groups.map { rows in
-                let present = rows.map { amounts[$0] }.filter { $0 != Vector.blankMoney }
-                switch name {
-                case "SUM":
-                    var total: Int64 = 0
-                    for amount in present {
-                        let (sum, overflow) = total.addingReportingOverflow(amount)
-                        if overflow { return Vector.blankMoney }
-                        total = sum
-                    }
-                    return total
-                case "AVERAGE":
-                    guard !present.isEmpty else { return Vector.blankMoney }
-                    return (present.reduce(0.0) { $0 + Double($1) } / Double(present.count)).rounded(.toNearestOrAwayFromZero).clampedInt64
-                case "MIN": return present.min() ?? Vector.blankMoney
-                case "MAX": return present.max() ?? Vector.blankMoney
-                case "MEDIAN": return median(present.map(Double.init)).map { $0.rounded(.toNearestOrAwayFromZero).clampedInt64 } ?? Vector.blankMoney
-                case "STDEV": return standardDeviation(present.map(Double.init)).map { $0.rounded(.toNearestOrAwayFromZero).clampedInt64 } ?? Vector.blankMoney
-                default: return Vector.blankMoney
-                }
-            }
             if name == "CV" {
-                return .numbers(groups.map { rows in coefficientOfVariation(rows.map { amounts[$0] }.filter { $0 != Vector.blankMoney }.map(Double.init)) }, percent: false)
+                return .numbers((0 ..< count).map { group in
+                    coefficientOfVariation(groups.rows(group).map { amounts[Int($0)] }.filter { $0 != Vector.blankMoney }.map(Double.init))
+                }, percent: false)
             }
-            return .money(perGroup)
+            return .money((0 ..< count).map { group in moneyTotal(name, groups.rows(group), amounts) })
         case .dates(let days):
-            return .dates(groups.map { rows in
-                let present = rows.map { days[$0] }.filter { $0 != Vector.blankDate }
-                return (name == "MIN" ? present.min() : present.max()) ?? Vector.blankDate
+            return .dates((0 ..< count).map { group in
+                var result: Int32?
+                for row in groups.rows(group) where days[Int(row)] != Vector.blankDate {
+                    let day = days[Int(row)]
+                    result = result.map { name == "MIN" ? min($0, day) : max($0, day) } ?? day
+                }
+                return result ?? Vector.blankDate
             })
         default:
-            let numbers = ScalarFunctions.numbers(vector)
+            let numbers = ScalarFunctions.numbers(values[0])
             let percent: Bool
-            if case .numbers(_, let isPercent) = vector { percent = isPercent } else { percent = false }
-            return .numbers(groups.map { rows in
-                let present = rows.map { numbers[$0] }.filter { !$0.isNaN }
-                switch name {
-                case "SUM": return present.reduce(0, +)
-                case "AVERAGE": return present.isEmpty ? .nan : present.reduce(0, +) / Double(present.count)
-                case "MIN": return present.min() ?? .nan
-                case "MAX": return present.max() ?? .nan
-                case "MEDIAN": return median(present) ?? .nan
-                case "STDEV": return standardDeviation(present) ?? .nan
-                case "CV": return coefficientOfVariation(present)
-                default: return .nan
-                }
-            }, percent: percent && name != "CV")
+            if case .numbers(_, let isPercent) = values[0] { percent = isPercent } else { percent = false }
+            return .numbers((0 ..< count).map { group in numberTotal(name, groups.rows(group), numbers) }, percent: percent && name != "CV")
+        }
+    }
+
+    /// SUM, AVERAGE, MIN and MAX stream over the rows; the others need the values together.
+    private static func moneyTotal(_ name: String, _ rows: ArraySlice<Int32>, _ amounts: [Int64]) -> Int64 {
+        switch name {
+        case "SUM", "AVERAGE":
+            var total: Int64 = 0
+            var present = 0
+            for row in rows where amounts[Int(row)] != Vector.blankMoney {
+                let (sum, overflow) = total.addingReportingOverflow(amounts[Int(row)])
+                if overflow { return Vector.blankMoney }
+                total = sum
+                present += 1
+            }
+            if name == "SUM" { return total }
+            return present == 0 ? Vector.blankMoney : (Double(total) / Double(present)).rounded(.toNearestOrAwayFromZero).clampedInt64
+        case "MIN", "MAX":
+            var result: Int64?
+            for row in rows where amounts[Int(row)] != Vector.blankMoney {
+                let amount = amounts[Int(row)]
+                result = result.map { name == "MIN" ? min($0, amount) : max($0, amount) } ?? amount
+            }
+            return result ?? Vector.blankMoney
+        default:
+            let present = rows.map { amounts[Int($0)] }.filter { $0 != Vector.blankMoney }.map(Double.init)
+            let result = name == "MEDIAN" ? median(present) : standardDeviation(present)
+            return result.map { $0.rounded(.toNearestOrAwayFromZero).clampedInt64 } ?? Vector.blankMoney
+        }
+    }
+
+    private static func numberTotal(_ name: String, _ rows: ArraySlice<Int32>, _ numbers: [Double]) -> Double {
+        switch name {
+        case "SUM", "AVERAGE":
+            var total = 0.0
+            var present = 0
+            for row in rows where !numbers[Int(row)].isNaN {
+                total += numbers[Int(row)]
+                present += 1
+            }
+            return name == "SUM" ? total : (present == 0 ? .nan : total / Double(present))
+        case "MIN", "MAX":
+            var result: Double?
+            for row in rows where !numbers[Int(row)].isNaN {
+                let number = numbers[Int(row)]
+                result = result.map { name == "MIN" ? min($0, number) : max($0, number) } ?? number
+            }
+            return result ?? .nan
+        default:
+            let present = rows.map { numbers[Int($0)] }.filter { !$0.isNaN }
+            switch name {
+            case "MEDIAN": return median(present) ?? .nan
+            case "STDEV": return standardDeviation(present) ?? .nan
+            case "CV": return coefficientOfVariation(present)
+            default: return .nan
+            }
         }
     }
 

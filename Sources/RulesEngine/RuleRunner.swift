@@ -69,7 +69,7 @@ public enum RuleRunner {
         let sheetPrefix = bound.map { String(CellOrigin(file: $0.table.file, sheet: $0.sheet, row: 1, column: 0).qualifiedAddress.dropLast(2)) } ?? ""
         let flaggedLetters = bound.map { bound in flagged.compactMap { bound.column($0).map { columnLetters($0.sourceColumn) } } } ?? []
         return hits.map { index in
-            let rows = frame.grouping.map { $0.rows[index] } ?? [index]
+            let rows = frame.grouping.map { $0.groups.rows(index).map(Int.init) } ?? [index]
             // A view's rows are not cells of the workbook: they are pointed at by their position.
             let cells = bound.map { bound in
                 rows.flatMap { row in
