@@ -24,8 +24,9 @@ struct Frame {
     var count: Int { grouping?.count ?? source.rowCount }
 }
 
-/// Evaluates checked formulas over whole columns.
-struct Evaluator {
+/// Evaluates checked formulas over whole columns. It holds no state of its own that changes while
+/// it evaluates, so one evaluator serves several threads once its sources are preloaded.
+struct Evaluator: @unchecked Sendable {
     let sources: [String: RowSource]
     let params: [String: Value]
     let asOf: CalendarDate

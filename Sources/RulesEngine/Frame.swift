@@ -2,7 +2,9 @@ import RulesLanguage
 import Tabular
 
 /// Rows a formula runs over: a bound table or a view's rows, with its columns as vectors.
-final class RowSource {
+/// Columns are loaded on first use; `preload()` loads them all, after which the source is only
+/// read, so rules can be evaluated on several threads at once.
+final class RowSource: @unchecked Sendable {
     let name: String
     let rowCount: Int
     /// The bound table, when the rows are a workbook table's (for cell addresses).
@@ -24,6 +26,12 @@ final class RowSource {
         bound = nil
         self.columns = columns
         self.loader = loader
+    }
+
+    /// Loads every column now, so later reads never write.
+    func preload() {
+        guard let bound else { return }
+        for name in bound.columnIndex.keys { _ = column(name) }
     }
 
     /// A column by its declared name, loaded once.

@@ -1,3 +1,4 @@
+import Dispatch
 import RulesLanguage
 import Tabular
 
@@ -13,25 +14,38 @@ public enum RuleRunner {
         var evaluator = Evaluator(sources: sources, params: values.singles,
                                   asOf: asOf ?? latestDate(in: binding) ?? CalendarDate(daysSince1970: 0), listParams: values.lists)
         let notAssessedViews = evaluateViews(rules, sources: &sources, evaluator: &evaluator)
-        var findings: [Finding] = []
-        var outcomes: [RuleOutcome] = []
-        for rule in rules.rules {
-            guard let tableName = rule.table?.text.lowercased(), let source = sources[tableName] else {
-                let title = rules.tables.first { $0.name.text.lowercased() == rule.table?.text.lowercased() }?.title ?? rule.table?.text ?? ""
-                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
-                                            reason: notAssessedViews[rule.table?.text.lowercased() ?? ""] ?? "The workbook has no \(title) table."))
-                continue
+        for source in sources.values { source.preload() }
+        // Rules are independent of each other: they are evaluated on all cores.
+        let results = ParallelSlots<([Finding], RuleOutcome)>(count: rules.rules.count)
+        defer { results.deallocate() }
+        let allRules = rules.rules
+        let tableTitles = Dictionary(rules.tables.map { ($0.name.text.lowercased(), $0.title ?? $0.name.text) }, uniquingKeysWith: { first, _ in first })
+        let runner = evaluator
+        let readySources = sources
+        DispatchQueue.concurrentPerform(iterations: allRules.count) { position in
+            let rule = allRules[position]
+            guard let tableName = rule.table?.text.lowercased(), let source = readySources[tableName] else {
+                let title = tableTitles[rule.table?.text.lowercased() ?? ""] ?? rule.table?.text ?? ""
+                results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
+                                                     reason: notAssessedViews[rule.table?.text.lowercased() ?? ""] ?? "The workbook has no \(title) table."))
+                return
             }
             do {
-                let found = try evaluate(rule, on: source, with: evaluator)
-                findings += found
-                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: true, findings: found.count, reason: nil))
+                let found = try evaluate(rule, on: source, with: runner)
+                results[position] = (found, RuleOutcome(rule: rule.id.text, assessed: true, findings: found.count, reason: nil))
             } catch let problem as NotAssessed {
-                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
-                                            reason: "It could not be assessed: \(problem.reason)."))
+                results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
+                                                     reason: "It could not be assessed: \(problem.reason)."))
             } catch {
-                outcomes.append(RuleOutcome(rule: rule.id.text, assessed: false, findings: 0, reason: "\(error)"))
+                results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0, reason: "\(error)"))
             }
+        }
+        var findings: [Finding] = []
+        var outcomes: [RuleOutcome] = []
+        for position in allRules.indices {
+            let (found, outcome) = results[position]!
+            findings += found
+            outcomes.append(outcome)
         }
         let order = ["error": 0, "warning": 1, "info": 2]
         findings.sort { ((order[$0.severity] ?? 3), $0.rule, $0.rows.first ?? 0) < ((order[$1.severity] ?? 3), $1.rule, $1.rows.first ?? 0) }
