@@ -55,7 +55,7 @@ public enum RuleCommands {
                     outcome.exitCode = 1
                 } else {
                     do {
-                        try writeAtomically(formatted, to: file.path)
+                        try AtomicFile.write(Data(formatted.utf8), to: URL(fileURLWithPath: file.path))
                         outcome.standardOutput += "Formatted \(file.path)\n"
                     } catch {
                         outcome.standardError += "pathways: \(file.path) could not be written: \(error.localizedDescription)\n"
@@ -71,16 +71,5 @@ public enum RuleCommands {
 
     public static func functions() -> CommandOutcome {
         CommandOutcome(standardOutput: FunctionCatalogue.table)
-    }
-
-    /// A temporary file beside the target, then a rename: a rule file is never left half-written.
-    private static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try Data(text.utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
     }
 }

@@ -102,7 +102,7 @@ public enum RunJob {
         let target = folder.appendingPathComponent(inputURL.deletingPathExtension().lastPathComponent + ".findings.json")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try writeAtomically(json + Data("\n".utf8), to: target)
+            try AtomicFile.write(json + Data("\n".utf8), to: target)
         } catch {
             return fail("pathways: the findings could not be written to \(target.path): \(error.localizedDescription)\n")
         }
@@ -170,14 +170,5 @@ public enum RunJob {
         }
         lines.append("  Findings written to \(path)")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func writeAtomically(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try data.write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
     }
 }
