@@ -74,8 +74,7 @@ struct Evaluator: @unchecked Sendable {
             let rhs = try evaluate(right, in: frame)
             return Operators.binary(op, lhs, rhs)
         case .isBlank(let operand, let negated, _):
-            let value = try evaluate(operand, in: frame)
-            return .flags((0 ..< value.count).map { value.isBlank($0) != negated ? 1 : 0 })
+            return .flags(try evaluate(operand, in: frame).blanks.map { $0 != negated ? 1 : 0 })
         case .isIn(let operand, let list, let negated, _):
             let value = try evaluate(operand, in: frame)
             let members = try memberSet(list, in: frame)
@@ -213,6 +212,22 @@ struct Evaluator: @unchecked Sendable {
         let kept = keeping(.all(range.rowCount), keep)
         guard !joins.isEmpty else {
             return Aggregates.apply(name, values, groups: kept).gathering([Int](repeating: 0, count: frame.count))
+        }
+        if joins.count == 1 {
+            // One match (the usual case): keys compared one by one, the outer side once per distinct value.
+            let innerKey = try evaluate(joins[0].inner, in: inner).groupingKeys
+            var groupOfKey: [KeyPart: Int32] = [:]
+            var groupOfRow = [Int32](repeating: 0, count: range.rowCount)
+            var included = [UInt8](repeating: 0, count: range.rowCount)
+            for row in kept.order.lazy.map(Int.init) {
+                let key = innerKey[row]
+                let group = groupOfKey[key] ?? { let id = Int32(groupOfKey.count + 1); groupOfKey[key] = id; return id }()
+                groupOfRow[row] = group
+                included[row] = 1
+            }
+            let groups = GroupRows(groupOfRow: groupOfRow, groupCount: groupOfKey.count + 1).keeping(included)
+            let totals = Aggregates.apply(name, values, groups: groups)
+            return totals.gathering(try evaluate(joins[0].outer, in: frame).mapKeys { Int(groupOfKey[$0] ?? 0) })
         }
         let innerKeys = try joins.map { try evaluate($0.inner, in: inner).groupingKeys }
         let outerKeys = try joins.map { try evaluate($0.outer, in: frame).groupingKeys }

@@ -116,10 +116,16 @@ struct Grouping {
     init(keys: [Vector], rowCount: Int) {
         var ids = [Int32](repeating: 0, count: rowCount)
         var distinct = rowCount > 0 ? 1 : 0
-        for key in keys {
+        for (position, key) in keys.enumerated() {
             let keyIDs = key.denseIDs()
+            // The first key's ids are already dense in order of first appearance.
+            if position == 0 {
+                ids = keyIDs
+                distinct = Int((keyIDs.max() ?? -1) + 1)
+                continue
+            }
             var combined: [UInt64: Int32] = [:]
-            combined.reserveCapacity(min(rowCount, 1 << 16))
+            combined.reserveCapacity(min(rowCount, distinct * 4 + 16))
             for row in 0 ..< rowCount {
                 let pair = UInt64(UInt32(bitPattern: ids[row])) << 32 | UInt64(UInt32(bitPattern: keyIDs[row]))
                 if let id = combined[pair] {
@@ -144,6 +150,7 @@ extension Vector {
     func denseIDs() -> [Int32] {
         func dense<Key: Hashable>(_ keys: some Sequence<Key>) -> [Int32] {
             var index: [Key: Int32] = [:]
+            index.reserveCapacity(1 << 12)
             return keys.map { key in
                 if let id = index[key] { return id }
                 let id = Int32(index.count)
@@ -154,7 +161,20 @@ extension Vector {
         switch self {
         case .numbers(let values, _): return dense(values.lazy.map { $0.isNaN ? UInt64.max : $0.bitPattern })
         case .money(let values): return dense(values)
-        case .dates(let values): return dense(values)
+        case .dates(let values):
+            // Days span a few thousand values: an array indexed by day beats a hash.
+            guard let low = values.lazy.filter({ $0 != Vector.blankDate }).min(),
+                  let high = values.lazy.filter({ $0 != Vector.blankDate }).max(), high - low < 1 << 20 else { return dense(values) }
+            var idOfDay = [Int32](repeating: -1, count: Int(high - low) + 2)  // the last slot is blank
+            var next: Int32 = 0
+            return values.map { day in
+                let slot = day == Vector.blankDate ? idOfDay.count - 1 : Int(day - low)
+                if idOfDay[slot] < 0 {
+                    idOfDay[slot] = next
+                    next += 1
+                }
+                return idOfDay[slot]
+            }
         case .flags(let values): return values.map(Int32.init)
         case .pooled(let ids, let pool, _) where pool.deduplicates:
             // One lower-cased string per distinct pool id, not per row.
@@ -180,6 +200,18 @@ enum KeyPart: Hashable {
 }
 
 extension Vector {
+    /// Which rows are blank, in one pass.
+    var blanks: [Bool] {
+        switch self {
+        case .numbers(let values, _): return values.map(\.isNaN)
+        case .money(let values): return values.map { $0 == Vector.blankMoney }
+        case .dates(let values): return values.map { $0 == Vector.blankDate }
+        case .flags(let values): return values.map { $0 == Vector.blankFlag }
+        case .pooled(let ids, _, _): return ids.map { $0 == TextPool.blankID }
+        case .texts(let values, _): return values.map { $0 == nil || $0 == "" }
+        }
+    }
+
     /// `transform` of each row's cross-table key, worked out once per distinct string for a pooled
     /// text column rather than once per row.
     func mapKeys<T>(_ transform: (KeyPart) -> T) -> [T] {

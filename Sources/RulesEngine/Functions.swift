@@ -75,6 +75,10 @@ enum ScalarFunctions {
     }
 
     private static func text(_ name: String, _ values: [Vector], count: Int) -> Vector {
+        if name == "LEN", case .pooled(let ids, let pool, _) = values[0] {
+            // Lengths straight from the pooled bytes, without building a string per row.
+            return .numbers(ids.map { Double(pool.characterCount($0)) }, percent: false)
+        }
         let texts = values[0].strings
         let code: Bool
         if case .pooled(_, _, let isCode) = values[0] { code = isCode } else if case .texts(_, let isCode) = values[0] { code = isCode } else { code = false }
@@ -118,7 +122,8 @@ enum Aggregates {
             guard let counted = values.first else {
                 return .numbers((0 ..< count).map { Double(groups.starts[$0 + 1] - groups.starts[$0]) }, percent: false)
             }
-            return .numbers((0 ..< count).map { group in Double(groups.rows(group).filter { !counted.isBlank(Int($0)) }.count) }, percent: false)
+            let blanks = counted.blanks
+            return .numbers((0 ..< count).map { group in Double(groups.rows(group).filter { !blanks[Int($0)] }.count) }, percent: false)
         case "SHARE":
             guard case .flags(let flags) = values[0] else { return .numbers([Double](repeating: .nan, count: count), percent: true) }
             return .numbers((0 ..< count).map { group in

@@ -30,6 +30,14 @@ public struct TextPool: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
+    /// How many characters (Unicode scalars) a string has, counted from its bytes.
+    public func characterCount(_ id: UInt32) -> Int {
+        if id == TextPool.blankID { return 0 }
+        var count = 0
+        for index in starts[Int(id)] ..< starts[Int(id) + 1] where bytes[index] & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
     public mutating func intern(_ text: String) -> UInt32 {
         var text = text
         return text.withUTF8 { intern($0) }
