@@ -17,7 +17,7 @@ public struct TextPool: Sendable {
     private var internCount = 0
     /// Whether equal strings are guaranteed to share one id.
     public private(set) var deduplicates = true
-    private static let trialSize = 4_096
+    private static let trialSize = 65_536
 
     public init() { slots = [UInt32](repeating: 0, count: 64) }
 
