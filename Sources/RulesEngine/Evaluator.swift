@@ -153,7 +153,12 @@ struct Evaluator: @unchecked Sendable {
         if aggregates { return try aggregate(name, arguments, filter: filter, in: frame) }
         if name == "LOOKUP" { return try lookup(arguments, in: frame) }
         if name == "TODAY" { return .constant(.date(asOf), count: frame.count) }
+        if name == "ELAPSED" { return .constant(.percent(FiscalYear(startMonth: fiscalYearStart).elapsed(on: asOf)), count: frame.count) }
         let values = try arguments.map { try evaluate($0, in: frame) }
+        if name == "FISCALYEAR", case .dates(let days) = values[0] {
+            let year = FiscalYear(startMonth: fiscalYearStart)
+            return .numbers(days.map { $0 == Vector.blankDate ? .nan : Double(year.name(of: CalendarDate(daysSince1970: $0))) }, percent: false)
+        }
         return try ScalarFunctions.apply(name, values, count: frame.count)
     }
 
@@ -319,6 +324,12 @@ struct Evaluator: @unchecked Sendable {
         return values.gatheringOrBlank(rows)
     }
 
+
+    /// The month the fiscal year starts: the param fiscal_year_start, July when the rules do not set it.
+    var fiscalYearStart: Int {
+        if case .number(let month)? = params["fiscal_year_start"], (1 ... 12).contains(Int(month)) { return Int(month) }
+        return 7
+    }
 
     // MARK: Literals
 

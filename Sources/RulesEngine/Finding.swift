@@ -21,6 +21,8 @@ public struct Finding: Codable, Sendable, Equatable {
     public let fix: String?
     /// A grouped rule's key values, by key (`vendor`, `WEEKNUM(posted)`).
     public let group: [String: String]?
+    /// A grouped rule's totals from its `when`, as written (`SUM(amount)`) with the group's value.
+    public var values: [String: String]? = nil
 
     public init(rule: String, title: String, severity: String, pathway: String, table: String, sheet: String, rows: [Int],
                 columns: [String], cells: [String], message: String, fix: String?, group: [String: String]?) {

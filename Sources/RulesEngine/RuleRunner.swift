@@ -67,6 +67,13 @@ public enum RuleRunner {
         let hits = flags.indices.filter { flags[$0] == 1 }
         guard !hits.isEmpty else { return [] }
         let message = try rule.message.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
+        // A grouped finding shows the totals its condition looked at.
+        var totals: [(String, Vector)] = []
+        if frame.grouping != nil, let condition = rule.condition {
+            for call in aggregateCalls(in: condition) where !totals.contains(where: { $0.0 == RuleFormatter.text(call) }) {
+                totals.append((RuleFormatter.text(call), try evaluator.evaluate(call, in: frame)))
+            }
+        }
         let fix = try rule.fix.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
         let bound = source.bound
         let flagged = rule.flags.compactMap { flag -> String? in
@@ -98,10 +105,30 @@ public enum RuleRunner {
                 }
                 return values
             }
-            return Finding(rule: rule.id.text, title: rule.title ?? rule.id.text, severity: rule.severity?.rawValue ?? "warning",
-                           pathway: rule.pathway?.text ?? "", table: source.name, sheet: bound?.sheet ?? source.name,
-                           rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: flagged, cells: cells,
-                           message: message?.text(at: index) ?? rule.title ?? rule.id.text, fix: fix?.text(at: index), group: group)
+            var finding = Finding(rule: rule.id.text, title: rule.title ?? rule.id.text, severity: rule.severity?.rawValue ?? "warning",
+                                  pathway: rule.pathway?.text ?? "", table: source.name, sheet: bound?.sheet ?? source.name,
+                                  rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: flagged, cells: cells,
+                                  message: message?.text(at: index) ?? rule.title ?? rule.id.text, fix: fix?.text(at: index), group: group)
+            if !totals.isEmpty {
+                finding.values = Dictionary(totals.map { ($0.0, $0.1.value(index).description) }, uniquingKeysWith: { first, _ in first })
+            }
+            return finding
+        }
+    }
+
+    /// The totals (SUM, COUNT, …) a formula uses, outermost first.
+    static func aggregateCalls(in expression: Expression) -> [Expression] {
+        switch expression {
+        case .call(let name, let arguments, let filter, _):
+            if let spec = FunctionCatalogue.named(name.text), spec.isAggregate, !(["MIN", "MAX"].contains(spec.name) && arguments.count > 1) {
+                return [expression]
+            }
+            return (arguments + (filter.map { [$0] } ?? [])).flatMap(aggregateCalls)
+        case .unary(_, let operand, _), .isBlank(let operand, _, _): return aggregateCalls(in: operand)
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
+            return aggregateCalls(in: left) + aggregateCalls(in: right)
+        case .between(let a, let b, let c, _, _): return aggregateCalls(in: a) + aggregateCalls(in: b) + aggregateCalls(in: c)
+        default: return []
         }
     }
 

@@ -69,6 +69,7 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(finding.cells == ["Transactions!E2", "Transactions!E3"])
         #expect(finding.message == "2 payments to Acme in one week add up to $7,000.00, each under $5,000.00.")
         #expect(finding.group == ["vendor": "Acme", "WEEKNUM(posted)": "27"])
+        #expect(finding.values == ["COUNT()": "2", "MAX(amount)": "$4,000.00", "SUM(amount)": "$7,000.00"])
     }
 
     @Test func listsSegmentsAndWholeTableTotals() throws {

@@ -49,9 +49,28 @@ import Tabular
         ("SUM(amount)", "-$1,224.565"), ("COUNT()", "2"), ("COUNT(count)", "1"), ("AVERAGE(share)", "31.25%"),
         ("MEDIAN(amount)", "-$612.2825"), ("MAX(posted)", "2024-12-31"), ("SHARE(done)", "50%"),
         ("amount * share", "-$154.3206"), ("amount / 2", "-$617.2825"), ("amount / amount", "1"), ("count / 0", ""),
-        ("posted + 30", "2024-07-31"), ("name & \"/\" & code", "  Acme Supply /00417"), ("count ^ 2", "156.25"),
+        ("posted + 30", "2024-07-31"), ("FISCALYEAR(posted)", "2025"), ("ELAPSED()", "100%"), ("name & \"/\" & code", "  Acme Supply /00417"), ("count ^ 2", "156.25"),
     ])
     func functionGivesWhatExcelGives(formula: String, expected: String) throws {
         #expect(try value(formula) == expected, "\(formula)")
+    }
+}
+
+@Suite struct FiscalYearTests {
+    @Test func julyYearsAreNamedByTheYearTheyEnd() {
+        let year = FiscalYear(startMonth: 7)
+        #expect(year.name(of: CalendarDate(year: 2024, month: 9, day: 15)!) == 2025)
+        #expect(year.name(of: CalendarDate(year: 2025, month: 6, day: 30)!) == 2025)
+        #expect(year.name(of: CalendarDate(year: 2025, month: 7, day: 1)!) == 2026)
+        #expect(FiscalYear(startMonth: 1).name(of: CalendarDate(year: 2025, month: 7, day: 1)!) == 2025)
+    }
+
+    @Test func elapsedIsTheShareOfTheYearGoneBy() {
+        let year = FiscalYear(startMonth: 7)
+        // 1 July 2024 to 30 June 2025 has 365 days; 30 September is the 92nd.
+        #expect(abs(year.elapsed(on: CalendarDate(year: 2024, month: 9, day: 30)!) - 92.0 / 365.0) < 1e-12)
+        #expect(year.elapsed(on: CalendarDate(year: 2025, month: 6, day: 30)!) == 1)
+        // A September year, as some Texas districts run.
+        #expect(abs(FiscalYear(startMonth: 9).elapsed(on: CalendarDate(year: 2024, month: 9, day: 1)!) - 1.0 / 365.0) < 1e-12)
     }
 }

@@ -1,0 +1,25 @@
+import Tabular
+
+/// A district's fiscal year, starting on the first of a month (July for most US districts, so
+/// fiscal year 2025 runs from July 2024 to June 2025).
+struct FiscalYear {
+    let startMonth: Int
+
+    /// The fiscal year a date falls in, named by the calendar year it ends in.
+    func name(of date: CalendarDate) -> Int {
+        let (year, month, _) = date.components
+        return startMonth > 1 && month >= startMonth ? year + 1 : year
+    }
+
+    /// The first day of the fiscal year named `year`.
+    func start(of year: Int) -> CalendarDate {
+        CalendarDate(year: startMonth > 1 ? year - 1 : year, month: startMonth, day: 1)!
+    }
+
+    /// The share of the fiscal year gone by at the end of `date`.
+    func elapsed(on date: CalendarDate) -> Double {
+        let year = name(of: date)
+        let first = start(of: year), next = start(of: year + 1)
+        return Double(date.daysSince1970 - first.daysSince1970 + 1) / Double(next.daysSince1970 - first.daysSince1970)
+    }
+}
