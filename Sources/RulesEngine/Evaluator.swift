@@ -19,6 +19,8 @@ struct Frame {
     /// Inside a total over another table: names without a table in front are the outer row's, so
     /// here they may only be params.
     var qualifiedOnly = false
+    /// Inside such a total, the outer row's values the condition uses, fixed for this evaluation.
+    var outerLeaves: [(Expression, Value)] = []
 
     /// How many values a formula at this level has: one per group, or one per row.
     var count: Int { grouping?.count ?? source.rowCount }
@@ -39,6 +41,9 @@ struct Evaluator: @unchecked Sendable {
 
     /// A formula's value at the frame's level: per group in a grouped frame, else per row.
     func evaluate(_ expression: Expression, in frame: Frame) throws -> Vector {
+        if !frame.outerLeaves.isEmpty, let leaf = frame.outerLeaves.first(where: { $0.0 == expression }) {
+            return .constant(leaf.1, count: frame.count)
+        }
         if let grouping = frame.grouping {
             if let keyIndex = frame.groupKeys.firstIndex(of: expression) {
                 return frame.keyVectors[keyIndex].gathering(grouping.firstRows)
@@ -190,20 +195,22 @@ struct Evaluator: @unchecked Sendable {
         inner.qualifiedOnly = true
         var own: [Expression] = []
         var joins: [(inner: Expression, outer: Expression)] = []
+        var correlated: [Expression] = []
         for condition in filter.map(conjuncts) ?? [] {
             if !mentionsOuter(condition, range) {
                 own.append(condition)
-            } else if case .binary("=", let left, let right, _) = condition {
-                if !mentionsOuter(left, range) && !mentions(right, range) {
-                    joins.append((left, right))
-                } else if !mentionsOuter(right, range) && !mentions(left, range) {
-                    joins.append((right, left))
-                } else {
-                    throw NotAssessed(reason: "a total over \(range.name) compares its rows with the outer row in a way that cannot be evaluated yet")
-                }
+            } else if case .binary("=", let left, let right, _) = condition, !mentionsOuter(left, range) && !mentions(right, range) {
+                joins.append((left, right))
+            } else if case .binary("=", let left, let right, _) = condition, !mentionsOuter(right, range) && !mentions(left, range) {
+                joins.append((right, left))
             } else {
-                throw NotAssessed(reason: "a total over \(range.name) uses the outer row other than in an `=` match, which cannot be evaluated yet")
+                correlated.append(condition)
             }
+        }
+        if !correlated.isEmpty {
+            // Any other use of the outer row: worked out once per distinct set of outer values.
+            let conditions = correlated + joins.map { .binary("=", $0.inner, $0.outer, $0.inner.span) }
+            return try aggregate(name, arguments, own: own, correlated: conditions, over: range, in: frame)
         }
         if arguments.contains(where: { mentionsOuter($0, range) }) {
             throw NotAssessed(reason: "a total over \(range.name) adds up values of the outer row")
@@ -249,6 +256,83 @@ struct Evaluator: @unchecked Sendable {
         let groups = GroupRows(groupOfRow: groupOfRow, groupCount: groupOfKey.count + 1).keeping(included)
         let totals = Aggregates.apply(name, values, groups: groups)
         return totals.gathering((0 ..< frame.count).map { index in Int(groupOfKey[outerKeys.map { $0[index] }] ?? 0) })
+    }
+
+    /// The most inner-row evaluations a correlated total may cost (distinct outer values times the
+    /// other table's rows), so a rule can never run unbounded.
+    static let correlatedWorkLimit = 50_000_000
+
+    private func aggregate(_ name: String, _ arguments: [Expression], own: [Expression], correlated: [Expression],
+                           over range: RowSource, in frame: Frame) throws -> Vector {
+        if arguments.contains(where: { mentionsOuter($0, range) }) {
+            throw NotAssessed(reason: "a total over \(range.name) adds up values of the outer row")
+        }
+        var inner = Frame(source: range)
+        inner.qualifiedOnly = true
+        let values = try arguments.map { try evaluate($0, in: inner) }
+        var keep: Vector?
+        for condition in own {
+            let flags = try evaluate(condition, in: inner)
+            keep = keep.map { Operators.binary("and", $0, flags) } ?? flags
+        }
+        // The outer values the conditions use, and the distinct combinations of them.
+        var leaves: [Expression] = []
+        for condition in correlated { collectOuterLeaves(condition, range, into: &leaves) }
+        let leafVectors = try leaves.map { try evaluate($0, in: frame) }
+        let combinations = Grouping(keys: leafVectors, rowCount: frame.count)
+        guard combinations.count * max(1, range.rowCount) <= Evaluator.correlatedWorkLimit else {
+            throw NotAssessed(reason: "a total over \(range.name) would compare \(combinations.count) different outer values with each of its \(range.rowCount) rows, more work than one rule may take")
+        }
+        var totals: [Value] = []
+        for combination in 0 ..< combinations.count {
+            let representative = combinations.firstRows[combination]
+            var fixed = inner
+            fixed.outerLeaves = zip(leaves, leafVectors).map { ($0, $1.value(representative)) }
+            var flags = keep
+            for condition in correlated {
+                let result = try evaluate(condition, in: fixed)
+                flags = flags.map { Operators.binary("and", $0, result) } ?? result
+            }
+            let groups = keeping(.all(range.rowCount), flags)
+            totals.append(Aggregates.apply(name, values, groups: groups).value(0))
+        }
+        let template = Aggregates.apply(name, values, groups: GroupRows(order: [], starts: [0, 0]))
+        var groupOfIndex = [Int](repeating: 0, count: frame.count)
+        for combination in 0 ..< combinations.count {
+            for index in combinations.groups.rows(combination) { groupOfIndex[Int(index)] = combination }
+        }
+        return Vector.build(groupOfIndex.map { totals[$0] }, like: template)
+    }
+
+    /// The parts of a condition that belong to the outer row: its bare names (not params) and
+    /// other tables' columns.
+    private func collectOuterLeaves(_ expression: Expression, _ range: RowSource, into leaves: inout [Expression]) {
+        switch expression {
+        case .name(let qualifier, let name):
+            let isOuter = qualifier.map { $0.text.lowercased() != range.name.lowercased() }
+                ?? (params[name.text.lowercased()] == nil && listParams[name.text.lowercased()] == nil)
+            if isOuter && !leaves.contains(expression) { leaves.append(expression) }
+        case .header(nil, _, _):
+            if !leaves.contains(expression) { leaves.append(expression) }
+        case .unary(_, let operand, _), .isBlank(let operand, _, _): collectOuterLeaves(operand, range, into: &leaves)
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
+            collectOuterLeaves(left, range, into: &leaves)
+            collectOuterLeaves(right, range, into: &leaves)
+        case .between(let a, let b, let c, _, _):
+            for part in [a, b, c] { collectOuterLeaves(part, range, into: &leaves) }
+        case .call(let name, let arguments, let filter, _):
+            if references(expression).allSatisfy({ $0 != range.name.lowercased() }) && mentionsOuter(expression, range) {
+                // A whole formula of outer values (LOOKUP(…, site), WEEKNUM(posted)) is one outer value.
+                if !leaves.contains(expression) { leaves.append(expression) }
+                return
+            }
+            _ = name
+            for part in arguments + (filter.map { [$0] } ?? []) { collectOuterLeaves(part, range, into: &leaves) }
+        case .list(let items, _):
+            for item in items { collectOuterLeaves(item, range, into: &leaves) }
+        default:
+            break
+        }
     }
 
     private func conjuncts(_ expression: Expression) -> [Expression] {

@@ -133,6 +133,20 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(evaluation.findings.first?.message == "$4,000.00 against 7500")
     }
 
+    @Test func totalsOverAnotherTableMayCompareWithTheOuterRowInAnyWay() throws {
+        // For each line, the enrollment of the schools with a code after the line's own site:
+        // site 001 → 002 and 003 (150 + 200), site 002 → 003 (200), site 003 → none (0).
+        let schools = "Site,Enrollment\n001,100\n002,150\n003,200\n"
+        let evaluation = try evaluate(rule("T-13", """
+              for transactions
+              when SUM(sites.enrollment where sites.code > site) < 300
+              flag account
+              message "{site}: {SUM(sites.enrollment where sites.code > site)}"
+            """), sheets: [("Transactions", ledgerRows), ("Sites", schools)])
+        #expect(rows(evaluation, "T-13") == [[4], [5], [6]])
+        #expect(evaluation.findings.map(\.message) == ["002: 200", "002: 200", "003: 0"])
+    }
+
     @Test func aRuleWhoseTableIsMissingIsNotAssessedWithTheReason() throws {
         let evaluation = try evaluate(rule("T-11", "  for sites\n  when enrollment < 100\n  flag enrollment\n  message \"Small\""),
                                       sheets: [("Transactions", ledgerRows)])
