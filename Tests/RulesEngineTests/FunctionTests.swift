@@ -37,7 +37,7 @@ import Tabular
         return evaluation.findings.first?.message ?? "(no finding)"
     }
 
-    @Test(arguments: [
+    static let cases: [(String, String)] = [
         ("ROUND(amount, 2)", "-$1,234.57"), ("ROUND(amount, 0)", "-$1,235.00"), ("ROUND(amount, -2)", "-$1,200.00"),
         ("ROUND(count)", "13"), ("ABS(amount)", "$1,234.565"), ("ABS(-count)", "12.5"),
         ("IF(done, \"open\", \"closed\")", "open"), ("IF(count > 100, 1)", ""),
@@ -50,7 +50,18 @@ import Tabular
         ("MEDIAN(amount)", "-$612.2825"), ("MAX(posted)", "2024-12-31"), ("SHARE(done)", "50%"),
         ("amount * share", "-$154.3206"), ("amount / 2", "-$617.2825"), ("amount / amount", "1"), ("count / 0", ""),
         ("posted + 30", "2024-07-31"), ("FISCALYEAR(posted)", "2025"), ("ELAPSED()", "100%"), ("name & \"/\" & code", "  Acme Supply /00417"), ("count ^ 2", "156.25"),
-    ])
+        // Python's statistics.stdev of -1234.565 and 10 is 880.0403511; CV of 12.5% and 50% is 0.8485281.
+        ("STDEV(amount)", "$880.0404"), ("CORREL(amount, amount)", "1"), ("CV(share)", "0.8485"),
+    ]
+
+    @Test func everyFunctionOfTheCatalogueIsExercised() {
+        // LOOKUP needs a second table: EvaluationTests.lookupsIntoAnotherTableAndBlanksWhereNothingMatches covers it.
+        for function in FunctionCatalogue.all where function.name != "LOOKUP" {
+            #expect(Self.cases.contains { $0.0.contains(function.name + "(") }, "\(function.name) has no case")
+        }
+    }
+
+    @Test(arguments: cases)
     func functionGivesWhatExcelGives(formula: String, expected: String) throws {
         #expect(try value(formula) == expected, "\(formula)")
     }
