@@ -147,6 +147,34 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(evaluation.findings.map(\.message) == ["002: 200", "002: 200", "003: 0"])
     }
 
+    @Test func letsHeadersAndMembershipInAnotherTablesColumn() throws {
+        let evaluation = try evaluate(rule("T-14", """
+              for transactions
+              let limit = approval_limit / 2
+              when [Net Amount] > limit and site not in sites.code
+              flag amount
+              message "{amount} over {limit} at unknown site {site}"
+            """), sheets: [("Transactions", ledgerRows), ("Sites", "Site,Enrollment\n001,412\n002,50\n")])
+        // Over $2,500: rows 2 (001), 3 (001) and 6 (003); only site 003 is not a known school.
+        #expect(rows(evaluation, "T-14") == [[6]])
+        #expect(evaluation.findings.first?.message == "$25,000.00 over $2,500.00 at unknown site 003")
+    }
+
+    @Test func aParamsSheetOverridesTheRulesAndTheCommandLineOverridesBoth() throws {
+        let checked = try checkedRules(header + rule("T-15", "  for transactions\n  when amount >= approval_limit\n  flag amount\n  message \"{approval_limit}\""))
+        let book = try workbook([("Transactions", ledgerRows), ("Params", "Name,Value\napproval_limit,\"$3,500\"\n")])
+        let fromSheet = ParamValues(rules: checked, workbook: book, commandLine: [:])
+        let sheetRun = RuleRunner.run(checked, on: WorkbookBinder.bind(book, to: checked), params: fromSheet)
+        #expect(rows(sheetRun, "T-15") == [[2], [6]])
+        #expect(fromSheet.settings.first { $0.name == "approval_limit" } == ParamSetting(name: "approval_limit", value: "$3,500", source: .paramsSheet))
+        let fromCommandLine = ParamValues(rules: checked, workbook: book, commandLine: ["approval_limit": "10000"])
+        let commandLineRun = RuleRunner.run(checked, on: WorkbookBinder.bind(book, to: checked), params: fromCommandLine)
+        #expect(rows(commandLineRun, "T-15") == [[6]])
+        #expect(commandLineRun.findings.first?.message == "$10,000.00")
+        let wrong = ParamValues(rules: checked, workbook: nil, commandLine: ["approval_limit": "lots"])
+        #expect(wrong.problems == ["--param approval_limit=lots: `lots` is not an amount of money, which approval_limit needs."])
+    }
+
     @Test func aRuleWhoseTableIsMissingIsNotAssessedWithTheReason() throws {
         let evaluation = try evaluate(rule("T-11", "  for sites\n  when enrollment < 100\n  flag enrollment\n  message \"Small\""),
                                       sheets: [("Transactions", ledgerRows)])
