@@ -7,25 +7,6 @@ struct NotAssessed: Error {
     let reason: String
 }
 
-/// Where a formula is evaluated: the rows it is about, and, for a grouped rule or view, its groups.
-struct Frame {
-    var source: RowSource
-    var grouping: Grouping?
-    /// Group-level (or row-level, when ungrouped) values of `let`s and of a view's earlier columns.
-    var bindings: [String: Vector] = [:]
-    var groupKeys: [Expression] = []
-    /// Row-level vectors of the group keys, computed once.
-    var keyVectors: [Vector] = []
-    /// Inside a total over another table: names without a table in front are the outer row's, so
-    /// here they may only be params.
-    var qualifiedOnly = false
-    /// Inside such a total, the outer row's values the condition uses, fixed for this evaluation.
-    var outerLeaves: [(Expression, Value)] = []
-
-    /// How many values a formula at this level has: one per group, or one per row.
-    var count: Int { grouping?.count ?? source.rowCount }
-}
-
 /// Evaluates checked formulas over whole columns. It holds no state of its own that changes while
 /// it evaluates, so one evaluator serves several threads once its sources are preloaded.
 struct Evaluator: @unchecked Sendable {
@@ -112,7 +93,7 @@ struct Evaluator: @unchecked Sendable {
         }
         if frame.qualifiedOnly {
             if let value = params[key] { return .constant(value, count: frame.count) }
-            throw NotAssessed(reason: "`\(name)` inside a total over \(frame.source.name) refers to the outer row in a way that cannot be evaluated yet")
+            throw NotAssessed(reason: "`\(name)` inside a total over \(frame.source.name) is neither one of its columns nor a value of the outer row's conditions")
         }
         if let bound = frame.bindings[key] { return bound }
         if let grouping = frame.grouping {

@@ -1,6 +1,25 @@
 import RulesLanguage
 import Tabular
 
+/// Where a formula is evaluated: the rows it is about, and, for a grouped rule or view, its groups.
+struct Frame {
+    var source: RowSource
+    var grouping: Grouping?
+    /// Group-level (or row-level, when ungrouped) values of `let`s and of a view's earlier columns.
+    var bindings: [String: Vector] = [:]
+    var groupKeys: [Expression] = []
+    /// Row-level vectors of the group keys, computed once.
+    var keyVectors: [Vector] = []
+    /// Inside a total over another table: names without a table in front are the outer row's, so
+    /// here they may only be params.
+    var qualifiedOnly = false
+    /// Inside such a total, the outer row's values the condition uses, fixed for this evaluation.
+    var outerLeaves: [(Expression, Value)] = []
+
+    /// How many values a formula at this level has: one per group, or one per row.
+    var count: Int { grouping?.count ?? source.rowCount }
+}
+
 /// Rows a formula runs over: a bound table or a view's rows, with its columns as vectors.
 /// Columns are loaded on first use; `preload()` loads them all, after which the source is only
 /// read, so rules can be evaluated on several threads at once.

@@ -70,7 +70,7 @@ enum ScalarFunctions {
                 candidates.min { name == "MIN" ? Value.isOrderedBefore($0, $1) : Value.isOrderedBefore($1, $0) } ?? .blank
             }, like: values[0])
         default:
-            throw NotAssessed(reason: "\(name) cannot be evaluated yet")
+            throw NotAssessed(reason: "\(name) is not a function Pathways knows")
         }
     }
 
