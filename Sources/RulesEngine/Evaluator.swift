@@ -1,8 +1,9 @@
 import RulesLanguage
 import Tabular
 
-/// A formula that cannot be evaluated against this workbook: a table it needs is missing, or it
-/// asks for something this version does not evaluate yet. The rule is then "not assessed".
+/// A formula that cannot be evaluated against this workbook: a table or column it needs is
+/// missing, or a total over another table would exceed the bound on its work. The rule is then
+/// "not assessed", with this reason.
 struct NotAssessed: Error {
     let reason: String
 }
