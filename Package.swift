@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "SpreadsheetIO", dependencies: ["Tabular", "CZip", "CXlsxWriter"]),
         .target(name: "RulesLanguage", dependencies: ["Tabular"]),
         .target(name: "RulesEngine", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
-        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine"]),
+        .target(name: "Reports", dependencies: ["Tabular", "SpreadsheetIO", "RulesEngine", "CXlsxWriter"]),
+        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports"]),
         .executableTarget(
             name: "pathways",
             dependencies: ["Pathways", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 import RulesEngine
 import RulesLanguage
 import SpreadsheetIO
@@ -17,6 +18,8 @@ public enum RunJob {
         public var json = false
         /// Exit 1 when there are findings at this severity or worse.
         public var failOn: String?
+        /// Which files to write: the reviewed workbook (`xlsx`), the findings (`json`), or both.
+        public var outputFormats: Set<String> = ["xlsx", "json"]
 
         public init(input: String) { self.input = input }
     }
@@ -99,14 +102,34 @@ public enum RunJob {
         }
         let inputURL = URL(fileURLWithPath: options.input)
         let folder = options.output.map { URL(fileURLWithPath: $0) } ?? inputURL.deletingLastPathComponent()
-        let target = folder.appendingPathComponent(inputURL.deletingPathExtension().lastPathComponent + ".findings.json")
+        let stem = inputURL.deletingPathExtension().lastPathComponent
+        var written: [String] = []
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try AtomicFile.write(json + Data("\n".utf8), to: target)
         } catch {
-            return fail("pathways: the findings could not be written to \(target.path): \(error.localizedDescription)\n")
+            return fail("pathways: the folder \(folder.path) could not be made: \(error.localizedDescription)\n")
         }
-        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: target.path)
+        if options.outputFormats.contains("xlsx") {
+            let target = folder.appendingPathComponent(stem + ".reviewed.xlsx")
+            let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
+                                          notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules)
+            do {
+                try ReviewedWorkbook.write(contents, to: target)
+            } catch {
+                return fail("pathways: \(error.description)\n")
+            }
+            written.append(target.path)
+        }
+        if options.outputFormats.contains("json") {
+            let target = folder.appendingPathComponent(stem + ".findings.json")
+            do {
+                try AtomicFile.write(json + Data("\n".utf8), to: target)
+            } catch {
+                return fail("pathways: the findings could not be written to \(target.path): \(error.localizedDescription)\n")
+            }
+            written.append(target.path)
+        }
+        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: written)
         if let threshold = options.failOn {
             let worst = threshold == "warning" ? ["error", "warning"] : ["error"]
             if report.findings.contains(where: { worst.contains($0.severity) }) { outcome.exitCode = 1 }
@@ -142,7 +165,7 @@ public enum RunJob {
                       dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount)
     }
 
-    static func summary(_ report: Report, written path: String) -> String {
+    static func summary(_ report: Report, written paths: [String]) -> String {
         var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf)"]
         lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\" (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
             .joined(separator: "; "))
@@ -168,7 +191,7 @@ public enum RunJob {
             lines.append("  First findings:")
             lines += report.findings.prefix(5).map { "    \($0.severity) \($0.rule) \($0.cells.first ?? $0.sheet): \($0.message)" }
         }
-        lines.append("  Findings written to \(path)")
+        lines += paths.map { "  Written: \($0)" }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -121,7 +121,14 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 when there are findings of this severity or worse: error or warning.")
     var failOn: FailOn?
 
+    @Option(name: .customLong("output-format"), help: "What to write: xlsx (the reviewed workbook), json (the findings), or xlsx,json.")
+    var outputFormat = "xlsx,json"
+
     func validate() throws {
+        let formats = outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if formats.isEmpty || formats.contains(where: { $0 != "xlsx" && $0 != "json" }) {
+            throw ValidationError("--output-format takes xlsx, json, or xlsx,json.")
+        }
         for param in params where !param.contains("=") {
             throw ValidationError("--param \(param) needs a value: --param name=value.")
         }
@@ -134,6 +141,7 @@ struct Run: ParsableCommand {
         options.asOf = asOf
         options.json = format == .json
         options.failOn = failOn?.rawValue
+        options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         for param in params {
             let parts = param.split(separator: "=", maxSplits: 1)
             options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""

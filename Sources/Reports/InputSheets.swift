@@ -1,0 +1,165 @@
+import CXlsxWriter
+import RulesEngine
+import SpreadsheetIO
+import Tabular
+
+extension Writer {
+    /// The flagged cells of each input sheet, by sheet name, then (row, column) as the sheet numbers
+    /// them (rows from 1, columns from 0), read back from the findings' cell addresses.
+    func flaggedCells() -> [String: [CellKey: [Int]]] {
+        var flags: [String: [CellKey: [Int]]] = [:]
+        for (index, finding) in contents.findings.enumerated() {
+            for address in finding.cells {
+                guard let (sheet, key) = CellKey.parse(address) else { continue }
+                flags[sheet, default: [:]][key, default: []].append(index)
+            }
+        }
+        return flags
+    }
+
+    /// An input sheet, cell for cell: bound tables' data rows with their typed values and formats,
+    /// everything else as read; flagged cells filled and commented, and a Findings column.
+    mutating func copy(_ sheet: RawSheet, into worksheet: UnsafeMutablePointer<lxw_worksheet>, flags: [CellKey: [Int]]) {
+        let bound = contents.binding.tables.values.first { $0.sheet == sheet.name && $0.table.file == contents.workbook.file }
+        var typedRow: [Int: Int] = [:]  // sheet row (1-based) → table row
+        var typedColumns: [Int: Column] = [:]  // sheet column → typed column
+        if let bound {
+            for (index, row) in bound.table.sourceRows.enumerated() { typedRow[Int(row)] = index }
+            for declared in bound.declaration.columns {
+                if let column = bound.column(declared.name.text) { typedColumns[column.sourceColumn] = column }
+            }
+        }
+        var rulesOfRow: [Int: [String]] = [:]
+        for (key, findings) in flags {
+            for index in findings where !(rulesOfRow[key.row]?.contains(contents.findings[index].rule) ?? false) {
+                rulesOfRow[key.row, default: []].append(contents.findings[index].rule)
+            }
+        }
+        var width = 0
+        for row in 0 ..< sheet.rowCount { width = max(width, sheet.width(ofRow: row)) }
+        for row in 0 ..< sheet.rowCount {
+            let sheetRow = row + 1
+            for column in 0 ..< sheet.width(ofRow: row) {
+                let key = CellKey(row: sheetRow, column: column)
+                let severity = flags[key].map { worst($0) }
+                if let tableRow = typedRow[sheetRow], let typed = typedColumns[column], typed[tableRow] != .blank {
+                    write(typed[tableRow], at: (row, column), in: worksheet, severity: severity)
+                } else {
+                    write(sheet.cell(row: row, column: column), of: sheet, at: (row, column), in: worksheet, severity: severity)
+                }
+                if let findings = flags[key], commentsWritten < commentLimit {
+                    comment(findings, at: (row, column), in: worksheet)
+                }
+            }
+            // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
+            for (key, findings) in flags where key.row == sheetRow && key.column >= sheet.width(ofRow: row) {
+                worksheet_write_blank(worksheet, lxw_row_t(row), lxw_col_t(key.column), format(worst(findings)))
+                if commentsWritten < commentLimit { comment(findings, at: (row, key.column), in: worksheet) }
+            }
+        }
+        guard let bound else { return }
+        // The header: bold, frozen, with filters; and a last column listing each row's rules.
+        let header = bound.headerRow - 1
+        for column in 0 ..< sheet.width(ofRow: header) {
+            worksheet_write_string(worksheet, lxw_row_t(header), lxw_col_t(column), sheet.displayText(row: header, column: column), format("header"))
+            let text = sheet.displayText(row: header, column: column)
+            worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), Double(min(45, max(11, text.count + 3))), nil)
+        }
+        worksheet_write_string(worksheet, lxw_row_t(header), lxw_col_t(width), "Findings", format("header"))
+        worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
+        for (row, rules) in rulesOfRow {
+            worksheet_write_string(worksheet, lxw_row_t(row - 1), lxw_col_t(width), rules.joined(separator: ", "), nil)
+        }
+        worksheet_freeze_panes(worksheet, lxw_row_t(header + 1), 0)
+        worksheet_autofilter(worksheet, lxw_row_t(header), 0, lxw_row_t(max(header, sheet.rowCount - 1)), lxw_col_t(width))
+    }
+
+    private func worst(_ findings: [Int]) -> String {
+        findings.map { contents.findings[$0].severity }.min { SeverityColour.rank($0) < SeverityColour.rank($1) } ?? "info"
+    }
+
+    /// A typed value, with the number format its type reads best in.
+    private mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?) {
+        let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
+        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
+            let key = [base, severity].compactMap { $0 }.joined(separator: "|")
+            return key.isEmpty ? nil : format(key)
+        }
+        switch value {
+        case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
+        case .text(let text), .code(let text): worksheet_write_string(worksheet, row, column, text, style(nil))
+        case .number(let number): worksheet_write_number(worksheet, row, column, number, style(nil))
+        case .money(let money): worksheet_write_number(worksheet, row, column, money.doubleValue, style("money"))
+        case .percent(let fraction): worksheet_write_number(worksheet, row, column, fraction, style("percent"))
+        case .date(let date):
+            worksheet_write_number(worksheet, row, column, Double(ExcelDate.serial(of: date, uses1904Dates: false)), style("date"))
+        case .yesNo(let flag): worksheet_write_boolean(worksheet, row, column, flag ? 1 : 0, style(nil))
+        }
+    }
+
+    /// A cell as read: text stays text (never a formula), numbers keep a format that fits them.
+    private mutating func write(_ cell: RawCell, of sheet: RawSheet, at position: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>,
+                                severity: String?) {
+        let (row, column) = (lxw_row_t(position.0), lxw_col_t(position.1))
+        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
+            let key = [base, severity].compactMap { $0 }.joined(separator: "|")
+            return key.isEmpty ? nil : format(key)
+        }
+        switch cell {
+        case .blank:
+            if severity != nil { worksheet_write_blank(worksheet, row, column, style(nil)) }
+        case .text(let ref), .isoDateText(let ref):
+            worksheet_write_string(worksheet, row, column, sheet.text(ref), style(nil))
+        case .bool(let flag):
+            worksheet_write_boolean(worksheet, row, column, flag ? 1 : 0, style(nil))
+        case .error(let error):
+            worksheet_write_string(worksheet, row, column, error.text, style(nil))
+        case .number(let value, let numberFormat):
+            let uses1904 = contents.workbook.notes.uses1904Dates
+            switch numberFormat.category {
+            case .date, .dateTime, .time, .duration:
+                // Serials are rewritten in the 1900 system the reviewed workbook uses.
+                let days = uses1904 ? value + 1462 : value
+                let base = numberFormat.category == .date ? "date" : numberFormat.category == .dateTime ? "datetime" : "time"
+                worksheet_write_number(worksheet, row, column, days, style(base))
+            case .percent: worksheet_write_number(worksheet, row, column, value, style("percent"))
+            case .currency: worksheet_write_number(worksheet, row, column, value, style("money"))
+            case .zeroPadded, .text: worksheet_write_string(worksheet, row, column, numberFormat.display(value), style(nil))
+            default: worksheet_write_number(worksheet, row, column, value, style(nil))
+            }
+        }
+    }
+
+    /// One comment per cell, however many findings it has: each rule, its message and the fix.
+    private mutating func comment(_ findings: [Int], at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>) {
+        let text = findings.map { index -> String in
+            let finding = contents.findings[index]
+            return "\(finding.rule) \(finding.title): \(finding.message)" + (finding.fix.map { "\nFix: \($0)" } ?? "")
+        }.joined(separator: "\n\n")
+        var options = lxw_comment_options()
+        options.author = nil
+        options.width = 360
+        options.height = UInt16(min(400, 60 + 40 * findings.count))
+        worksheet_write_comment_opt(worksheet, lxw_row_t(cell.0), lxw_col_t(cell.1), text, &options)
+        commentsWritten += 1
+    }
+}
+
+/// A cell of an input sheet: its row as the sheet numbers it (from 1) and its column (from 0).
+struct CellKey: Hashable {
+    let row: Int
+    let column: Int
+
+    /// `'GL Detail'!G9` or `Transactions!M1204` as (sheet, cell).
+    static func parse(_ address: String) -> (String, CellKey)? {
+        guard let bang = address.lastIndex(of: "!") else { return nil }
+        var sheet = String(address[..<bang])
+        if sheet.hasPrefix("'") && sheet.hasSuffix("'") && sheet.count >= 2 {
+            sheet = String(sheet.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+        }
+        let cell = address[address.index(after: bang)...]
+        let letters = cell.prefix { $0.isLetter }
+        guard let column = columnIndex(String(letters)), let row = Int(cell.dropFirst(letters.count)) else { return nil }
+        return (sheet, CellKey(row: row, column: column))
+    }
+}

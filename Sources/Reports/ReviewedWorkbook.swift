@@ -1,0 +1,53 @@
+import CXlsxWriter
+import Foundation
+import RulesEngine
+import SpreadsheetIO
+import Tabular
+
+/// What the reviewed workbook shows: the input as read, and what the review found.
+public struct ReviewContents {
+    public var workbook: RawWorkbook
+    public var binding: WorkbookBinding
+    public var evaluation: Evaluation
+    /// Every finding to show, unreadable cells included, in the order of the Findings sheet.
+    public var findings: [Finding]
+    /// Rules, indicators and tables not assessed, with the reason.
+    public var notAssessed: [(item: String, reason: String)]
+    public var ruleFiles: [String]
+
+    public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
+                notAssessed: [(item: String, reason: String)], ruleFiles: [String]) {
+        self.workbook = workbook
+        self.binding = binding
+        self.evaluation = evaluation
+        self.findings = findings
+        self.notAssessed = notAssessed
+        self.ruleFiles = ruleFiles
+    }
+}
+
+/// Writes `<input>.reviewed.xlsx` with libxlsxwriter: a Summary, the Rubric, the Findings, and
+/// every sheet of the input with its flagged cells filled, commented and listed in a Findings
+/// column. It is written to a temporary file beside the target and renamed into place.
+public enum ReviewedWorkbook {
+    /// Most cell comments in one workbook; beyond it, findings are still filled and listed.
+    public static let defaultCommentLimit = 10_000
+
+    public struct WriteError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit) throws(WriteError) {
+        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
+        var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit)
+        let status = writer.writeAll()
+        guard status == LXW_NO_ERROR else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw WriteError(description: "The reviewed workbook could not be written (\(String(cString: lxw_strerror(status)))).")
+        }
+        guard rename(temporary.path, target.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw WriteError(description: "The reviewed workbook could not be put in place at \(target.path).")
+        }
+    }
+}

@@ -1,0 +1,254 @@
+import CXlsxWriter
+import Foundation
+import RulesEngine
+import SpreadsheetIO
+import Tabular
+
+/// The colours of severities, chosen from the Okabe–Ito palette so they stay apart for
+/// colour-blind readers: light vermillion, light orange, light sky blue.
+enum SeverityColour {
+    static func fill(_ severity: String) -> UInt32 {
+        switch severity {
+        case "error": 0xF6C6AD
+        case "warning": 0xFBE2A8
+        default: 0xC6E3F5
+        }
+    }
+
+    static func rank(_ severity: String) -> Int { severity == "error" ? 0 : severity == "warning" ? 1 : 2 }
+}
+
+/// A flagged cell of an input sheet: its findings, worst first.
+struct FlaggedCell {
+    var findings: [Int] = []
+}
+
+struct Writer {
+    let path: String
+    let contents: ReviewContents
+    let commentLimit: Int
+    var workbook: UnsafeMutablePointer<lxw_workbook>?
+    var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
+    var commentsWritten = 0
+
+    init(path: String, contents: ReviewContents, commentLimit: Int) {
+        self.path = path
+        self.contents = contents
+        self.commentLimit = commentLimit
+    }
+
+    // MARK: Workbook
+
+    mutating func writeAll() -> lxw_error {
+        var options = lxw_workbook_options(constant_memory: 0, tmpdir: nil, use_zip64: 1)
+        guard let book = workbook_new_opt(path, &options) else { return LXW_ERROR_CREATING_XLSX_FILE }
+        workbook = book
+        setProperties()
+        let inputNames = Set(contents.workbook.sheets.map { $0.name.lowercased() })
+        func ownName(_ name: String) -> String { inputNames.contains(name.lowercased()) ? "Pathways \(name)" : name }
+        let summary = workbook_add_worksheet(book, ownName("Summary"))!
+        let rubric = workbook_add_worksheet(book, ownName("Rubric"))!
+        let findingsSheet = workbook_add_worksheet(book, ownName("Findings"))!
+        let flags = flaggedCells()
+        writeSummary(summary)
+        writeRubric(rubric)
+        writeFindings(findingsSheet)
+        for sheet in contents.workbook.sheets where sheet.kind == .worksheet {
+            guard let worksheet = workbook_add_worksheet(book, sheet.name) else { continue }
+            copy(sheet, into: worksheet, flags: flags[sheet.name] ?? [:])
+        }
+        worksheet_activate(summary)
+        return workbook_close(book)
+    }
+
+    /// Document properties fixed to the review's as-of date, so the same input gives the same workbook.
+    private func setProperties() {
+        let (year, month, day) = contents.evaluation.asOf.components
+        var components = DateComponents()
+        components.year = year
+        components.month = month
+        components.day = day
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let created = calendar.date(from: components).map { time_t($0.timeIntervalSince1970) } ?? 0
+        "Reviewed \(contents.workbook.file)".withCString { title in
+            "Pathways".withCString { author in
+                var properties = lxw_doc_properties()
+                properties.title = UnsafeMutablePointer(mutating: title)
+                properties.author = UnsafeMutablePointer(mutating: author)
+                properties.created = created
+                workbook_set_properties(workbook, &properties)
+            }
+        }
+    }
+
+    // MARK: Formats
+
+    /// A format by a key of what it needs: `bold`, `date`, `money|error`, … made once.
+    mutating func format(_ key: String) -> UnsafeMutablePointer<lxw_format> {
+        if let known = formats[key] { return known }
+        let made = workbook_add_format(workbook)!
+        for part in key.split(separator: "|") {
+            switch part {
+            case "bold": format_set_bold(made)
+            case "header":
+                format_set_bold(made)
+                format_set_bottom(made, UInt8(LXW_BORDER_THIN.rawValue))
+                format_set_text_wrap(made)
+                format_set_align(made, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+            case "title":
+                format_set_bold(made)
+                format_set_font_size(made, 14)
+            case "wrap":
+                format_set_text_wrap(made)
+                format_set_align(made, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+            case "date": format_set_num_format(made, "yyyy-mm-dd")
+            case "datetime": format_set_num_format(made, "yyyy-mm-dd hh:mm")
+            case "time": format_set_num_format(made, "hh:mm:ss")
+            case "money": format_set_num_format(made, "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)")
+            case "percent": format_set_num_format(made, "0.0%")
+            case "error", "warning", "info":
+                format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
+                format_set_bg_color(made, SeverityColour.fill(String(part)))
+            default: break
+            }
+        }
+        formats[key] = made
+        return made
+    }
+
+    // MARK: Summary, Rubric, Findings
+
+    private mutating func writeSummary(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        var row: lxw_row_t = 0
+        func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil) {
+            worksheet_write_string(sheet, row, column, value, style.map { format($0) })
+        }
+        worksheet_set_column(sheet, 0, 0, 28, nil)
+        worksheet_set_column(sheet, 1, 1, 70, format("wrap"))
+        text("Pathways review of \(contents.workbook.file)", 0, "title"); row += 2
+        text("As of", 0, "bold"); text(contents.evaluation.asOf.description, 1); row += 1
+        text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 2
+        text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
+        for severity in ["error", "warning", "info"] {
+            let count = contents.findings.filter { $0.severity == severity }.count
+            text(severity == "info" ? "For information" : severity.capitalized + "s", 0, severity)
+            worksheet_write_number(sheet, row, 1, Double(count), nil)
+            row += 1
+        }
+        row += 1
+        text("Pathway", 0, "header"); text("Level", 1, "header"); row += 1
+        for pathway in contents.evaluation.pathways {
+            text(pathway.title)
+            text(pathway.level.map { "\($0.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
+                 ?? "Not assessed: no indicator of this pathway could be measured.", 1)
+            row += 1
+        }
+        row += 1
+        text("Most serious findings", 0, "header"); text("", 1, "header"); row += 1
+        for finding in contents.findings.prefix(5) {
+            text("\(finding.rule) \(finding.cells.first ?? finding.sheet)", 0, finding.severity)
+            text(finding.message, 1)
+            row += 1
+        }
+        if !contents.notAssessed.isEmpty {
+            row += 1
+            text("Not assessed", 0, "header"); text("Why", 1, "header"); row += 1
+            for item in contents.notAssessed {
+                text(item.item)
+                text(item.reason, 1)
+                row += 1
+            }
+        }
+        row += 1
+        text("Colours", 0, "header"); text("Meaning", 1, "header"); row += 1
+        for (severity, meaning) in [("error", "Error: must be corrected."), ("warning", "Warning: needs a look and, often, an explanation."),
+                                    ("info", "For information: worth knowing, not necessarily wrong.")] {
+            text(severity.capitalized, 0, severity)
+            text(meaning, 1)
+            row += 1
+        }
+    }
+
+    private mutating func writeRubric(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        let headers = ["Pathway", "Indicator", "Title", "Value", "Level", "Levels", "Assessed"]
+        let widths: [Double] = [18, 10, 40, 12, 14, 50, 40]
+        for (column, header) in headers.enumerated() {
+            worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
+            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
+        }
+        for (index, indicator) in contents.evaluation.indicators.enumerated() {
+            let row = lxw_row_t(index + 1)
+            let pathway = contents.evaluation.pathways.first { $0.pathway == indicator.pathway }?.title ?? indicator.pathway
+            let cells = [pathway, indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.capitalized ?? "",
+                         indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No")]
+            for (column, value) in cells.enumerated() {
+                worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : nil)
+            }
+        }
+        worksheet_freeze_panes(sheet, 1, 0)
+    }
+
+    /// Levels are coloured the same way everywhere: exemplary and established like info, developing
+    /// like a warning, emerging like an error.
+    private mutating func levelFormat(_ level: String?) -> UnsafeMutablePointer<lxw_format>? {
+        switch level {
+        case "exemplary", "established": format("info")
+        case "developing": format("warning")
+        case "emerging": format("error")
+        default: nil
+        }
+    }
+
+    private mutating func writeFindings(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        let headers = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Status", "Note"]
+        let widths: [Double] = [10, 8, 30, 16, 16, 16, 7, 60, 45, 14, 30]
+        for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
+        let rows = max(1, contents.findings.count)
+        // An Excel table gives the reviewer filters and banded rows; its header names the columns.
+        let columns: [UnsafeMutablePointer<lxw_table_column>] = headers.map { header in
+            let column = UnsafeMutablePointer<lxw_table_column>.allocate(capacity: 1)
+            column.initialize(to: lxw_table_column())
+            column.pointee.header = strdup(header)
+            return column
+        }
+        var columnList: [UnsafeMutablePointer<lxw_table_column>?] = columns + [nil]
+        columnList.withUnsafeMutableBufferPointer { list in
+            var options = lxw_table_options()
+            options.columns = list.baseAddress
+            options.style_type = UInt8(LXW_TABLE_STYLE_TYPE_LIGHT.rawValue)
+            options.style_type_number = 9
+            worksheet_add_table(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1), &options)
+        }
+        for column in columns {
+            free(column.pointee.header)
+            column.deallocate()
+        }
+        for (index, finding) in contents.findings.enumerated() {
+            let row = lxw_row_t(index + 1)
+            worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity))
+            worksheet_write_string(sheet, row, 1, finding.rule, nil)
+            worksheet_write_string(sheet, row, 2, finding.title, nil)
+            worksheet_write_string(sheet, row, 3, contents.evaluation.pathways.first { $0.pathway == finding.pathway }?.title ?? finding.pathway, nil)
+            worksheet_write_string(sheet, row, 4, finding.sheet, nil)
+            if let cell = finding.cells.first {
+                worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, nil, cell, "Go to the cell")
+            }
+            if let first = finding.rows.first { worksheet_write_number(sheet, row, 6, Double(first), nil) }
+            worksheet_write_string(sheet, row, 7, finding.message, nil)
+            worksheet_write_string(sheet, row, 8, finding.fix ?? "", nil)
+        }
+        // Status: a drop-down the reviewer fills in.
+        let statuses: [String] = ["Open", "Explained", "Fixed", "Not an issue"]
+        let choices = statuses.map { strdup($0) }
+        var list: [UnsafeMutablePointer<CChar>?] = choices + [nil]
+        list.withUnsafeMutableBufferPointer { values in
+            var validation = lxw_data_validation()
+            validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+            validation.value_list = values.baseAddress
+            worksheet_data_validation_range(sheet, 1, 9, lxw_row_t(rows), 9, &validation)
+        }
+        for choice in choices { free(choice) }
+        worksheet_freeze_panes(sheet, 1, 0)
+    }
+}

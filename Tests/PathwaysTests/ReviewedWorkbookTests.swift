@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import Pathways
+
+/// The reviewed workbook, read back by openpyxl: an independent reader, as a reviewer's Excel is.
+private func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
+    let script = #"""
+    import json, sys, openpyxl
+    wb = openpyxl.load_workbook(sys.argv[1])
+    out = {"sheets": wb.sheetnames, "active": wb.active.title, "cells": {}, "fills": {}, "comments": {}}
+    for ws in wb.worksheets:
+        fills, comments, cells = [], {}, {}
+        for row in ws.iter_rows():
+            for c in row:
+                ref = ws.title + "!" + c.coordinate
+                if c.fill is not None and c.fill.fill_type == "solid":
+                    fills.append(c.coordinate)
+                if c.comment is not None:
+                    comments[c.coordinate] = c.comment.text
+                if c.value is not None:
+                    v = c.value
+                    cells[c.coordinate] = [type(v).__name__, str(v), c.number_format]
+        out["fills"][ws.title] = sorted(fills)
+        out["comments"][ws.title] = comments
+        out["cells"][ws.title] = cells
+    f = wb["Findings"]
+    out["links"] = {c.coordinate: c.hyperlink.location for c in f["F"] if c.hyperlink is not None}
+    out["validation"] = [dv.formula1 for dv in f.data_validations.dataValidation]
+    out["tables"] = {name: f.tables[name].ref for name in f.tables.keys()}
+    out["freeze"] = {ws.title: ws.freeze_panes for ws in wb.worksheets}
+    print(json.dumps(out))
+    """#
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, path]
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "python3 with openpyxl could not read \(path)")
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+}
+
+private let project: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+    return url
+}()
+
+@Suite(.serialized) struct ReviewedWorkbookTests {
+    /// Runs the default rules on the sample export and returns the reviewed workbook and findings.
+    private func review() throws -> (workbook: [String: Any], findings: [[String: Any]], folder: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-\(UUID().uuidString)")
+        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/gl-detail.xlsx").path)
+        options.rules = project.appendingPathComponent("rules").path
+        options.output = folder.path
+        let outcome = RunJob.run(options)
+        try #require(outcome.exitCode == 0, "\(outcome.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("gl-detail.findings.json"))) as? [String: Any])
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("gl-detail.reviewed.xlsx").path)
+        return (workbook, try #require(report["findings"] as? [[String: Any]]), folder)
+    }
+
+    @Test func sheetsComeInOrderWithTheSummaryOpen() throws {
+        let (workbook, _, folder) = try review()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "GL Detail", "Sites"])
+        #expect(workbook["active"] as? String == "Summary")
+        #expect((workbook["freeze"] as? [String: Any])?["GL Detail"] as? String == "A6", "the header row stays in view")
+    }
+
+    @Test func inputCellsKeepTheirValuesAndTypes() throws {
+        let (workbook, _, folder) = try review()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cells = try #require((workbook["cells"] as? [String: Any])?["GL Detail"] as? [String: [String]])
+        #expect(cells["A1"] == ["str", "Springfield Unified School District", "General"], "title rows are kept")
+        #expect(cells["A6"] == ["datetime", "2024-07-01 00:00:00", "yyyy-mm-dd"], "dates stay dates")
+        #expect(cells["D6"] == ["str", "002", "General"], "codes keep their zeros as text")
+        #expect(cells["H9"]?.prefix(2) == ["float", "4799.71"], "amounts stay numbers")
+        #expect(cells["H9"]?.last?.contains("#,##0.00") == true, "with an accounting format")
+        #expect(cells["H42"] == ["str", "12,5O0.00", "General"], "an unreadable cell is kept as it was")
+        #expect(cells["I5"]?[1] == "Findings")
+        #expect(cells["I9"]?[1] == "BO-01")
+    }
+
+    @Test func exactlyTheFlaggedCellsAreFilledAndCommented() throws {
+        let (workbook, findings, folder) = try review()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let flagged = Set(findings.flatMap { $0["cells"] as? [String] ?? [] }.filter { $0.hasPrefix("'GL Detail'!") }.map { String($0.dropFirst("'GL Detail'!".count)) })
+        let fills = Set((workbook["fills"] as? [String: [String]])?["GL Detail"] ?? [])
+        #expect(!flagged.isEmpty)
+        #expect(fills == flagged)
+        let comments = try #require((workbook["comments"] as? [String: Any])?["GL Detail"] as? [String: String])
+        #expect(Set(comments.keys) == flagged)
+        #expect(comments["G9"]?.hasPrefix("BO-01 Spending without a budget owner: Nobody owns account 199-13-6299-00-004") == true)
+        #expect(comments["G9"]?.contains("\nFix: Assign a budget owner") == true)
+    }
+
+    @Test func theFindingsSheetLinksToEachCellAndOffersAStatus() throws {
+        let (workbook, findings, folder) = try review()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let links = try #require(workbook["links"] as? [String: String])
+        #expect(links.count == findings.count)
+        #expect(links["F2"] == (findings.first?["cells"] as? [String])?.first)
+        #expect(workbook["validation"] as? [String] == ["\"Open,Explained,Fixed,Not an issue\""])
+        #expect((workbook["tables"] as? [String: String])?.values.first == "A1:K\(findings.count + 1)")
+        let rubric = try #require((workbook["cells"] as? [String: Any])?["Rubric"] as? [String: [String]])
+        #expect(rubric["B2"]?[1] == "MG-1")
+        #expect(rubric["E2"]?[1] == "Emerging")
+    }
+
+    @Test func aCSVInputIsReviewedToo() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = "Posting Date,Account,Budget Owner,Amount\n07/01/2024,199-11-6399-00-001,,=HYPERLINK(\"x\")\n07/02/2024,199-11-6399-00-002,J. Chen,\"1,200.00\"\n"
+        try csv.write(to: folder.appendingPathComponent("ledger.csv"), atomically: true, encoding: .utf8)
+        var options = RunJob.Options(input: folder.appendingPathComponent("ledger.csv").path)
+        options.rules = project.appendingPathComponent("rules").path
+        options.outputFormats = ["xlsx"]
+        let outcome = RunJob.run(options)
+        try #require(outcome.exitCode == 0, "\(outcome.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("ledger.findings.json").path))
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("ledger.reviewed.xlsx").path)
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "ledger"])
+        let cells = try #require((workbook["cells"] as? [String: Any])?["ledger"] as? [String: [String]])
+        #expect(cells["D2"] == ["str", "=HYPERLINK(\"x\")", "General"], "text that looks like a formula stays text")
+        #expect(cells["D3"]?[1] == "1200", "the amount is a number, not the text \"1,200.00\"")
+        #expect(cells["D3"]?.last?.contains("#,##0.00") == true)
+        #expect((workbook["fills"] as? [String: [String]])?["ledger"]?.contains("C2") == true)
+    }
+}
