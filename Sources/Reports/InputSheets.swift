@@ -29,10 +29,15 @@ extension Writer {
                 if let column = bound.column(declared.name.text) { typedColumns[column.sourceColumn] = column }
             }
         }
+        // Flags by row, in column order, so cells are written in order and the output is the same every time.
+        var flagsByRow: [Int: [(column: Int, findings: [Int])]] = [:]
+        for (key, findings) in flags { flagsByRow[key.row, default: []].append((key.column, findings)) }
         var rulesOfRow: [Int: [String]] = [:]
-        for (key, findings) in flags {
-            for index in findings where !(rulesOfRow[key.row]?.contains(contents.findings[index].rule) ?? false) {
-                rulesOfRow[key.row, default: []].append(contents.findings[index].rule)
+        for (row, cells) in flagsByRow {
+            let ordered = cells.sorted { $0.column < $1.column }
+            flagsByRow[row] = ordered
+            for index in ordered.flatMap(\.findings).sorted() where !(rulesOfRow[row]?.contains(contents.findings[index].rule) ?? false) {
+                rulesOfRow[row, default: []].append(contents.findings[index].rule)
             }
         }
         var width = 0
@@ -52,9 +57,9 @@ extension Writer {
                 }
             }
             // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
-            for (key, findings) in flags where key.row == sheetRow && key.column >= sheet.width(ofRow: row) {
-                worksheet_write_blank(worksheet, lxw_row_t(row), lxw_col_t(key.column), format(worst(findings)))
-                if commentsWritten < commentLimit { comment(findings, at: (row, key.column), in: worksheet) }
+            for (column, findings) in flagsByRow[sheetRow] ?? [] where column >= sheet.width(ofRow: row) {
+                worksheet_write_blank(worksheet, lxw_row_t(row), lxw_col_t(column), format(worst(findings)))
+                if commentsWritten < commentLimit { comment(findings, at: (row, column), in: worksheet) }
             }
         }
         guard let bound else { return }
@@ -67,7 +72,7 @@ extension Writer {
         }
         worksheet_write_string(worksheet, lxw_row_t(header), lxw_col_t(width), "Findings", format("header"))
         worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
-        for (row, rules) in rulesOfRow {
+        for (row, rules) in rulesOfRow.sorted(by: { $0.key < $1.key }) {
             worksheet_write_string(worksheet, lxw_row_t(row - 1), lxw_col_t(width), rules.joined(separator: ", "), nil)
         }
         worksheet_freeze_panes(worksheet, lxw_row_t(header + 1), 0)

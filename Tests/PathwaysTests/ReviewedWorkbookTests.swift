@@ -110,6 +110,17 @@ private let project: URL = {
         #expect(rubric["E2"]?[1] == "Emerging")
     }
 
+    @Test func theSameInputGivesTheSameWorkbook() throws {
+        let first = try review(), second = try review()
+        defer {
+            try? FileManager.default.removeItem(at: first.folder)
+            try? FileManager.default.removeItem(at: second.folder)
+        }
+        let a = try Data(contentsOf: first.folder.appendingPathComponent("gl-detail.reviewed.xlsx"))
+        let b = try Data(contentsOf: second.folder.appendingPathComponent("gl-detail.reviewed.xlsx"))
+        #expect(a == b)
+    }
+
     @Test func aCSVInputIsReviewedToo() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-csv-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
