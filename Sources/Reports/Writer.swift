@@ -57,6 +57,14 @@ struct Writer {
             guard let worksheet = workbook_add_worksheet(book, sheet.name) else { continue }
             copy(sheet, into: worksheet, flags: flags[sheet.name] ?? [:])
         }
+        var taken = Set(inputNames).union(["summary", "rubric", "findings"])
+        for view in contents.evaluation.shownViews {
+            var name = String(view.title.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+            if name.isEmpty || taken.contains(name.lowercased()) { name = String(view.name.prefix(31)) }
+            taken.insert(name.lowercased())
+            guard let worksheet = workbook_add_worksheet(book, name) else { continue }
+            writeView(view, into: worksheet)
+        }
         worksheet_activate(summary)
         return workbook_close(book)
     }
@@ -198,6 +206,51 @@ struct Writer {
         case "emerging": format("error")
         default: nil
         }
+    }
+
+    /// A shown view as its own sheet; rows a rule flagged are filled by severity.
+    private mutating func writeView(_ view: ShownView, into sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        var severityOfCell: [CellKey: String] = [:]
+        for finding in contents.findings where finding.table.lowercased() == view.name.lowercased() {
+            for row in finding.rows {
+                for name in finding.columns {
+                    guard let column = view.columns.firstIndex(where: { $0.lowercased() == name.lowercased() }) else { continue }
+                    let key = CellKey(row: row + 1, column: column)
+                    if SeverityColour.rank(finding.severity) < SeverityColour.rank(severityOfCell[key] ?? "none") { severityOfCell[key] = finding.severity }
+                }
+            }
+        }
+        for (column, name) in view.columns.enumerated() {
+            worksheet_write_string(sheet, 0, lxw_col_t(column), name, format("header"))
+            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(max(12, name.count + 3)), nil)
+        }
+        for (index, values) in view.rows.enumerated() {
+            for (column, value) in values.enumerated() {
+                let severity = severityOfCell[CellKey(row: index + 2, column: column)]
+                let base: String?
+                switch value {
+                case .money: base = "money"
+                case .percent: base = "percent"
+                case .date: base = "date"
+                default: base = nil
+                }
+                let key = [base, severity].compactMap { $0 }.joined(separator: "|")
+                let style = key.isEmpty ? nil : format(key)
+                let (row, col) = (lxw_row_t(index + 1), lxw_col_t(column))
+                switch value {
+                case .blank: if style != nil { worksheet_write_blank(sheet, row, col, style) }
+                case .text(let text), .code(let text): worksheet_write_string(sheet, row, col, text, style)
+                case .number(let number) where number.isFinite: worksheet_write_number(sheet, row, col, number, style)
+                case .number: break
+                case .money(let money): worksheet_write_number(sheet, row, col, money.doubleValue, style)
+                case .percent(let fraction): worksheet_write_number(sheet, row, col, fraction, style)
+                case .date(let date): worksheet_write_number(sheet, row, col, Double(ExcelDate.serial(of: date, uses1904Dates: false)), style)
+                case .yesNo(let flag): worksheet_write_boolean(sheet, row, col, flag ? 1 : 0, style)
+                }
+            }
+        }
+        worksheet_freeze_panes(sheet, 1, 0)
+        worksheet_autofilter(sheet, 0, 0, lxw_row_t(max(0, view.rows.count)), lxw_col_t(max(0, view.columns.count - 1)))
     }
 
     private mutating func writeFindings(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {

@@ -57,4 +57,15 @@ public struct Evaluation: Sendable {
     public let indicators: [IndicatorResult]
     public let pathways: [PathwayResult]
     public let goals: [GoalResult]
+    /// The views marked `show`, each to become a sheet of the reviewed workbook.
+    public var shownViews: [ShownView] = []
+}
+
+/// A view's rows, as a sheet shows them.
+public struct ShownView: Sendable {
+    public let name: String
+    public let title: String
+    public let columns: [String]
+    /// One row per group, a value per column.
+    public let rows: [[Value]]
 }

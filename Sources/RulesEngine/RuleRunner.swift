@@ -50,7 +50,16 @@ public enum RuleRunner {
         let order = ["error": 0, "warning": 1, "info": 2]
         findings.sort { ((order[$0.severity] ?? 3), $0.rule, $0.rows.first ?? 0) < ((order[$1.severity] ?? 3), $1.rule, $1.rows.first ?? 0) }
         let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator, notAssessedViews: notAssessedViews)
-        return Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
+        var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
+        evaluation.shownViews = rules.views.filter(\.isShown).compactMap { view in
+            guard let rows = sources[view.name.text.lowercased()] else { return nil }
+            let columns = view.groupKeys.compactMap { key -> String? in if case .name(nil, let name) = key { name.text } else { nil } }
+                + view.columns.map(\.name.text)
+            let vectors = columns.map { rows.column($0) }
+            return ShownView(name: view.name.text, title: view.title ?? view.name.text, columns: columns,
+                             rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
+        }
+        return evaluation
     }
 
     private static func evaluate(_ rule: RuleDeclaration, on source: RowSource, with evaluator: Evaluator) throws -> [Finding] {

@@ -65,7 +65,7 @@ private let project: URL = {
     @Test func sheetsComeInOrderWithTheSummaryOpen() throws {
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "GL Detail", "Sites"])
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "GL Detail", "Sites", "Spending by school"])
         #expect(workbook["active"] as? String == "Summary")
         #expect((workbook["freeze"] as? [String: Any])?["GL Detail"] as? String == "A6", "the header row stays in view")
     }
@@ -110,6 +110,15 @@ private let project: URL = {
         #expect(rubric["E2"]?[1] == "Emerging")
     }
 
+    @Test func shownViewsAreSheetsOfTheirOwn() throws {
+        let (workbook, _, folder) = try review()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cells = try #require((workbook["cells"] as? [String: Any])?["Spending by school"] as? [String: [String]])
+        #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["site", "spent", "enrollment", "per_pupil"])
+        #expect(cells["B2"]?.last?.contains("#,##0.00") == true, "spending is shown as money")
+        #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 7, "a header and one row for each of the six sites")
+    }
+
     @Test func theSameInputGivesTheSameWorkbook() throws {
         let first = try review(), second = try review()
         defer {
@@ -134,6 +143,7 @@ private let project: URL = {
         try #require(outcome.exitCode == 0, "\(outcome.standardError)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("ledger.findings.json").path))
         let workbook = try readWithOpenpyxl(folder.appendingPathComponent("ledger.reviewed.xlsx").path)
+        // Without a Schools table the per-school view cannot be worked out, so it has no sheet.
         #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "ledger"])
         let cells = try #require((workbook["cells"] as? [String: Any])?["ledger"] as? [String: [String]])
         #expect(cells["D2"] == ["str", "=HYPERLINK(\"x\")", "General"], "text that looks like a formula stays text")
