@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports"]),
         .executableTarget(
             name: "pathways",
-            dependencies: ["Pathways", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Pathways", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "pathways-benchmark",

@@ -20,6 +20,10 @@ public enum RunJob {
         public var failOn: String?
         /// Which files to write: the reviewed workbook (`xlsx`), the findings (`json`), or both.
         public var outputFormats: Set<String> = ["xlsx", "json"]
+        /// Most cell comments in the reviewed workbook.
+        public var commentLimit = ReviewedWorkbook.defaultCommentLimit
+        /// Input cells past which the reviewed workbook is written in constant-memory mode.
+        public var constantMemoryCells = ReviewedWorkbook.defaultConstantMemoryCells
 
         public init(input: String) { self.input = input }
     }
@@ -114,7 +118,8 @@ public enum RunJob {
             let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
                                           notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules)
             do {
-                try ReviewedWorkbook.write(contents, to: target)
+                try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
+                                           constantMemoryCells: options.constantMemoryCells)
             } catch {
                 return fail("pathways: \(error.description)\n")
             }

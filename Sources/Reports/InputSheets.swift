@@ -42,12 +42,25 @@ extension Writer {
         }
         var width = 0
         for row in 0 ..< sheet.rowCount { width = max(width, sheet.width(ofRow: row)) }
+        // Rows are written strictly in order, each whole before the next, so the big sheets can be
+        // written in libxlsxwriter's constant-memory mode.
+        let header = bound.map { $0.headerRow - 1 }
+        if let header {
+            for column in 0 ..< sheet.width(ofRow: header) {
+                let text = sheet.displayText(row: header, column: column)
+                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), Double(min(45, max(11, text.count + 3))), nil)
+            }
+            worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
+        }
         for row in 0 ..< sheet.rowCount {
             let sheetRow = row + 1
             for column in 0 ..< sheet.width(ofRow: row) {
                 let key = CellKey(row: sheetRow, column: column)
                 let severity = flags[key].map { worst($0) }
-                if let tableRow = typedRow[sheetRow], let typed = typedColumns[column], typed[tableRow] != .blank {
+                if row == header {
+                    worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(column), sheet.displayText(row: row, column: column),
+                                           format(severity.map { "header|" + $0 } ?? "header"))
+                } else if let tableRow = typedRow[sheetRow], let typed = typedColumns[column], typed[tableRow] != .blank {
                     write(typed[tableRow], at: (row, column), in: worksheet, severity: severity)
                 } else {
                     write(sheet.cell(row: row, column: column), of: sheet, at: (row, column), in: worksheet, severity: severity)
@@ -61,20 +74,14 @@ extension Writer {
                 worksheet_write_blank(worksheet, lxw_row_t(row), lxw_col_t(column), format(worst(findings)))
                 if commentsWritten < commentLimit { comment(findings, at: (row, column), in: worksheet) }
             }
+            // The last column lists each row's rules, so a reviewer can filter to the flagged rows.
+            if row == header {
+                worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(width), "Findings", format("header"))
+            } else if bound != nil, let rules = rulesOfRow[sheetRow] {
+                worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(width), rules.joined(separator: ", "), nil)
+            }
         }
-        guard let bound else { return }
-        // The header: bold, frozen, with filters; and a last column listing each row's rules.
-        let header = bound.headerRow - 1
-        for column in 0 ..< sheet.width(ofRow: header) {
-            worksheet_write_string(worksheet, lxw_row_t(header), lxw_col_t(column), sheet.displayText(row: header, column: column), format("header"))
-            let text = sheet.displayText(row: header, column: column)
-            worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), Double(min(45, max(11, text.count + 3))), nil)
-        }
-        worksheet_write_string(worksheet, lxw_row_t(header), lxw_col_t(width), "Findings", format("header"))
-        worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
-        for (row, rules) in rulesOfRow.sorted(by: { $0.key < $1.key }) {
-            worksheet_write_string(worksheet, lxw_row_t(row - 1), lxw_col_t(width), rules.joined(separator: ", "), nil)
-        }
+        guard let header else { return }
         worksheet_freeze_panes(worksheet, lxw_row_t(header + 1), 0)
         worksheet_autofilter(worksheet, lxw_row_t(header), 0, lxw_row_t(max(header, sheet.rowCount - 1)), lxw_col_t(width))
     }

@@ -37,9 +37,13 @@ public enum ReviewedWorkbook {
         public let description: String
     }
 
-    public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit) throws(WriteError) {
+    /// Cells in the input past which the workbook is written in libxlsxwriter's constant-memory mode.
+    public static let defaultConstantMemoryCells = 2_000_000
+
+    public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit,
+                             constantMemoryCells: Int = defaultConstantMemoryCells) throws(WriteError) {
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
-        var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit)
+        var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit, constantMemoryCells: constantMemoryCells)
         let status = writer.writeAll()
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)

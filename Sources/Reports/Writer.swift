@@ -31,16 +31,25 @@ struct Writer {
     var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
     var commentsWritten = 0
 
-    init(path: String, contents: ReviewContents, commentLimit: Int) {
+    /// Whether the input is big enough (in cells) for constant-memory mode.
+    let constantMemory: Bool
+
+    init(path: String, contents: ReviewContents, commentLimit: Int, constantMemoryCells: Int) {
         self.path = path
         self.contents = contents
         self.commentLimit = commentLimit
+        let cells = contents.workbook.sheets.reduce(0) { total, sheet in total + (0 ..< sheet.rowCount).reduce(0) { $0 + sheet.width(ofRow: $1) } }
+        constantMemory = cells > constantMemoryCells
     }
 
     // MARK: Workbook
 
     mutating func writeAll() -> lxw_error {
-        var options = lxw_workbook_options(constant_memory: 0, tmpdir: nil, use_zip64: 1)
+        // Constant-memory mode keeps one row of a sheet in memory at a time (every sheet is written
+        // row by row, in order), so a million-row ledger does not need gigabytes. libxlsxwriter has
+        // no Excel tables in that mode, so it is used only for big workbooks, whose Findings sheet
+        // then gets filters without a table.
+        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
         guard let book = workbook_new_opt(path, &options) else { return LXW_ERROR_CREATING_XLSX_FILE }
         workbook = book
         setProperties()
@@ -258,7 +267,17 @@ struct Writer {
         let widths: [Double] = [10, 8, 30, 16, 16, 16, 7, 60, 45, 14, 30]
         for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
         let rows = max(1, contents.findings.count)
-        // An Excel table gives the reviewer filters and banded rows; its header names the columns.
+        if constantMemory {
+            for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
+            worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1))
+        } else {
+            addFindingsTable(sheet, headers: headers, rows: rows)
+        }
+        writeFindingRows(sheet, rows: rows)
+    }
+
+    /// An Excel table gives the reviewer filters and banded rows; its header names the columns.
+    private func addFindingsTable(_ sheet: UnsafeMutablePointer<lxw_worksheet>, headers: [String], rows: Int) {
         let columns: [UnsafeMutablePointer<lxw_table_column>] = headers.map { header in
             let column = UnsafeMutablePointer<lxw_table_column>.allocate(capacity: 1)
             column.initialize(to: lxw_table_column())
@@ -277,6 +296,9 @@ struct Writer {
             free(column.pointee.header)
             column.deallocate()
         }
+    }
+
+    private mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, rows: Int) {
         for (index, finding) in contents.findings.enumerated() {
             let row = lxw_row_t(index + 1)
             worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pathways
+import Reports
 import RulesLanguage
 import SpreadsheetIO
 
@@ -124,6 +125,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("output-format"), help: "What to write: xlsx (the reviewed workbook), json (the findings), or xlsx,json.")
     var outputFormat = "xlsx,json"
 
+    @Option(name: .customLong("comment-limit"), help: "Most cell comments in the reviewed workbook; past it, cells are still coloured and listed.")
+    var commentLimit = ReviewedWorkbook.defaultCommentLimit
+
     func validate() throws {
         let formats = outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if formats.isEmpty || formats.contains(where: { $0 != "xlsx" && $0 != "json" }) {
@@ -141,6 +145,7 @@ struct Run: ParsableCommand {
         options.asOf = asOf
         options.json = format == .json
         options.failOn = failOn?.rawValue
+        options.commentLimit = commentLimit
         options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         for param in params {
             let parts = param.split(separator: "=", maxSplits: 1)

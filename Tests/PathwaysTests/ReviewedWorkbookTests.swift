@@ -50,11 +50,14 @@ private let project: URL = {
 
 @Suite(.serialized) struct ReviewedWorkbookTests {
     /// Runs the default rules on the sample export and returns the reviewed workbook and findings.
-    private func review() throws -> (workbook: [String: Any], findings: [[String: Any]], folder: URL) {
+    private func review(commentLimit: Int = 10_000, constantMemoryCells: Int = 2_000_000) throws
+        -> (workbook: [String: Any], findings: [[String: Any]], folder: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-\(UUID().uuidString)")
         var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/gl-detail.xlsx").path)
         options.rules = project.appendingPathComponent("rules").path
         options.output = folder.path
+        options.commentLimit = commentLimit
+        options.constantMemoryCells = constantMemoryCells
         let outcome = RunJob.run(options)
         try #require(outcome.exitCode == 0, "\(outcome.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("gl-detail.findings.json"))) as? [String: Any])
@@ -117,6 +120,30 @@ private let project: URL = {
         #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["site", "spent", "enrollment", "per_pupil"])
         #expect(cells["B2"]?.last?.contains("#,##0.00") == true, "spending is shown as money")
         #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 7, "a header and one row for each of the six sites")
+    }
+
+    @Test func bigWorkbooksAreWrittenRowByRowWithTheSameAnnotations() throws {
+        let normal = try review(), streamed = try review(constantMemoryCells: 0)
+        defer {
+            try? FileManager.default.removeItem(at: normal.folder)
+            try? FileManager.default.removeItem(at: streamed.folder)
+        }
+        for key in ["sheets", "fills", "comments", "links"] {
+            #expect(NSDictionary(dictionary: ["v": normal.workbook[key] as Any]) == NSDictionary(dictionary: ["v": streamed.workbook[key] as Any]), "\(key)")
+        }
+        let normalCells = (normal.workbook["cells"] as? [String: Any])?["GL Detail"] as? [String: [String]]
+        let streamedCells = (streamed.workbook["cells"] as? [String: Any])?["GL Detail"] as? [String: [String]]
+        #expect(normalCells == streamedCells)
+        #expect((streamed.workbook["tables"] as? [String: String])?.isEmpty == true, "no Excel table in constant-memory mode, only filters")
+    }
+
+    @Test func commentsStopAtTheLimitButFillsGoOn() throws {
+        let (workbook, findings, folder) = try review(commentLimit: 5)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let comments = (workbook["comments"] as? [String: [String: String]])?["GL Detail"] ?? [:]
+        let fills = (workbook["fills"] as? [String: [String]])?["GL Detail"] ?? []
+        #expect(comments.count == 5)
+        #expect(fills.count == Set(findings.flatMap { $0["cells"] as? [String] ?? [] }.filter { $0.hasPrefix("'GL Detail'!") }).count)
     }
 
     @Test func theSameInputGivesTheSameWorkbook() throws {
