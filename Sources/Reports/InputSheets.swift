@@ -46,9 +46,14 @@ extension Writer {
         // written in libxlsxwriter's constant-memory mode.
         let header = bound.map { $0.headerRow - 1 }
         if let header {
+            // Wide enough for the header and the first few hundred values, within reason.
+            let sample = header ..< min(sheet.rowCount, header + 300)
             for column in 0 ..< sheet.width(ofRow: header) {
-                let text = sheet.displayText(row: header, column: column)
-                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), Double(min(45, max(11, text.count + 3))), nil)
+                let widest = sample.reduce(0) { widest, row in
+                    row == header ? widest : max(widest, sheet.displayText(row: row, column: column).count)
+                }
+                let headerWidth = sheet.displayText(row: header, column: column).split(separator: "\n").map(\.count).max() ?? 0
+                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), Double(min(45, max(10, headerWidth + 3, widest + 2))), nil)
             }
             worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
         }

@@ -30,6 +30,7 @@ struct Writer {
     var workbook: UnsafeMutablePointer<lxw_workbook>?
     var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
     var commentsWritten = 0
+    var summaryName = "Summary"
 
     /// Whether the input is big enough (in cells) for constant-memory mode.
     let constantMemory: Bool
@@ -55,7 +56,8 @@ struct Writer {
         setProperties()
         let inputNames = Set(contents.workbook.sheets.map { $0.name.lowercased() })
         func ownName(_ name: String) -> String { inputNames.contains(name.lowercased()) ? "Pathways \(name)" : name }
-        let summary = workbook_add_worksheet(book, ownName("Summary"))!
+        summaryName = ownName("Summary")
+        let summary = workbook_add_worksheet(book, summaryName)!
         let rubric = workbook_add_worksheet(book, ownName("Rubric"))!
         let findingsSheet = workbook_add_worksheet(book, ownName("Findings"))!
         let flags = flaggedCells()
@@ -75,6 +77,13 @@ struct Writer {
             writeView(view, into: worksheet)
         }
         worksheet_activate(summary)
+        // Printed or saved as PDF, each sheet is landscape and one page wide.
+        var sheet = book.pointee.worksheets.pointee.stqh_first
+        while let current = sheet {
+            worksheet_set_landscape(current)
+            worksheet_fit_to_pages(current, 1, 0)
+            sheet = current.pointee.list_pointers.stqe_next
+        }
         return workbook_close(book)
     }
 
@@ -184,6 +193,57 @@ struct Writer {
             text(severity.capitalized, 0, severity)
             text(meaning, 1)
             row += 1
+        }
+        writeSummaryCharts(sheet, name: summaryName, from: row + 1)
+    }
+
+    /// Two charts beside the summary — each pathway's level (1 emerging to 4 exemplary) and the
+    /// findings of each rule — over their data, written below the rest so that every row is
+    /// written in order (as constant-memory mode needs).
+    private mutating func writeSummaryCharts(_ sheet: UnsafeMutablePointer<lxw_worksheet>, name: String, from firstRow: lxw_row_t) {
+        let scores = ["emerging": 1.0, "developing": 2, "established": 3, "exemplary": 4]
+        var row = firstRow
+        worksheet_write_string(sheet, row, 0, "Chart data: pathway", format("header"))
+        worksheet_write_string(sheet, row, 1, "Level (1 emerging to 4 exemplary)", format("header"))
+        row += 1
+        let pathways = contents.evaluation.pathways
+        let pathwayRows = row
+        for pathway in pathways {
+            worksheet_write_string(sheet, row, 0, pathway.title, nil)
+            worksheet_write_number(sheet, row, 1, pathway.level.flatMap { scores[$0] } ?? 0, nil)
+            row += 1
+        }
+        row += 1
+        worksheet_write_string(sheet, row, 0, "Chart data: rule", format("header"))
+        worksheet_write_string(sheet, row, 1, "Findings", format("header"))
+        row += 1
+        var counts: [(String, Int)] = []
+        for finding in contents.findings {
+            if let index = counts.firstIndex(where: { $0.0 == finding.rule }) { counts[index].1 += 1 } else { counts.append((finding.rule, 1)) }
+        }
+        let ruleRows = row
+        for (rule, count) in counts {
+            worksheet_write_string(sheet, row, 0, rule, nil)
+            worksheet_write_number(sheet, row, 1, Double(count), nil)
+            row += 1
+        }
+        if !pathways.isEmpty, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_BAR.rawValue)) {
+            let series = chart_add_series(chart, nil, nil)
+            chart_series_set_categories(series, name, pathwayRows, 0, pathwayRows + lxw_row_t(pathways.count - 1), 0)
+            chart_series_set_values(series, name, pathwayRows, 1, pathwayRows + lxw_row_t(pathways.count - 1), 1)
+            chart_title_set_name(chart, "Pathway levels (1 emerging to 4 exemplary)")
+            chart_axis_set_min(chart.pointee.x_axis, 0)
+            chart_axis_set_max(chart.pointee.x_axis, 4)
+            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+            worksheet_insert_chart(sheet, 1, 3, chart)
+        }
+        if !counts.isEmpty, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_COLUMN.rawValue)) {
+            let series = chart_add_series(chart, nil, nil)
+            chart_series_set_categories(series, name, ruleRows, 0, ruleRows + lxw_row_t(counts.count - 1), 0)
+            chart_series_set_values(series, name, ruleRows, 1, ruleRows + lxw_row_t(counts.count - 1), 1)
+            chart_title_set_name(chart, "Findings by rule")
+            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+            worksheet_insert_chart(sheet, 17, 3, chart)
         }
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// The reviewed workbook, read back by openpyxl: an independent reader, as a reviewer's Excel is.
 private func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     let script = #"""
-    import json, sys, openpyxl
+    import json, sys, zipfile, openpyxl
     wb = openpyxl.load_workbook(sys.argv[1])
     out = {"sheets": wb.sheetnames, "active": wb.active.title, "cells": {}, "fills": {}, "comments": {}}
     for ws in wb.worksheets:
@@ -28,6 +28,8 @@ private func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     out["validation"] = [dv.formula1 for dv in f.data_validations.dataValidation]
     out["tables"] = {name: f.tables[name].ref for name in f.tables.keys()}
     out["freeze"] = {ws.title: ws.freeze_panes for ws in wb.worksheets}
+    # openpyxl does not load charts; their parts are counted in the package itself.
+    out["charts"] = sorted(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("xl/charts/chart"))
     print(json.dumps(out))
     """#
     let process = Process()
@@ -71,6 +73,7 @@ private let project: URL = {
         #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "GL Detail", "Sites", "Spending by school"])
         #expect(workbook["active"] as? String == "Summary")
         #expect((workbook["freeze"] as? [String: Any])?["GL Detail"] as? String == "A6", "the header row stays in view")
+        #expect(workbook["charts"] as? [String] == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"], "pathway levels and findings by rule")
     }
 
     @Test func inputCellsKeepTheirValuesAndTypes() throws {
