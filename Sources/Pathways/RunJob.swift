@@ -45,6 +45,8 @@ public enum RunJob {
         public var schema = "pathways-findings/1"
         public let input: String
         public let rules: [String]
+        /// FNV-1a of the rule files' names and text: the same rules give the same fingerprint.
+        public let ruleFingerprint: String
         public let asOf: String
         public let tables: [TableUse]
         public let params: [ParamSetting]
@@ -116,7 +118,8 @@ public enum RunJob {
         if options.outputFormats.contains("xlsx") {
             let target = folder.appendingPathComponent(stem + ".reviewed.xlsx")
             let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
-                                          notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules)
+                                          notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules,
+                                          ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount)
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells)
@@ -164,11 +167,19 @@ public enum RunJob {
         var notAssessed = evaluation.outcomes.filter { !$0.assessed }.map { Report.NotAssessed(item: "rule \($0.rule)", reason: $0.reason ?? "") }
         notAssessed += evaluation.indicators.filter { !$0.assessed }.map { Report.NotAssessed(item: "indicator \($0.indicator)", reason: $0.reason ?? "") }
         notAssessed += binding.messages.filter { $0.kind == .notAssessed }.map { Report.NotAssessed(item: "table \($0.table)", reason: $0.description) }
-        return Report(input: workbook.file, rules: rules.files.map(\.path), asOf: evaluation.asOf.description, tables: tables,
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for file in rules.files {
+            for byte in Array((fileName(file.path) + "\n" + file.text).utf8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        }
+        let fingerprint = String(hash, radix: 16, uppercase: false)
+        return Report(input: workbook.file, rules: rules.files.map(\.path), ruleFingerprint: String(repeating: "0", count: 16 - fingerprint.count) + fingerprint,
+                      asOf: evaluation.asOf.description, tables: tables,
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
                       dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount)
     }
+
+    private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
 
     static func summary(_ report: Report, written paths: [String]) -> String {
         var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf)"]

@@ -14,15 +14,24 @@ public struct ReviewContents {
     /// Rules, indicators and tables not assessed, with the reason.
     public var notAssessed: [(item: String, reason: String)]
     public var ruleFiles: [String]
+    /// A short fingerprint of the rule files' text, so a reviewer can tell which rules were used.
+    public var ruleFingerprint: String
+    /// Cells that could not be read as their column's type, and how many there were in all.
+    public var dataErrors: [DataError]
+    public var dataErrorCount: Int
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
-                notAssessed: [(item: String, reason: String)], ruleFiles: [String]) {
+                notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,
+                dataErrors: [DataError], dataErrorCount: Int) {
         self.workbook = workbook
         self.binding = binding
         self.evaluation = evaluation
         self.findings = findings
         self.notAssessed = notAssessed
         self.ruleFiles = ruleFiles
+        self.ruleFingerprint = ruleFingerprint
+        self.dataErrors = dataErrors
+        self.dataErrorCount = dataErrorCount
     }
 }
 

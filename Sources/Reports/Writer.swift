@@ -154,7 +154,8 @@ struct Writer {
         worksheet_set_column(sheet, 1, 1, 70, format("wrap"))
         text("Pathways review of \(contents.workbook.file)", 0, "title"); row += 2
         text("As of", 0, "bold"); text(contents.evaluation.asOf.description, 1); row += 1
-        text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 2
+        text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 1
+        text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 2
         text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
         for severity in ["error", "warning", "info"] {
             let count = contents.findings.filter { $0.severity == severity }.count
@@ -176,6 +177,15 @@ struct Writer {
             text("\(finding.rule) \(finding.cells.first ?? finding.sheet)", 0, finding.severity)
             text(finding.message, 1)
             row += 1
+        }
+        if contents.dataErrorCount > 0 {
+            row += 1
+            text("Cells that could not be read", 0, "header"); text("\(contents.dataErrorCount) in all", 1, "header"); row += 1
+            for error in contents.dataErrors.prefix(10) {
+                text(error.origin.qualifiedAddress, 0, "warning")
+                text("`\(error.rawText)` in column \(error.columnName) \(error.reason)", 1)
+                row += 1
+            }
         }
         if !contents.notAssessed.isEmpty {
             row += 1
@@ -248,8 +258,8 @@ struct Writer {
     }
 
     private mutating func writeRubric(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
-        let headers = ["Pathway", "Indicator", "Title", "Value", "Level", "Levels", "Assessed"]
-        let widths: [Double] = [18, 10, 40, 12, 14, 50, 40]
+        let headers = ["Pathway", "Indicator", "Title", "Value", "Level", "Levels", "Assessed", "About"]
+        let widths: [Double] = [18, 10, 40, 12, 14, 50, 30, 60]
         for (column, header) in headers.enumerated() {
             worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
             worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
@@ -258,7 +268,7 @@ struct Writer {
             let row = lxw_row_t(index + 1)
             let pathway = contents.evaluation.pathways.first { $0.pathway == indicator.pathway }?.title ?? indicator.pathway
             let cells = [pathway, indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.capitalized ?? "",
-                         indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No")]
+                         indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No"), indicator.about ?? ""]
             for (column, value) in cells.enumerated() {
                 worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : nil)
             }

@@ -13,6 +13,8 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
     /// The levels' thresholds as written: `exemplary <= 0.10`, …, `otherwise emerging`.
     public let thresholds: [String]
     public let reason: String?
+    /// What the indicator measures, for a board member (its `about`).
+    public var about: String? = nil
 }
 
 /// A pathway's level: the median of its assessed indicators' levels.
@@ -136,6 +138,8 @@ extension RuleRunner {
                 results.append(notAssessed("\(error)"))
             }
         }
+        let abouts = Dictionary(rules.indicators.map { ($0.id.text, $0.about) }, uniquingKeysWith: { first, _ in first })
+        for index in results.indices { results[index].about = abouts[results[index].indicator] ?? nil }
         let pathways = rules.pathways.map { pathway -> PathwayResult in
             let own = results.filter { $0.pathway.lowercased() == pathway.name.text.lowercased() }
             let levels = own.compactMap { $0.level.flatMap(Level.init(rawValue:)) }.sorted()

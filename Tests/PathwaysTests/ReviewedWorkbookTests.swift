@@ -114,6 +114,12 @@ private let project: URL = {
         let rubric = try #require((workbook["cells"] as? [String: Any])?["Rubric"] as? [String: [String]])
         #expect(rubric["B2"]?[1] == "MG-1")
         #expect(rubric["E2"]?[1] == "Emerging")
+        #expect(rubric["H2"]?[1] == "Share of ledger lines with a named budget owner.")
+        let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
+        #expect(summary["A5"]?[1] == "Rule set fingerprint")
+        #expect(summary["B5"]?[1].count == 16)
+        #expect(summary.values.contains { $0[1] == "Cells that could not be read" })
+        #expect(summary.values.contains { $0[1] == "'GL Detail'!H42" })
     }
 
     @Test func shownViewsAreSheetsOfTheirOwn() throws {
