@@ -24,6 +24,8 @@ public enum RunJob {
         public var commentLimit = ReviewedWorkbook.defaultCommentLimit
         /// Input cells past which the reviewed workbook is written in constant-memory mode.
         public var constantMemoryCells = ReviewedWorkbook.defaultConstantMemoryCells
+        /// Rows per sheet of the reviewed workbook (Excel's limit; lower only in tests).
+        public var rowsPerSheet = ReviewedWorkbook.excelRowLimit
 
         public init(input: String) { self.input = input }
     }
@@ -122,7 +124,7 @@ public enum RunJob {
                                           ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount)
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
-                                           constantMemoryCells: options.constantMemoryCells)
+                                           constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
             } catch {
                 return fail("pathways: \(error.description)\n")
             }

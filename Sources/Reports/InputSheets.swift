@@ -19,7 +19,29 @@ extension Writer {
 
     /// An input sheet, cell for cell: bound tables' data rows with their typed values and formats,
     /// everything else as read; flagged cells filled and commented, and a Findings column.
-    mutating func copy(_ sheet: RawSheet, into worksheet: UnsafeMutablePointer<lxw_worksheet>, flags: [CellKey: [Int]]) {
+    /// The sheet that holds input row `row` (from 1) of `sheet` and its row there: past Excel's
+    /// 1,048,576 rows a sheet continues on `Name (2)`, `Name (3)`, ….
+    func place(sheet: String, row: Int) -> (sheet: String, row: Int) {
+        let page = (row - 1) / maxRows
+        return (Writer.pageName(sheet, page: page), (row - 1) % maxRows + 1)
+    }
+
+    static func pageName(_ sheet: String, page: Int) -> String {
+        guard page > 0 else { return sheet }
+        let suffix = " (\(page + 1))"
+        return String(sheet.prefix(31 - suffix.count)) + suffix
+    }
+
+    /// A finding's cell address as it is in the reviewed workbook.
+    func workbookAddress(_ address: String) -> String {
+        guard let (sheet, key) = CellKey.parse(address), key.row > maxRows else { return address }
+        let (name, row) = place(sheet: sheet, row: key.row)
+        return CellOrigin(file: "", sheet: name, row: row, column: key.column).qualifiedAddress
+    }
+
+    mutating func copy(_ sheet: RawSheet, flags: [CellKey: [Int]]) {
+        guard var worksheet = workbook_add_worksheet(workbook, sheet.name) else { return }
+        var pageStart = 0
         let bound = contents.binding.tables.values.first { $0.sheet == sheet.name && $0.table.file == contents.workbook.file }
         var typedRow: [Int: Int] = [:]  // sheet row (1-based) → table row
         var typedColumns: [Int: Column] = [:]  // sheet column → typed column
@@ -45,6 +67,7 @@ extension Writer {
         // Rows are written strictly in order, each whole before the next, so the big sheets can be
         // written in libxlsxwriter's constant-memory mode.
         let header = bound.map { $0.headerRow - 1 }
+        var columnWidths: [Int: Double] = [:]
         if let header {
             // Wide enough for the header and the first few hundred values, within reason.
             let sample = header ..< min(sheet.rowCount, header + 300)
@@ -53,42 +76,52 @@ extension Writer {
                     row == header ? widest : max(widest, sheet.displayText(row: row, column: column).count)
                 }
                 let headerWidth = sheet.displayText(row: header, column: column).split(separator: "\n").map(\.count).max() ?? 0
-                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), Double(min(45, max(10, headerWidth + 3, widest + 2))), nil)
+                columnWidths[column] = Double(min(45, max(10, headerWidth + 3, widest + 2)))
+                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), columnWidths[column]!, nil)
             }
+            columnWidths[width] = 16
             worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
         }
+        let first = worksheet
         for row in 0 ..< sheet.rowCount {
+            if row - pageStart >= maxRows, let next = workbook_add_worksheet(workbook, Writer.pageName(sheet.name, page: row / maxRows)) {
+                // Past Excel's last row the sheet goes on in the next one, with the same widths.
+                worksheet = next
+                pageStart = row
+                for column in 0 ... width { worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), columnWidths[column] ?? 12, nil) }
+            }
             let sheetRow = row + 1
+            let at = row - pageStart
             for column in 0 ..< sheet.width(ofRow: row) {
                 let key = CellKey(row: sheetRow, column: column)
                 let severity = flags[key].map { worst($0) }
                 if row == header {
-                    worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(column), sheet.displayText(row: row, column: column),
+                    worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
                                            format(severity.map { "header|" + $0 } ?? "header"))
                 } else if let tableRow = typedRow[sheetRow], let typed = typedColumns[column], typed[tableRow] != .blank {
-                    write(typed[tableRow], at: (row, column), in: worksheet, severity: severity)
+                    write(typed[tableRow], at: (at, column), in: worksheet, severity: severity)
                 } else {
-                    write(sheet.cell(row: row, column: column), of: sheet, at: (row, column), in: worksheet, severity: severity)
+                    write(sheet.cell(row: row, column: column), of: sheet, at: (at, column), in: worksheet, severity: severity)
                 }
                 if let findings = flags[key], commentsWritten < commentLimit {
-                    comment(findings, at: (row, column), in: worksheet)
+                    comment(findings, at: (at, column), in: worksheet)
                 }
             }
             // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
             for (column, findings) in flagsByRow[sheetRow] ?? [] where column >= sheet.width(ofRow: row) {
-                worksheet_write_blank(worksheet, lxw_row_t(row), lxw_col_t(column), format(worst(findings)))
-                if commentsWritten < commentLimit { comment(findings, at: (row, column), in: worksheet) }
+                worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format(worst(findings)))
+                if commentsWritten < commentLimit { comment(findings, at: (at, column), in: worksheet) }
             }
             // The last column lists each row's rules, so a reviewer can filter to the flagged rows.
             if row == header {
-                worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(width), "Findings", format("header"))
+                worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(width), "Findings", format("header"))
             } else if bound != nil, let rules = rulesOfRow[sheetRow] {
-                worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(width), rules.joined(separator: ", "), nil)
+                worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(width), rules.joined(separator: ", "), nil)
             }
         }
         guard let header else { return }
-        worksheet_freeze_panes(worksheet, lxw_row_t(header + 1), 0)
-        worksheet_autofilter(worksheet, lxw_row_t(header), 0, lxw_row_t(max(header, sheet.rowCount - 1)), lxw_col_t(width))
+        worksheet_freeze_panes(first, lxw_row_t(header + 1), 0)
+        worksheet_autofilter(first, lxw_row_t(header), 0, lxw_row_t(max(header, min(sheet.rowCount, maxRows) - 1)), lxw_col_t(width))
     }
 
     private func worst(_ findings: [Int]) -> String {

@@ -49,10 +49,14 @@ public enum ReviewedWorkbook {
     /// Cells in the input past which the workbook is written in libxlsxwriter's constant-memory mode.
     public static let defaultConstantMemoryCells = 2_000_000
 
+    /// The most rows an Excel sheet can hold.
+    public static let excelRowLimit = 1_048_576
+
     public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit,
-                             constantMemoryCells: Int = defaultConstantMemoryCells) throws(WriteError) {
+                             constantMemoryCells: Int = defaultConstantMemoryCells, rowsPerSheet: Int = excelRowLimit) throws(WriteError) {
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
-        var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit, constantMemoryCells: constantMemoryCells)
+        var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit,
+                            constantMemoryCells: constantMemoryCells, maxRows: max(2, rowsPerSheet))
         let status = writer.writeAll()
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)

@@ -34,11 +34,14 @@ struct Writer {
 
     /// Whether the input is big enough (in cells) for constant-memory mode.
     let constantMemory: Bool
+    /// Rows a sheet may hold (Excel's 1,048,576), past which it continues on another.
+    let maxRows: Int
 
-    init(path: String, contents: ReviewContents, commentLimit: Int, constantMemoryCells: Int) {
+    init(path: String, contents: ReviewContents, commentLimit: Int, constantMemoryCells: Int, maxRows: Int) {
         self.path = path
         self.contents = contents
         self.commentLimit = commentLimit
+        self.maxRows = maxRows
         let cells = contents.workbook.sheets.reduce(0) { total, sheet in total + (0 ..< sheet.rowCount).reduce(0) { $0 + sheet.width(ofRow: $1) } }
         constantMemory = cells > constantMemoryCells
     }
@@ -65,8 +68,7 @@ struct Writer {
         writeRubric(rubric)
         writeFindings(findingsSheet)
         for sheet in contents.workbook.sheets where sheet.kind == .worksheet {
-            guard let worksheet = workbook_add_worksheet(book, sheet.name) else { continue }
-            copy(sheet, into: worksheet, flags: flags[sheet.name] ?? [:])
+            copy(sheet, flags: flags[sheet.name] ?? [:])
         }
         var taken = Set(inputNames).union(["summary", "rubric", "findings"])
         for view in contents.evaluation.shownViews {
@@ -376,7 +378,7 @@ struct Writer {
             worksheet_write_string(sheet, row, 2, finding.title, nil)
             worksheet_write_string(sheet, row, 3, contents.evaluation.pathways.first { $0.pathway == finding.pathway }?.title ?? finding.pathway, nil)
             worksheet_write_string(sheet, row, 4, finding.sheet, nil)
-            if let cell = finding.cells.first {
+            if let cell = finding.cells.first.map(workbookAddress) {
                 worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, nil, cell, "Go to the cell")
             }
             if let first = finding.rows.first { worksheet_write_number(sheet, row, 6, Double(first), nil) }

@@ -155,6 +155,30 @@ private let project: URL = {
         #expect(fills.count == Set(findings.flatMap { $0["cells"] as? [String] ?? [] }.filter { $0.hasPrefix("'GL Detail'!") }).count)
     }
 
+    @Test func aSheetPastTheRowLimitGoesOnInTheNextAndLinksFollow() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-split-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Ten lines; the sixth (sheet row 7) has no owner.
+        let lines = (1 ... 10).map { "07/0\($0 % 9 + 1)/2024,199-11-6411-00-001,\($0 == 6 ? "" : "J. Chen"),\($0).00" }
+        try ("Posting Date,Account,Budget Owner,Amount\n" + lines.joined(separator: "\n") + "\n")
+            .write(to: folder.appendingPathComponent("ledger.csv"), atomically: true, encoding: .utf8)
+        var options = RunJob.Options(input: folder.appendingPathComponent("ledger.csv").path)
+        options.rules = project.appendingPathComponent("rules").path
+        options.outputFormats = ["xlsx"]
+        options.rowsPerSheet = 4
+        let outcome = RunJob.run(options)
+        try #require(outcome.exitCode == 0, "\(outcome.standardError)")
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("ledger.reviewed.xlsx").path)
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "ledger", "ledger (2)", "ledger (3)"])
+        let cells = try #require(workbook["cells"] as? [String: [String: [String]]])
+        #expect(cells["ledger"]?["D4"]?[1] == "3", "rows 1 to 4 stay on the first sheet")
+        #expect(cells["ledger (2)"]?["D1"]?[1] == "4", "row 5 is the next sheet's first")
+        #expect(cells["ledger (3)"]?["D3"]?[1] == "10")
+        #expect((workbook["fills"] as? [String: [String]])?["ledger (2)"] == ["C3"], "the ownerless line, sheet row 7")
+        #expect((workbook["links"] as? [String: String])?["F2"] == "'ledger (2)'!C3")
+    }
+
     @Test func theSameInputGivesTheSameWorkbook() throws {
         let first = try review(), second = try review()
         defer {
