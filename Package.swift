@@ -34,7 +34,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pathways-benchmark",
-            dependencies: ["SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine", "CXlsxWriter"],
+            dependencies: ["SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine", "Reports", "CXlsxWriter"],
             path: "Benchmarks/pathways-benchmark"
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),

@@ -83,6 +83,9 @@ extension Writer {
             worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
         }
         let first = worksheet
+        // Typed columns by sheet column, so a cell finds its column without a hash.
+        var typedByColumn = [Column?](repeating: nil, count: width + 1)
+        for (column, typed) in typedColumns where column <= width { typedByColumn[column] = typed }
         for row in 0 ..< sheet.rowCount {
             if row - pageStart >= maxRows, let next = workbook_add_worksheet(workbook, Writer.pageName(sheet.name, page: row / maxRows)) {
                 // Past Excel's last row the sheet goes on in the next one, with the same widths.
@@ -92,18 +95,20 @@ extension Writer {
             }
             let sheetRow = row + 1
             let at = row - pageStart
+            let tableRow = typedRow[sheetRow]
+            let rowFlags = flagsByRow[sheetRow]
             for column in 0 ..< sheet.width(ofRow: row) {
-                let key = CellKey(row: sheetRow, column: column)
-                let severity = flags[key].map { worst($0) }
+                let cellFindings = rowFlags?.first { $0.column == column }?.findings
+                let severity = cellFindings.map { worst($0) }
                 if row == header {
                     worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
                                            format(severity.map { "header|" + $0 } ?? "header"))
-                } else if let tableRow = typedRow[sheetRow], let typed = typedColumns[column], typed[tableRow] != .blank {
+                } else if let tableRow, column < typedByColumn.count, let typed = typedByColumn[column], typed[tableRow] != .blank {
                     write(typed[tableRow], at: (at, column), in: worksheet, severity: severity)
                 } else {
                     write(sheet.cell(row: row, column: column), of: sheet, at: (at, column), in: worksheet, severity: severity)
                 }
-                if let findings = flags[key], commentsWritten < commentLimit {
+                if let findings = cellFindings, commentsWritten < commentLimit {
                     comment(findings, at: (at, column), in: worksheet)
                 }
             }
@@ -124,6 +129,22 @@ extension Writer {
         worksheet_autofilter(first, lxw_row_t(header), 0, lxw_row_t(max(header, min(sheet.rowCount, maxRows) - 1)), lxw_col_t(width))
     }
 
+    /// The format of a cell: its number format (`date`, `money`, …) and its fill; nil for neither.
+    /// Looked up in a small table rather than by building a key per cell.
+    mutating func cellFormat(_ base: String?, _ severity: String?) -> UnsafeMutablePointer<lxw_format>? {
+        guard base != nil || severity != nil else { return nil }
+        let baseIndex = base.flatMap { Writer.bases.firstIndex(of: $0) } ?? 0
+        let severityIndex = severity.flatMap { Writer.severities.firstIndex(of: $0) } ?? 0
+        let slot = baseIndex * Writer.severities.count + severityIndex
+        if let known = cellFormats[slot] { return known }
+        let made = format([base, severity].compactMap { $0 }.joined(separator: "|"))
+        cellFormats[slot] = made
+        return made
+    }
+
+    static let bases = ["", "date", "datetime", "time", "money", "percent"]
+    static let severities = ["", "error", "warning", "info"]
+
     private func worst(_ findings: [Int]) -> String {
         findings.map { contents.findings[$0].severity }.min { SeverityColour.rank($0) < SeverityColour.rank($1) } ?? "info"
     }
@@ -131,10 +152,7 @@ extension Writer {
     /// A typed value, with the number format its type reads best in.
     private mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?) {
         let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
-        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
-            let key = [base, severity].compactMap { $0 }.joined(separator: "|")
-            return key.isEmpty ? nil : format(key)
-        }
+        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? { cellFormat(base, severity) }
         switch value {
         case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
         case .text(let text), .code(let text): worksheet_write_string(worksheet, row, column, text, style(nil))
@@ -151,10 +169,7 @@ extension Writer {
     private mutating func write(_ cell: RawCell, of sheet: RawSheet, at position: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>,
                                 severity: String?) {
         let (row, column) = (lxw_row_t(position.0), lxw_col_t(position.1))
-        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
-            let key = [base, severity].compactMap { $0 }.joined(separator: "|")
-            return key.isEmpty ? nil : format(key)
-        }
+        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? { cellFormat(base, severity) }
         switch cell {
         case .blank:
             if severity != nil { worksheet_write_blank(worksheet, row, column, style(nil)) }

@@ -30,7 +30,12 @@ struct Writer {
     var workbook: UnsafeMutablePointer<lxw_workbook>?
     var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
     var commentsWritten = 0
+    /// Cell formats by (number format, severity), see `cellFormat`.
+    var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: 6 * 4)
     var summaryName = "Summary"
+
+    /// The most hyperlinks Excel allows on one sheet.
+    static let linkLimit = 65_530
 
     /// Whether the input is big enough (in cells) for constant-memory mode.
     let constantMemory: Bool
@@ -379,7 +384,12 @@ struct Writer {
             worksheet_write_string(sheet, row, 3, contents.evaluation.pathways.first { $0.pathway == finding.pathway }?.title ?? finding.pathway, nil)
             worksheet_write_string(sheet, row, 4, finding.sheet, nil)
             if let cell = finding.cells.first.map(workbookAddress) {
-                worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, nil, cell, "Go to the cell")
+                // Excel allows 65,530 links on a sheet; past them the address is written as text.
+                if index < Writer.linkLimit {
+                    worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, nil, cell, "Go to the cell")
+                } else {
+                    worksheet_write_string(sheet, row, 5, cell, nil)
+                }
             }
             if let first = finding.rows.first { worksheet_write_number(sheet, row, 6, Double(first), nil) }
             worksheet_write_string(sheet, row, 7, finding.message, nil)
