@@ -431,18 +431,16 @@ func evaluationWorkbook(rows: Int) throws -> RawWorkbook {
     for (index, account) in accounts.sorted().enumerated() where index % 100 != 0 {
         budget += "\(account),\(index % 50 == 0 ? typical / 2 : typical * 8 / 5)\n"
     }
-    var owners = "Owner Name,Active\n"
-    for owner in owners_ { owners += "\(owner),Yes\n" }
-    owners += "T. Former,No\n"
+    var ownerSheet = "Owner Name,Active\n"
+    for owner in owners { ownerSheet += "\(owner),Yes\n" }
+    ownerSheet += "T. Former,No\n"
     var sites = "Site Code,Enrollment\n"
     for site in 1 ... 14 { sites += String(format: "%03d,%d\n", site, 200 + site * 37) }
-    let sheets = try [("Transactions", ledger), ("Budget", budget), ("Owners", owners), ("Sites", sites)].map { name, text in
+    let sheets = try [("Transactions", ledger), ("Budget", budget), ("Owners", ownerSheet), ("Sites", sites)].map { name, text in
         try CSVReader.read(bytes: Array(text.utf8), fileName: name + ".csv")
     }
     return RawWorkbook(file: "benchmark.xlsx", sheets: sheets.flatMap(\.sheets), notes: sheets[0].notes)
 }
-
-let owners_ = owners
 
 func benchmarkEvaluation(rowCounts: [Int]) throws {
     let check = RuleChecker.check([SourceFile(path: "benchmark.rules", text: evaluationRules)])
@@ -502,12 +500,9 @@ func benchmarkReview(input: String, rulesFolder: String, output: String) throws 
 func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) throws -> Double {
     var flagged: [Int: [Int: (String, String)]] = [:]  // sheet row → column → (severity, comment)
     for finding in evaluation.findings {
-        for cell in finding.cells {
-            guard let bang = cell.lastIndex(of: "!") else { continue }
-            let address = cell[cell.index(after: bang)...]
-            let letters = address.prefix { $0.isLetter }
-            guard let column = columnIndex(String(letters)), let row = Int(address.dropFirst(letters.count)) else { continue }
-            flagged[row, default: [:]][column] = (finding.severity, "\(finding.rule) \(finding.title): \(finding.message)")
+        for address in finding.cells {
+            guard let cell = CellOrigin(file: "", qualifiedAddress: address) else { continue }
+            flagged[cell.row, default: [:]][cell.column] = (finding.severity, "\(finding.rule) \(finding.title): \(finding.message)")
         }
     }
     let start = DispatchTime.now()

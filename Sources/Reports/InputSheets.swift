@@ -10,15 +10,13 @@ extension Writer {
         var flags: [String: [CellKey: [Int]]] = [:]
         for (index, finding) in contents.findings.enumerated() {
             for address in finding.cells {
-                guard let (sheet, key) = CellKey.parse(address) else { continue }
-                flags[sheet, default: [:]][key, default: []].append(index)
+                guard let cell = CellOrigin(file: "", qualifiedAddress: address) else { continue }
+                flags[cell.sheet, default: [:]][CellKey(row: cell.row, column: cell.column), default: []].append(index)
             }
         }
         return flags
     }
 
-    /// An input sheet, cell for cell: bound tables' data rows with their typed values and formats,
-    /// everything else as read; flagged cells filled and commented, and a Findings column.
     /// The sheet that holds input row `row` (from 1) of `sheet` and its row there: past Excel's
     /// 1,048,576 rows a sheet continues on `Name (2)`, `Name (3)`, ….
     func place(sheet: String, row: Int) -> (sheet: String, row: Int) {
@@ -34,21 +32,26 @@ extension Writer {
 
     /// A finding's cell address as it is in the reviewed workbook.
     func workbookAddress(_ address: String) -> String {
-        guard let (sheet, key) = CellKey.parse(address), key.row > maxRows else { return address }
-        let (name, row) = place(sheet: sheet, row: key.row)
-        return CellOrigin(file: "", sheet: name, row: row, column: key.column).qualifiedAddress
+        guard let cell = CellOrigin(file: "", qualifiedAddress: address), cell.row > maxRows else { return address }
+        let (name, row) = place(sheet: cell.sheet, row: cell.row)
+        return CellOrigin(file: "", sheet: name, row: row, column: cell.column).qualifiedAddress
     }
 
+    /// An input sheet, cell for cell: bound tables' data rows with their typed values and formats,
+    /// everything else as read; flagged cells filled and commented, and a Findings column.
     mutating func copy(_ sheet: RawSheet, flags: [CellKey: [Int]]) {
         guard var worksheet = workbook_add_worksheet(workbook, sheet.name) else { return }
         var pageStart = 0
         let bound = contents.binding.tables.values.first { $0.sheet == sheet.name && $0.table.file == contents.workbook.file }
+        var width = 0
+        for row in 0 ..< sheet.rowCount { width = max(width, sheet.width(ofRow: row)) }
         var typedRow: [Int: Int] = [:]  // sheet row (1-based) → table row
-        var typedColumns: [Int: Column] = [:]  // sheet column → typed column
+        // Typed columns by sheet column, so a cell finds its column without a hash.
+        var typedByColumn = [Column?](repeating: nil, count: width + 1)
         if let bound {
             for (index, row) in bound.table.sourceRows.enumerated() { typedRow[Int(row)] = index }
             for declared in bound.declaration.columns {
-                if let column = bound.column(declared.name.text) { typedColumns[column.sourceColumn] = column }
+                if let column = bound.column(declared.name.text), column.sourceColumn <= width { typedByColumn[column.sourceColumn] = column }
             }
         }
         // Flags by row, in column order, so cells are written in order and the output is the same every time.
@@ -62,8 +65,6 @@ extension Writer {
                 rulesOfRow[row, default: []].append(contents.findings[index].rule)
             }
         }
-        var width = 0
-        for row in 0 ..< sheet.rowCount { width = max(width, sheet.width(ofRow: row)) }
         // Rows are written strictly in order, each whole before the next, so the big sheets can be
         // written in libxlsxwriter's constant-memory mode.
         let header = bound.map { $0.headerRow - 1 }
@@ -83,9 +84,6 @@ extension Writer {
             worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
         }
         let first = worksheet
-        // Typed columns by sheet column, so a cell finds its column without a hash.
-        var typedByColumn = [Column?](repeating: nil, count: width + 1)
-        for (column, typed) in typedColumns where column <= width { typedByColumn[column] = typed }
         for row in 0 ..< sheet.rowCount {
             if row - pageStart >= maxRows, let next = workbook_add_worksheet(workbook, Writer.pageName(sheet.name, page: row / maxRows)) {
                 // Past Excel's last row the sheet goes on in the next one, with the same widths.
@@ -103,7 +101,7 @@ extension Writer {
                 if row == header {
                     worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
                                            format(severity.map { "header|" + $0 } ?? "header"))
-                } else if let tableRow, column < typedByColumn.count, let typed = typedByColumn[column], typed[tableRow] != .blank {
+                } else if let tableRow, let typed = typedByColumn[column], typed[tableRow] != .blank {
                     write(typed[tableRow], at: (at, column), in: worksheet, severity: severity)
                 } else {
                     write(sheet.cell(row: row, column: column), of: sheet, at: (at, column), in: worksheet, severity: severity)
@@ -113,7 +111,7 @@ extension Writer {
                 }
             }
             // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
-            for (column, findings) in flagsByRow[sheetRow] ?? [] where column >= sheet.width(ofRow: row) {
+            for (column, findings) in rowFlags ?? [] where column >= sheet.width(ofRow: row) {
                 worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format(worst(findings)))
                 if commentsWritten < commentLimit { comment(findings, at: (at, column), in: worksheet) }
             }
@@ -149,14 +147,16 @@ extension Writer {
         findings.map { contents.findings[$0].severity }.min { SeverityColour.rank($0) < SeverityColour.rank($1) } ?? "info"
     }
 
-    /// A typed value, with the number format its type reads best in.
-    private mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?) {
+    /// A typed value, with the number format its type reads best in; a number that is not finite
+    /// (a view's division by zero) is left empty, as Excel has no such number.
+    mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?) {
         let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
         func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? { cellFormat(base, severity) }
         switch value {
         case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
         case .text(let text), .code(let text): worksheet_write_string(worksheet, row, column, text, style(nil))
-        case .number(let number): worksheet_write_number(worksheet, row, column, number, style(nil))
+        case .number(let number) where number.isFinite: worksheet_write_number(worksheet, row, column, number, style(nil))
+        case .number: break
         case .money(let money): worksheet_write_number(worksheet, row, column, money.doubleValue, style("money"))
         case .percent(let fraction): worksheet_write_number(worksheet, row, column, fraction, style("percent"))
         case .date(let date):
@@ -214,17 +214,4 @@ extension Writer {
 struct CellKey: Hashable {
     let row: Int
     let column: Int
-
-    /// `'GL Detail'!G9` or `Transactions!M1204` as (sheet, cell).
-    static func parse(_ address: String) -> (String, CellKey)? {
-        guard let bang = address.lastIndex(of: "!") else { return nil }
-        var sheet = String(address[..<bang])
-        if sheet.hasPrefix("'") && sheet.hasSuffix("'") && sheet.count >= 2 {
-            sheet = String(sheet.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
-        }
-        let cell = address[address.index(after: bang)...]
-        let letters = cell.prefix { $0.isLetter }
-        guard let column = columnIndex(String(letters)), let row = Int(cell.dropFirst(letters.count)) else { return nil }
-        return (sheet, CellKey(row: row, column: column))
-    }
 }

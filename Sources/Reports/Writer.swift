@@ -31,7 +31,7 @@ struct Writer {
     var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
     var commentsWritten = 0
     /// Cell formats by (number format, severity), see `cellFormat`.
-    var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: 6 * 4)
+    var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: Writer.bases.count * Writer.severities.count)
     var summaryName = "Summary"
 
     /// The most hyperlinks Excel allows on one sheet.
@@ -75,7 +75,7 @@ struct Writer {
         for sheet in contents.workbook.sheets where sheet.kind == .worksheet {
             copy(sheet, flags: flags[sheet.name] ?? [:])
         }
-        var taken = Set(inputNames).union(["summary", "rubric", "findings"])
+        var taken = inputNames.union(["summary", "rubric", "findings"])
         for view in contents.evaluation.shownViews {
             var name = String(view.title.filter { !"[]:*?/\\".contains($0) }.prefix(31))
             if name.isEmpty || taken.contains(name.lowercased()) { name = String(view.name.prefix(31)) }
@@ -273,14 +273,17 @@ struct Writer {
         }
         for (index, indicator) in contents.evaluation.indicators.enumerated() {
             let row = lxw_row_t(index + 1)
-            let pathway = contents.evaluation.pathways.first { $0.pathway == indicator.pathway }?.title ?? indicator.pathway
-            let cells = [pathway, indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.capitalized ?? "",
+            let cells = [pathwayTitle(indicator.pathway), indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.capitalized ?? "",
                          indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No"), indicator.about ?? ""]
             for (column, value) in cells.enumerated() {
                 worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : nil)
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
+    }
+
+    private func pathwayTitle(_ pathway: String) -> String {
+        contents.evaluation.pathways.first { $0.pathway == pathway }?.title ?? pathway
     }
 
     /// Levels are coloured the same way everywhere: exemplary and established like info, developing
@@ -312,27 +315,7 @@ struct Writer {
         }
         for (index, values) in view.rows.enumerated() {
             for (column, value) in values.enumerated() {
-                let severity = severityOfCell[CellKey(row: index + 2, column: column)]
-                let base: String?
-                switch value {
-                case .money: base = "money"
-                case .percent: base = "percent"
-                case .date: base = "date"
-                default: base = nil
-                }
-                let key = [base, severity].compactMap { $0 }.joined(separator: "|")
-                let style = key.isEmpty ? nil : format(key)
-                let (row, col) = (lxw_row_t(index + 1), lxw_col_t(column))
-                switch value {
-                case .blank: if style != nil { worksheet_write_blank(sheet, row, col, style) }
-                case .text(let text), .code(let text): worksheet_write_string(sheet, row, col, text, style)
-                case .number(let number) where number.isFinite: worksheet_write_number(sheet, row, col, number, style)
-                case .number: break
-                case .money(let money): worksheet_write_number(sheet, row, col, money.doubleValue, style)
-                case .percent(let fraction): worksheet_write_number(sheet, row, col, fraction, style)
-                case .date(let date): worksheet_write_number(sheet, row, col, Double(ExcelDate.serial(of: date, uses1904Dates: false)), style)
-                case .yesNo(let flag): worksheet_write_boolean(sheet, row, col, flag ? 1 : 0, style)
-                }
+                write(value, at: (index + 1, column), in: sheet, severity: severityOfCell[CellKey(row: index + 2, column: column)])
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
@@ -381,7 +364,7 @@ struct Writer {
             worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity))
             worksheet_write_string(sheet, row, 1, finding.rule, nil)
             worksheet_write_string(sheet, row, 2, finding.title, nil)
-            worksheet_write_string(sheet, row, 3, contents.evaluation.pathways.first { $0.pathway == finding.pathway }?.title ?? finding.pathway, nil)
+            worksheet_write_string(sheet, row, 3, pathwayTitle(finding.pathway), nil)
             worksheet_write_string(sheet, row, 4, finding.sheet, nil)
             if let cell = finding.cells.first.map(workbookAddress) {
                 // Excel allows 65,530 links on a sheet; past them the address is written as text.

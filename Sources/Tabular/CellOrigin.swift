@@ -26,6 +26,19 @@ public struct CellOrigin: Hashable, Sendable, CustomStringConvertible {
         return quotedSheet + "!" + cellAddress
     }
 
+    /// Reads back a `qualifiedAddress` such as `'GL Detail'!G9` or `Transactions!M1204`; nil when it is not one.
+    public init?(file: String, qualifiedAddress address: String) {
+        guard let bang = address.lastIndex(of: "!") else { return nil }
+        var sheet = String(address[..<bang])
+        if sheet.hasPrefix("'") && sheet.hasSuffix("'") && sheet.count >= 2 {
+            sheet = String(sheet.dropFirst().dropLast()).replacing("''", with: "'")
+        }
+        let cell = address[address.index(after: bang)...]
+        let letters = cell.prefix { $0.isLetter }
+        guard let column = columnIndex(String(letters)), let row = Int(cell.dropFirst(letters.count)), row > 0 else { return nil }
+        self.init(file: file, sheet: sheet, row: row, column: column)
+    }
+
     public var description: String { "\(file), sheet \(sheet), cell \(cellAddress)" }
 }
 

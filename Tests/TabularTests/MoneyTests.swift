@@ -110,6 +110,17 @@ import Foundation
         #expect(CellOrigin(file: "a.xlsx", sheet: "Transactions", row: 2, column: 0).qualifiedAddress == "Transactions!A2")
     }
 
+    @Test func qualifiedAddressesReadBackToTheSameCell() {
+        for origin in [CellOrigin(file: "a.xlsx", sheet: "GL Detail", row: 1204, column: 12),
+                       CellOrigin(file: "a.xlsx", sheet: "Transactions", row: 1, column: 0),
+                       CellOrigin(file: "a.xlsx", sheet: "Bob's Q1!", row: 1_048_576, column: 16_383)] {
+            #expect(CellOrigin(file: "a.xlsx", qualifiedAddress: origin.qualifiedAddress) == origin)
+        }
+        for notAnAddress in ["M1204", "Transactions!", "Transactions!12", "Transactions!M", "Transactions!M0", "Transactions!M12x"] {
+            #expect(CellOrigin(file: "a.xlsx", qualifiedAddress: notAnAddress) == nil)
+        }
+    }
+
     @Test func cellsAreWrittenToJSONAsPeopleReadThem() throws {
         let origin = CellOrigin(file: "ledger.xlsx", sheet: "GL Detail", row: 1204, column: 12)
         let json = String(decoding: try JSONEncoder().encode(origin), as: UTF8.self)
