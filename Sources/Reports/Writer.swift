@@ -33,6 +33,8 @@ struct Writer {
     /// Cell formats by (number format, severity), see `cellFormat`.
     var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: Writer.bases.count * Writer.severities.count)
     var summaryName = "Summary"
+    /// The sheet each shown view is written to, by the view's name in lower case.
+    var viewSheets: [String: String] = [:]
 
     /// The most hyperlinks Excel allows on one sheet.
     static let linkLimit = 65_530
@@ -67,21 +69,24 @@ struct Writer {
         summaryName = ownName("Summary")
         let summary = workbook_add_worksheet(book, summaryName)!
         let rubric = workbook_add_worksheet(book, ownName("Rubric"))!
-        let findingsSheet = workbook_add_worksheet(book, ownName("Findings"))!
+        let findingsName = ownName("Findings")
+        let findingsSheet = workbook_add_worksheet(book, findingsName)!
         let flags = flaggedCells()
-        writeSummary(summary)
-        writeRubric(rubric)
-        writeFindings(findingsSheet)
-        for sheet in contents.workbook.sheets where sheet.kind == .worksheet {
-            copy(sheet, flags: flags[sheet.name] ?? [:])
-        }
         var taken = inputNames.union(["summary", "rubric", "findings"])
         for view in contents.evaluation.shownViews {
             var name = String(view.title.filter { !"[]:*?/\\".contains($0) }.prefix(31))
             if name.isEmpty || taken.contains(name.lowercased()) { name = String(view.name.prefix(31)) }
             taken.insert(name.lowercased())
-            guard let worksheet = workbook_add_worksheet(book, name) else { continue }
-            writeView(view, into: worksheet)
+            viewSheets[view.name.lowercased()] = name
+        }
+        writeSummary(summary)
+        writeRubric(rubric)
+        writeFindings(findingsSheet, name: findingsName)
+        for sheet in contents.workbook.sheets where sheet.kind == .worksheet {
+            copy(sheet, flags: flags[sheet.name] ?? [:])
+        }
+        for view in contents.evaluation.shownViews {
+            writeView(view, named: viewSheets[view.name.lowercased()]!)
         }
         worksheet_activate(summary)
         // Printed or saved as PDF, each sheet is landscape and one page wide.
@@ -181,7 +186,7 @@ struct Writer {
         row += 1
         text("Most serious findings", 0, "header"); text("", 1, "header"); row += 1
         for finding in contents.findings.prefix(5) {
-            text("\(finding.rule) \(finding.cells.first ?? finding.sheet)", 0, finding.severity)
+            text("\(finding.rule) \(target(of: finding)?.cell ?? finding.sheet)", 0, finding.severity)
             text(finding.message, 1)
             row += 1
         }
@@ -297,43 +302,81 @@ struct Writer {
         }
     }
 
+    /// Where data row `index` (from 0) of a sheet with one header row lands: past Excel's last row
+    /// the sheet goes on in `Name (2)`, … under the same header, so each page holds one row fewer.
+    func headedPlace(_ index: Int) -> (page: Int, row: Int) {
+        (index / (maxRows - 1), index % (maxRows - 1) + 1)
+    }
+
+    /// The pages of a sheet with one header row holding `count` data rows: each page's sheet (the
+    /// first given, the rest added as `Name (2)`, …) and the data rows on it.
+    private mutating func pages(of first: UnsafeMutablePointer<lxw_worksheet>, named name: String, count: Int)
+        -> [(sheet: UnsafeMutablePointer<lxw_worksheet>, rows: Range<Int>)] {
+        let pageCount = max(1, (count + maxRows - 2) / (maxRows - 1))
+        return (0 ..< pageCount).compactMap { page in
+            guard let sheet = page == 0 ? first : workbook_add_worksheet(workbook, Writer.pageName(name, page: page)) else { return nil }
+            return (sheet, page * (maxRows - 1) ..< min(count, (page + 1) * (maxRows - 1)))
+        }
+    }
+
     /// A shown view as its own sheet; rows a rule flagged are filled by severity.
-    private mutating func writeView(_ view: ShownView, into sheet: UnsafeMutablePointer<lxw_worksheet>) {
+    private mutating func writeView(_ view: ShownView, named name: String) {
+        guard let first = workbook_add_worksheet(workbook, name) else { return }
         var severityOfCell: [CellKey: String] = [:]
         for finding in contents.findings where finding.table.lowercased() == view.name.lowercased() {
             for row in finding.rows {
                 for name in finding.columns {
                     guard let column = view.columns.firstIndex(where: { $0.lowercased() == name.lowercased() }) else { continue }
-                    let key = CellKey(row: row + 1, column: column)
-                    if SeverityColour.rank(finding.severity) < SeverityColour.rank(severityOfCell[key] ?? "none") { severityOfCell[key] = finding.severity }
+                    let key = CellKey(row: row, column: column)
+                    if severityOfCell[key].map({ SeverityColour.rank(finding.severity) < SeverityColour.rank($0) }) ?? true {
+                        severityOfCell[key] = finding.severity
+                    }
                 }
             }
         }
-        for (column, name) in view.columns.enumerated() {
-            worksheet_write_string(sheet, 0, lxw_col_t(column), name, format("header"))
-            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(max(12, name.count + 3)), nil)
-        }
-        for (index, values) in view.rows.enumerated() {
-            for (column, value) in values.enumerated() {
-                write(value, at: (index + 1, column), in: sheet, severity: severityOfCell[CellKey(row: index + 2, column: column)])
+        for (sheet, rows) in pages(of: first, named: name, count: view.rows.count) {
+            for (column, name) in view.columns.enumerated() {
+                worksheet_write_string(sheet, 0, lxw_col_t(column), name, format("header"))
+                worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(max(12, name.count + 3)), nil)
             }
+            for index in rows {
+                for (column, value) in view.rows[index].enumerated() {
+                    write(value, at: (headedPlace(index).row, column), in: sheet, severity: severityOfCell[CellKey(row: index + 1, column: column)])
+                }
+            }
+            worksheet_freeze_panes(sheet, 1, 0)
+            worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(max(0, view.columns.count - 1)))
         }
-        worksheet_freeze_panes(sheet, 1, 0)
-        worksheet_autofilter(sheet, 0, 0, lxw_row_t(max(0, view.rows.count)), lxw_col_t(max(0, view.columns.count - 1)))
     }
 
-    private mutating func writeFindings(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
+    /// Where a finding points the reviewer: its first flagged cell in the input sheets, or its row
+    /// (and first flagged column) on a shown view's sheet; nil for a finding on no shown sheet.
+    private func target(of finding: Finding) -> (sheet: String, cell: String)? {
+        if let cell = finding.cells.first.map(workbookAddress) {
+            return (CellOrigin(file: "", qualifiedAddress: cell)?.sheet ?? finding.sheet, cell)
+        }
+        guard let name = viewSheets[finding.table.lowercased()], let row = finding.rows.first,
+              let view = contents.evaluation.shownViews.first(where: { $0.name.lowercased() == finding.table.lowercased() }) else { return nil }
+        let column = finding.columns.first.flatMap { flagged in view.columns.firstIndex { $0.lowercased() == flagged.lowercased() } } ?? 0
+        let (page, pageRow) = headedPlace(row - 1)
+        let sheet = Writer.pageName(name, page: page)
+        return (sheet, CellOrigin(file: "", sheet: sheet, row: pageRow + 1, column: column).qualifiedAddress)
+    }
+
+    private mutating func writeFindings(_ first: UnsafeMutablePointer<lxw_worksheet>, name: String) {
         let headers = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Status", "Note"]
         let widths: [Double] = [10, 8, 30, 16, 16, 16, 7, 60, 45, 14, 30]
-        for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
-        let rows = max(1, contents.findings.count)
-        if constantMemory {
-            for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
-            worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1))
-        } else {
-            addFindingsTable(sheet, headers: headers, rows: rows)
+        for (sheet, findings) in pages(of: first, named: name, count: contents.findings.count) {
+            for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
+            let rows = max(1, findings.count)
+            if constantMemory {
+                for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
+                worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1))
+            } else {
+                addFindingsTable(sheet, headers: headers, rows: rows)
+            }
+            writeFindingRows(sheet, findings: findings)
         }
-        writeFindingRows(sheet, rows: rows)
     }
 
     /// An Excel table gives the reviewer filters and banded rows; its header names the columns.
@@ -358,17 +401,19 @@ struct Writer {
         }
     }
 
-    private mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, rows: Int) {
-        for (index, finding) in contents.findings.enumerated() {
-            let row = lxw_row_t(index + 1)
+    private mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, findings: Range<Int>) {
+        for index in findings {
+            let finding = contents.findings[index]
+            let row = lxw_row_t(index - findings.lowerBound + 1)
+            let target = target(of: finding)
             worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity))
             worksheet_write_string(sheet, row, 1, finding.rule, nil)
             worksheet_write_string(sheet, row, 2, finding.title, nil)
             worksheet_write_string(sheet, row, 3, pathwayTitle(finding.pathway), nil)
-            worksheet_write_string(sheet, row, 4, finding.sheet, nil)
-            if let cell = finding.cells.first.map(workbookAddress) {
+            worksheet_write_string(sheet, row, 4, target?.sheet ?? finding.sheet, nil)
+            if let cell = target?.cell {
                 // Excel allows 65,530 links on a sheet; past them the address is written as text.
-                if index < Writer.linkLimit {
+                if Int(row) <= Writer.linkLimit {
                     worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, nil, cell, "Go to the cell")
                 } else {
                     worksheet_write_string(sheet, row, 5, cell, nil)
@@ -386,7 +431,7 @@ struct Writer {
             var validation = lxw_data_validation()
             validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
             validation.value_list = values.baseAddress
-            worksheet_data_validation_range(sheet, 1, 9, lxw_row_t(rows), 9, &validation)
+            worksheet_data_validation_range(sheet, 1, 9, lxw_row_t(max(1, findings.count)), 9, &validation)
         }
         for choice in choices { free(choice) }
         worksheet_freeze_panes(sheet, 1, 0)

@@ -179,6 +179,53 @@ private let project: URL = {
         #expect((workbook["links"] as? [String: String])?["F2"] == "'ledger (2)'!C3")
     }
 
+    @Test func findingsAndViewsPastTheRowLimitGoOnUnderTheirHeaderAndViewFindingsLink() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-pages-\(UUID().uuidString)")
+        let rules = folder.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rules)
+        try """
+        rule EQ-T "Spending at a school"
+          pathway resource_equity
+          severity info
+          for site_spending
+          when spent > 0
+          flag spent
+          message "{site} spent {spent}."
+
+        """.write(to: rules.appendingPathComponent("view-check.rules"), atomically: true, encoding: .utf8)
+        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/gl-detail.xlsx").path)
+        options.rules = rules.path
+        options.output = folder.path
+        options.rowsPerSheet = 4
+        let outcome = RunJob.run(options)
+        try #require(outcome.exitCode == 0, "\(outcome.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("gl-detail.findings.json"))) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("gl-detail.reviewed.xlsx").path)
+        let sheets = try #require(workbook["sheets"] as? [String])
+        let cells = try #require(workbook["cells"] as? [String: [String: [String]]])
+        // Three findings a page under a repeated header, so every finding is on one of the pages.
+        let findingPages = sheets.filter { $0 == "Findings" || $0.hasPrefix("Findings (") }
+        #expect(findingPages.count == (findings.count + 2) / 3)
+        #expect(findingPages.allSatisfy { cells[$0]?["A1"]?[1] == "Severity" })
+        let listed = findingPages.flatMap { page in (2 ... 4).compactMap { cells[page]?["B\($0)"]?[1] } }
+        #expect(listed == findings.map { $0["rule"] as? String ?? "" })
+        // Six schools: three on "Spending by school", three on "Spending by school (2)", each filled
+        // where the view's rule flagged it, and linked from the findings.
+        #expect(sheets.suffix(2) == ["Spending by school", "Spending by school (2)"])
+        #expect(cells["Spending by school (2)"]?["A1"]?[1] == "site")
+        #expect(cells["Spending by school (2)"]?.keys.filter { $0.hasPrefix("A") }.count == 4)
+        #expect((workbook["fills"] as? [String: [String]])?["Spending by school (2)"] == ["B2", "B3", "B4"])
+        let viewFindings = findings.enumerated().filter { $0.element["rule"] as? String == "EQ-T" }
+        let last = try #require(viewFindings.last)
+        let (page, row) = (last.offset / 3, last.offset % 3 + 2)
+        let pageName = page == 0 ? "Findings" : "Findings (\(page + 1))"
+        #expect(cells[pageName]?["F\(row)"]?[1] == "'Spending by school (2)'!B4")
+        #expect(cells[pageName]?["E\(row)"]?[1] == "Spending by school (2)")
+    }
+
     @Test func theSameInputGivesTheSameWorkbook() throws {
         let first = try review(), second = try review()
         defer {
