@@ -1,4 +1,5 @@
 import Foundation
+import RulesEngine
 import RulesLanguage
 
 /// What a command prints and how it ends, so the commands are tested without spawning them.
@@ -9,7 +10,7 @@ public struct CommandOutcome: Sendable, Equatable {
     public var exitCode: Int32 = 0
 }
 
-/// `pathways check`, `pathways fmt` and `pathways functions`.
+/// `pathways check`, `pathways test`, `pathways fmt` and `pathways functions`.
 public enum RuleCommands {
     public enum ReportFormat: String, Sendable { case text, json }
 
@@ -30,6 +31,33 @@ public enum RuleCommands {
         case .text:
             outcome.standardOutput = report.text + RuleCheckSummary.sentence(files: files.count, report: report) + "\n"
         }
+        return outcome
+    }
+
+    /// Runs the rule set's `test` blocks and says which failed and why; exit 1 when any failed.
+    public static func test(folder: String) -> CommandOutcome {
+        let files: [SourceFile]
+        do {
+            files = try RuleSetFolder.load(folder)
+        } catch {
+            return CommandOutcome(standardError: "pathways: \(error.description)\n", exitCode: 2)
+        }
+        let check = RuleChecker.check(files)
+        guard let rules = check.ruleSet else {
+            return CommandOutcome(standardOutput: check.report.text + "The tests were not run: fix the mistakes above first.\n", exitCode: 1)
+        }
+        var outcome = CommandOutcome()
+        let results = RuleTestRunner.run(rules)
+        for result in results where !result.passed {
+            outcome.standardOutput += "\(result.place): test \"\(result.name)\" failed\n" + result.failures.map { "  \($0)\n" }.joined()
+        }
+        let failed = results.filter { !$0.passed }.count
+        outcome.standardOutput += "\(results.count) test\(results.count == 1 ? "" : "s"): \(results.count - failed) passed, \(failed) failed.\n"
+        let untested = RuleTestRunner.untested(rules)
+        if !untested.isEmpty {
+            outcome.standardOutput += "No test expects anything of \(untested.joined(separator: ", ")); add a `test` beside each to show it works.\n"
+        }
+        outcome.exitCode = failed > 0 ? 1 : 0
         return outcome
     }
 

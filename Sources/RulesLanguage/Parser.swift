@@ -454,9 +454,19 @@ public struct Parser {
     }
 
     private mutating func parseTestClauses(_ test: inout TestDeclaration, record: inout [String: Comments]) {
-        let allowed = ["given", "expect"]
+        let allowed = ["given", "as", "expect"]
         forEachClause(of: "test", allowed: allowed) { parser, token, word, leading in
             switch word {
+            case "as":
+                if parser.current.isWord("of"), case .date(let text) = parser.tokens[parser.index + 1].kind {
+                    parser.advance()
+                    parser.advance()
+                    test.asOf = text
+                } else {
+                    parser.error(parser.current.span, "Say the date the example runs on, year-month-day.", hint: "For example: as of 2025-03-31")
+                    parser.skipLine()
+                }
+                Parser.note(&record, "as", leading, parser.endClause("clause"))
             case "given":
                 guard let table = parser.expectName("a table name", after: token) else { parser.skipLine(); _ = parser.endClause("line"); return }
                 _ = parser.endClause("clause")

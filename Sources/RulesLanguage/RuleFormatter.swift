@@ -149,6 +149,7 @@ private struct Printer {
                     line(trimmedRight("| " + cells.joined(separator: " | ") + " |"), indent: 4)
                 }
             }
+            if let asOf = test.asOf { clause("as", "as of \(asOf)") }
             for (index, expectation) in test.expectations.enumerated() {
                 var text = "expect \(expectation.id.text) "
                 switch expectation.outcome {

@@ -209,6 +209,8 @@ public struct TestDeclaration: Equatable, Sendable {
     public var name: String
     public var nameSpan: SourceSpan
     public var examples: [ExampleTable] = []
+    /// `as of 2025-03-31`: the date the example runs on, for rules that use TODAY() or ELAPSED().
+    public var asOf: String?
     public var expectations: [Expectation] = []
 }
 

@@ -164,6 +164,18 @@ public struct RawSheet: Sendable {
         }
     }
 
+    /// A sheet of text cells; empty texts are blank cells.
+    init(name: String, textRows: [[String]]) {
+        self.init(name: name)
+        for row in textRows {
+            for (column, text) in row.enumerated() where !text.isEmpty {
+                let ref = Array(text.utf8).withUnsafeBufferPointer { appendLocalText($0) }
+                set(column: column, kind: .text, payload: ref.bits)
+            }
+            endRow()
+        }
+    }
+
     // MARK: Building
 
     /// Cells in the row being built.
@@ -223,5 +235,13 @@ public struct RawWorkbook: Sendable {
         self.file = file
         self.sheets = sheets
         self.notes = notes
+    }
+}
+
+extension RawWorkbook {
+    /// A workbook of text sheets, read as CSV files with these rows would be: the example tables
+    /// of rule tests, which are typed later by the columns they bind to.
+    public init(file: String, textSheets: [(name: String, rows: [[String]])]) {
+        self.init(file: file, sheets: textSheets.map { RawSheet(name: $0.name, textRows: $0.rows) }, notes: ReadingNotes(format: .csv))
     }
 }

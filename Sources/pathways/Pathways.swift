@@ -10,7 +10,7 @@ struct PathwaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathways",
         abstract: "Reviews school-district ledger workbooks against the SMART Pathways rubric.",
-        subcommands: [Run.self, Inspect.self, Check.self, Format.self, Functions.self]
+        subcommands: [Run.self, Inspect.self, Check.self, Test.self, Format.self, Functions.self]
     )
 }
 
@@ -67,6 +67,19 @@ struct Check: ParsableCommand {
 }
 
 extension RuleCommands.ReportFormat: ExpressibleByArgument {}
+
+struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the examples (`test` blocks) in the rule files and say which do not give what they expect."
+    )
+
+    @Argument(help: "The folder of .rules files.")
+    var rules = "rules"
+
+    func run() throws {
+        try finish(RuleCommands.test(folder: rules))
+    }
+}
 
 struct Format: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -53,6 +53,103 @@ private final class RuleFolder {
         #expect(outcome.standardError.contains("There is no folder of rules at /no/such/folder."))
     }
 
+    /// A small ledger rule set with passing and failing examples of a row rule, a grouped rule and
+    /// an indicator, and one on a date.
+    private static let testedRules = """
+    table lines "Lines"
+      from sheet "Lines"
+      column posted date "Posted"
+      column owner text "Owner" optional
+      column vendor text "Vendor"
+      column amount money "Amount"
+
+    pathway management "Management"
+
+    rule R-1 "No owner"
+      pathway management
+      for lines
+      severity error
+      when owner is blank
+      flag owner
+      message "No owner."
+
+    rule R-2 "Two payments to one vendor"
+      pathway management
+      for lines by vendor
+      severity warning
+      when COUNT() >= 2
+      flag amount
+      message "Two payments."
+
+    rule R-3 "Late in the year"
+      pathway management
+      for lines
+      severity info
+      when ELAPSED() > 90%
+      flag posted
+      message "Late."
+
+    indicator I-1 "Owned lines"
+      pathway management
+      measure SHARE(lines.owner is not blank)
+      exemplary   when >= 100%
+      otherwise emerging
+
+    test "passes"
+      given lines
+        | Posted     | Owner | Vendor | Amount |
+        | 2025-01-05 |       | Acme   | 10.00  |
+        | 2025-01-06 | Chen  | Acme   | 20.00  |
+        | 2025-01-07 | Chen  | Bolt   | 30.00  |
+      expect R-1 flags row 1 column owner
+      expect R-2 flags row 1
+      expect R-2 flags row 2
+      expect I-1 level emerging
+
+    test "wrong rows"
+      given lines
+        | Posted     | Owner | Vendor | Amount |
+        | 2025-01-05 | Chen  | Acme   | 10.00  |
+        | 2025-01-06 |       | Bolt   | 20.00  |
+      expect R-1 flags row 1
+      expect R-2 flags nothing
+      expect I-1 level exemplary
+
+    test "on a date"
+      given lines
+        | Posted     | Owner | Vendor | Amount |
+        | 2025-01-05 | Chen  | Acme   | 1O.00  |
+      as of 2025-06-20
+      expect R-3 flags row 1
+
+    """
+
+    @Test func testRunsTheExamplesAndSaysWhatWentWrong() throws {
+        let folder = try RuleFolder(["lines.rules": Self.testedRules])
+        let outcome = RuleCommands.test(folder: folder.path)
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.standardOutput == """
+            \(folder.path)/lines.rules:51: test "wrong rows" failed
+              Expected R-1 to flag row 1, but it flagged row 2.
+              Expected I-1 to be exemplary, but it measured 50%, which is emerging.
+            \(folder.path)/lines.rules:60: test "on a date" failed
+              Example row 1, column Amount: `1O.00` is not an amount.
+            3 tests: 1 passed, 2 failed.
+
+            """)
+    }
+
+    @Test func testPassesWithAsOfAndNamesWhatIsUntested() throws {
+        let fixed = Self.testedRules
+            .replacingOccurrences(of: "| 1O.00  |", with: "| 10.00  |")
+            .replacingOccurrences(of: "expect R-1 flags row 1\n", with: "expect R-1 flags row 2\n")
+            .replacingOccurrences(of: "expect I-1 level exemplary", with: "expect I-1 level emerging")
+        let folder = try RuleFolder(["lines.rules": fixed + "rule R-4 \"Untested\"\n  pathway management\n  severity info\n  for lines\n  when amount < 0\n  flag amount\n  message \"Negative.\"\n"])
+        let outcome = RuleCommands.test(folder: folder.path)
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.standardOutput == "3 tests: 3 passed, 0 failed.\nNo test expects anything of R-4; add a `test` beside each to show it works.\n")
+    }
+
     @Test func fmtRewritesInPlaceAndCheckModeOnlyReports() throws {
         let messy = "pathway   management \"Management\"\n"
         let folder = try RuleFolder(["a.rules": messy])
