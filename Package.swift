@@ -28,9 +28,10 @@ let package = Package(
         .target(name: "RulesEngine", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
         .target(name: "Reports", dependencies: ["Tabular", "SpreadsheetIO", "RulesEngine", "CXlsxWriter"]),
         .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports"]),
+        .target(name: "Samples", dependencies: ["Tabular", "SpreadsheetIO"]),
         .executableTarget(
             name: "pathways",
-            dependencies: ["Pathways", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Pathways", "Reports", "Samples", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "pathways-benchmark",
@@ -41,7 +42,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"], exclude: ["Mistakes"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "RulesLanguage", "SpreadsheetIO", "Tabular"]),
-        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "SpreadsheetIO", "Tabular", "RulesLanguage"]),
+        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "Samples", "SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

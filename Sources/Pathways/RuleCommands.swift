@@ -1,6 +1,7 @@
 import Foundation
 import RulesEngine
 import RulesLanguage
+import SpreadsheetIO
 
 /// What a command prints and how it ends, so the commands are tested without spawning them.
 public struct CommandOutcome: Sendable, Equatable {

@@ -39,6 +39,16 @@ public enum RunJob {
             public let rows: Int
         }
 
+        /// A row of a table's sheet that is not data: a total or a repeated header, left out.
+        public struct LeftOutRow: Codable, Sendable {
+            public let table: String
+            public let sheet: String
+            public let row: Int
+            /// `total` or `repeatedHeader`.
+            public let reason: String
+            public let label: String
+        }
+
         public struct NotAssessed: Codable, Sendable {
             public let item: String
             public let reason: String
@@ -49,7 +59,8 @@ public enum RunJob {
         public let rules: [String]
         /// FNV-1a of the rule files' names and text: the same rules give the same fingerprint.
         public let ruleFingerprint: String
-        public let asOf: String
+        /// Nil when the workbook has no dates and the run gave none.
+        public let asOf: String?
         public let tables: [TableUse]
         public let params: [ParamSetting]
         public let counts: [String: Int]
@@ -60,6 +71,7 @@ public enum RunJob {
         public let goals: [GoalResult]
         public let dataErrors: [DataError]
         public let dataErrorCount: Int
+        public let leftOutRows: [LeftOutRow]
     }
 
     public static func run(_ options: Options) -> CommandOutcome {
@@ -121,7 +133,8 @@ public enum RunJob {
             let target = folder.appendingPathComponent(stem + ".reviewed.xlsx")
             let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
                                           notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules,
-                                          ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount)
+                                          ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount,
+                                          leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, $0.reason == "total") })
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
@@ -151,10 +164,14 @@ public enum RunJob {
                            evaluation: Evaluation) -> Report {
         var errors: [DataErrorLog] = []
         var tables: [Report.TableUse] = []
+        var leftOut: [Report.LeftOutRow] = []
         for declaration in rules.tables {
             guard let bound = binding.tables[declaration.name.text.lowercased()] else { continue }
             tables.append(Report.TableUse(table: declaration.name.text, sheet: bound.sheet, headerRow: bound.headerRow, rows: bound.table.rowCount))
             errors.append(bound.dataErrors)
+            leftOut += bound.layout.skippedRows.map {
+                Report.LeftOutRow(table: declaration.name.text, sheet: bound.sheet, row: $0.row, reason: $0.reason.rawValue, label: $0.label)
+            }
         }
         let dataErrors = DataErrorLog.combining(errors)
         // A cell that cannot be read is itself a finding, so a reviewer sees it beside the others.
@@ -175,16 +192,16 @@ public enum RunJob {
         }
         let fingerprint = String(hash, radix: 16, uppercase: false)
         return Report(input: workbook.file, rules: rules.files.map(\.path), ruleFingerprint: String(repeating: "0", count: 16 - fingerprint.count) + fingerprint,
-                      asOf: evaluation.asOf.description, tables: tables,
+                      asOf: evaluation.asOf?.description, tables: tables,
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
-                      dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount)
+                      dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount, leftOutRows: leftOut)
     }
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
 
     static func summary(_ report: Report, written paths: [String]) -> String {
-        var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf)"]
+        var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf ?? "an unknown date (the workbook has no dates; use --as-of)")"]
         lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\" (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
             .joined(separator: "; "))
         let overridden = report.params.filter { $0.source != .rules }
@@ -193,7 +210,9 @@ public enum RunJob {
         }
         lines.append("  Findings: \(count(report.counts["error"] ?? 0, "error")), \(count(report.counts["warning"] ?? 0, "warning")), \(formatCount(report.counts["info"] ?? 0)) for information")
         if !report.pathways.isEmpty {
-            lines.append("  Pathways: " + report.pathways.map { "\($0.title) \($0.level ?? "not assessed")" }.joined(separator: "; "))
+            // A pathway of rules alone (budget-owner accountability) has findings, not a level.
+            lines.append("  Pathways: " + report.pathways.map { "\($0.title) \($0.indicators == 0 ? "(rules only)" : $0.level ?? "not assessed")" }
+                .joined(separator: "; "))
         }
         for indicator in report.indicators where indicator.assessed {
             lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level ?? "no level"))")

@@ -19,10 +19,12 @@ public struct ReviewContents {
     /// Cells that could not be read as their column's type, and how many there were in all.
     public var dataErrors: [DataError]
     public var dataErrorCount: Int
+    /// Rows of the bound sheets that are not data (totals, repeated headers), which the review left out.
+    public var leftOutRows: [(sheet: String, row: Int, label: String, isTotal: Bool)]
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,
-                dataErrors: [DataError], dataErrorCount: Int) {
+                dataErrors: [DataError], dataErrorCount: Int, leftOutRows: [(sheet: String, row: Int, label: String, isTotal: Bool)] = []) {
         self.workbook = workbook
         self.binding = binding
         self.evaluation = evaluation
@@ -32,6 +34,7 @@ public struct ReviewContents {
         self.ruleFingerprint = ruleFingerprint
         self.dataErrors = dataErrors
         self.dataErrorCount = dataErrorCount
+        self.leftOutRows = leftOutRows
     }
 }
 
@@ -54,7 +57,7 @@ public enum ReviewedWorkbook {
 
     public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit,
                              constantMemoryCells: Int = defaultConstantMemoryCells, rowsPerSheet: Int = excelRowLimit) throws(WriteError) {
-        let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).\(getpid()).tmp")
+        let temporary = AtomicFile.temporaryURL(beside: target)
         var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit,
                             constantMemoryCells: constantMemoryCells, maxRows: max(2, rowsPerSheet))
         let status = writer.writeAll()
@@ -62,8 +65,9 @@ public enum ReviewedWorkbook {
             try? FileManager.default.removeItem(at: temporary)
             throw WriteError(description: "The reviewed workbook could not be written (\(String(cString: lxw_strerror(status)))).")
         }
-        guard rename(temporary.path, target.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
+        do {
+            try AtomicFile.moveIntoPlace(temporary, as: target)
+        } catch {
             throw WriteError(description: "The reviewed workbook could not be put in place at \(target.path).")
         }
     }

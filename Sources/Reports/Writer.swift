@@ -101,7 +101,7 @@ struct Writer {
 
     /// Document properties fixed to the review's as-of date, so the same input gives the same workbook.
     private func setProperties() {
-        let (year, month, day) = contents.evaluation.asOf.components
+        let (year, month, day) = contents.evaluation.asOf?.components ?? (1970, 1, 1)
         var components = DateComponents()
         components.year = year
         components.month = month
@@ -165,7 +165,9 @@ struct Writer {
         worksheet_set_column(sheet, 0, 0, 28, nil)
         worksheet_set_column(sheet, 1, 1, 70, format("wrap"))
         text("Pathways review of \(contents.workbook.file)", 0, "title"); row += 2
-        text("As of", 0, "bold"); text(contents.evaluation.asOf.description, 1); row += 1
+        text("As of", 0, "bold")
+        text(contents.evaluation.asOf?.description ?? "Not known: the workbook has no dates. Rules that depend on the date were not assessed.", 1)
+        row += 1
         text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 1
         text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 2
         text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
@@ -179,7 +181,9 @@ struct Writer {
         text("Pathway", 0, "header"); text("Level", 1, "header"); row += 1
         for pathway in contents.evaluation.pathways {
             text(pathway.title)
-            text(pathway.level.map { "\($0.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
+            let findings = contents.findings.filter { $0.pathway == pathway.pathway }.count
+            text(pathway.indicators == 0 ? "Rules only, no rubric level: \(findings) finding\(findings == 1 ? "" : "s") (see the Findings sheet)."
+                 : pathway.level.map { "\($0.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
                  ?? "Not assessed: no indicator of this pathway could be measured.", 1)
             row += 1
         }
@@ -196,6 +200,16 @@ struct Writer {
             for error in contents.dataErrors.prefix(10) {
                 text(error.origin.qualifiedAddress, 0, "warning")
                 text("`\(error.rawText)` in column \(error.columnName) \(error.reason)", 1)
+                row += 1
+            }
+        }
+        if !contents.leftOutRows.isEmpty {
+            row += 1
+            text("Rows left out of the review", 0, "header"); text("\(contents.leftOutRows.count) in all", 1, "header"); row += 1
+            for leftOut in contents.leftOutRows.prefix(10) {
+                text(CellOrigin(file: "", sheet: leftOut.sheet, row: leftOut.row, column: 0).qualifiedAddress)
+                text("\"\(leftOut.label)\": " + (leftOut.isTotal ? "a total of the rows above, not data, so it is not counted twice."
+                    : "the header repeated inside the data."), 1)
                 row += 1
             }
         }
@@ -228,7 +242,7 @@ struct Writer {
         worksheet_write_string(sheet, row, 0, "Chart data: pathway", format("header"))
         worksheet_write_string(sheet, row, 1, "Level (1 emerging to 4 exemplary)", format("header"))
         row += 1
-        let pathways = contents.evaluation.pathways
+        let pathways = contents.evaluation.pathways.filter { $0.indicators > 0 }
         let pathwayRows = row
         for pathway in pathways {
             worksheet_write_string(sheet, row, 0, pathway.title, nil)

@@ -6,6 +6,11 @@ import Tabular
 /// "not assessed", with this reason.
 struct NotAssessed: Error {
     let reason: String
+
+    /// The reason as a sentence for a reviewer: a missing table says just that.
+    var sentence: String {
+        reason.hasPrefix("the workbook has no ") ? "The" + reason.dropFirst(3) + "." : "It could not be assessed: \(reason)."
+    }
 }
 
 /// Evaluates checked formulas over whole columns. It holds no state of its own that changes while
@@ -13,11 +18,20 @@ struct NotAssessed: Error {
 struct Evaluator: @unchecked Sendable {
     let sources: [String: RowSource]
     let params: [String: Value]
-    let asOf: CalendarDate
+    /// The date the review is as of; nil when the workbook has no dates and the run gave none.
+    let asOf: CalendarDate?
     /// List parameters, kept apart from single values.
     var listParams: [String: [Value]] = [:]
     /// The key of each view (its single `by` name), for LOOKUP into views.
     var viewKeys: [String: String] = [:]
+    /// Why a table, a view or a view's column (`view.column`) is missing, by lower-case name:
+    /// "the workbook has no Schools table".
+    var absent: [String: String] = [:]
+
+    /// Why `name` (a table, a view, or `view.column`) cannot be used, as the end of a sentence.
+    func absence(of name: String) -> String {
+        absent[name.lowercased()] ?? (name.contains(".") ? "the column \(name) is not in the workbook" : "the table \(name) is not in the workbook")
+    }
 
     // MARK: Entry points
 
@@ -86,10 +100,10 @@ struct Evaluator: @unchecked Sendable {
     private func resolve(qualifier: Name?, name: String, in frame: Frame) throws -> Vector {
         let key = name.lowercased()
         if let qualifier {
-            guard frame.grouping == nil, qualifier.text.lowercased() == frame.source.name.lowercased(),
-                  let vector = frame.source.column(name) else {
+            guard frame.grouping == nil, qualifier.text.lowercased() == frame.source.name.lowercased() else {
                 throw NotAssessed(reason: "\(qualifier.text).\(name) is used outside a total")
             }
+            guard let vector = frame.source.column(name) else { throw NotAssessed(reason: absence(of: "\(qualifier.text).\(name)")) }
             return vector
         }
         if frame.qualifiedOnly {
@@ -120,7 +134,7 @@ struct Evaluator: @unchecked Sendable {
             return members
         case .name(let qualifier?, let column):
             guard let source = sources[qualifier.text.lowercased()], let vector = source.column(column.text) else {
-                throw NotAssessed(reason: "the table \(qualifier.text) is not in the workbook")
+                throw NotAssessed(reason: absence(of: qualifier.text))
             }
             return Set(vector.groupingKeys)
         case .name(nil, let name):
@@ -139,8 +153,13 @@ struct Evaluator: @unchecked Sendable {
         let aggregates = spec.isAggregate && !((name == "MIN" || name == "MAX") && arguments.count > 1)
         if aggregates { return try aggregate(name, arguments, filter: filter, in: frame) }
         if name == "LOOKUP" { return try lookup(arguments, in: frame) }
-        if name == "TODAY" { return .constant(.date(asOf), count: frame.count) }
-        if name == "ELAPSED" { return .constant(.percent(FiscalYear(startMonth: fiscalYearStart).elapsed(on: asOf)), count: frame.count) }
+        if name == "TODAY" || name == "ELAPSED" {
+            guard let asOf else {
+                throw NotAssessed(reason: "it depends on the date the review is as of, and the workbook has no dates to tell; run it again with --as-of, for example --as-of 2025-06-30")
+            }
+            if name == "TODAY" { return .constant(.date(asOf), count: frame.count) }
+            return .constant(.percent(FiscalYear(startMonth: fiscalYearStart).elapsed(on: asOf)), count: frame.count)
+        }
         let values = try arguments.map { try evaluate($0, in: frame) }
         if name == "FISCALYEAR", case .dates(let days) = values[0] {
             let year = FiscalYear(startMonth: fiscalYearStart)
@@ -153,7 +172,11 @@ struct Evaluator: @unchecked Sendable {
     /// in its formula; `where` keeps only the rows where its condition holds.
     private func aggregate(_ name: String, _ arguments: [Expression], filter: Expression?, in frame: Frame) throws -> Vector {
         let range = try aggregateSource(arguments + (filter.map { [$0] } ?? []), in: frame)
-        guard range === frame.source else { return try aggregate(name, arguments, filter: filter, over: range, in: frame) }
+        // In a grouped rule or view, a total that names its own table (`SUM(transactions.amount)`)
+        // is over the whole table, so a group can be compared with the district.
+        let wholeOwnTable = frame.grouping != nil
+            && (arguments + (filter.map { [$0] } ?? [])).contains { firstQualifier($0) == frame.source.name.lowercased() }
+        guard range === frame.source, !wholeOwnTable else { return try aggregate(name, arguments, filter: filter, over: range, in: frame) }
         var inner = Frame(source: range)
         if frame.grouping == nil { inner.bindings = frame.bindings }
         let values = try arguments.map { try evaluate($0, in: inner) }
@@ -297,6 +320,7 @@ struct Evaluator: @unchecked Sendable {
         case .header(nil, _, _):
             if !leaves.contains(expression) { leaves.append(expression) }
         case .unary(_, let operand, _), .isBlank(let operand, _, _): collectOuterLeaves(operand, range, into: &leaves)
+        case .isIn(let left, .name(_?, _), _, _): collectOuterLeaves(left, range, into: &leaves)
         case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
             collectOuterLeaves(left, range, into: &leaves)
             collectOuterLeaves(right, range, into: &leaves)
@@ -339,6 +363,8 @@ struct Evaluator: @unchecked Sendable {
         case .name(nil, let name): return params[name.text.lowercased()] != nil || listParams[name.text.lowercased()] != nil ? [] : [""]
         case .header(nil, _, _): return [""]
         case .unary(_, let operand, _), .isBlank(let operand, _, _): return references(operand)
+        // `x in sites.site` tests x against the whole column: only x belongs to a row.
+        case .isIn(let left, .name(_?, _), _, _): return references(left)
         case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
             return references(left) + references(right)
         case .between(let a, let b, let c, _, _): return references(a) + references(b) + references(c)
@@ -355,7 +381,7 @@ struct Evaluator: @unchecked Sendable {
     private func aggregateSource(_ expressions: [Expression], in frame: Frame) throws -> RowSource {
         for expression in expressions {
             if let qualifier = firstQualifier(expression), qualifier != frame.source.name.lowercased() {
-                guard let source = sources[qualifier] else { throw NotAssessed(reason: "the table \(qualifier) is not in the workbook") }
+                guard let source = sources[qualifier] else { throw NotAssessed(reason: absence(of: qualifier)) }
                 return source
             }
         }
@@ -378,12 +404,12 @@ struct Evaluator: @unchecked Sendable {
 
     /// `LOOKUP(sites.enrollment, site)`: the value in the row of the other table whose key matches.
     private func lookup(_ arguments: [Expression], in frame: Frame) throws -> Vector {
-        guard case .name(let qualifier?, let column) = arguments[0],
-              let source = sources[qualifier.text.lowercased()], let values = source.column(column.text),
-              let keyName = source.bound?.declaration.keys.first?.text ?? viewKeys[qualifier.text.lowercased()],
-              let keys = source.column(keyName) else {
-            throw NotAssessed(reason: "the table for LOOKUP is not in the workbook")
+        guard case .name(let qualifier?, let column) = arguments[0] else { throw NotAssessed(reason: "LOOKUP needs another table's column") }
+        guard let source = sources[qualifier.text.lowercased()] else { throw NotAssessed(reason: absence(of: qualifier.text)) }
+        guard let keyName = source.bound?.declaration.keys.first?.text ?? viewKeys[qualifier.text.lowercased()], let keys = source.column(keyName) else {
+            throw NotAssessed(reason: "LOOKUP needs \(qualifier.text) to have a key column")
         }
+        guard let values = source.column(column.text) else { throw NotAssessed(reason: absence(of: "\(qualifier.text).\(column.text)")) }
         var index: [KeyPart: Int] = [:]
         for (row, key) in keys.groupingKeys.enumerated() where key != .blank && index[key] == nil { index[key] = row }
         let rows = try evaluate(arguments[1], in: frame).mapKeys { index[$0] ?? -1 }

@@ -51,7 +51,8 @@ public struct RuleOutcome: Codable, Sendable, Equatable {
 
 /// Everything evaluating a rule set against a workbook produced.
 public struct Evaluation: Sendable {
-    public let asOf: CalendarDate
+    /// The date the review is as of; nil when the workbook has no dates and the run gave none.
+    public let asOf: CalendarDate?
     public let findings: [Finding]
     public let outcomes: [RuleOutcome]
     public let indicators: [IndicatorResult]

@@ -40,39 +40,36 @@ public struct GoalResult: Codable, Sendable, Equatable {
 extension RuleRunner {
     /// The rows of every view, in dependency order; a view whose table is missing is left out.
     static func evaluateViews(_ rules: CheckedRuleSet, sources: inout [String: RowSource], evaluator: inout Evaluator) -> [String: String] {
-        var notAssessed: [String: String] = [:]
-        var pending = rules.views
-        while !pending.isEmpty {
-            let before = pending.count
-            pending.removeAll { view in
-                guard let from = view.table?.text.lowercased() else { return true }
-                guard let source = sources[from] else {
-                    // Its source may be a view not evaluated yet.
-                    if rules.views.contains(where: { $0.name.text.lowercased() == from }) && notAssessed[from] == nil { return false }
-                    notAssessed[view.name.text.lowercased()] = notAssessed[from] ?? "The workbook has no \(view.table?.text ?? "") table."
-                    return true
-                }
-                do {
-                    let rows = try evaluateView(view, on: source, with: evaluator)
-                    sources[view.name.text.lowercased()] = rows
-                    if view.groupKeys.count == 1, case .name(nil, let key) = view.groupKeys[0] {
-                        evaluator.viewKeys[view.name.text.lowercased()] = key.text
-                    }
-                    evaluator = Evaluator(sources: sources, params: evaluator.params, asOf: evaluator.asOf,
-                                          listParams: evaluator.listParams, viewKeys: evaluator.viewKeys)
-                } catch let problem as NotAssessed {
-                    notAssessed[view.name.text.lowercased()] = "It could not be assessed: \(problem.reason)."
-                } catch {
-                    notAssessed[view.name.text.lowercased()] = "\(error)"
-                }
-                return true
+        // Views come after the views they use, so each one's sources are ready, or known to be missing.
+        for view in rules.viewsInDependencyOrder {
+            let name = view.name.text.lowercased()
+            guard let from = view.table?.text.lowercased() else { continue }
+            guard let source = sources[from] else {
+                evaluator.absent[name] = evaluator.absence(of: from)
+                continue
             }
-            if pending.count == before { break }
+            do {
+                sources[name] = try evaluateView(view, on: source, with: evaluator, absent: &evaluator.absent)
+                if view.groupKeys.count == 1, case .name(nil, let key) = view.groupKeys[0] { evaluator.viewKeys[name] = key.text }
+                evaluator = Evaluator(sources: sources, params: evaluator.params, asOf: evaluator.asOf, listParams: evaluator.listParams,
+                                      viewKeys: evaluator.viewKeys, absent: evaluator.absent)
+            } catch let problem as NotAssessed {
+                evaluator.absent[name] = problem.reason
+            } catch {
+                evaluator.absent[name] = "\(error)"
+            }
+        }
+        // A rule or indicator on a view that could not be worked out says why, in a sentence.
+        var notAssessed: [String: String] = [:]
+        for view in rules.views where sources[view.name.text.lowercased()] == nil {
+            let reason = evaluator.absence(of: view.name.text)
+            notAssessed[view.name.text.lowercased()] = NotAssessed(reason: reason).sentence
         }
         return notAssessed
     }
 
-    private static func evaluateView(_ view: ViewDeclaration, on source: RowSource, with evaluator: Evaluator) throws -> RowSource {
+    private static func evaluateView(_ view: ViewDeclaration, on source: RowSource, with evaluator: Evaluator,
+                                     absent: inout [String: String]) throws -> RowSource {
         var input = source
         if let filter = view.filter, case .flags(let flags) = try evaluator.evaluate(filter, in: Frame(source: source)) {
             input = RowSource(filtering: source, rows: flags.indices.filter { flags[$0] == 1 })
@@ -93,7 +90,15 @@ extension RuleRunner {
             }
         }
         for column in view.columns {
-            let vector = try evaluator.evaluate(column.value, in: frame)
+            // A column that needs data the workbook lacks (an optional column) is left out, so only
+            // what uses it is not assessed, not the whole view.
+            let vector: Vector
+            do {
+                vector = try evaluator.evaluate(column.value, in: frame)
+            } catch let problem as NotAssessed {
+                absent["\(view.name.text.lowercased()).\(column.name.text.lowercased())"] = problem.reason
+                continue
+            }
             frame.bindings[column.name.text.lowercased()] = vector
             columns[column.name.text.lowercased()] = vector
         }
@@ -101,7 +106,7 @@ extension RuleRunner {
     }
 
     /// Every indicator's value and level, then each pathway's level, then each goal's status.
-    static func evaluateIndicators(_ rules: CheckedRuleSet, evaluator: Evaluator, notAssessedViews: [String: String])
+    static func evaluateIndicators(_ rules: CheckedRuleSet, evaluator: Evaluator)
         -> ([IndicatorResult], [PathwayResult], [GoalResult]) {
         var results: [IndicatorResult] = []
         var measured: [String: Value] = [:]
@@ -123,17 +128,20 @@ extension RuleRunner {
                     continue
                 }
                 measured[indicator.id.text.lowercased()] = value
-                let level = indicator.bands.first { band in
-                    guard let comparison = band.comparison, let threshold = band.threshold else { return true }
-                    guard let limit = literalValue(threshold) ?? paramValue(threshold, evaluator) else { return false }
+                let limits = indicator.bands.map { band in band.threshold.flatMap { literalValue($0) ?? paramValue($0, evaluator) } }
+                let level = zip(indicator.bands, limits).first { band, limit in
+                    guard let comparison = band.comparison, band.threshold != nil else { return true }
+                    guard let limit else { return false }
                     return Value.satisfies(value, comparison, limit)
-                }?.level
+                }?.0.level
+                // A ratio whose levels are percentages reads best as one: 0.5714 against 85% shows as 57.1%.
+                var shown = value
+                if case .number(let ratio) = value, limits.contains(where: { if case .percent = $0 { true } else { false } }) { shown = .percent(ratio) }
                 results.append(IndicatorResult(indicator: indicator.id.text, title: indicator.title ?? indicator.id.text,
-                                               pathway: indicator.pathway?.text ?? "", assessed: true, value: value.description,
+                                               pathway: indicator.pathway?.text ?? "", assessed: true, value: shown.description,
                                                level: level?.rawValue, thresholds: thresholds, reason: nil))
             } catch let problem as NotAssessed {
-                let missingView = notAssessedViews.first { problem.reason.contains($0.key) }
-                results.append(notAssessed(missingView?.value ?? "It could not be assessed: \(problem.reason)."))
+                results.append(notAssessed(problem.sentence))
             } catch {
                 results.append(notAssessed("\(error)"))
             }
@@ -158,7 +166,7 @@ extension RuleRunner {
             }
             let due = goal.deadline.flatMap(literalValue)
             let status: GoalResult.Status = Value.satisfies(value, comparison, limit) ? .met
-                : (due.map { if case .date(let date) = $0 { evaluator.asOf > date } else { false } } ?? false) ? .missed : .notYetMet
+                : (due.map { if case .date(let date) = $0 { evaluator.asOf.map { $0 > date } ?? false } else { false } } ?? false) ? .missed : .notYetMet
             return GoalResult(goal: base.0, title: base.1, indicator: base.2, target: base.3, deadline: deadline, status: status)
         }
         return (results, pathways, goals)

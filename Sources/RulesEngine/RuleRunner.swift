@@ -4,7 +4,7 @@ import Tabular
 
 /// Runs a checked rule set's rules against a bound workbook.
 public enum RuleRunner {
-    /// Evaluates every rule. `asOf` defaults to the latest date in the largest table, so a run on
+    /// Evaluates every rule. `asOf` defaults to the latest date in the largest dated table, so a run on
     /// the same workbook is the same run whatever day it is.
     public static func run(_ rules: CheckedRuleSet, on binding: WorkbookBinding, params: ParamValues? = nil,
                            asOf: CalendarDate? = nil) -> Evaluation {
@@ -12,7 +12,10 @@ public enum RuleRunner {
         for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
         let values = params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])
         var evaluator = Evaluator(sources: sources, params: values.singles,
-                                  asOf: asOf ?? latestDate(in: binding) ?? CalendarDate(daysSince1970: 0), listParams: values.lists)
+                                  asOf: asOf ?? latestDate(in: binding), listParams: values.lists)
+        for table in rules.tables where binding.tables[table.name.text.lowercased()] == nil {
+            evaluator.absent[table.name.text.lowercased()] = "the workbook has no \(table.title ?? table.name.text) table"
+        }
         let notAssessedViews = evaluateViews(rules, sources: &sources, evaluator: &evaluator)
         for source in sources.values { source.preload() }
         // Rules are independent of each other: they are evaluated on all cores.
@@ -35,7 +38,7 @@ public enum RuleRunner {
                 results[position] = (found, RuleOutcome(rule: rule.id.text, assessed: true, findings: found.count, reason: nil))
             } catch let problem as NotAssessed {
                 results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
-                                                     reason: "It could not be assessed: \(problem.reason)."))
+                                                     reason: problem.sentence))
             } catch {
                 results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0, reason: "\(error)"))
             }
@@ -49,12 +52,12 @@ public enum RuleRunner {
         }
         let order = ["error": 0, "warning": 1, "info": 2]
         findings.sort { ((order[$0.severity] ?? 3), $0.rule, $0.rows.first ?? 0) < ((order[$1.severity] ?? 3), $1.rule, $1.rows.first ?? 0) }
-        let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator, notAssessedViews: notAssessedViews)
+        let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator)
         var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
         evaluation.shownViews = rules.views.filter(\.isShown).compactMap { view in
             guard let rows = sources[view.name.text.lowercased()] else { return nil }
             let columns = view.groupKeys.compactMap { key -> String? in if case .name(nil, let name) = key { name.text } else { nil } }
-                + view.columns.map(\.name.text)
+                + view.columns.map(\.name.text).filter { rows.column($0) != nil }
             let vectors = columns.map { rows.column($0) }
             return ShownView(name: view.name.text, title: view.title ?? view.name.text, columns: columns,
                              rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
@@ -165,7 +168,12 @@ public enum RuleRunner {
 
     /// The latest date in any date column of the largest bound table (the ledger).
     static func latestDate(in binding: WorkbookBinding) -> CalendarDate? {
-        guard let ledger = binding.tables.values.max(by: { $0.table.rowCount < $1.table.rowCount }) else { return nil }
+        // The ledger is the largest table with dates (ties go to the first by name, so a run never
+        // depends on the order tables happen to be kept in).
+        let dated = binding.tables.sorted { $0.key < $1.key }.map(\.value).filter { table in
+            table.table.columns.contains { if case .dates = $0.storage { true } else { false } }
+        }
+        guard let ledger = dated.max(by: { $0.table.rowCount < $1.table.rowCount }) else { return nil }
         var latest: Int32?
         for column in ledger.table.columns {
             guard case .dates(let days, let blanks) = column.storage else { continue }

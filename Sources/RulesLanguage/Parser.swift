@@ -307,7 +307,7 @@ public struct Parser {
     }
 
     private mutating func parseRuleClauses(_ rule: inout RuleDeclaration, record: inout [String: Comments]) {
-        let allowed = ["pathway", "severity", "for", "let", "when", "flag", "message", "fix", "about"]
+        let allowed = ["pathway", "severity", "for", "let", "when", "flag", "message", "fix", "about", "source"]
         forEachClause(of: "rule", allowed: allowed) { parser, token, word, leading in
             switch word {
             case "pathway":
@@ -348,6 +348,8 @@ public struct Parser {
                 rule.fix = parser.parseTemplate(after: token)
             case "about":
                 rule.about = parser.expectText(after: token)
+            case "source":
+                rule.source = parser.expectText(after: token)
             default:
                 return
             }

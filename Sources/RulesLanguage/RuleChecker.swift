@@ -7,6 +7,8 @@ public struct CheckedRuleSet: Sendable {
     public let pathways: [PathwayDeclaration]
     public let rules: [RuleDeclaration]
     public let views: [ViewDeclaration]
+    /// The views, each after the views it uses: the order to work them out in.
+    public let viewsInDependencyOrder: [ViewDeclaration]
     public let indicators: [IndicatorDeclaration]
     public let goals: [GoalDeclaration]
     public let tests: [TestDeclaration]
@@ -49,6 +51,8 @@ struct DeclarationChecker {
     private var pathways: [PathwayDeclaration] = []
     private var rules: [RuleDeclaration] = []
     private var views: [ViewDeclaration] = []
+    /// Views in the order they were checked: each after those it uses.
+    private var checkedViews: [ViewDeclaration] = []
     private var indicators: [IndicatorDeclaration] = []
     private var goals: [GoalDeclaration] = []
     private var tests: [TestDeclaration] = []
@@ -79,7 +83,7 @@ struct DeclarationChecker {
 
     func ruleSet() -> CheckedRuleSet {
         CheckedRuleSet(files: files, tables: tables, params: params, pathways: pathways, rules: rules, views: views,
-                       indicators: indicators, goals: goals, tests: tests, symbols: symbols, paramTypes: paramTypes)
+                       viewsInDependencyOrder: checkedViews, indicators: indicators, goals: goals, tests: tests, symbols: symbols, paramTypes: paramTypes)
     }
 
     private mutating func error(_ span: SourceSpan, _ message: String, hint: String? = nil) {
@@ -243,6 +247,7 @@ struct DeclarationChecker {
             for dependency in dependencies(view) { visit(dependency, path: path + [name]) }
             if state[name] == 1 {
                 checkView(view)
+                checkedViews.append(view)
                 state[name] = 2
             }
         }
@@ -562,8 +567,10 @@ struct DeclarationChecker {
                         unknownRule(expectation.id, in: test)
                         continue
                     }
+                    // A view's rows are known only once it is worked out from the example rows.
+                    let isView = views.contains { $0.name.text.lowercased() == tableName }
                     let rowCount = rowsByTable[tableName] ?? 0
-                    if row < 1 || row > rowCount {
+                    if row < 1 || (!isView && row > rowCount) {
                         error(expectation.span, "Test \"\(test.name)\" has \(rowCount) example row\(rowCount == 1 ? "" : "s") for \(tableName), so there is no row \(row).",
                               hint: "Rows are counted from 1, below the header row of the example table.")
                     }

@@ -103,6 +103,7 @@ private struct Printer {
             if let message = rule.message { clause("message", "message \(template(message))") }
             if let fix = rule.fix { clause("fix", "fix \(template(fix))") }
             if let about = rule.about { clause("about", "about \(quote(about))") }
+            if let source = rule.source { clause("source", "source \(quote(source))") }
         case .view(let view):
             header("view \(view.name.text)" + title(view.title))
             if let table = view.table {

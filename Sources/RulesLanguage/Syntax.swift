@@ -125,6 +125,8 @@ public struct RuleDeclaration: Equatable, Sendable {
     public var message: Template?
     public var fix: Template?
     public var about: String?
+    /// Where the rule's thresholds come from, for a board member or an auditor.
+    public var source: String?
 }
 
 public struct ViewColumn: Equatable, Sendable {

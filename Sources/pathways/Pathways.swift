@@ -3,6 +3,7 @@ import Foundation
 import Pathways
 import Reports
 import RulesLanguage
+import Samples
 import SpreadsheetIO
 
 @main
@@ -10,7 +11,7 @@ struct PathwaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathways",
         abstract: "Reviews school-district ledger workbooks against the SMART Pathways rubric.",
-        subcommands: [Run.self, Inspect.self, Check.self, Test.self, Format.self, Functions.self]
+        subcommands: [Run.self, Inspect.self, Check.self, Test.self, Format.self, Functions.self, Sample.self]
     )
 }
 
@@ -165,5 +166,26 @@ struct Run: ParsableCommand {
             options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
         try finish(RunJob.run(options))
+    }
+}
+
+struct Sample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the sample district workbooks, each with an answer key of what the default rules must find in it."
+    )
+
+    @Option(help: "The folder to write them to.")
+    var out = "workbooks/samples"
+
+    @Option(help: "The seed: the same seed always gives the same workbooks.")
+    var seed: UInt64 = SampleWriter.defaultSeed
+
+    func run() throws {
+        do {
+            for path in try SampleWriter.writeAll(to: out, seed: seed) { print("Written: \(path)") }
+        } catch {
+            FileHandle.standardError.write(Data("pathways: the samples could not be written: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }

@@ -50,85 +50,114 @@ private let project: URL = {
     return url
 }()
 
+/// A one-rule rule set for tests about the workbook's layout rather than the rubric.
+private let ownerRule = """
+table transactions "Transactions"
+  column posted date   "Posting Date"
+  column account code  "Account"
+  column owner  text   "Budget Owner" optional
+  column amount money  "Amount"
+
+pathway management "Management"
+
+rule BO-01 "Spending without a budget owner"
+  pathway management
+  severity error
+  for transactions
+  when owner is blank
+  flag owner
+  message "Nobody owns account {account}."
+
+"""
+
 @Suite(.serialized) struct ReviewedWorkbookTests {
-    /// Runs the default rules on the sample export and returns the reviewed workbook and findings.
+    /// Runs the default rules on the struggling district's workbook and returns the reviewed workbook and findings.
     private func review(commentLimit: Int = 10_000, constantMemoryCells: Int = 2_000_000) throws
         -> (workbook: [String: Any], findings: [[String: Any]], folder: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-\(UUID().uuidString)")
-        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/gl-detail.xlsx").path)
+        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path)
         options.rules = project.appendingPathComponent("rules").path
         options.output = folder.path
         options.commentLimit = commentLimit
         options.constantMemoryCells = constantMemoryCells
         let outcome = RunJob.run(options)
         try #require(outcome.exitCode == 0, "\(outcome.standardError)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("gl-detail.findings.json"))) as? [String: Any])
-        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("gl-detail.reviewed.xlsx").path)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("struggling-district.findings.json"))) as? [String: Any])
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("struggling-district.reviewed.xlsx").path)
         return (workbook, try #require(report["findings"] as? [[String: Any]]), folder)
     }
 
     @Test func sheetsComeInOrderWithTheSummaryOpen() throws {
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "GL Detail", "Sites", "Spending by school"])
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Transactions", "Accounts", "Sites", "Owners", "Goals",
+                                                   "Spending by goal", "Spending by school"])
         #expect(workbook["active"] as? String == "Summary")
-        #expect((workbook["freeze"] as? [String: Any])?["GL Detail"] as? String == "A6", "the header row stays in view")
+        #expect((workbook["freeze"] as? [String: Any])?["Transactions"] as? String == "A2", "the header row stays in view")
         #expect(workbook["charts"] as? [String] == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"], "pathway levels and findings by rule")
     }
 
     @Test func inputCellsKeepTheirValuesAndTypes() throws {
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let cells = try #require((workbook["cells"] as? [String: Any])?["GL Detail"] as? [String: [String]])
-        #expect(cells["A1"] == ["str", "Springfield Unified School District", "General"], "title rows are kept")
-        #expect(cells["A6"] == ["datetime", "2024-07-01 00:00:00", "yyyy-mm-dd"], "dates stay dates")
-        #expect(cells["D6"] == ["str", "002", "General"], "codes keep their zeros as text")
-        #expect(cells["H9"]?.prefix(2) == ["float", "4799.71"], "amounts stay numbers")
-        #expect(cells["H9"]?.last?.contains("#,##0.00") == true, "with an accounting format")
-        #expect(cells["H42"] == ["str", "12,5O0.00", "General"], "an unreadable cell is kept as it was")
-        #expect(cells["I5"]?[1] == "Findings")
-        #expect(cells["I9"]?[1] == "BO-01")
+        let cells = try #require((workbook["cells"] as? [String: Any])?["Transactions"] as? [String: [String]])
+        #expect(cells["B2"] == ["datetime", "2024-07-01 00:00:00", "yyyy-mm-dd"], "dates stay dates")
+        #expect(cells["G2"]?.prefix(2) == ["str", "200-1000-610-108-100-411"], "account strings stay text")
+        #expect(cells["I2"]?.prefix(2) == ["float", "502.1"], "amounts stay numbers")
+        #expect(cells["I2"]?.last?.contains("#,##0.00") == true, "with an accounting format")
+        #expect(cells["N1"]?[1] == "Findings")
+        let sites = try #require((workbook["cells"] as? [String: Any])?["Sites"] as? [String: [String]])
+        #expect(sites["F2"]?.prefix(2) == ["float", "0.82"], "shares stay numbers")
+        #expect(sites["F2"]?.last == "0.0%", "shown as percentages")
+        let goals = try #require((workbook["cells"] as? [String: Any])?["Goals"] as? [String: [String]])
+        #expect(goals["I2"]?.prefix(2) == ["str", "101"], "project codes stay text")
     }
 
     @Test func exactlyTheFlaggedCellsAreFilledAndCommented() throws {
         let (workbook, findings, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let flagged = Set(findings.flatMap { $0["cells"] as? [String] ?? [] }.filter { $0.hasPrefix("'GL Detail'!") }.map { String($0.dropFirst("'GL Detail'!".count)) })
-        let fills = Set((workbook["fills"] as? [String: [String]])?["GL Detail"] ?? [])
-        #expect(!flagged.isEmpty)
-        #expect(fills == flagged)
-        let comments = try #require((workbook["comments"] as? [String: Any])?["GL Detail"] as? [String: String])
-        #expect(Set(comments.keys) == flagged)
-        #expect(comments["G9"]?.hasPrefix("BO-01 Spending without a budget owner: Nobody owns account 199-13-6299-00-004") == true)
-        #expect(comments["G9"]?.contains("\nFix: Assign a budget owner") == true)
+        for sheet in ["Transactions", "Accounts", "Sites", "Owners", "Goals"] {
+            let flagged = Set(findings.flatMap { $0["cells"] as? [String] ?? [] }.filter { $0.hasPrefix(sheet + "!") }.map { String($0.dropFirst(sheet.count + 1)) })
+            let fills = Set((workbook["fills"] as? [String: [String]])?[sheet] ?? [])
+            #expect(!flagged.isEmpty, "\(sheet)")
+            #expect(fills == flagged, "\(sheet)")
+            let comments = (workbook["comments"] as? [String: [String: String]])?[sheet] ?? [:]
+            #expect(Set(comments.keys) == flagged, "\(sheet)")
+        }
+        let duplicate = try #require(findings.first { $0["rule"] as? String == "BO-6" })
+        let cell = try #require((duplicate["cells"] as? [String])?.first).dropFirst("Transactions!".count)
+        let comment = (workbook["comments"] as? [String: [String: String]])?["Transactions"]?[String(cell)]
+        #expect(comment?.hasPrefix("BO-6 Duplicate payment: \(duplicate["message"] as? String ?? "")") == true)
+        #expect(comment?.contains("\nFix: Ask the vendor for a refund or a credit") == true)
     }
 
     @Test func theFindingsSheetLinksToEachCellAndOffersAStatus() throws {
         let (workbook, findings, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
         let links = try #require(workbook["links"] as? [String: String])
-        #expect(links.count == findings.count)
-        #expect(links["F2"] == (findings.first?["cells"] as? [String])?.first)
+        #expect(links.count == findings.count, "every finding links to its cell, on an input sheet or a view")
+        let firstOnASheet = try #require(findings.firstIndex { !($0["cells"] as? [String] ?? []).isEmpty })
+        #expect(links["F\(firstOnASheet + 2)"] == (findings[firstOnASheet]["cells"] as? [String])?.first)
+        #expect(links["F2"] == "'Spending by goal'!E4", "goal G3, the third row of the view, has nothing spent")
         #expect(workbook["validation"] as? [String] == ["\"Open,Explained,Fixed,Not an issue\""])
         #expect((workbook["tables"] as? [String: String])?.values.first == "A1:K\(findings.count + 1)")
         let rubric = try #require((workbook["cells"] as? [String: Any])?["Rubric"] as? [String: [String]])
-        #expect(rubric["B2"]?[1] == "MG-1")
+        #expect(rubric["B2"]?[1] == "AL-1")
         #expect(rubric["E2"]?[1] == "Emerging")
-        #expect(rubric["H2"]?[1] == "Share of ledger lines with a named budget owner.")
+        #expect(rubric["H2"]?[1] == "The share of non-personnel spending tagged with at least one district goal.")
         let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
         #expect(summary["A5"]?[1] == "Rule set fingerprint")
         #expect(summary["B5"]?[1].count == 16)
-        #expect(summary.values.contains { $0[1] == "Cells that could not be read" })
-        #expect(summary.values.contains { $0[1] == "'GL Detail'!H42" })
+        #expect(summary.values.contains { $0[1] == "Rows left out of the review" })
     }
 
     @Test func shownViewsAreSheetsOfTheirOwn() throws {
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
         let cells = try #require((workbook["cells"] as? [String: Any])?["Spending by school"] as? [String: [String]])
-        #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["site", "spent", "enrollment", "per_pupil"])
+        #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["site", "spent", "state_local", "enrollment"])
         #expect(cells["B2"]?.last?.contains("#,##0.00") == true, "spending is shown as money")
-        #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 7, "a header and one row for each of the six sites")
+        #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 13, "a header and one row for each of the twelve schools")
     }
 
     @Test func bigWorkbooksAreWrittenRowByRowWithTheSameAnnotations() throws {
@@ -140,8 +169,8 @@ private let project: URL = {
         for key in ["sheets", "fills", "comments", "links"] {
             #expect(NSDictionary(dictionary: ["v": normal.workbook[key] as Any]) == NSDictionary(dictionary: ["v": streamed.workbook[key] as Any]), "\(key)")
         }
-        let normalCells = (normal.workbook["cells"] as? [String: Any])?["GL Detail"] as? [String: [String]]
-        let streamedCells = (streamed.workbook["cells"] as? [String: Any])?["GL Detail"] as? [String: [String]]
+        let normalCells = (normal.workbook["cells"] as? [String: Any])?["Transactions"] as? [String: [String]]
+        let streamedCells = (streamed.workbook["cells"] as? [String: Any])?["Transactions"] as? [String: [String]]
         #expect(normalCells == streamedCells)
         #expect((streamed.workbook["tables"] as? [String: String])?.isEmpty == true, "no Excel table in constant-memory mode, only filters")
     }
@@ -149,22 +178,25 @@ private let project: URL = {
     @Test func commentsStopAtTheLimitButFillsGoOn() throws {
         let (workbook, findings, folder) = try review(commentLimit: 5)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let comments = (workbook["comments"] as? [String: [String: String]])?["GL Detail"] ?? [:]
-        let fills = (workbook["fills"] as? [String: [String]])?["GL Detail"] ?? []
+        let comments = (workbook["comments"] as? [String: [String: String]])?["Transactions"] ?? [:]
+        let fills = (workbook["fills"] as? [String: [String]])?["Transactions"] ?? []
         #expect(comments.count == 5)
-        #expect(fills.count == Set(findings.flatMap { $0["cells"] as? [String] ?? [] }.filter { $0.hasPrefix("'GL Detail'!") }).count)
+        #expect(fills.count == Set(findings.flatMap { $0["cells"] as? [String] ?? [] }.filter { $0.hasPrefix("Transactions!") }).count)
     }
 
     @Test func aSheetPastTheRowLimitGoesOnInTheNextAndLinksFollow() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-split-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        // Ten lines; the sixth (sheet row 7) has no owner.
-        let lines = (1 ... 10).map { "07/0\($0 % 9 + 1)/2024,199-11-6411-00-001,\($0 == 6 ? "" : "J. Chen"),\($0).00" }
+        // Ten lines; the sixth (sheet row 7) has no owner. A one-rule rule set flags it.
+        let lines = (1 ... 10).map { "07/0\($0 % 9 + 1)/2024,100-1000-610-101-100-000,\($0 == 6 ? "" : "J. Chen"),\($0).00" }
         try ("Posting Date,Account,Budget Owner,Amount\n" + lines.joined(separator: "\n") + "\n")
             .write(to: folder.appendingPathComponent("ledger.csv"), atomically: true, encoding: .utf8)
+        let rules = folder.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try ownerRule.write(to: rules.appendingPathComponent("owner.rules"), atomically: true, encoding: .utf8)
         var options = RunJob.Options(input: folder.appendingPathComponent("ledger.csv").path)
-        options.rules = project.appendingPathComponent("rules").path
+        options.rules = rules.path
         options.outputFormats = ["xlsx"]
         options.rowsPerSheet = 4
         let outcome = RunJob.run(options)
@@ -195,15 +227,15 @@ private let project: URL = {
           message "{site} spent {spent}."
 
         """.write(to: rules.appendingPathComponent("view-check.rules"), atomically: true, encoding: .utf8)
-        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/gl-detail.xlsx").path)
+        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path)
         options.rules = rules.path
         options.output = folder.path
         options.rowsPerSheet = 4
         let outcome = RunJob.run(options)
         try #require(outcome.exitCode == 0, "\(outcome.standardError)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("gl-detail.findings.json"))) as? [String: Any])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("struggling-district.findings.json"))) as? [String: Any])
         let findings = try #require(report["findings"] as? [[String: Any]])
-        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("gl-detail.reviewed.xlsx").path)
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("struggling-district.reviewed.xlsx").path)
         let sheets = try #require(workbook["sheets"] as? [String])
         let cells = try #require(workbook["cells"] as? [String: [String: [String]]])
         // Three findings a page under a repeated header, so every finding is on one of the pages.
@@ -212,18 +244,20 @@ private let project: URL = {
         #expect(findingPages.allSatisfy { cells[$0]?["A1"]?[1] == "Severity" })
         let listed = findingPages.flatMap { page in (2 ... 4).compactMap { cells[page]?["B\($0)"]?[1] } }
         #expect(listed == findings.map { $0["rule"] as? String ?? "" })
-        // Six schools: three on "Spending by school", three on "Spending by school (2)", each filled
-        // where the view's rule flagged it, and linked from the findings.
-        #expect(sheets.suffix(2) == ["Spending by school", "Spending by school (2)"])
-        #expect(cells["Spending by school (2)"]?["A1"]?[1] == "site")
-        #expect(cells["Spending by school (2)"]?.keys.filter { $0.hasPrefix("A") }.count == 4)
-        #expect((workbook["fills"] as? [String: [String]])?["Spending by school (2)"] == ["B2", "B3", "B4"])
+        // Twelve schools, three a page on "Spending by school" to "Spending by school (4)", each
+        // filled where the view's rule flagged it, and linked from the findings.
+        #expect(sheets.suffix(4) == ["Spending by school", "Spending by school (2)", "Spending by school (3)", "Spending by school (4)"])
+        #expect(cells["Spending by school (4)"]?["A1"]?[1] == "site")
+        #expect(cells["Spending by school (4)"]?.keys.filter { $0.hasPrefix("A") }.count == 4)
+        for page in ["Spending by school", "Spending by school (2)", "Spending by school (3)", "Spending by school (4)"] {
+            #expect(Set(["B2", "B3", "B4"]).isSubset(of: (workbook["fills"] as? [String: [String]])?[page] ?? []), "\(page)")
+        }
         let viewFindings = findings.enumerated().filter { $0.element["rule"] as? String == "EQ-T" }
         let last = try #require(viewFindings.last)
         let (page, row) = (last.offset / 3, last.offset % 3 + 2)
         let pageName = page == 0 ? "Findings" : "Findings (\(page + 1))"
-        #expect(cells[pageName]?["F\(row)"]?[1] == "'Spending by school (2)'!B4")
-        #expect(cells[pageName]?["E\(row)"]?[1] == "Spending by school (2)")
+        #expect(cells[pageName]?["F\(row)"]?[1] == "'Spending by school (4)'!B4")
+        #expect(cells[pageName]?["E\(row)"]?[1] == "Spending by school (4)")
     }
 
     @Test func theSameInputGivesTheSameWorkbook() throws {
@@ -232,8 +266,8 @@ private let project: URL = {
             try? FileManager.default.removeItem(at: first.folder)
             try? FileManager.default.removeItem(at: second.folder)
         }
-        let a = try Data(contentsOf: first.folder.appendingPathComponent("gl-detail.reviewed.xlsx"))
-        let b = try Data(contentsOf: second.folder.appendingPathComponent("gl-detail.reviewed.xlsx"))
+        let a = try Data(contentsOf: first.folder.appendingPathComponent("struggling-district.reviewed.xlsx"))
+        let b = try Data(contentsOf: second.folder.appendingPathComponent("struggling-district.reviewed.xlsx"))
         #expect(a == b)
     }
 
@@ -241,7 +275,8 @@ private let project: URL = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-csv-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let csv = "Posting Date,Account,Budget Owner,Amount\n07/01/2024,199-11-6399-00-001,,=HYPERLINK(\"x\")\n07/02/2024,199-11-6399-00-002,J. Chen,\"1,200.00\"\n"
+        let csv = "Posting Date,Account,Description,Amount\n07/01/2024,100-1000-610-101-100-000,=1+2,=HYPERLINK(\"x\")\n"
+            + "07/02/2024,100-1000-610-102-100-000,Classroom supplies for grade 3,\"1,200.00\"\n"
         try csv.write(to: folder.appendingPathComponent("ledger.csv"), atomically: true, encoding: .utf8)
         var options = RunJob.Options(input: folder.appendingPathComponent("ledger.csv").path)
         options.rules = project.appendingPathComponent("rules").path
@@ -254,8 +289,12 @@ private let project: URL = {
         #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "ledger"])
         let cells = try #require((workbook["cells"] as? [String: Any])?["ledger"] as? [String: [String]])
         #expect(cells["D2"] == ["str", "=HYPERLINK(\"x\")", "General"], "text that looks like a formula stays text")
+        #expect(cells["C2"] == ["str", "=1+2", "General"])
         #expect(cells["D3"]?[1] == "1200", "the amount is a number, not the text \"1,200.00\"")
         #expect(cells["D3"]?.last?.contains("#,##0.00") == true)
-        #expect((workbook["fills"] as? [String: [String]])?["ledger"]?.contains("C2") == true)
+        #expect((workbook["fills"] as? [String: [String]])?["ledger"]?.contains("C2") == true, "a description too short to understand")
+        let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
+        #expect(summary.values.contains { $0[1] == "Cells that could not be read" })
+        #expect(summary.values.contains { $0[1] == "ledger!D2" })
     }
 }

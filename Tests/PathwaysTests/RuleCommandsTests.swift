@@ -150,6 +150,12 @@ private final class RuleFolder {
         #expect(outcome.standardOutput == "3 tests: 3 passed, 0 failed.\nNo test expects anything of R-4; add a `test` beside each to show it works.\n")
     }
 
+    @Test func theDefaultRulesPassTheirTestsAndEveryRuleHasOne() {
+        let outcome = RuleCommands.test(folder: rulesFolder)
+        #expect(outcome.exitCode == 0, "\(outcome.standardOutput)")
+        #expect(!outcome.standardOutput.contains("No test expects anything"), "\(outcome.standardOutput)")
+    }
+
     @Test func fmtRewritesInPlaceAndCheckModeOnlyReports() throws {
         let messy = "pathway   management \"Management\"\n"
         let folder = try RuleFolder(["a.rules": messy])

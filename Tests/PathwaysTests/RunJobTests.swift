@@ -129,20 +129,45 @@ private final class Scratch {
         #expect(outcome.standardError.contains("The workbook has no Transactions table"))
     }
 
+    /// A run of the default rules on a bundled sample, writing to `output`.
+    private func sampleOptions(_ sample: String, output: URL) -> RunJob.Options {
+        var options = RunJob.Options(input: projectFolder.appendingPathComponent("workbooks/samples/\(sample)").path)
+        options.rules = projectFolder.appendingPathComponent("rules").path
+        options.output = output.path
+        return options
+    }
+
     @Test func theBundledSampleWorkbookRunsWithTheDefaultRules() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-sample-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        var options = RunJob.Options(input: projectFolder.appendingPathComponent("workbooks/samples/gl-detail.xlsx").path)
-        options.rules = projectFolder.appendingPathComponent("rules").path
-        options.output = output.path
+        let outcome = RunJob.run(sampleOptions("struggling-district.xlsx", output: output))
+        #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("struggling-district.findings.json"))) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        // The planted problems, as the sample's answer key lists them (which SampleAnswerKeyTests checks one by one).
+        #expect(findings.count == 36)
+        #expect(findings.filter { $0["rule"] as? String == "BO-1" }.count == 4)
+        let tables = try #require(report["tables"] as? [[String: Any]])
+        #expect(tables.map { $0["sheet"] as? String } == ["Transactions", "Accounts", "Sites", "Owners", "Goals"])
+        #expect(report["asOf"] as? String == "2025-06-30")
+    }
+
+    @Test func aBudgetReportWithoutDatesSaysWhatNeedsADate() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-munis-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = sampleOptions("munis-budget-export.xlsx", output: output)
+        options.outputFormats = ["json"]
         let outcome = RunJob.run(options)
         #expect(outcome.exitCode == 0, "\(outcome.standardError)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("gl-detail.findings.json"))) as? [String: Any])
-        let findings = try #require(report["findings"] as? [[String: Any]])
-        // The sample has 34 ledger lines without an owner (counted with openpyxl), each an error.
-        #expect(findings.filter { $0["rule"] as? String == "BO-01" }.count == 34)
-        #expect(findings.contains { ($0["cells"] as? [String]) == ["'GL Detail'!H42"] && $0["rule"] as? String == "DATA" })
-        let tables = try #require(report["tables"] as? [[String: Any]])
-        #expect(tables.map { $0["sheet"] as? String } == ["GL Detail", "Sites"])
+        #expect(outcome.standardOutput.contains("as of an unknown date (the workbook has no dates; use --as-of)"))
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("munis-budget-export.findings.json"))) as? [String: Any])
+        #expect(report["asOf"] == nil)
+        let notAssessed = try #require(report["notAssessed"] as? [[String: String]])
+        #expect(notAssessed.contains { $0["item"] == "rule BO-4" && $0["reason"]?.contains("run it again with --as-of") == true })
+        options.asOf = "2025-06-30"
+        _ = RunJob.run(options)
+        let dated = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("munis-budget-export.findings.json"))) as? [String: Any])
+        let findings = try #require(dated["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["rule"] as? String == "BO-4" }, "with a date, open encumbrances at year end are found")
     }
 }

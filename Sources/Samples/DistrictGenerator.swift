@@ -1,0 +1,531 @@
+import Foundation
+import Tabular
+
+/// Which district to make: one that keeps its books well, or one with a known set of problems.
+public enum SampleProfile: String, CaseIterable, Sendable {
+    case clean
+    case struggling
+}
+
+/// A finding the generator planted on purpose, named by the record it is about. Lines are named by
+/// their serial, since the ledger is sorted by date only after everything is made.
+struct Plant: Equatable {
+    enum Target: Equatable {
+        case lines([Int])
+        case account(Int)
+        case site(Int)
+        case owner(Int)
+        case goal(Int)
+        /// A row of the site_spending view, by site code.
+        case siteSpending(String)
+        /// A row of the goal_spending view, by goal id.
+        case goalSpending(String)
+    }
+
+    var rule: String
+    var target: Target
+}
+
+/// Makes a district for fiscal year 2025 (July 2024 to June 2025), reviewed as of 30 June 2025:
+/// twelve schools and three central departments, a chart of accounts in the NCES layout, monthly
+/// payroll, vendor payments through the year, budget owners and goals. The clean district breaks
+/// no rule; the struggling one has each problem in `plants`, and nothing else.
+struct DistrictGenerator {
+    private var random: SeededRandom
+    private(set) var district: District
+    private(set) var plants: [Plant] = []
+    private let profile: SampleProfile
+    /// How each account is spent, by account index.
+    private var spending: [Spending] = []
+    /// Planted lines already on each account, so its ordinary spending makes up only the rest.
+    private var plantedSpend: [Int: Cents] = [:]
+    /// How much of their budget planted accounts spend (over 1 is overspent); others spend 86–97%.
+    private var usedFraction: [Int: Double] = [:]
+    /// Small payments per vendor and week, to keep two small payments from adding up past the approval limit.
+    private var smallPaymentsInWeek: [String: Int] = [:]
+    private var nextSerial = 0
+    private var nextInvoice = 48_200
+
+    static let fiscalYearStart = CalendarDate(year: 2024, month: 7, day: 1)!
+    static let asOf = CalendarDate(year: 2025, month: 6, day: 30)!
+    static let approver = "O001"
+    /// Above this, a payment is "large" and paid monthly; below it, in many small payments.
+    static let smallPaymentCeiling: Cents = 235_000
+
+    enum Spending {
+        case payroll
+        case smallPayments(vendors: [String], items: [String])
+        case monthly(vendor: String, item: String)
+        case twiceAYear(vendor: String, item: String)
+        case none
+    }
+
+    static func make(_ profile: SampleProfile, seed: UInt64) -> (District, [Plant]) {
+        var generator = DistrictGenerator(profile: profile, seed: seed)
+        generator.build()
+        return (generator.district, generator.plants)
+    }
+
+    private init(profile: SampleProfile, seed: UInt64) {
+        self.profile = profile
+        random = SeededRandom(seed: seed ^ (profile == .clean ? 0x5EED_C1EA : 0x5EED_57A6))
+        district = District(name: profile == .clean ? "Maple Valley Unified School District" : "Springfield Public Schools",
+                            fiscalYear: 2025, asOf: DistrictGenerator.asOf)
+    }
+
+    // MARK: The district
+
+    private mutating func build() {
+        makeSites()
+        makeOwners()
+        makeAccounts()
+        makeGoals()
+        if profile == .struggling { plantProblems() }
+        spendEveryAccount()
+        district.lines.sort { ($0.posted, $0.serial) < ($1.posted, $1.serial) }
+        for index in district.lines.indices { district.lines[index].id = String(format: "GL-2025-%06d", index + 1) }
+        // A stray subtotal row, as a careless export leaves inside the ledger.
+        if profile == .struggling { district.subtotalAfterLine = district.lines.count * 2 / 5 }
+        publishPerPupilFigures()
+    }
+
+    private static let schools: [(code: String, name: String, level: String)] = [
+        ("101", "Riverside Elementary", "ES"), ("102", "Hillcrest Elementary", "ES"), ("103", "Maple Grove Elementary", "ES"),
+        ("104", "Lincoln Elementary", "ES"), ("105", "Washington Elementary", "ES"), ("106", "Oak Park Elementary", "ES"),
+        ("107", "Cedar Ridge Elementary", "ES"), ("108", "Lakeview Elementary", "ES"), ("201", "Jefferson Middle", "MS"),
+        ("202", "Roosevelt Middle", "MS"), ("301", "Central High", "HS"), ("302", "Westfield High", "HS"),
+    ]
+    private static let principalNames = ["Maria Chen", "James Okafor", "Priya Patel", "Robert Alvarez", "Linda Nguyen",
+                                         "Samuel Brooks", "Grace Kim", "Daniel Reyes", "Angela Foster", "Marcus Webb",
+                                         "Helen Park", "Victor Osei"]
+
+    private mutating func makeSites() {
+        // Poverty shares spread across schools, so some are Title I and spending can follow need.
+        let poverty = [0.82, 0.34, 0.61, 0.27, 0.74, 0.45, 0.19, 0.58, 0.66, 0.31, 0.52, 0.24]
+        for (index, school) in DistrictGenerator.schools.enumerated() {
+            let enrollment = switch school.level {
+            case "ES": random.int(330 ... 560)
+            case "MS": random.int(640 ... 820)
+            default: random.int(1_080 ... 1_380)
+            }
+            district.sites.append(Site(
+                code: school.code, name: school.name, level: school.level, enrollment: enrollment, poverty: poverty[index],
+                english: (poverty[index] * 0.3 + random.double(0.0 ... 0.05) * 100).rounded() / 100,
+                disability: (random.double(0.10 ... 0.16) * 100).rounded() / 100, title1: poverty[index] >= 0.55,
+                principal: "P" + school.code, discretionary: 0,
+                method: "Base $5,200 a student; weights: low-income 0.30, English learner 0.15, disability 0.90",
+                enrollmentYear: district.fiscalYear, publishedPerPupil: nil))
+        }
+        for (code, name) in [("900", "District Office"), ("910", "Operations and Maintenance"), ("920", "Transportation")] {
+            district.sites.append(Site(code: code, name: name, level: "CENTRAL", enrollment: 0, poverty: 0, english: 0, disability: 0,
+                                       title1: false, principal: nil, discretionary: 0, method: nil, enrollmentYear: district.fiscalYear,
+                                       publishedPerPupil: nil))
+        }
+    }
+
+    private mutating func trainingDate() -> CalendarDate {
+        CalendarDate(year: 2024, month: 8, day: 1)!.adding(days: random.int(0 ... 200))
+    }
+
+    private mutating func makeOwners() {
+        district.owners.append(Owner(id: DistrictGenerator.approver, name: "Dana Whitfield", role: "Business Manager", site: "900",
+                                     approvalLimit: 50_000_000, trained: trainingDate(), active: true))
+        for (index, school) in DistrictGenerator.schools.enumerated() {
+            district.owners.append(Owner(id: "P" + school.code, name: DistrictGenerator.principalNames[index], role: "Principal",
+                                         site: school.code, approvalLimit: 500_000, trained: trainingDate(), active: true))
+        }
+        for (id, name, role, site) in [("D900", "Teresa Lindqvist", "Chief Academic Officer", "900"),
+                                       ("D910", "Frank Moreno", "Dept Director", "910"),
+                                       ("D920", "Alicia Grant", "Dept Director", "920"),
+                                       ("M900", "Kevin Doyle", "Program Manager", "900"),
+                                       ("F900", "Naomi Sato", "Grants Manager", "900")] {
+            district.owners.append(Owner(id: id, name: name, role: role, site: site, approvalLimit: 2_500_000, trained: trainingDate(), active: true))
+        }
+    }
+
+    private static let supplyVendors = ["School Specialty", "Really Good Stuff", "Staples Business Advantage", "Nasco Education",
+                                        "Kaplan Early Learning", "Carolina Biological Supply", "Teacher Created Resources", "Discount School Supply"]
+    private static let supplyItems = ["Classroom supplies for grade 3", "Art supplies and construction paper", "Science lab consumables",
+                                      "Whiteboard markers and erasers", "Student planners and folders", "Printer toner for classrooms"]
+    private static let bookVendors = ["Scholastic Inc.", "Follett School Solutions", "Barnes & Noble Education", "Perma-Bound Books",
+                                      "Mackin Educational Resources"]
+    private static let bookItems = ["Classroom library books", "Replacement reading textbooks", "Novels for grade 7 English",
+                                    "Library book processing and covers"]
+    private static let trainingVendors = ["Learning Forward", "Solution Tree", "Café Olé Catering"]
+    private static let trainingItems = ["Workshop registration, reading strategies", "Conference fees, math coaching",
+                                        "Online course licenses for teachers", "Lunch for the staff training day"]
+    private static let officeVendors = ["O’Brien Office Supply", "Staples Business Advantage"]
+    private static let officeItems = ["Office supplies for the district office", "Copier paper, district office"]
+
+    @discardableResult
+    private mutating func addAccount(_ account: Account, _ spending: Spending) -> Int {
+        district.accounts.append(account)
+        self.spending.append(spending)
+        return district.accounts.count - 1
+    }
+
+    private mutating func makeAccounts() {
+        for site in district.sites where site.isSchool {
+            let teachers = Cents((Double(site.enrollment) / 19).rounded())
+            let salaries = teachers * 6_150_000
+            let principal = site.principal
+            func account(_ function: String, _ object: String, _ description: String, _ budget: Cents, locked: Bool) -> Account {
+                Account(fund: "100", function: function, object: object, site: site.code, description: description, owner: principal,
+                        locked: locked, original: budget)
+            }
+            addAccount(account("1000", "110", "Teacher salaries", salaries, locked: true), .payroll)
+            addAccount(account("1000", "210", "Teacher benefits", salaries * 31 / 100, locked: true), .payroll)
+            let administrators: Cents = site.level == "ES" ? 1 : 2
+            addAccount(account("2400", "110", "School office salaries", administrators * 9_600_000 + 4_200_000, locked: true), .payroll)
+            let supplies = Cents(site.enrollment) * 6_200
+            let books = Cents(site.enrollment) * 2_800
+            let training: Cents = site.level == "ES" ? 900_000 : 1_400_000
+            addAccount(account("1000", "610", "Instructional supplies", supplies, locked: false),
+                       .smallPayments(vendors: DistrictGenerator.supplyVendors, items: DistrictGenerator.supplyItems))
+            addAccount(account("1000", "640", "Library and textbooks", books, locked: false),
+                       .smallPayments(vendors: DistrictGenerator.bookVendors, items: DistrictGenerator.bookItems))
+            addAccount(account("2200", "330", "Professional development", training, locked: false),
+                       .smallPayments(vendors: DistrictGenerator.trainingVendors, items: DistrictGenerator.trainingItems))
+            let index = district.sites.firstIndex { $0.code == site.code }!
+            district.sites[index].discretionary = supplies + books + training
+            if site.title1 {
+                var federal = account("1000", "110", "Title I reading teachers", 12_000_000, locked: true)
+                federal.fund = "200"
+                federal.project = "411"
+                federal.owner = "F900"
+                addAccount(federal, .payroll)
+                var materials = account("1000", "610", "Title I materials", Cents(site.enrollment) * 4_500, locked: true)
+                materials.fund = "200"
+                materials.project = "411"
+                materials.owner = "F900"
+                addAccount(materials, .smallPayments(vendors: ["Curriculum Associates", "Really Good Stuff"],
+                                                     items: ["Reading intervention workbooks", "Leveled readers for small groups"]))
+            }
+        }
+        func central(_ function: String, _ object: String, _ site: String, _ description: String, _ owner: String, _ budget: Cents,
+                     _ spending: Spending, project: String = "000") {
+            addAccount(Account(fund: "100", function: function, object: object, site: site, project: project, description: description,
+                               owner: owner, locked: false, original: budget), spending)
+        }
+        central("2300", "110", "900", "Central administration salaries", "O001", 145_000_000, .payroll)
+        central("2300", "210", "900", "Central administration benefits", "O001", 44_950_000, .payroll)
+        central("2500", "340", "900", "Finance system and technical services", "O001", 18_000_000,
+                .monthly(vendor: "Tyler Technologies", item: "Finance system subscription and support"))
+        central("2300", "610", "900", "District office supplies", "D900", 4_000_000,
+                .smallPayments(vendors: DistrictGenerator.officeVendors, items: DistrictGenerator.officeItems))
+        central("2600", "110", "910", "Custodial salaries", "D910", 110_000_000, .payroll)
+        central("2600", "410", "910", "Electricity, water and gas", "D910", 62_000_000,
+                .monthly(vendor: "Springfield Power & Light", item: "Electricity and gas for all buildings"))
+        central("2600", "430", "910", "Building repairs and maintenance", "D910", 26_000_000,
+                .monthly(vendor: "Midwest Mechanical Services", item: "HVAC and plumbing repairs"))
+        central("2700", "110", "920", "Bus driver salaries", "D920", 78_000_000, .payroll)
+        central("2700", "510", "920", "Contracted bus routes", "D920", 24_000_000,
+                .monthly(vendor: "Student Transportation of America", item: "Contracted bus routes for special education"))
+        central("5100", "830", "900", "Interest on 2019 school bonds", "O001", 41_000_000,
+                .twiceAYear(vendor: "First National Bank, paying agent", item: "Bond interest payment, 2019 series"))
+        central("2200", "330", "900", "Literacy coaching", "M900", 24_000_000,
+                .monthly(vendor: "Literacy Partners LLC", item: "Literacy coaches for grades K-3"), project: "101")
+        central("2100", "340", "900", "Attendance outreach", "M900", 9_000_000,
+                .monthly(vendor: "Attendance Works Consulting", item: "Family outreach on chronic absence"), project: "102")
+        central("1000", "640", "900", "Math curriculum materials", "M900", 12_000_000,
+                .monthly(vendor: "Carnegie Learning", item: "Middle school math curriculum licenses"), project: "103")
+        central("2100", "330", "900", "College and career advising", "M900", 7_500_000,
+                .monthly(vendor: "College Advising Corps", item: "College advisers for the high schools"), project: "104")
+        // Budget transfers within the year, as small as a well-planned budget needs.
+        let first = district.accounts.firstIndex { $0.function == "2200" && $0.object == "330" && $0.project == "000" }!
+        let second = district.accounts.firstIndex { $0.fund == "100" && $0.object == "610" && $0.site == district.accounts[first].site }!
+        district.accounts[first].transfers = -150_000
+        district.accounts[second].transfers = 150_000
+    }
+
+    private mutating func makeGoals() {
+        let due = CalendarDate(year: 2027, month: 6, day: 30)!
+        func goal(_ id: String, _ name: String, _ metric: String, _ baseline: String, _ target: String, _ project: String, _ students: Int) -> Goal {
+            let budget = district.accounts.first { $0.project == project }!.revised
+            return Goal(id: id, name: name, metric: metric, baseline: baseline, target: target, due: due, owner: "M900", budget: budget,
+                        project: project, students: students)
+        }
+        district.goals = [
+            goal("G1", "Grade-3 literacy", "% of grade 3 reading on grade level", "41%", "55%", "101", 2_300),
+            goal("G2", "Fewer chronically absent students", "% of students chronically absent", "18%", "12%", "102", 1_400),
+            goal("G3", "Middle school math", "% of grade 8 proficient in math", "33%", "45%", "103", 1_450),
+            goal("G4", "College and career ready", "% of graduates enrolled in college or a trade program", "52%", "65%", "104", 2_500),
+        ]
+    }
+
+    // MARK: Spending
+
+    /// Relative spending in each month of the fiscal year, July first. The struggling district
+    /// saves its money for a spring rush.
+    private var monthWeights: [Double] {
+        profile == .clean ? [0.5, 1.4, 1.3, 1.0, 0.9, 0.7, 0.9, 0.9, 1.0, 1.2, 1.0, 0.6]
+            : [0.3, 1.0, 0.9, 0.8, 0.7, 0.5, 0.8, 0.8, 0.9, 1.3, 2.0, 1.7]
+    }
+
+    private func monthStart(_ month: Int) -> CalendarDate {
+        let (year, calendarMonth) = month < 6 ? (2024, month + 7) : (2025, month - 5)
+        return CalendarDate(year: year, month: calendarMonth, day: 1)!
+    }
+
+    private mutating func randomMonth() -> Int {
+        let weights = monthWeights
+        var roll = random.double(0 ... weights.reduce(0, +))
+        for (month, weight) in weights.enumerated() {
+            roll -= weight
+            if roll <= 0 { return month }
+        }
+        return 11
+    }
+
+    /// A working day in the month, never past the review date.
+    private mutating func workingDay(inMonth month: Int) -> CalendarDate {
+        let start = monthStart(month)
+        let (year, calendarMonth, _) = start.components
+        let day = start.adding(days: random.int(0 ... CalendarDate.daysIn(month: calendarMonth, year: year) - 1)).workingDayOnOrAfter
+        return day.components.month == calendarMonth && day <= district.asOf ? day : start.lastWorkingDayOfMonth
+    }
+
+    /// A vendor and a day for a small payment: never a third small payment to one vendor in one
+    /// week, which could add up past the approval limit and look like a split purchase.
+    private mutating func smallPayment(vendors: [String]) -> (vendor: String, day: CalendarDate) {
+        for _ in 0 ..< 100 {
+            let vendor = random.pick(vendors), day = workingDay(inMonth: randomMonth())
+            if smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] < 2 {
+                smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] += 1
+                return (vendor, day)
+            }
+        }
+        // A busy year: the first week with room, from the start of the year.
+        var day = DistrictGenerator.fiscalYearStart.workingDayOnOrAfter
+        while true {
+            for vendor in vendors where smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] < 2 {
+                smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] += 1
+                return (vendor, day)
+            }
+            day = day.adding(days: 1).workingDayOnOrAfter
+            precondition(day <= district.asOf, "There is no week left for another small payment; add vendors.")
+        }
+    }
+
+    /// A vendor amount with cents, so it is never a round thousand by chance.
+    private func withCents(_ amount: Cents) -> Cents { amount % 100_000 == 0 ? amount + 37 : amount }
+
+    @discardableResult
+    private mutating func addLine(account: Int, posted: CalendarDate, type: String, vendor: String?, amount: Cents, description: String,
+                                  enteredBy: String = "ap.clerk", invoice: Bool = true, goals: String? = nil) -> Int {
+        let serial = nextSerial
+        nextSerial += 1
+        var invoiceNumber: String?
+        if invoice {
+            invoiceNumber = "INV-\(nextInvoice)"
+            nextInvoice += random.int(1 ... 9)
+        }
+        let project = district.accounts[account].project
+        let tags = goals ?? district.goals.first { $0.project == project }?.id
+        district.lines.append(LedgerLine(serial: serial, posted: posted, docType: type, docNumber: type == "PAY" ? String(format: "%06d", 400 + serial) : "\(type)-\(serial)",
+                                         invoice: invoiceNumber, vendor: vendor, account: account, amount: amount, description: description,
+                                         enteredBy: enteredBy, approvedBy: DistrictGenerator.approver, goals: tags))
+        district.accounts[account].actual += amount
+        return serial
+    }
+
+    private mutating func spendEveryAccount() {
+        for index in district.accounts.indices {
+            let account = district.accounts[index]
+            let used = account.isPersonnel ? 1.0 : usedFraction[index] ?? random.double(0.86 ... 0.97)
+            let target = Cents((Double(account.revised) * used).rounded()) - plantedSpend[index, default: 0]
+            spend(target, on: index)
+        }
+        // Vendors' credits for returned goods: negative lines, which are not mistakes.
+        for (site, vendor, item) in [("101", "School Specialty", "Credit for returned damaged chairs"),
+                                     ("104", "Scholastic Inc.", "Credit for a cancelled book order"),
+                                     ("301", "Nasco Education", "Credit for an overcharge on lab kits")] {
+            let account = accountIndex(site: site, object: site == "104" ? "640" : "610")
+            addLine(account: account, posted: workingDay(inMonth: random.int(3 ... 9)), type: "CR", vendor: vendor,
+                    amount: -Cents(random.int(4_000 ... 30_000)), description: item)
+        }
+    }
+
+    private mutating func spend(_ total: Cents, on index: Int) {
+        guard total > 0 else { return }
+        let account = district.accounts[index]
+        switch spending[index] {
+        case .none:
+            return
+        case .payroll:
+            let monthly = total / 12
+            for month in 0 ..< 12 {
+                let day = monthStart(month).lastWorkingDayOfMonth
+                addLine(account: index, posted: day, type: "PR", vendor: nil, amount: month == 11 ? total - monthly * 11 : monthly,
+                        description: "\(account.description), \(day.monthAndYear)", enteredBy: "payroll.system", invoice: false)
+            }
+        case .monthly(let vendor, let item):
+            let monthly = withCents(total / 12)
+            for month in 0 ..< 12 {
+                addLine(account: index, posted: monthStart(month).adding(days: 9).workingDayOnOrAfter, type: "PAY", vendor: vendor,
+                        amount: month == 11 ? withCents(total - monthly * 11) : monthly, description: "\(item), \(monthStart(month).monthAndYear)")
+            }
+        case .twiceAYear(let vendor, let item):
+            let half = withCents(total / 2)
+            addLine(account: index, posted: CalendarDate(year: 2024, month: 8, day: 1)!.workingDayOnOrAfter, type: "PAY", vendor: vendor,
+                    amount: half, description: item)
+            addLine(account: index, posted: CalendarDate(year: 2025, month: 2, day: 3)!.workingDayOnOrAfter, type: "PAY", vendor: vendor,
+                    amount: withCents(total - half), description: item)
+        case .smallPayments(let vendors, let items):
+            var remaining = total
+            let isSchoolMaterial = ["610", "640"].contains(account.object) && account.project == "000"
+            while remaining > 0 {
+                var amount = remaining <= DistrictGenerator.smallPaymentCeiling ? remaining : Cents(random.int(40_000 ... 235_000))
+                if amount % 100_000 == 0 { amount -= 37 }
+                let (vendor, day) = smallPayment(vendors: vendors)
+                // About half of what schools buy is tagged with the goal it serves.
+                let tag: String? = isSchoolMaterial && random.fraction() < 0.55 ? random.pick(["G1", "G1;G3", "G3"]) : nil
+                addLine(account: index, posted: day, type: "PAY", vendor: vendor, amount: amount, description: random.pick(items), goals: tag)
+                remaining -= amount
+            }
+        }
+    }
+
+    /// What each school publishes as its state and local spending per pupil: the ledger's figure
+    /// within 2% (rounded to dollars), as a report card prepared from the same books would show.
+    private mutating func publishPerPupilFigures() {
+        let perPupil = Oracle(district: district).stateLocalPerPupil
+        for index in district.sites.indices where district.sites[index].isSchool {
+            guard let figure = perPupil[district.sites[index].code] else { continue }
+            let factor = plants.contains(Plant(rule: "TR-9", target: .siteSpending(district.sites[index].code))) ? 1.15 : random.double(0.985 ... 1.015)
+            district.sites[index].publishedPerPupil = Cents((figure * factor).rounded()) * 100
+        }
+    }
+
+    // MARK: Problems
+
+    private func accountIndex(site: String, object: String, function: String = "1000", project: String = "000") -> Int {
+        district.accounts.firstIndex { $0.site == site && $0.object == object && $0.function == function && $0.project == project }!
+    }
+
+    /// A planted line on an account: part of its year's spending, not on top of it.
+    @discardableResult
+    private mutating func plantLine(account: Int, posted: CalendarDate, type: String = "PAY", vendor: String?, amount: Cents,
+                                    description: String, enteredBy: String = "ap.clerk", invoice: Bool = true) -> Int {
+        plantedSpend[account, default: 0] += amount
+        if type == "PAY", let vendor, amount < DistrictGenerator.smallPaymentCeiling {
+            smallPaymentsInWeek["\(vendor)|\(posted.weekNumber)", default: 0] += 1
+        }
+        return addLine(account: account, posted: posted, type: type, vendor: vendor, amount: amount, description: description,
+                       enteredBy: enteredBy, invoice: invoice)
+    }
+
+    private mutating func plantProblems() {
+        // Three supply lines spent past their budget, by 4% to 12% (not so far that they also run off pace).
+        for site in ["102", "105", "201"] {
+            let index = accountIndex(site: site, object: "610")
+            usedFraction[index] = random.double(1.04 ... 1.12)
+            plants.append(Plant(rule: "BO-1", target: .account(index)))
+        }
+        // A purchase split into two payments in one week, each under the $5,000 approval limit.
+        let splitAccount = accountIndex(site: "103", object: "610")
+        let splitDays = [CalendarDate(year: 2025, month: 3, day: 11)!, CalendarDate(year: 2025, month: 3, day: 13)!]
+        let split = [Cents(261_140), Cents(254_875)].enumerated().map { offset, amount in
+            plantLine(account: splitAccount, posted: splitDays[offset], vendor: "Lakeshore Learning", amount: amount,
+                      description: "Classroom reading nook furniture")
+        }
+        plants.append(Plant(rule: "BO-5", target: .lines(split)))
+        // Two invoices paid twice, the second time a few weeks later.
+        for (site, object, vendor, day) in [("104", "640", "Follett School Solutions", CalendarDate(year: 2024, month: 10, day: 8)!),
+                                            ("301", "2200", "Solution Tree", CalendarDate(year: 2025, month: 1, day: 14)!)] {
+            let account = object == "2200" ? accountIndex(site: site, object: "330", function: "2200") : accountIndex(site: site, object: object)
+            let amount = Cents(random.int(60_000 ... 190_000))
+            let first = plantLine(account: account, posted: day, vendor: vendor, amount: amount, description: "Order for the spring semester")
+            let invoice = district.lines.last!.invoice
+            let second = plantLine(account: account, posted: day.adding(days: 29).workingDayOnOrAfter, vendor: vendor, amount: amount,
+                                   description: "Order for the spring semester")
+            district.lines[district.lines.count - 1].invoice = invoice
+            plants.append(Plant(rule: "BO-6", target: .lines([first, second])))
+        }
+        // Activity on a closed account (which, with no budget, also leaves it overspent).
+        var closed = Account(fund: "100", function: "1000", object: "650", site: "104", description: "Classroom software (closed)",
+                             status: "Inactive", owner: "P104", locked: true, original: 0)
+        closed.encumbrance = 0
+        let closedIndex = addAccount(closed, .none)
+        let closedLine = plantLine(account: closedIndex, posted: CalendarDate(year: 2024, month: 11, day: 19)!, vendor: "Tyler Technologies",
+                                   amount: 84_520, description: "Reading software annual license")
+        plants.append(Plant(rule: "MG-10", target: .lines([closedLine])))
+        plants.append(Plant(rule: "BO-1", target: .account(closedIndex)))
+        // Spending on the catch-all object 890: about 4% of non-personnel spending, in six payments.
+        for site in ["106", "302"] {
+            let index = addAccount(Account(fund: "100", function: "1000", object: "890", site: site, description: "Miscellaneous",
+                                           owner: "P" + site, locked: false, original: 6_000_000), .none)
+            for month in [2, 6, 10] {
+                let line = plantLine(account: index, posted: workingDay(inMonth: month), vendor: "Amazon Business",
+                                     amount: Cents(random.int(1_700_000 ... 1_850_000)), description: "Assorted items for the school")
+                plants.append(Plant(rule: "MG-12", target: .lines([line])))
+            }
+        }
+        // Two budget lines nobody owns.
+        for index in [accountIndex(site: "107", object: "640"), accountIndex(site: "910", object: "430", function: "2600")] {
+            district.accounts[index].owner = nil
+            plants.append(Plant(rule: "BO-10", target: .account(index)))
+        }
+        // A Title I school whose state and local staffing was cut: below comparability.
+        let comparabilitySite = "103"
+        let salaries = accountIndex(site: comparabilitySite, object: "110")
+        district.accounts[salaries].original = district.accounts[salaries].original * 72 / 100
+        let benefits = accountIndex(site: comparabilitySite, object: "210")
+        district.accounts[benefits].original = district.accounts[benefits].original * 72 / 100
+        plants.append(Plant(rule: "RE-4", target: .siteSpending(comparabilitySite)))
+        // Purchase orders left open at year end.
+        for index in [accountIndex(site: "202", object: "640"), accountIndex(site: "910", object: "430", function: "2600")] {
+            district.accounts[index].encumbrance = district.accounts[index].revised * 6 / 100
+            usedFraction[index] = random.double(0.84 ... 0.90)
+            plants.append(Plant(rule: "BO-4", target: .account(index)))
+        }
+        // A journal entry posted on a Saturday, and a payment its own clerk approved.
+        let recode = plantLine(account: accountIndex(site: "105", object: "640"), posted: CalendarDate(year: 2025, month: 2, day: 22)!,
+                               type: "JE", vendor: nil, amount: 31_240, description: "Recode library books from supplies", enteredBy: "jlopez",
+                               invoice: false)
+        plants.append(Plant(rule: "BO-8", target: .lines([recode])))
+        let selfApproved = plantLine(account: accountIndex(site: "900", object: "610", function: "2300"),
+                                     posted: CalendarDate(year: 2025, month: 4, day: 16)!, vendor: "Staples Business Advantage", amount: 187_315,
+                                     description: "Office chairs for the business office", enteredBy: DistrictGenerator.approver)
+        plants.append(Plant(rule: "BO-8A", target: .lines([selfApproved])))
+        // A line owned by a director who has left, and two principals overdue for training.
+        district.owners.append(Owner(id: "D930", name: "Gary Holt", role: "Dept Director", site: "900", approvalLimit: 2_500_000,
+                                     trained: CalendarDate(year: 2023, month: 9, day: 12), active: false))
+        let orphan = accountIndex(site: "900", object: "610", function: "2300")
+        district.accounts[orphan].owner = "D930"
+        plants.append(Plant(rule: "BO-11", target: .account(orphan)))
+        for id in ["P104", "P302"] {
+            let index = district.owners.firstIndex { $0.id == id }!
+            district.owners[index].trained = CalendarDate(year: 2023, month: 8, day: 15)
+            plants.append(Plant(rule: "BO-12", target: .owner(index)))
+        }
+        // Goals: one without a baseline or a count of students, one with nothing spent.
+        district.goals[3].baseline = nil
+        district.goals[3].students = nil
+        plants.append(Plant(rule: "AL-2R", target: .goal(3)))
+        plants.append(Plant(rule: "AL-4", target: .goal(3)))
+        let mathAccount = district.accounts.firstIndex { $0.project == "103" }!
+        spending[mathAccount] = .none
+        plants.append(Plant(rule: "AL-3Z", target: .goalSpending("G3")))
+        plants.append(Plant(rule: "BO-2A", target: .account(mathAccount)))
+        // A payment to nobody in particular, and three lines that say nothing.
+        let nameless = plantLine(account: accountIndex(site: "301", object: "610"), posted: CalendarDate(year: 2024, month: 12, day: 4)!,
+                                 vendor: "Not Provided", amount: 64_210, description: "Graphing calculators for algebra")
+        plants.append(Plant(rule: "TR-7", target: .lines([nameless])))
+        for (site, day) in [("101", 9), ("106", 16), ("202", 23)] {
+            let line = plantLine(account: accountIndex(site: site, object: "610"), posted: CalendarDate(year: 2024, month: 9, day: day)!.workingDayOnOrAfter,
+                                 vendor: "School Specialty", amount: Cents(random.int(20_000 ... 90_000)), description: "SUPPLIES")
+            plants.append(Plant(rule: "TR-8", target: .lines([line])))
+        }
+        // The Schools sheet: a principal not named, a method not written down, an old enrollment, a wrong published figure.
+        let sites = district.sites
+        let schoolIndex = { (code: String) in sites.firstIndex { $0.code == code }! }
+        district.sites[schoolIndex("108")].principal = nil
+        plants.append(Plant(rule: "SA-10", target: .site(schoolIndex("108"))))
+        district.sites[schoolIndex("202")].method = nil
+        plants.append(Plant(rule: "TR-5", target: .site(schoolIndex("202"))))
+        district.sites[schoolIndex("302")].enrollmentYear = district.fiscalYear - 1
+        plants.append(Plant(rule: "TR-6", target: .site(schoolIndex("302"))))
+        plants.append(Plant(rule: "TR-9", target: .siteSpending("104")))
+    }
+}

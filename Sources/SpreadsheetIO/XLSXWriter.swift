@@ -1,0 +1,96 @@
+import CXlsxWriter
+import Foundation
+import Tabular
+
+/// Writes plain workbooks — typed cells, a bold header, column widths — as an ERP or a person
+/// would export them. (The reviewed workbook, with its fills and comments, is written by Reports.)
+public enum XLSXWriter {
+    public enum Cell: Sendable, Equatable {
+        case blank
+        case text(String)
+        case number(Double)
+        /// An amount with two decimals and negatives in brackets, as finance exports show them.
+        case money(Money)
+        /// A fraction shown as a percentage: 0.125 is 12.5%.
+        case percent(Double)
+        case date(CalendarDate)
+    }
+
+    public struct Sheet: Sendable {
+        public var name: String
+        public var rows: [[Cell]]
+        /// Rows (from 0) written in bold: titles, headers and total rows.
+        public var boldRows: Set<Int>
+        public var columnWidths: [Double]
+
+        public init(name: String, rows: [[Cell]], boldRows: Set<Int> = [0], columnWidths: [Double] = []) {
+            self.name = name
+            self.rows = rows
+            self.boldRows = boldRows
+            self.columnWidths = columnWidths
+        }
+    }
+
+    public struct WriteError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Writes the sheets through a temporary file beside `path` and a rename, so the workbook
+    /// appears only complete. The document is dated `created`, not the clock's time, so the same
+    /// sheets give the same bytes.
+    public static func write(_ sheets: [Sheet], to path: String, created: CalendarDate) throws(WriteError) {
+        let target = URL(fileURLWithPath: path)
+        let temporary = AtomicFile.temporaryURL(beside: target)
+        guard let workbook = workbook_new(temporary.path) else {
+            throw WriteError(description: "The workbook \(path) could not be created.")
+        }
+        var properties = lxw_doc_properties()
+        // A created time of 0 would mean "now" to libxlsxwriter.
+        properties.created = time_t(max(1, Int(created.daysSince1970) * 86_400))
+        workbook_set_properties(workbook, &properties)
+        let bold = workbook_add_format(workbook)
+        format_set_bold(bold)
+        let money = workbook_add_format(workbook)
+        format_set_num_format(money, "#,##0.00;(#,##0.00)")
+        let percent = workbook_add_format(workbook)
+        format_set_num_format(percent, "0.0%")
+        let date = workbook_add_format(workbook)
+        format_set_num_format(date, "m/d/yyyy")
+        for sheet in sheets {
+            guard let worksheet = workbook_add_worksheet(workbook, sheet.name) else {
+                workbook_close(workbook)
+                try? FileManager.default.removeItem(at: temporary)
+                throw WriteError(description: "\(path): \"\(sheet.name)\" cannot be a sheet name (too long, repeated or with one of [ ] : * ? / \\).")
+            }
+            for (column, width) in sheet.columnWidths.enumerated() {
+                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width, nil)
+            }
+            for (rowIndex, cells) in sheet.rows.enumerated() {
+                let row = lxw_row_t(rowIndex)
+                let rowFormat = sheet.boldRows.contains(rowIndex) ? bold : nil
+                for (columnIndex, cell) in cells.enumerated() {
+                    let column = lxw_col_t(columnIndex)
+                    switch cell {
+                    case .blank: break
+                    case .text(let text): worksheet_write_string(worksheet, row, column, text, rowFormat)
+                    case .number(let number): worksheet_write_number(worksheet, row, column, number, rowFormat)
+                    case .money(let amount): worksheet_write_number(worksheet, row, column, amount.doubleValue, money)
+                    case .percent(let fraction): worksheet_write_number(worksheet, row, column, fraction, percent)
+                    case .date(let day):
+                        worksheet_write_number(worksheet, row, column, Double(ExcelDate.serial(of: day, uses1904Dates: false)), date)
+                    }
+                }
+            }
+        }
+        let status = workbook_close(workbook)
+        guard status == LXW_NO_ERROR else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw WriteError(description: "The workbook \(path) could not be written (\(String(cString: lxw_strerror(status)))).")
+        }
+        do {
+            try AtomicFile.moveIntoPlace(temporary, as: target)
+        } catch {
+            throw WriteError(description: error.description)
+        }
+    }
+}

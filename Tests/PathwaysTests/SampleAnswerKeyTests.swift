@@ -1,0 +1,92 @@
+import Foundation
+import RulesEngine
+import RulesLanguage
+import Samples
+import SpreadsheetIO
+import Tabular
+import Testing
+
+private let project: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+    return url
+}()
+
+private let samples = project.appendingPathComponent("workbooks/samples")
+
+/// The default rules on every sample workbook find exactly what the generator planted, and the
+/// rubric levels are the ones the generator's own oracle worked out.
+@Suite struct SampleAnswerKeyTests {
+    private static let rules: CheckedRuleSet = {
+        let files = try! RuleSetFolder.load(project.appendingPathComponent("rules").path)
+        return RuleChecker.check(files).ruleSet!
+    }()
+
+    /// What the engine found in a sample, in the answer key's terms.
+    private func review(_ file: SampleFile) throws -> AnswerKey {
+        let workbook = try SpreadsheetReader.read(path: samples.appendingPathComponent(file.fileName).path)
+        let rules = Self.rules
+        let binding = WorkbookBinder.bind(workbook, to: rules)
+        try #require(binding.errors.isEmpty, "\(binding.errors)")
+        let evaluation = RuleRunner.run(rules, on: binding, params: ParamValues(rules: rules, workbook: workbook, commandLine: [:]))
+        let views = Dictionary(evaluation.shownViews.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        let findings = evaluation.findings.map { finding -> AnswerKey.ExpectedFinding in
+            guard let view = views[finding.table.lowercased()] else {
+                return AnswerKey.ExpectedFinding(rule: finding.rule, sheet: finding.sheet, rows: finding.rows, key: nil)
+            }
+            // A view's rows are named by their key, the view's first column.
+            let key = finding.rows.first.map { view.rows[$0 - 1][0].description }
+            return AnswerKey.ExpectedFinding(rule: finding.rule, sheet: finding.table, rows: [], key: key)
+        }.sorted()
+        var levels: [String: String] = [:]
+        for indicator in evaluation.indicators { levels[indicator.indicator] = indicator.assessed ? indicator.level ?? "no level" : "not assessed" }
+        let leftOut = binding.tables.values.flatMap { table in
+            table.layout.skippedRows.map { AnswerKey.LeftOutRow(sheet: table.sheet, row: $0.row, label: $0.label) }
+        }.sorted { ($0.sheet, $0.row) < ($1.sheet, $1.row) }
+        let unreadable = binding.tables.values.flatMap { table in
+            table.dataErrors.errors.map { AnswerKey.UnreadableCell(sheet: $0.origin.sheet, row: $0.origin.row, column: columnLetters($0.origin.column), text: $0.rawText) }
+        }
+        return AnswerKey(workbook: file.fileName, asOf: evaluation.asOf?.description, findings: findings, indicators: levels, leftOutRows: leftOut,
+                         unreadableCells: unreadable)
+    }
+
+    private func answerKey(_ file: SampleFile) throws -> AnswerKey {
+        try JSONDecoder().decode(AnswerKey.self, from: Data(contentsOf: samples.appendingPathComponent(file.answerKeyName)))
+    }
+
+    @Test(arguments: SampleFile.allCases)
+    func theDefaultRulesFindWhatWasPlanted(_ file: SampleFile) throws {
+        let expected = try answerKey(file), found = try review(file)
+        #expect(found.asOf == expected.asOf)
+        let missing = expected.findings.filter { !found.findings.contains($0) }
+        let extra = found.findings.filter { !expected.findings.contains($0) }
+        #expect(missing.isEmpty, "planted but not found: \(missing)")
+        #expect(extra.isEmpty, "found but not planted: \(extra)")
+        #expect(found.findings == expected.findings)
+        for (indicator, level) in expected.indicators.sorted(by: { $0.key < $1.key }) {
+            #expect(found.indicators[indicator] == level, "\(indicator)")
+        }
+        #expect(found.leftOutRows == expected.leftOutRows)
+        #expect(found.unreadableCells == expected.unreadableCells)
+    }
+
+    @Test func theCheckedInSamplesAreWhatTheGeneratorWrites() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("samples-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try SampleWriter.writeAll(to: folder.path)
+        for file in SampleFile.allCases {
+            for name in [file.fileName, file.answerKeyName] {
+                let fresh = try Data(contentsOf: folder.appendingPathComponent(name))
+                let checkedIn = try Data(contentsOf: samples.appendingPathComponent(name))
+                #expect(fresh == checkedIn, "\(name) differs from what `pathways sample` writes; run it and check in the result")
+            }
+        }
+    }
+
+    @Test func theSamplesStayUnderTwoMegabytes() throws {
+        for file in SampleFile.allCases {
+            let size = try FileManager.default.attributesOfItem(atPath: samples.appendingPathComponent(file.fileName).path)[.size] as? Int ?? 0
+            #expect(size > 0 && size < 2_000_000, "\(file.fileName) is \(size) bytes")
+        }
+    }
+}
