@@ -36,6 +36,9 @@ struct Writer {
     /// The sheet each shown view is written to, by the view's name in lower case.
     var viewSheets: [String: String] = [:]
 
+    /// The Findings sheet's column widths: severity, rule, title, pathway, sheet, cell, row, message, fix, status, note.
+    static let findingsWidths: [Double] = [10, 8, 30, 16, 16, 22, 7, 60, 45, 14, 30]
+
     /// The most hyperlinks Excel allows on one sheet.
     static let linkLimit = 65_530
 
@@ -140,6 +143,10 @@ struct Writer {
             case "wrap":
                 format_set_text_wrap(made)
                 format_set_align(made, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+            case "link":
+                format_set_font_color(made, 0x0563C1)
+                format_set_underline(made, UInt8(LXW_UNDERLINE_SINGLE.rawValue))
+                format_set_align(made, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
             case "date": format_set_num_format(made, "yyyy-mm-dd")
             case "datetime": format_set_num_format(made, "yyyy-mm-dd hh:mm")
             case "time": format_set_num_format(made, "hh:mm:ss")
@@ -159,8 +166,11 @@ struct Writer {
 
     private mutating func writeSummary(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
         var row: lxw_row_t = 0
+        // Sentences wrap, so a long one grows its row instead of running off the page, and every
+        // cell sits at the top of its row, beside the label it belongs to.
         func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil) {
-            worksheet_write_string(sheet, row, column, value, style.map { format($0) })
+            if column == 1 { Writer.fitRow(sheet, row, [(value, 70)]) }
+            worksheet_write_string(sheet, row, column, value, format(style == "title" ? "title" : (style.map { $0 + "|" } ?? "") + "wrap"))
         }
         worksheet_set_column(sheet, 0, 0, 28, nil)
         worksheet_set_column(sheet, 1, 1, 70, format("wrap"))
@@ -273,13 +283,16 @@ struct Writer {
             chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
             worksheet_insert_chart(sheet, 1, 3, chart)
         }
-        if !counts.isEmpty, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_COLUMN.rawValue)) {
+        if !counts.isEmpty, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_BAR.rawValue)) {
             let series = chart_add_series(chart, nil, nil)
             chart_series_set_categories(series, name, ruleRows, 0, ruleRows + lxw_row_t(counts.count - 1), 0)
             chart_series_set_values(series, name, ruleRows, 1, ruleRows + lxw_row_t(counts.count - 1), 1)
             chart_title_set_name(chart, "Findings by rule")
             chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
-            worksheet_insert_chart(sheet, 17, 3, chart)
+            // Every rule gets a readable bar: the chart grows with the number of rules.
+            var options = lxw_chart_options()
+            options.y_scale = max(1, Double(counts.count) / 10)
+            worksheet_insert_chart_opt(sheet, 17, 3, chart, &options)
         }
     }
 
@@ -294,11 +307,23 @@ struct Writer {
             let row = lxw_row_t(index + 1)
             let cells = [pathwayTitle(indicator.pathway), indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.capitalized ?? "",
                          indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No"), indicator.about ?? ""]
+            Writer.fitRow(sheet, row, [2, 5, 6, 7].map { (cells[$0], widths[$0]) })
             for (column, value) in cells.enumerated() {
-                worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : nil)
+                worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : format("wrap"))
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
+    }
+
+    /// Sets a row tall enough for its wrapped texts (text, column width). Excel and LibreOffice do
+    /// not grow a row for wrapped text written by a program, so without this the lines overlap.
+    static func fitRow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ texts: [(String, Double)]) {
+        let lines = texts.map { text, width in
+            // A column holds about its width in characters of the default font.
+            let perLine = max(1, Int(width * 1.2))
+            return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
+        }.max() ?? 1
+        if lines > 1 { worksheet_set_row(sheet, row, Double(lines) * 15, nil) }
     }
 
     private func pathwayTitle(_ pathway: String) -> String {
@@ -309,10 +334,10 @@ struct Writer {
     /// like a warning, emerging like an error.
     private mutating func levelFormat(_ level: String?) -> UnsafeMutablePointer<lxw_format>? {
         switch level {
-        case "exemplary", "established": format("info")
-        case "developing": format("warning")
-        case "emerging": format("error")
-        default: nil
+        case "exemplary", "established": format("info|wrap")
+        case "developing": format("warning|wrap")
+        case "emerging": format("error|wrap")
+        default: format("wrap")
         }
     }
 
@@ -379,7 +404,7 @@ struct Writer {
 
     private mutating func writeFindings(_ first: UnsafeMutablePointer<lxw_worksheet>, name: String) {
         let headers = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Status", "Note"]
-        let widths: [Double] = [10, 8, 30, 16, 16, 16, 7, 60, 45, 14, 30]
+        let widths = Writer.findingsWidths
         for (sheet, findings) in pages(of: first, named: name, count: contents.findings.count) {
             for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
             let rows = max(1, findings.count)
@@ -416,26 +441,32 @@ struct Writer {
     }
 
     private mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, findings: Range<Int>) {
+        let wrap = format("wrap")
+        let link = format("link")
         for index in findings {
             let finding = contents.findings[index]
             let row = lxw_row_t(index - findings.lowerBound + 1)
             let target = target(of: finding)
-            worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity))
-            worksheet_write_string(sheet, row, 1, finding.rule, nil)
-            worksheet_write_string(sheet, row, 2, finding.title, nil)
-            worksheet_write_string(sheet, row, 3, pathwayTitle(finding.pathway), nil)
-            worksheet_write_string(sheet, row, 4, target?.sheet ?? finding.sheet, nil)
+            let pathway = pathwayTitle(finding.pathway)
+            Writer.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (finding.message, 7), (finding.fix ?? "", 8)]
+                .map { ($0.0, Writer.findingsWidths[$0.1]) })
+            // Every cell of a finding's row is aligned to the top, so a long message reads beside its rule.
+            worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity + "|wrap"))
+            worksheet_write_string(sheet, row, 1, finding.rule, wrap)
+            worksheet_write_string(sheet, row, 2, finding.title, wrap)
+            worksheet_write_string(sheet, row, 3, pathway, wrap)
+            worksheet_write_string(sheet, row, 4, target?.sheet ?? finding.sheet, wrap)
             if let cell = target?.cell {
                 // Excel allows 65,530 links on a sheet; past them the address is written as text.
                 if Int(row) <= Writer.linkLimit {
-                    worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, nil, cell, "Go to the cell")
+                    worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, link, cell, "Go to the cell")
                 } else {
-                    worksheet_write_string(sheet, row, 5, cell, nil)
+                    worksheet_write_string(sheet, row, 5, cell, wrap)
                 }
             }
-            if let first = finding.rows.first { worksheet_write_number(sheet, row, 6, Double(first), nil) }
-            worksheet_write_string(sheet, row, 7, finding.message, nil)
-            worksheet_write_string(sheet, row, 8, finding.fix ?? "", nil)
+            if let first = finding.rows.first { worksheet_write_number(sheet, row, 6, Double(first), wrap) }
+            worksheet_write_string(sheet, row, 7, finding.message, wrap)
+            worksheet_write_string(sheet, row, 8, finding.fix ?? "", wrap)
         }
         // Status: a drop-down the reviewer fills in.
         let statuses: [String] = ["Open", "Explained", "Fixed", "Not an issue"]

@@ -45,9 +45,13 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Plain decimal text with at least two places, e.g. `-1234.5` shows as `-1234.50`.
     public var description: String { decimalText(grouped: false) }
 
-    /// How a finance officer reads it: `$1,234.56`, `-$1,234.56`, or `$0.1250` when it has more than cents.
+    /// How a finance officer reads it: `$1,234.56` or `-$1,234.56`, to the cent (a per-pupil
+    /// figure of $3,423.2681 shows as $3,423.27; halves round away from zero, as in Excel).
     public var formatted: String {
-        (scaled < 0 ? "-$" : "$") + decimalText(grouped: true, unsigned: true)
+        let cent = UInt64(Money.scale / 100)
+        let cents = (scaled.magnitude + cent / 2) / cent
+        let rounded = Money(scaled: Int64(clamping: cents * cent))
+        return (scaled < 0 && cents > 0 ? "-$" : "$") + rounded.decimalText(grouped: true, unsigned: true)
     }
 
     private func decimalText(grouped: Bool, unsigned: Bool = false) -> String {

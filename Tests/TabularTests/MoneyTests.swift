@@ -28,7 +28,9 @@ import Foundation
         #expect(Money(dollars: 1234, cents: 56).formatted == "$1,234.56")
         #expect(Money(dollars: -1234, cents: -56).formatted == "-$1,234.56")
         #expect(Money(dollars: 0, cents: 5).formatted == "$0.05")
-        #expect(Money(scaled: 1_250).formatted == "$0.125")
+        #expect(Money(scaled: 1_250).formatted == "$0.13", "to the cent, halves away from zero")
+        #expect(Money(scaled: -34_232_681).formatted == "-$3,423.27")
+        #expect(Money(scaled: -40).formatted == "$0.00")
         #expect(Money(dollars: 1_000_000).formatted == "$1,000,000.00")
         #expect(Money(dollars: -12, cents: -50).description == "-12.50")
     }
