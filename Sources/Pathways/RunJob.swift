@@ -75,17 +75,36 @@ public enum RunJob {
     }
 
     public static func run(_ options: Options) -> CommandOutcome {
-        func fail(_ message: String) -> CommandOutcome { CommandOutcome(standardError: message, exitCode: 2) }
+        switch loadRules(options.rules) {
+        case .success(let rules): run(options, rules: rules)
+        case .failure(let problem): CommandOutcome(standardError: problem.message, exitCode: 2)
+        }
+    }
+
+    public struct RulesProblem: Error {
+        /// The checker's report, or why the folder could not be read, ending in what to do.
+        public let message: String
+    }
+
+    /// Reads and checks the rule files of a folder.
+    public static func loadRules(_ folder: String) -> Result<CheckedRuleSet, RulesProblem> {
         let files: [SourceFile]
         do {
-            files = try RuleSetFolder.load(options.rules)
+            files = try RuleSetFolder.load(folder)
         } catch {
-            return fail("pathways: \(error.description)\n")
+            return .failure(RulesProblem(message: "pathways: \(error.description)\n"))
         }
         let check = RuleChecker.check(files)
         guard let rules = check.ruleSet else {
-            return fail(check.report.text + "pathways: the rules in \(options.rules) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n")
+            return .failure(RulesProblem(message: check.report.text
+                + "pathways: the rules in \(folder) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n"))
         }
+        return .success(rules)
+    }
+
+    /// Reviews `options.input` with rules already checked (the drop folder keeps them between files).
+    public static func run(_ options: Options, rules: CheckedRuleSet) -> CommandOutcome {
+        func fail(_ message: String) -> CommandOutcome { CommandOutcome(standardError: message, exitCode: 2) }
         let workbook: RawWorkbook
         do {
             workbook = try SpreadsheetReader.read(path: options.input)

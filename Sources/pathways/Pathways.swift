@@ -11,7 +11,7 @@ struct PathwaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathways",
         abstract: "Reviews school-district ledger workbooks against the SMART Pathways rubric.",
-        subcommands: [Run.self, Inspect.self, Check.self, Test.self, Format.self, Functions.self, Sample.self]
+        subcommands: [Run.self, Inspect.self, Watch.self, Check.self, Test.self, Format.self, Functions.self, Sample.self]
     )
 }
 
@@ -189,3 +189,62 @@ struct Sample: ParsableCommand {
         }
     }
 }
+
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch a drop folder: review each workbook copied into its inbox, put the reviewed workbook in its outbox, and keep the original in archive (or in failed, with a note saying why).",
+        discussion: "The folder holds inbox, outbox, archive, failed and processing, made if missing. SIGINT or SIGTERM stops taking new files, finishes the reviews in progress, and exits 0."
+    )
+
+    @Argument(help: "The drop folder.")
+    var folder: String
+
+    @Option(help: "The folder of .rules files; they are read again when they change.")
+    var rules = "rules"
+
+    @Option(help: "How many workbooks to review at once (default: the number of cores).")
+    var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds between looks at the inbox.")
+    var poll = 2.0
+
+    @Flag(help: "Review what is in the inbox now, then stop (for cron).")
+    var once = false
+
+    @Option(help: "text: one sentence per event; json: one JSON object per event, for log collectors.")
+    var logFormat: WatchLog.Format = .text
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be 1 or more.") }
+        guard poll > 0 else { throw ValidationError("--poll must be more than 0 seconds.") }
+    }
+
+    func run() throws {
+        var options = DropFolder.Options(folder: folder)
+        options.rules = rules
+        options.workers = workers
+        options.poll = poll
+        options.once = once
+        let watcher: DropFolder
+        do {
+            watcher = try DropFolder(options: options, log: WatchLog(format: logFormat))
+        } catch {
+            FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        let stop = StopRequest()
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { stop.request() }
+            source.resume()
+            sources.append(source)
+        }
+        let status = watcher.run(until: stop)
+        sources.forEach { $0.cancel() }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+extension WatchLog.Format: ExpressibleByArgument {}

@@ -1,0 +1,328 @@
+import Foundation
+import RulesLanguage
+import SpreadsheetIO
+
+/// A request to stop (SIGINT or SIGTERM), which the watcher reads between polls.
+public final class StopRequest: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requested = false
+
+    public init() {}
+
+    public func request() { lock.withLock { requested = true } }
+    public var isRequested: Bool { lock.withLock { requested } }
+}
+
+/// `pathways watch`: the shared folder a finance office drops workbooks into. A workbook copied
+/// into `inbox/` is taken once it is complete, claimed by a rename into `processing/`, reviewed,
+/// and its reviewed workbook and findings appear in `outbox/`; the workbook itself moves to
+/// `archive/` under a name of its own, or, if it cannot be reviewed, to `failed/` with a
+/// `.error.xlsx` and `.error.txt` saying why. A file is never modified, and every output appears
+/// only complete (it is written in `processing/` and renamed into place).
+public final class DropFolder: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var folder: String
+        public var rules = "rules"
+        public var workers = ProcessInfo.processInfo.activeProcessorCount
+        /// Seconds between looks at the inbox. A file is taken when two looks in a row find it the
+        /// same size with the same modification time: network shares give no change notices.
+        public var poll = 2.0
+        /// Process what is in the inbox now, then stop (for cron and for tests).
+        public var once = false
+
+        public init(folder: String) { self.folder = folder }
+    }
+
+    public struct SetupError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    let options: Options
+    let log: WatchLog
+    let inbox, outbox, archive, failed, processing: URL
+    /// This watcher's claims: `processing/<pid>@<host>`, so a restarted watcher can tell its own
+    /// earlier claims (from a process that is gone) from those of a watcher still running.
+    let claims: URL
+    private static let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "-")
+
+    private var rules: CheckedRuleSet?
+    private var rulesStamp: [String]?
+    private let slots: DispatchSemaphore
+    private let jobs = DispatchGroup()
+
+    public init(options: Options, log: WatchLog) throws(SetupError) {
+        self.options = options
+        self.log = log
+        let root = URL(fileURLWithPath: options.folder)
+        inbox = root.appendingPathComponent("inbox")
+        outbox = root.appendingPathComponent("outbox")
+        archive = root.appendingPathComponent("archive")
+        failed = root.appendingPathComponent("failed")
+        processing = root.appendingPathComponent("processing")
+        claims = processing.appendingPathComponent("\(getpid())@\(DropFolder.host)")
+        slots = DispatchSemaphore(value: max(1, options.workers))
+        for folder in [inbox, outbox, archive, failed, processing, claims] {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw SetupError(description: "The folder \(folder.path) could not be made: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    // MARK: The loop
+
+    /// Watches the inbox until `stop` is requested (or, with `once`, until nothing in it is ready),
+    /// then lets the reviews in progress finish. Returns the exit status.
+    public func run(until stop: StopRequest) -> Int32 {
+        log.event("started", "watching \(options.folder) with the rules in \(options.rules), \(max(1, options.workers)) at a time",
+                  fields: ["folder": options.folder, "rules": options.rules, "workers": max(1, options.workers)])
+        reloadRules()
+        recoverClaims()
+        var previous: [String: FileStamp] = [:]
+        var looks = 0
+        while !stop.isRequested {
+            reloadRules()
+            let current = inboxFiles()
+            if let rules {
+                // Files that looked the same last time are complete; each waits for a free worker,
+                // so no more than `workers` workbooks are ever in memory at once.
+                for (name, stamp) in current.sorted(by: { $0.key < $1.key }) where previous[name] == stamp && isReadable(name) {
+                    guard waitForAWorker(unless: stop) else { break }
+                    guard claim(name) else {
+                        slots.signal()
+                        continue
+                    }
+                    review(claims.appendingPathComponent(name), rules: rules)
+                }
+            }
+            previous = current
+            looks += 1
+            if options.once && looks >= 2 { break }
+            pause(options.poll, unless: stop)
+        }
+        jobs.wait()
+        log.event("stopped", stop.isRequested ? "stopped on request; every review in progress was finished" : "the inbox has nothing more that is ready")
+        try? FileManager.default.removeItem(at: claims)
+        return 0
+    }
+
+    /// Takes a worker's slot when one is free; false if a stop was requested first.
+    private func waitForAWorker(unless stop: StopRequest) -> Bool {
+        while slots.wait(timeout: .now() + 0.1) == .timedOut {
+            if stop.isRequested { return false }
+        }
+        if stop.isRequested {
+            slots.signal()
+            return false
+        }
+        return true
+    }
+
+    private func pause(_ seconds: Double, unless stop: StopRequest) {
+        let end = Date().addingTimeInterval(seconds)
+        while !stop.isRequested && Date() < end { usleep(50_000) }
+    }
+
+    // MARK: The inbox
+
+    struct FileStamp: Equatable {
+        let size: Int64
+        let modified: Int64
+    }
+
+    /// Files a finance officer dropped, by name, with their size and modification time. Office's
+    /// lock files (`~$Budget.xlsx`, `.~lock.Budget.xlsx#`), temporary files and hidden files are not.
+    func inboxFiles() -> [String: FileStamp] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox.path) else { return [:] }
+        var files: [String: FileStamp] = [:]
+        for name in names where !DropFolder.isIgnored(name) {
+            var info = stat()
+            guard stat(inbox.appendingPathComponent(name).path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            files[name] = FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        }
+        return files
+    }
+
+    static func isIgnored(_ name: String) -> Bool {
+        name.hasPrefix(".") || name.hasPrefix("~$") || name.lowercased().hasSuffix(".tmp") || name.hasSuffix("#")
+    }
+
+    private func isReadable(_ name: String) -> Bool {
+        let descriptor = open(inbox.appendingPathComponent(name).path, O_RDONLY)
+        guard descriptor >= 0 else { return false }
+        close(descriptor)
+        return true
+    }
+
+    /// Claims a file by renaming it into this watcher's claims: of two watchers, only one rename succeeds.
+    private func claim(_ name: String) -> Bool {
+        let target = claims.appendingPathComponent(name)
+        // A file of the same name still being reviewed waits for the next look.
+        guard !FileManager.default.fileExists(atPath: target.path) else { return false }
+        return rename(inbox.appendingPathComponent(name).path, target.path) == 0
+    }
+
+    // MARK: Reviewing
+
+    private func review(_ input: URL, rules: CheckedRuleSet) {
+        jobs.enter()
+        DispatchQueue.global().async { [self] in
+            defer {
+                slots.signal()
+                jobs.leave()
+            }
+            process(input, rules: rules)
+        }
+    }
+
+    private func process(_ input: URL, rules: CheckedRuleSet) {
+        let name = input.lastPathComponent
+        let started = Date()
+        log.event("taken", file: name, "reviewing")
+        let stage = claims.appendingPathComponent(".stage-\(name)")
+        try? FileManager.default.removeItem(at: stage)
+        do {
+            try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: stage) }
+            var job = RunJob.Options(input: input.path)
+            job.output = stage.path
+            let outcome = RunJob.run(job, rules: rules)
+            let stem = (name as NSString).deletingPathExtension
+            if outcome.exitCode == 0 {
+                let report = try? JSONSerialization.jsonObject(with: Data(contentsOf: stage.appendingPathComponent(stem + ".findings.json"))) as? [String: Any]
+                for output in [stem + ".reviewed.xlsx", stem + ".findings.json"] {
+                    try AtomicFile.moveIntoPlace(stage.appendingPathComponent(output), as: outbox.appendingPathComponent(output))
+                }
+                let kept = try DropFolder.moveKeepingEveryName(input, into: archive, receivedAt: started)
+                let counts = report?["counts"] as? [String: Int] ?? [:]
+                let seconds = Date().timeIntervalSince(started)
+                log.event("finished", file: name,
+                          "\(counts["error"] ?? 0) errors, \(counts["warning"] ?? 0) warnings, \(counts["info"] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(stem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
+                          fields: ["errors": counts["error"] ?? 0, "warnings": counts["warning"] ?? 0, "information": counts["info"] ?? 0,
+                                   "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
+            } else {
+                try ErrorReport.write(file: name, problem: outcome.standardError, to: failed, staging: stage)
+                let kept = try DropFolder.moveKeepingEveryName(input, into: failed, receivedAt: started)
+                let reason = ErrorReport.lines(file: name, problem: outcome.standardError, on: started).dropFirst(3).first?
+                    .trimmingCharacters(in: .whitespaces) ?? "it could not be reviewed"
+                log.event("failed", file: name, "\(reason) The workbook is failed/\(kept.lastPathComponent); failed/\(stem).error.txt says what to do.",
+                          fields: ["reason": reason, "kept": kept.lastPathComponent])
+            }
+        } catch {
+            // It stays claimed in processing/, and the next watcher to start picks it up again.
+            log.event("failed", file: name, "it could not be moved out of processing (\(error)); it will be tried again when the watcher restarts",
+                      fields: ["reason": "\(error)"])
+        }
+    }
+
+    /// Moves `file` into `folder` as `<name> <received>.<extension>`, with (2), (3), … when that is
+    /// taken: never over an earlier drop of the same name. The move is a hard link then an unlink,
+    /// since link refuses an existing name where rename would replace it; if the watcher dies
+    /// between the two, `recoverClaims` finds the second name and removes the first.
+    static func moveKeepingEveryName(_ file: URL, into folder: URL, receivedAt date: Date) throws -> URL {
+        let name = file.lastPathComponent
+        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HHmmss"
+        let stamp = formatter.string(from: date)
+        for attempt in 1 ... 1_000 {
+            let candidate = "\(stem) \(stamp)\(attempt > 1 ? " (\(attempt))" : "")" + (ext.isEmpty ? "" : ".\(ext)")
+            let target = folder.appendingPathComponent(candidate)
+            if link(file.path, target.path) == 0 {
+                unlink(file.path)
+                return target
+            }
+            if errno == EEXIST { continue }
+            // A file system without hard links (some network shares): look, then rename.
+            if !FileManager.default.fileExists(atPath: target.path) {
+                guard rename(file.path, target.path) == 0 else { break }
+                return target
+            }
+        }
+        throw SetupError(description: "\(name) could not be moved into \(folder.path)")
+    }
+
+    // MARK: Restarts
+
+    /// Claims left by a watcher on this machine that is no longer running: a file it had finished
+    /// moving (present in archive/ or failed/ too) is let go, any other is reviewed again.
+    private func recoverClaims() {
+        guard let folders = try? FileManager.default.contentsOfDirectory(atPath: processing.path) else { return }
+        let finished = inodes(in: [archive, failed])
+        var recovered: [String] = []
+        for folder in folders.sorted() where folder != claims.lastPathComponent {
+            let parts = folder.split(separator: "@", maxSplits: 1)
+            guard parts.count == 2, let pid = pid_t(parts[0]), String(parts[1]) == DropFolder.host, !DropFolder.isRunning(pid) else { continue }
+            let old = processing.appendingPathComponent(folder)
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: old.path)) ?? [] where !name.hasPrefix(".") {
+                let file = old.appendingPathComponent(name)
+                var info = stat()
+                if stat(file.path, &info) == 0, finished.contains(Inode(device: UInt64(info.st_dev), number: UInt64(info.st_ino))) {
+                    unlink(file.path)
+                    continue
+                }
+                if rename(file.path, claims.appendingPathComponent(name).path) == 0 { recovered.append(name) }
+            }
+            try? FileManager.default.removeItem(at: old)
+        }
+        for name in recovered {
+            let file = claims.appendingPathComponent(name)
+            if let rules {
+                log.event("recovered", file: name, "a review a stopped watcher had started is done again")
+                slots.wait()
+                review(file, rules: rules)
+            } else if rename(file.path, inbox.appendingPathComponent(name).path) == 0 {
+                log.event("recovered", file: name, "put back in the inbox until the rules have no mistakes")
+            }
+        }
+    }
+
+    struct Inode: Hashable {
+        let device: UInt64
+        let number: UInt64
+    }
+
+    private func inodes(in folders: [URL]) -> Set<Inode> {
+        var found = Set<Inode>()
+        for folder in folders {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
+                var info = stat()
+                if stat(folder.appendingPathComponent(name).path, &info) == 0 {
+                    found.insert(Inode(device: UInt64(info.st_dev), number: UInt64(info.st_ino)))
+                }
+            }
+        }
+        return found
+    }
+
+    static func isRunning(_ pid: pid_t) -> Bool { kill(pid, 0) == 0 || errno == EPERM }
+
+    // MARK: Rules
+
+    /// Reads the rule files again when any has changed. Rules with mistakes are not used: the last
+    /// good rules stay in force, and `failed/rules-error.txt` says what to fix until it is fixed.
+    private func reloadRules() {
+        let folder = URL(fileURLWithPath: options.rules)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".rules") }.sorted()
+        let stamp = names.map { name -> String in
+            var info = stat()
+            stat(folder.appendingPathComponent(name).path, &info)
+            return "\(name) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        }
+        guard stamp != rulesStamp else { return }
+        rulesStamp = stamp
+        let errorFile = failed.appendingPathComponent("rules-error.txt")
+        switch RunJob.loadRules(options.rules) {
+        case .success(let checked):
+            rules = checked
+            try? FileManager.default.removeItem(at: errorFile)
+            log.event("rules", "read \(checked.files.count) rule files from \(options.rules)", fields: ["files": checked.files.count])
+        case .failure(let problem):
+            try? AtomicFile.write(Data(problem.message.utf8), to: errorFile)
+            log.event("rules", rules == nil ? "the rules have mistakes, so nothing is reviewed until they are fixed; see failed/rules-error.txt"
+                                            : "the changed rules have mistakes, so the last good rules are still used; see failed/rules-error.txt")
+        }
+    }
+}

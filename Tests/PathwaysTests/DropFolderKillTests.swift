@@ -1,0 +1,124 @@
+import Foundation
+import SpreadsheetIO
+import Testing
+
+private let project: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+    return url
+}()
+
+private func fingerprint(_ data: Data) -> UInt64 {
+    data.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
+}
+
+/// Files dropped while the watcher is killed with SIGKILL at random moments and restarted: every
+/// file ends up exactly once in archive/ or failed/ with its original bytes, every archived one has
+/// a complete review in outbox/, and nothing half-written is ever left there.
+@Suite struct DropFolderKillTests {
+    @Test func noFileIsLostOrDoubledWhenTheWatcherIsKilledAtRandom() throws {
+        let executable = project.appendingPathComponent(".build/debug/pathways")
+        try #require(FileManager.default.isExecutableFile(atPath: executable.path), "build first: swift build --build-tests")
+        let scratch = try DropScratch()
+        var random = SystemRandomNumberGenerator()
+        let samples = project.appendingPathComponent("workbooks/samples")
+        let kinds = ["struggling-district.xlsx", "dirty-ledger.csv", "clean-district.xlsx", "broken", "munis-budget-export.xlsx"]
+        // Thirty files: good workbooks and CSVs, broken ones, and every fourth copied slowly in chunks.
+        var drops: [(name: String, data: Data, slow: Bool)] = []
+        for index in 0 ..< 30 {
+            let kind = kinds[index % kinds.count]
+            let data = kind == "broken" ? Data((0 ..< 4_000).map { _ in UInt8.random(in: 0 ... 255, using: &random) })
+                : try Data(contentsOf: samples.appendingPathComponent(kind))
+            let ext = kind == "broken" ? "xlsx" : (kind as NSString).pathExtension
+            drops.append(("drop-\(index).\(ext)", data, index % 4 == 0))
+        }
+        let log = scratch.url("watch.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        func startWatcher() throws -> Process {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["watch", scratch.root.path, "--rules", project.appendingPathComponent("rules").path, "--workers", "2", "--poll", "0.2"]
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            try process.run()
+            return process
+        }
+
+        let dropping = DispatchSemaphore(value: 0)
+        let inbox = scratch.url("inbox"), toDrop = drops
+        DispatchQueue.global().async {
+            for drop in toDrop {
+                let target = inbox.appendingPathComponent(drop.name)
+                if drop.slow, let handle = (FileManager.default.createFile(atPath: target.path, contents: nil) ? try? FileHandle(forWritingTo: target) : nil) {
+                    // A copy over a slow network share: chunks with pauses shorter than a poll.
+                    var offset = 0
+                    while offset < drop.data.count {
+                        let end = min(drop.data.count, offset + 8_192)
+                        handle.write(drop.data.subdata(in: offset ..< end))
+                        offset = end
+                        usleep(40_000)
+                    }
+                    try? handle.close()
+                } else {
+                    try? drop.data.write(to: target)
+                }
+                usleep(UInt32.random(in: 20_000 ... 120_000))
+            }
+            dropping.signal()
+        }
+
+        var watcher = try startWatcher()
+        var kills = 0
+        while dropping.wait(timeout: .now()) == .timedOut || kills < 6 {
+            usleep(UInt32.random(in: 150_000 ... 900_000))
+            kill(watcher.processIdentifier, SIGKILL)
+            watcher.waitUntilExit()
+            kills += 1
+            watcher = try startWatcher()
+        }
+        // Let the last watcher finish everything, then stop it the polite way.
+        let deadline = Date().addingTimeInterval(120)
+        func regularFiles(under folder: URL) -> [String] {
+            (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? []).filter { path in
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            }
+        }
+        while !(scratch.names("inbox").isEmpty && regularFiles(under: scratch.url("processing")).isEmpty) {
+            try #require(Date() < deadline, "the watcher did not finish: inbox \(scratch.names("inbox")), processing \(regularFiles(under: scratch.url("processing")))")
+            usleep(100_000)
+        }
+        kill(watcher.processIdentifier, SIGTERM)
+        watcher.waitUntilExit()
+        try? logHandle.close()
+        #expect(watcher.terminationStatus == 0, "SIGTERM ends the watcher cleanly")
+        let events = try String(contentsOf: log, encoding: .utf8)
+        print("kill test: \(kills) kills, \(events.components(separatedBy: " recovered ").count - 1) reviews taken up again after a kill")
+        #expect(kills >= 6)
+
+        // Every input exactly once, byte for byte, in archive/ or failed/.
+        let kept = scratch.names("archive").map { "archive/" + $0 }
+            + scratch.names("failed").filter { !$0.hasSuffix(".error.txt") && !$0.hasSuffix(".error.xlsx") && $0 != "rules-error.txt" }.map { "failed/" + $0 }
+        let keptPrints = try kept.map { fingerprint(try Data(contentsOf: scratch.url($0))) }.sorted()
+        #expect(keptPrints == drops.map { fingerprint($0.data) }.sorted(), "every dropped file is kept once, unchanged")
+        #expect(kept.count == drops.count)
+        // One complete review per archived workbook, and nothing half-written in the outbox.
+        let outbox = scratch.names("outbox")
+        #expect(!outbox.contains { $0.hasPrefix(".") || $0.hasSuffix(".tmp") })
+        for archived in scratch.names("archive") {
+            let stem = String(archived.prefix { $0 != " " })
+            #expect(outbox.contains(stem + ".reviewed.xlsx"), "\(archived) has its review")
+            let review = try SpreadsheetReader.read(path: scratch.url("outbox/\(stem).reviewed.xlsx").path)
+            #expect(review.sheets.first?.name == "Summary")
+            #expect(try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.url("outbox/\(stem).findings.json"))) is [String: Any])
+        }
+        #expect(outbox.count == 2 * scratch.names("archive").count)
+        for failed in kept where failed.hasPrefix("failed/") {
+            let stem = String(failed.dropFirst("failed/".count).prefix { $0 != " " })
+            #expect(scratch.names("failed").contains(stem + ".error.txt"), "\(failed) has a note saying why")
+        }
+        #expect(scratch.names("archive").count == drops.filter { !$0.name.hasSuffix(".xlsx") || $0.data.starts(with: [0x50, 0x4B]) }.count,
+                "the broken files, and only they, failed")
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import SpreadsheetIO
+import Testing
+@testable import Pathways
+
+private let project: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+    return url
+}()
+
+private let samples = project.appendingPathComponent("workbooks/samples")
+
+/// A drop folder in a temporary directory, removed afterwards.
+final class DropScratch: @unchecked Sendable {
+    let root: URL
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("drop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    func url(_ path: String) -> URL { root.appendingPathComponent(path) }
+    func names(_ folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: url(folder).path)) ?? []).sorted()
+    }
+    func drop(_ sample: String, as name: String? = nil) throws {
+        try FileManager.default.copyItem(at: samples.appendingPathComponent(sample), to: url("inbox/" + (name ?? sample)))
+    }
+}
+
+/// The lines a watcher logged, collected for a test.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+}
+
+@Suite(.serialized) struct DropFolderTests {
+    private func watchOnce(_ scratch: DropScratch, rules: String = project.appendingPathComponent("rules").path,
+                           format: WatchLog.Format = .text) throws -> [String] {
+        let lines = LogLines()
+        var options = DropFolder.Options(folder: scratch.root.path)
+        options.rules = rules
+        options.poll = 0.1
+        options.once = true
+        options.workers = 2
+        let watcher = try DropFolder(options: options, log: WatchLog(format: format, write: { lines.append($0) }))
+        #expect(watcher.run(until: StopRequest()) == 0)
+        return lines.all
+    }
+
+    @Test func reviewedWorkbooksAppearInTheOutboxAndTheOriginalsAreArchivedUnchanged() throws {
+        let scratch = try DropScratch()
+        try scratch.drop("struggling-district.xlsx")
+        try scratch.drop("dirty-ledger.csv")
+        let original = try Data(contentsOf: samples.appendingPathComponent("struggling-district.xlsx"))
+        let log = try watchOnce(scratch)
+        #expect(scratch.names("outbox") == ["dirty-ledger.findings.json", "dirty-ledger.reviewed.xlsx",
+                                            "struggling-district.findings.json", "struggling-district.reviewed.xlsx"])
+        let archived = scratch.names("archive")
+        #expect(archived.count == 2)
+        let kept = try #require(archived.first { $0.hasPrefix("struggling-district ") && $0.hasSuffix(".xlsx") })
+        #expect(try Data(contentsOf: scratch.url("archive/" + kept)) == original, "the dropped workbook is never changed")
+        #expect(scratch.names("inbox").isEmpty)
+        #expect(scratch.names("processing").isEmpty)
+        #expect(log.contains { $0.contains("finished struggling-district.xlsx: 13 errors, 14 warnings, 9 for information") })
+    }
+
+    @Test func aWorkbookThatCannotBeReviewedGoesToFailedWithANoteAFinanceOfficerCanOpen() throws {
+        let scratch = try DropScratch()
+        try Data([0x50, 0x4B, 0x03, 0x04, 0x00]).write(to: scratch.url("inbox/budget.xlsx"))
+        let log = try watchOnce(scratch)
+        let failed = scratch.names("failed")
+        #expect(failed.contains("budget.error.xlsx"))
+        #expect(failed.contains("budget.error.txt"))
+        #expect(failed.contains { $0.hasPrefix("budget ") && $0.hasSuffix(".xlsx") })
+        let note = try String(contentsOf: scratch.url("failed/budget.error.txt"), encoding: .utf8)
+        #expect(note.hasPrefix("budget.xlsx could not be reviewed"))
+        #expect(note.contains("What to do:"))
+        #expect(!note.contains("pathways:"), "written for a finance officer, not as a command's output")
+        let sheet = try #require(try SpreadsheetReader.read(path: scratch.url("failed/budget.error.xlsx").path).sheets.first)
+        #expect(sheet.name == "What went wrong")
+        #expect((0 ..< sheet.rowCount).map { sheet.displayText(row: $0, column: 0) } == note.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init))
+        #expect(log.contains { $0.contains("failed budget.xlsx:") })
+        #expect(scratch.names("outbox").isEmpty)
+    }
+
+    @Test func lockFilesTemporaryFilesAndHiddenFilesAreLeftAlone() throws {
+        let scratch = try DropScratch()
+        for name in ["~$budget.xlsx", ".~lock.budget.xlsx#", "copy.tmp", ".DS_Store"] {
+            try Data("x".utf8).write(to: scratch.url("inbox/" + name))
+        }
+        _ = try watchOnce(scratch)
+        #expect(scratch.names("inbox") == [".DS_Store", ".~lock.budget.xlsx#", "copy.tmp", "~$budget.xlsx"])
+        #expect(scratch.names("failed").isEmpty)
+    }
+
+    @Test func aSecondDropOfTheSameNameNeverOverwritesTheFirst() throws {
+        let scratch = try DropScratch()
+        try scratch.drop("dirty-ledger.csv", as: "ledger.csv")
+        _ = try watchOnce(scratch)
+        try scratch.drop("dirty-ledger.csv", as: "ledger.csv")
+        _ = try watchOnce(scratch)
+        #expect(scratch.names("archive").count == 2)
+        let first = try DropFolder.moveKeepingEveryName(try makeFile(in: scratch, "a.csv"), into: scratch.url("archive"), receivedAt: Date(timeIntervalSince1970: 0))
+        let second = try DropFolder.moveKeepingEveryName(try makeFile(in: scratch, "a.csv"), into: scratch.url("archive"), receivedAt: Date(timeIntervalSince1970: 0))
+        #expect(first.lastPathComponent != second.lastPathComponent)
+        #expect(second.lastPathComponent.hasSuffix(" (2).csv"))
+    }
+
+    private func makeFile(in scratch: DropScratch, _ name: String) throws -> URL {
+        let file = scratch.url(name)
+        try Data(name.utf8).write(to: file)
+        return file
+    }
+
+    @Test func rulesWithMistakesHoldTheInboxAndSayWhatToFix() throws {
+        let scratch = try DropScratch()
+        let rules = scratch.url("rules")
+        try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rules)
+        let management = rules.appendingPathComponent("management.rules")
+        let good = try String(contentsOf: management, encoding: .utf8)
+        try good.replacingOccurrences(of: "when object in catch_all and amount > 0", with: "when objct in catch_all and amount > 0")
+            .write(to: management, atomically: true, encoding: .utf8)
+        try scratch.drop("dirty-ledger.csv")
+        let log = try watchOnce(scratch, rules: rules.path)
+        #expect(scratch.names("inbox") == ["dirty-ledger.csv"], "nothing is reviewed with rules that have mistakes")
+        let error = try String(contentsOf: scratch.url("failed/rules-error.txt"), encoding: .utf8)
+        #expect(error.contains("management.rules"))
+        #expect(error.contains("Did you mean `object`?"))
+        #expect(log.contains { $0.contains("the rules have mistakes, so nothing is reviewed until they are fixed") })
+        try good.write(to: management, atomically: true, encoding: .utf8)
+        _ = try watchOnce(scratch, rules: rules.path)
+        #expect(scratch.names("inbox").isEmpty)
+        #expect(!scratch.names("failed").contains("rules-error.txt"), "the note goes once the rules are fixed")
+    }
+
+    @Test func aRunningWatcherKeepsTheLastGoodRulesWhenAChangeBreaksThem() throws {
+        let scratch = try DropScratch()
+        let rules = scratch.url("rules")
+        try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rules)
+        var options = DropFolder.Options(folder: scratch.root.path)
+        options.rules = rules.path
+        options.poll = 0.1
+        let lines = LogLines()
+        let watcher = try DropFolder(options: options, log: WatchLog(format: .text, write: { lines.append($0) }))
+        let stop = StopRequest()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = watcher.run(until: stop)
+            done.signal()
+        }
+        try "this is not a rule\n".write(to: rules.appendingPathComponent("broken.rules"), atomically: true, encoding: .utf8)
+        try waitFor { FileManager.default.fileExists(atPath: scratch.url("failed/rules-error.txt").path) }
+        try scratch.drop("dirty-ledger.csv")
+        try waitFor { scratch.names("outbox").contains("dirty-ledger.reviewed.xlsx") }
+        stop.request()
+        done.wait()
+        #expect(lines.all.contains { $0.contains("the changed rules have mistakes, so the last good rules are still used") })
+    }
+
+    private func waitFor(seconds: Double = 20, _ condition: () -> Bool) throws {
+        let end = Date().addingTimeInterval(seconds)
+        while !condition() {
+            try #require(Date() < end, "timed out")
+            usleep(50_000)
+        }
+    }
+
+    @Test func aClaimLeftByAWatcherThatDiedIsReviewedAgainOrLetGoIfItWasFinished() throws {
+        let scratch = try DropScratch()
+        // A pid no process has: the watcher that claimed these is gone.
+        let stale = scratch.url("processing/999999999@\(ProcessInfo.processInfo.hostName)")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: scratch.url("archive"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: samples.appendingPathComponent("dirty-ledger.csv"), to: stale.appendingPathComponent("ledger.csv"))
+        // This one was being moved to the archive when the watcher died: it is there already.
+        try Data("done".utf8).write(to: scratch.url("archive/finished 2026-01-01 000000.csv"))
+        try FileManager.default.linkItem(at: scratch.url("archive/finished 2026-01-01 000000.csv"), to: stale.appendingPathComponent("finished.csv"))
+        let log = try watchOnce(scratch)
+        #expect(scratch.names("outbox") == ["ledger.findings.json", "ledger.reviewed.xlsx"])
+        #expect(scratch.names("archive").count == 2, "the finished file is not archived twice")
+        #expect(scratch.names("processing").isEmpty)
+        #expect(log.contains { $0.contains("recovered ledger.csv") })
+    }
+
+    @Test func theLogSpeaksJSONForLogCollectors() throws {
+        let scratch = try DropScratch()
+        try scratch.drop("dirty-ledger.csv")
+        let log = try watchOnce(scratch, format: .json)
+        let finished = try #require(log.first { $0.contains("\"event\":\"finished\"") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(finished.utf8)) as? [String: Any])
+        #expect(object["file"] as? String == "dirty-ledger.csv")
+        #expect(object["errors"] as? Int == 3)
+        #expect(object["time"] is String)
+    }
+}
