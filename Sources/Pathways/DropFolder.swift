@@ -45,6 +45,7 @@ public final class DropFolder: @unchecked Sendable {
     let claims: URL
     private static let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "-")
 
+    /// The last rules that checked; nil until some do.
     private var rules: CheckedRuleSet?
     private var rulesStamp: [String]?
     private let slots: DispatchSemaphore
@@ -84,17 +85,15 @@ public final class DropFolder: @unchecked Sendable {
         while !stop.isRequested {
             reloadRules()
             let current = inboxFiles()
-            if let rules {
-                // Files that looked the same last time are complete; each waits for a free worker,
-                // so no more than `workers` workbooks are ever in memory at once.
-                for (name, stamp) in current.sorted(by: { $0.key < $1.key }) where previous[name] == stamp && isReadable(name) {
-                    guard waitForAWorker(unless: stop) else { break }
-                    guard claim(name) else {
-                        slots.signal()
-                        continue
-                    }
-                    review(claims.appendingPathComponent(name), rules: rules)
+            // Files that looked the same last time are complete; each waits for a free worker,
+            // so no more than `workers` workbooks are ever in memory at once.
+            for (name, stamp) in current.sorted(by: { $0.key < $1.key }) where previous[name] == stamp && isReadable(name) {
+                guard waitForAWorker(unless: stop) else { break }
+                guard claim(name) else {
+                    slots.signal()
+                    continue
                 }
+                review(claims.appendingPathComponent(name), stamp: stamp)
             }
             previous = current
             looks += 1
@@ -129,6 +128,17 @@ public final class DropFolder: @unchecked Sendable {
     struct FileStamp: Equatable {
         let size: Int64
         let modified: Int64
+
+        init(size: Int64, modified: Int64) {
+            self.size = size
+            self.modified = modified
+        }
+
+        init?(of file: URL) {
+            var info = stat()
+            guard stat(file.path, &info) == 0 else { return nil }
+            self.init(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        }
     }
 
     /// Files a finance officer dropped, by name, with their size and modification time. Office's
@@ -139,7 +149,7 @@ public final class DropFolder: @unchecked Sendable {
         for name in names where !DropFolder.isIgnored(name) {
             var info = stat()
             guard stat(inbox.appendingPathComponent(name).path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
-            files[name] = FileStamp(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+            files[name] = FileStamp(of: inbox.appendingPathComponent(name))
         }
         return files
     }
@@ -165,18 +175,21 @@ public final class DropFolder: @unchecked Sendable {
 
     // MARK: Reviewing
 
-    private func review(_ input: URL, rules: CheckedRuleSet) {
+    /// Reviews a claimed file on a worker, with the rules in force now; `stamp` is how the file
+    /// looked when it was taken (nil for one taken up again after a restart).
+    private func review(_ input: URL, stamp: FileStamp?) {
+        let rules = self.rules
         jobs.enter()
         DispatchQueue.global().async { [self] in
             defer {
                 slots.signal()
                 jobs.leave()
             }
-            process(input, rules: rules)
+            process(input, stamp: stamp, rules: rules)
         }
     }
 
-    private func process(_ input: URL, rules: CheckedRuleSet) {
+    private func process(_ input: URL, stamp: FileStamp?, rules: CheckedRuleSet?) {
         let name = input.lastPathComponent
         let started = Date()
         log.event("taken", file: name, "reviewing")
@@ -185,9 +198,24 @@ public final class DropFolder: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: stage) }
-            var job = RunJob.Options(input: input.path)
-            job.output = stage.path
-            let outcome = RunJob.run(job, rules: rules)
+            let outcome: CommandOutcome
+            if let rules {
+                var job = RunJob.Options(input: input.path)
+                job.output = stage.path
+                outcome = RunJob.run(job, rules: rules)
+            } else {
+                outcome = CommandOutcome(standardError: "The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "
+                                         + "Whoever looks after the rules will find what to fix in failed/rules-error.txt.\n", exitCode: 2)
+            }
+            // A copy that was still going on when the file was taken (a writer that paused longer
+            // than a poll) changes under the review: it goes back to the inbox to be taken again.
+            if let stamp, FileStamp(of: input) != stamp {
+                if !FileManager.default.fileExists(atPath: inbox.appendingPathComponent(name).path),
+                   rename(input.path, inbox.appendingPathComponent(name).path) == 0 {
+                    log.event("returned", file: name, "it was still being copied, so it is back in the inbox until the copy is complete")
+                    return
+                }
+            }
             let stem = (name as NSString).deletingPathExtension
             if outcome.exitCode == 0 {
                 let report = try? JSONSerialization.jsonObject(with: Data(contentsOf: stage.appendingPathComponent(stem + ".findings.json"))) as? [String: Any]
@@ -268,14 +296,9 @@ public final class DropFolder: @unchecked Sendable {
             try? FileManager.default.removeItem(at: old)
         }
         for name in recovered {
-            let file = claims.appendingPathComponent(name)
-            if let rules {
-                log.event("recovered", file: name, "a review a stopped watcher had started is done again")
-                slots.wait()
-                review(file, rules: rules)
-            } else if rename(file.path, inbox.appendingPathComponent(name).path) == 0 {
-                log.event("recovered", file: name, "put back in the inbox until the rules have no mistakes")
-            }
+            log.event("recovered", file: name, "a review a stopped watcher had started is done again")
+            slots.wait()
+            review(claims.appendingPathComponent(name), stamp: nil)
         }
     }
 
@@ -321,7 +344,7 @@ public final class DropFolder: @unchecked Sendable {
             log.event("rules", "read \(checked.files.count) rule files from \(options.rules)", fields: ["files": checked.files.count])
         case .failure(let problem):
             try? AtomicFile.write(Data(problem.message.utf8), to: errorFile)
-            log.event("rules", rules == nil ? "the rules have mistakes, so nothing is reviewed until they are fixed; see failed/rules-error.txt"
+            log.event("rules", rules == nil ? "the rules have mistakes, so workbooks go to failed/ until they are fixed; see failed/rules-error.txt"
                                             : "the changed rules have mistakes, so the last good rules are still used; see failed/rules-error.txt")
         }
     }

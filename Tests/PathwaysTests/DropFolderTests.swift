@@ -116,7 +116,7 @@ final class LogLines: @unchecked Sendable {
         return file
     }
 
-    @Test func rulesWithMistakesHoldTheInboxAndSayWhatToFix() throws {
+    @Test func withRulesThatHaveMistakesAWorkbookFailsWithANoteAndTheTrainerIsToldWhatToFix() throws {
         let scratch = try DropScratch()
         let rules = scratch.url("rules")
         try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rules)
@@ -126,14 +126,17 @@ final class LogLines: @unchecked Sendable {
             .write(to: management, atomically: true, encoding: .utf8)
         try scratch.drop("dirty-ledger.csv")
         let log = try watchOnce(scratch, rules: rules.path)
-        #expect(scratch.names("inbox") == ["dirty-ledger.csv"], "nothing is reviewed with rules that have mistakes")
         let error = try String(contentsOf: scratch.url("failed/rules-error.txt"), encoding: .utf8)
         #expect(error.contains("management.rules"))
         #expect(error.contains("Did you mean `object`?"))
-        #expect(log.contains { $0.contains("the rules have mistakes, so nothing is reviewed until they are fixed") })
+        let note = try String(contentsOf: scratch.url("failed/dirty-ledger.error.txt"), encoding: .utf8)
+        #expect(note.contains("The rules Pathways reviews with have mistakes, so this workbook was not reviewed."))
+        #expect(scratch.names("failed").contains { $0.hasPrefix("dirty-ledger ") }, "the workbook is kept in failed/")
+        #expect(log.contains { $0.contains("the rules have mistakes, so workbooks go to failed/ until they are fixed") })
         try good.write(to: management, atomically: true, encoding: .utf8)
+        try scratch.drop("dirty-ledger.csv")
         _ = try watchOnce(scratch, rules: rules.path)
-        #expect(scratch.names("inbox").isEmpty)
+        #expect(scratch.names("outbox").contains("dirty-ledger.reviewed.xlsx"))
         #expect(!scratch.names("failed").contains("rules-error.txt"), "the note goes once the rules are fixed")
     }
 
@@ -152,6 +155,7 @@ final class LogLines: @unchecked Sendable {
             _ = watcher.run(until: stop)
             done.signal()
         }
+        try waitFor { lines.all.contains { $0.contains("rules: read 7 rule files") } }
         try "this is not a rule\n".write(to: rules.appendingPathComponent("broken.rules"), atomically: true, encoding: .utf8)
         try waitFor { FileManager.default.fileExists(atPath: scratch.url("failed/rules-error.txt").path) }
         try scratch.drop("dirty-ledger.csv")
