@@ -217,26 +217,28 @@ public final class DropFolder: @unchecked Sendable {
                 }
             }
             let stem = (name as NSString).deletingPathExtension
+            let plan = try plan(for: name, received: started)
             if outcome.exitCode == 0 {
                 let report = try? JSONSerialization.jsonObject(with: Data(contentsOf: stage.appendingPathComponent(stem + ".findings.json"))) as? [String: Any]
-                for output in [stem + ".reviewed.xlsx", stem + ".findings.json"] {
-                    try AtomicFile.moveIntoPlace(stage.appendingPathComponent(output), as: outbox.appendingPathComponent(output))
+                for suffix in [".reviewed.xlsx", ".findings.json"] {
+                    try AtomicFile.moveIntoPlace(stage.appendingPathComponent(stem + suffix), as: outbox.appendingPathComponent(plan.outboxStem + suffix))
                 }
-                let kept = try DropFolder.moveKeepingEveryName(input, into: archive, receivedAt: started)
+                let kept = try DropFolder.moveKeepingEveryName(input, into: archive, received: plan.received)
                 let counts = report?["counts"] as? [String: Int] ?? [:]
                 let seconds = Date().timeIntervalSince(started)
                 log.event("finished", file: name,
-                          "\(counts["error"] ?? 0) errors, \(counts["warning"] ?? 0) warnings, \(counts["info"] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(stem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
+                          "\(counts["error"] ?? 0) errors, \(counts["warning"] ?? 0) warnings, \(counts["info"] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
                           fields: ["errors": counts["error"] ?? 0, "warnings": counts["warning"] ?? 0, "information": counts["info"] ?? 0,
                                    "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
             } else {
-                try ErrorReport.write(file: name, problem: outcome.standardError, to: failed, staging: stage)
-                let kept = try DropFolder.moveKeepingEveryName(input, into: failed, receivedAt: started)
-                let reason = ErrorReport.lines(file: name, problem: outcome.standardError, on: started).dropFirst(3).first?
-                    .trimmingCharacters(in: .whitespaces) ?? "it could not be reviewed"
-                log.event("failed", file: name, "\(reason) The workbook is failed/\(kept.lastPathComponent); failed/\(stem).error.txt says what to do.",
-                          fields: ["reason": reason, "kept": kept.lastPathComponent])
+                // The workbook is filed first, so the note can say where it is.
+                let kept = try DropFolder.moveKeepingEveryName(input, into: failed, received: plan.received)
+                let note = ErrorReport(file: name, problem: outcome.standardError, keptAs: kept.lastPathComponent, rulesHaveMistakes: rules == nil)
+                try note.write(to: failed, stem: plan.failedStem, staging: stage)
+                log.event("failed", file: name, "\(note.reason) The workbook is failed/\(kept.lastPathComponent); failed/\(plan.failedStem).error.txt says what to do.",
+                          fields: ["reason": note.reason, "kept": kept.lastPathComponent])
             }
+            try? FileManager.default.removeItem(at: planURL(for: name))
         } catch {
             // It stays claimed in processing/, and the next watcher to start picks it up again.
             log.event("failed", file: name, "it could not be moved out of processing (\(error)); it will be tried again when the watcher restarts",
@@ -244,17 +246,47 @@ public final class DropFolder: @unchecked Sendable {
         }
     }
 
+    /// The names a claimed file's outputs get, chosen once and kept beside the claim, so a review
+    /// done again after a restart replaces its own outputs and never a reviewer's earlier ones.
+    struct Plan: Codable {
+        /// `Budget`, or `Budget (2)` when `Budget.reviewed.xlsx` is an earlier drop's review.
+        var outboxStem: String
+        var failedStem: String
+        /// When it was taken, as archive and failed names show it: `2026-11-29 101503`.
+        var received: String
+    }
+
+    private func planURL(for name: String) -> URL { claims.appendingPathComponent(".plan-\(name)") }
+
+    private func plan(for name: String, received: Date) throws -> Plan {
+        if let data = try? Data(contentsOf: planURL(for: name)), let plan = try? JSONDecoder().decode(Plan.self, from: data) { return plan }
+        let stem = (name as NSString).deletingPathExtension
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HHmmss"
+        let plan = Plan(outboxStem: DropFolder.freeStem(stem, in: outbox, suffixes: [".reviewed.xlsx", ".findings.json"]),
+                        failedStem: DropFolder.freeStem(stem, in: failed, suffixes: [".error.xlsx", ".error.txt"]),
+                        received: formatter.string(from: received))
+        try AtomicFile.write(try JSONEncoder().encode(plan), to: planURL(for: name))
+        return plan
+    }
+
+    /// `stem`, or `stem (2)`, `stem (3)` …: the first for which no file `stem + suffix` exists.
+    static func freeStem(_ stem: String, in folder: URL, suffixes: [String]) -> String {
+        for attempt in 1 ... 10_000 {
+            let candidate = attempt == 1 ? stem : "\(stem) (\(attempt))"
+            if !suffixes.contains(where: { FileManager.default.fileExists(atPath: folder.appendingPathComponent(candidate + $0).path) }) { return candidate }
+        }
+        return "\(stem) \(UUID().uuidString)"
+    }
+
     /// Moves `file` into `folder` as `<name> <received>.<extension>`, with (2), (3), … when that is
     /// taken: never over an earlier drop of the same name. The move is a hard link then an unlink,
     /// since link refuses an existing name where rename would replace it; if the watcher dies
     /// between the two, `recoverClaims` finds the second name and removes the first.
-    static func moveKeepingEveryName(_ file: URL, into folder: URL, receivedAt date: Date) throws -> URL {
+    static func moveKeepingEveryName(_ file: URL, into folder: URL, received stamp: String) throws -> URL {
         let name = file.lastPathComponent
         let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "yyyy-MM-dd HHmmss"
-        let stamp = formatter.string(from: date)
         for attempt in 1 ... 1_000 {
             let candidate = "\(stem) \(stamp)\(attempt > 1 ? " (\(attempt))" : "")" + (ext.isEmpty ? "" : ".\(ext)")
             let target = folder.appendingPathComponent(candidate)
@@ -291,6 +323,8 @@ public final class DropFolder: @unchecked Sendable {
                     unlink(file.path)
                     continue
                 }
+                // Its plan comes along, so the review done again keeps the names it had chosen.
+                _ = rename(old.appendingPathComponent(".plan-\(name)").path, planURL(for: name).path)
                 if rename(file.path, claims.appendingPathComponent(name).path) == 0 { recovered.append(name) }
             }
             try? FileManager.default.removeItem(at: old)
@@ -343,7 +377,9 @@ public final class DropFolder: @unchecked Sendable {
             try? FileManager.default.removeItem(at: errorFile)
             log.event("rules", "read \(checked.files.count) rule files from \(options.rules)", fields: ["files": checked.files.count])
         case .failure(let problem):
-            try? AtomicFile.write(Data(problem.message.utf8), to: errorFile)
+            let consequence = rules == nil ? "Until they are fixed, workbooks dropped into the inbox go to failed/ with a note; copy them in again afterwards."
+                : "Until they are fixed, workbooks are reviewed with the rules as they were before this change."
+            try? AtomicFile.write(Data((problem.report + "\nThe rules in \(options.rules) have mistakes (above). \(consequence)\n").utf8), to: errorFile)
             log.event("rules", rules == nil ? "the rules have mistakes, so workbooks go to failed/ until they are fixed; see failed/rules-error.txt"
                                             : "the changed rules have mistakes, so the last good rules are still used; see failed/rules-error.txt")
         }

@@ -4,26 +4,50 @@ import Tabular
 
 /// What a finance officer finds beside a workbook that could not be reviewed: the same words as a
 /// one-sheet workbook (`<name>.error.xlsx`) and as text (`<name>.error.txt`).
-enum ErrorReport {
-    /// The report's lines: what happened, why, and what to do.
-    static func lines(file: String, problem: String, on date: Date) -> [String] {
-        let day = ISO8601DateFormatter.string(from: date, timeZone: .current, formatOptions: [.withFullDate])
-        // The reviewer's words without the command-line prefix Pathways puts before each line.
-        let reasons = problem.split(separator: "\n").map { $0.hasPrefix("pathways: ") ? String($0.dropFirst(10)) : String($0) }
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        return ["\(file) could not be reviewed (\(day))."] + [""] + ["What went wrong:"] + reasons.map { "  " + $0 } + [""]
-            + ["What to do: fix what is described above in the workbook (or export it again from the finance system),",
-               "then copy it into the inbox folder again. The file you dropped is kept, unchanged, in this failed folder."]
+struct ErrorReport {
+    let file: String
+    /// Why, in the sentences Pathways printed, one a line.
+    let reasons: [String]
+    /// The name the dropped workbook is kept under in failed/.
+    let keptAs: String
+    /// The rules had mistakes: nothing is wrong with the workbook itself.
+    let rulesHaveMistakes: Bool
+
+    init(file: String, problem: String, keptAs: String, rulesHaveMistakes: Bool) {
+        self.file = file
+        self.keptAs = keptAs
+        self.rulesHaveMistakes = rulesHaveMistakes
+        // The officer's words, without the prefixes a command puts before each line.
+        reasons = problem.split(separator: "\n").map { line in
+            var text = line.hasPrefix("pathways: ") ? String(line.dropFirst(10)) : String(line)
+            if text.hasPrefix(file + ": ") { text = String(text.dropFirst(file.count + 2)) }
+            return text
+        }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
-    /// Writes both files into `folder`, each through a temporary file in `staging` and a rename.
-    static func write(file: String, problem: String, to folder: URL, staging: URL) throws {
-        let stem = (file as NSString).deletingPathExtension
-        let text = lines(file: file, problem: problem, on: Date())
+    /// The first reason, for the log.
+    var reason: String { reasons.first ?? "It could not be reviewed." }
+
+    func lines(on date: Date) -> [String] {
+        let day = ISO8601DateFormatter.string(from: date, timeZone: .current, formatOptions: [.withFullDate])
+        let advice = rulesHaveMistakes
+            ? ["What to do: nothing, as far as the workbook goes. Copy it into the inbox again once whoever looks after",
+               "the rules has fixed them (failed/rules-error.txt says what is wrong with them)."]
+            : ["What to do: fix what is described above in the workbook (or export it again from the finance system),",
+               "then copy it into the inbox folder again."]
+        return ["\(file) could not be reviewed (\(day))."] + [""] + ["What went wrong:"] + reasons.map { "  " + $0 } + [""] + advice
+            + ["The file you dropped is kept, unchanged, as failed/\(keptAs)."]
+    }
+
+    /// Writes both files into `folder` as `<stem>.error.xlsx` and `.txt`, each through a temporary
+    /// file in `staging` and a rename.
+    func write(to folder: URL, stem: String, staging: URL) throws {
+        let now = Date()
+        let text = lines(on: now)
         let textStage = staging.appendingPathComponent(stem + ".error.txt")
         try Data((text.joined(separator: "\n") + "\n").utf8).write(to: textStage)
         let workbookStage = staging.appendingPathComponent(stem + ".error.xlsx")
-        let today = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
+        let today = Calendar(identifier: .gregorian).dateComponents(in: .current, from: now)
         try XLSXWriter.write([XLSXWriter.Sheet(name: "What went wrong", rows: text.map { [.text($0)] }, boldRows: [0], columnWidths: [120])],
                              to: workbookStage.path,
                              created: CalendarDate(year: today.year ?? 2000, month: today.month ?? 1, day: today.day ?? 1) ?? CalendarDate(daysSince1970: 1))

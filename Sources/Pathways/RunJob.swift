@@ -82,8 +82,13 @@ public enum RunJob {
     }
 
     public struct RulesProblem: Error {
-        /// The checker's report, or why the folder could not be read, ending in what to do.
-        public let message: String
+        /// The checker's report, or why the folder could not be read.
+        public let report: String
+        public let folder: String
+        /// What to do, for someone running a command.
+        public var message: String {
+            report + "pathways: the rules in \(folder) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n"
+        }
     }
 
     /// Reads and checks the rule files of a folder.
@@ -92,12 +97,11 @@ public enum RunJob {
         do {
             files = try RuleSetFolder.load(folder)
         } catch {
-            return .failure(RulesProblem(message: "pathways: \(error.description)\n"))
+            return .failure(RulesProblem(report: "pathways: \(error.description)\n", folder: folder))
         }
         let check = RuleChecker.check(files)
         guard let rules = check.ruleSet else {
-            return .failure(RulesProblem(message: check.report.text
-                + "pathways: the rules in \(folder) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n"))
+            return .failure(RulesProblem(report: check.report.text, folder: folder))
         }
         return .success(rules)
     }

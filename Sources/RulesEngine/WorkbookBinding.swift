@@ -115,10 +115,13 @@ public enum WorkbookBinder {
 
     private static func missingTable(_ declaration: TableDeclaration, title: String, required: [TableColumn], matches: [SheetMatch],
                                      sheets: [RawSheet], rules: CheckedRuleSet) -> BindingMessage {
-        let kind: BindingMessage.Kind = declaration.isRequired ? .error : .notAssessed
         // The sheet that came closest: named in the hints, or holding at least half the required columns.
-        let closest = matches.filter { $0.hinted || $0.matched * 2 >= max(1, required.count) }
+        let closest = matches.filter { $0.hinted || (required.count - $0.missing.count) * 2 >= max(1, required.count) }
             .max { ($0.hinted ? 1 : 0, $0.matched) < ($1.hinted ? 1 : 0, $1.matched) }
+        // A sheet named for the table but missing one of its columns is a broken workbook, not a
+        // missing table: reviewing without it would mislead (a misspelt Amount header would leave
+        // the ledger out, and the review's date with it), so the run stops and says what to fix.
+        let kind: BindingMessage.Kind = declaration.isRequired || closest?.hinted == true ? .error : .notAssessed
         guard let closest, let missing = closest.missing.first else {
             let looked = declaration.sheetHints.isEmpty ? "" : " (looked for a sheet named \(declaration.sheetHints.map { "\"\($0)\"" }.joined(separator: " or ")), or"
             return BindingMessage(kind: kind, table: declaration.name.text,
@@ -133,10 +136,12 @@ public enum WorkbookBinder {
             (missing.aliases + [missing.name.text]).contains { looksLikeAbbreviation(header, of: $0) || Suggest.closest(header, among: [$0]) != nil }
         }
         let foundText = (close.isEmpty ? Array(found.prefix(6)) : close).map { "`\($0)`" }.joined(separator: ", ")
-        let alias = close.first.map { "Add \"\($0)\" to the aliases of `\(missing.name.text)`" } ?? "Add the sheet's header for it to the aliases of `\(missing.name.text)`"
+        let expected = missing.aliases.first ?? missing.name.text
+        let fix = close.first.map { "If `\($0)` is that column, rename its header to \"\(expected)\" in the workbook, or add \"\($0)\" to the aliases of `\(missing.name.text)`" }
+            ?? "Add a column headed \"\(expected)\" to the sheet, or add the sheet's header for it to the aliases of `\(missing.name.text)`"
         return BindingMessage(kind: kind, table: declaration.name.text,
             message: "Sheet \"\(sheet.name)\" has no column for `\(missing.name.text)` of the \(title) table; found \(foundText).",
-            hint: "\(alias) in \(place(missing.name.span, in: rules))." + (declaration.isRequired ? "" : " Until then, rules that need this table are not assessed."))
+            hint: "\(fix) in \(place(missing.name.span, in: rules))." + (kind == .error ? "" : " Until then, rules that need this table are not assessed."))
     }
 
     /// `Amt` for "Amount", `Acct No` for "Account Number": the same first letter, and the rest in order.

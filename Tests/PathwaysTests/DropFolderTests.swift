@@ -97,17 +97,27 @@ final class LogLines: @unchecked Sendable {
         #expect(scratch.names("failed").isEmpty)
     }
 
-    @Test func aSecondDropOfTheSameNameNeverOverwritesTheFirst() throws {
+    @Test func aSecondDropOfTheSameNameNeverOverwritesTheFirstOrItsReview() throws {
         let scratch = try DropScratch()
-        try scratch.drop("dirty-ledger.csv", as: "ledger.csv")
-        _ = try watchOnce(scratch)
-        try scratch.drop("dirty-ledger.csv", as: "ledger.csv")
-        _ = try watchOnce(scratch)
+        for _ in 0 ..< 2 {
+            try scratch.drop("dirty-ledger.csv", as: "ledger.csv")
+            try Data("not a workbook".utf8).write(to: scratch.url("inbox/budget.xlsx"))
+            _ = try watchOnce(scratch)
+        }
         #expect(scratch.names("archive").count == 2)
-        let first = try DropFolder.moveKeepingEveryName(try makeFile(in: scratch, "a.csv"), into: scratch.url("archive"), receivedAt: Date(timeIntervalSince1970: 0))
-        let second = try DropFolder.moveKeepingEveryName(try makeFile(in: scratch, "a.csv"), into: scratch.url("archive"), receivedAt: Date(timeIntervalSince1970: 0))
-        #expect(first.lastPathComponent != second.lastPathComponent)
-        #expect(second.lastPathComponent.hasSuffix(" (2).csv"))
+        // A reviewer may have typed into the first review: the second gets a name of its own.
+        #expect(scratch.names("outbox") == ["ledger (2).findings.json", "ledger (2).reviewed.xlsx", "ledger.findings.json", "ledger.reviewed.xlsx"])
+        let failed = scratch.names("failed")
+        #expect(failed.filter { $0.hasSuffix(".error.txt") } == ["budget (2).error.txt", "budget.error.txt"])
+        #expect(failed.filter { $0.hasPrefix("budget 2") && $0.hasSuffix(".xlsx") }.count == 2)
+        let note = try String(contentsOf: scratch.url("failed/budget (2).error.txt"), encoding: .utf8)
+        let kept = try #require(note.split(separator: "\n").last.map(String.init))
+        #expect(kept.hasPrefix("The file you dropped is kept, unchanged, as failed/budget 2"))
+        #expect(failed.contains(String(kept.dropFirst("The file you dropped is kept, unchanged, as failed/".count).dropLast())), "the note names the kept file")
+        let first = try DropFolder.moveKeepingEveryName(try makeFile(in: scratch, "a.csv"), into: scratch.url("archive"), received: "2026-01-01 000000")
+        let second = try DropFolder.moveKeepingEveryName(try makeFile(in: scratch, "a.csv"), into: scratch.url("archive"), received: "2026-01-01 000000")
+        #expect(first.lastPathComponent == "a 2026-01-01 000000.csv")
+        #expect(second.lastPathComponent == "a 2026-01-01 000000 (2).csv")
     }
 
     private func makeFile(in scratch: DropScratch, _ name: String) throws -> URL {
@@ -131,6 +141,8 @@ final class LogLines: @unchecked Sendable {
         #expect(error.contains("Did you mean `object`?"))
         let note = try String(contentsOf: scratch.url("failed/dirty-ledger.error.txt"), encoding: .utf8)
         #expect(note.contains("The rules Pathways reviews with have mistakes, so this workbook was not reviewed."))
+        #expect(note.contains("What to do: nothing, as far as the workbook goes."), "the officer is not sent to fix a good workbook")
+        #expect(error.contains("Until they are fixed, workbooks dropped into the inbox go to failed/ with a note"))
         #expect(scratch.names("failed").contains { $0.hasPrefix("dirty-ledger ") }, "the workbook is kept in failed/")
         #expect(log.contains { $0.contains("the rules have mistakes, so workbooks go to failed/ until they are fixed") })
         try good.write(to: management, atomically: true, encoding: .utf8)

@@ -90,7 +90,15 @@ let ledger = """
         let message = try #require(binding.messages.first { $0.table == "transactions" })
         #expect(message.kind == .error, "the transactions table is required")
         #expect(message.message == "Sheet \"Transactions\" has no column for `amount` of the Transactions table; found `Amt`, `Net`.")
-        #expect(message.hint == "Add \"Amt\" to the aliases of `amount` in rules/tables.rules:9.")
+        #expect(message.hint == "If `Amt` is that column, rename its header to \"Amount\" in the workbook, or add \"Amt\" to the aliases of `amount` in rules/tables.rules:9.")
+    }
+
+    @Test func aSheetNamedForATableButMissingAColumnStopsTheReviewEvenIfTheTableIsOptional() throws {
+        let text = "Site,Enrolment\n001,400\n"
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger), ("Sites", text)]), to: try checkedRules())
+        let sites = try #require(binding.messages.first { $0.table == "sites" })
+        #expect(sites.kind == .error, "a misspelt header must not quietly leave the schools out")
+        #expect(sites.message == "Sheet \"Sites\" has no column for `enrollment` of the Schools table; found `Enrolment`.")
     }
 
     @Test func aTableTheWorkbookDoesNotHaveIsNotAssessedUnlessRequired() throws {
