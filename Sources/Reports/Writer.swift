@@ -168,6 +168,9 @@ struct Writer {
         var row: lxw_row_t = 0
         // Sentences wrap, so a long one grows its row instead of running off the page, and every
         // cell sits at the top of its row, beside the label it belongs to.
+        func link(_ label: String, to cell: String, style: String?) {
+            worksheet_write_url_opt(sheet, row, 0, "internal:" + cell, format((style.map { $0 + "|" } ?? "") + "link|wrap"), label, "Go to the cell")
+        }
         func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil) {
             if column == 1 { Writer.fitRow(sheet, row, [(value, 70)]) }
             worksheet_write_string(sheet, row, column, value, format(style == "title" ? "title" : (style.map { $0 + "|" } ?? "") + "wrap"))
@@ -200,7 +203,11 @@ struct Writer {
         row += 1
         text("Most serious findings", 0, "header"); text("", 1, "header"); row += 1
         for finding in contents.findings.prefix(5) {
-            text("\(finding.rule) \(target(of: finding)?.cell ?? finding.sheet)", 0, finding.severity)
+            if let cell = target(of: finding)?.cell {
+                link("\(finding.rule) \(cell)", to: cell, style: finding.severity)
+            } else {
+                text("\(finding.rule) \(finding.sheet)", 0, finding.severity)
+            }
             text(finding.message, 1)
             row += 1
         }
@@ -217,7 +224,8 @@ struct Writer {
             row += 1
             text("Rows left out of the review", 0, "header"); text("\(contents.leftOutRows.count) in all", 1, "header"); row += 1
             for leftOut in contents.leftOutRows.prefix(10) {
-                text(CellOrigin(file: "", sheet: leftOut.sheet, row: leftOut.row, column: 0).qualifiedAddress)
+                let cell = workbookAddress(CellOrigin(file: "", sheet: leftOut.sheet, row: leftOut.row, column: 0).qualifiedAddress)
+                link(cell, to: cell, style: nil)
                 text("\"\(leftOut.label)\": " + (leftOut.isTotal ? "a total of the rows above, not data, so it is not counted twice."
                     : "the header repeated inside the data."), 1)
                 row += 1
@@ -375,7 +383,9 @@ struct Writer {
         }
         for (sheet, rows) in pages(of: first, named: name, count: view.rows.count) {
             for (column, name) in view.columns.enumerated() {
-                worksheet_write_string(sheet, 0, lxw_col_t(column), name, format("header"))
+                // `state_local_per_pupil` reads as "State local per pupil".
+                let header = name.replacingOccurrences(of: "_", with: " ").prefix(1).uppercased() + name.replacingOccurrences(of: "_", with: " ").dropFirst()
+                worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
                 worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(max(12, name.count + 3)), nil)
             }
             for index in rows {
@@ -390,16 +400,17 @@ struct Writer {
 
     /// Where a finding points the reviewer: its first flagged cell in the input sheets, or its row
     /// (and first flagged column) on a shown view's sheet; nil for a finding on no shown sheet.
-    private func target(of finding: Finding) -> (sheet: String, cell: String)? {
+    private func target(of finding: Finding) -> (sheet: String, cell: String, row: Int)? {
         if let cell = finding.cells.first.map(workbookAddress) {
-            return (CellOrigin(file: "", qualifiedAddress: cell)?.sheet ?? finding.sheet, cell)
+            let origin = CellOrigin(file: "", qualifiedAddress: cell)
+            return (origin?.sheet ?? finding.sheet, cell, origin?.row ?? finding.rows.first ?? 0)
         }
         guard let name = viewSheets[finding.table.lowercased()], let row = finding.rows.first,
               let view = contents.evaluation.shownViews.first(where: { $0.name.lowercased() == finding.table.lowercased() }) else { return nil }
         let column = finding.columns.first.flatMap { flagged in view.columns.firstIndex { $0.lowercased() == flagged.lowercased() } } ?? 0
         let (page, pageRow) = headedPlace(row - 1)
         let sheet = Writer.pageName(name, page: page)
-        return (sheet, CellOrigin(file: "", sheet: sheet, row: pageRow + 1, column: column).qualifiedAddress)
+        return (sheet, CellOrigin(file: "", sheet: sheet, row: pageRow + 1, column: column).qualifiedAddress, pageRow + 1)
     }
 
     private mutating func writeFindings(_ first: UnsafeMutablePointer<lxw_worksheet>, name: String) {
@@ -464,7 +475,8 @@ struct Writer {
                     worksheet_write_string(sheet, row, 5, cell, wrap)
                 }
             }
-            if let first = finding.rows.first { worksheet_write_number(sheet, row, 6, Double(first), wrap) }
+            // The row as the reviewed sheet numbers it, beside the link to it.
+            if let shown = target?.row ?? finding.rows.first { worksheet_write_number(sheet, row, 6, Double(shown), wrap) }
             worksheet_write_string(sheet, row, 7, finding.message, wrap)
             worksheet_write_string(sheet, row, 8, finding.fix ?? "", wrap)
         }

@@ -77,7 +77,13 @@ public enum WorkbookBinder {
                 binding.messages.append(missingTable(declaration, title: title, required: required, matches: matches, sheets: sheets, rules: rules))
                 continue
             }
-            binding.tables[name.lowercased()] = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)
+            let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)
+            binding.tables[name.lowercased()] = bound
+            if bound.table.rowCount == 0 {
+                binding.messages.append(BindingMessage(kind: .notAssessed, table: name,
+                    message: "Sheet \"\(sheets[chosen.sheet].name)\" has the \(title) table's header but no rows under it, so there was nothing of it to review.",
+                    hint: "Check that the export is not empty."))
+            }
         }
         return binding
     }

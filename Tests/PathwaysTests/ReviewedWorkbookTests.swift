@@ -25,6 +25,7 @@ private func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
         out["cells"][ws.title] = cells
     f = wb["Findings"]
     out["links"] = {c.coordinate: c.hyperlink.location for c in f["F"] if c.hyperlink is not None}
+    out["summaryLinks"] = {c.coordinate: c.hyperlink.location for c in wb.worksheets[0]["A"] if c.hyperlink is not None}
     out["validation"] = [dv.formula1 for dv in f.data_validations.dataValidation]
     out["tables"] = {name: f.tables[name].ref for name in f.tables.keys()}
     out["freeze"] = {ws.title: ws.freeze_panes for ws in wb.worksheets}
@@ -139,6 +140,11 @@ rule BO-01 "Spending without a budget owner"
         let firstOnASheet = try #require(findings.firstIndex { !($0["cells"] as? [String] ?? []).isEmpty })
         #expect(links["F\(firstOnASheet + 2)"] == (findings[firstOnASheet]["cells"] as? [String])?.first)
         #expect(links["F2"] == "'Spending by goal'!E4", "goal G3, the third row of the view, has nothing spent")
+        let findingsSheet = try #require((workbook["cells"] as? [String: Any])?["Findings"] as? [String: [String]])
+        #expect(findingsSheet["G2"]?[1] == "4", "the Row column is the row the link goes to")
+        let summaryLinks = try #require(workbook["summaryLinks"] as? [String: String])
+        #expect(summaryLinks.values.contains("'Spending by goal'!E4"), "the most serious findings link to their cells")
+        #expect(summaryLinks.values.contains("Transactions!A513"), "and so do the rows left out")
         #expect(workbook["validation"] as? [String] == ["\"Open,Explained,Fixed,Not an issue\""])
         #expect((workbook["tables"] as? [String: String])?.values.first == "A1:K\(findings.count + 1)")
         let rubric = try #require((workbook["cells"] as? [String: Any])?["Rubric"] as? [String: [String]])
@@ -155,7 +161,7 @@ rule BO-01 "Spending without a budget owner"
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
         let cells = try #require((workbook["cells"] as? [String: Any])?["Spending by school"] as? [String: [String]])
-        #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["site", "spent", "state_local", "enrollment"])
+        #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["Site", "Spent", "State local", "Enrollment"], "names read as words")
         #expect(cells["B2"]?.last?.contains("#,##0.00") == true, "spending is shown as money")
         #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 13, "a header and one row for each of the twelve schools")
     }
@@ -247,7 +253,7 @@ rule BO-01 "Spending without a budget owner"
         // Twelve schools, three a page on "Spending by school" to "Spending by school (4)", each
         // filled where the view's rule flagged it, and linked from the findings.
         #expect(sheets.suffix(4) == ["Spending by school", "Spending by school (2)", "Spending by school (3)", "Spending by school (4)"])
-        #expect(cells["Spending by school (4)"]?["A1"]?[1] == "site")
+        #expect(cells["Spending by school (4)"]?["A1"]?[1] == "Site")
         #expect(cells["Spending by school (4)"]?.keys.filter { $0.hasPrefix("A") }.count == 4)
         for page in ["Spending by school", "Spending by school (2)", "Spending by school (3)", "Spending by school (4)"] {
             #expect(Set(["B2", "B3", "B4"]).isSubset(of: (workbook["fills"] as? [String: [String]])?[page] ?? []), "\(page)")

@@ -152,6 +152,14 @@ private final class Scratch {
         #expect(report["asOf"] as? String == "2025-06-30")
     }
 
+    @Test func aLedgerWithAHeaderButNoRowsSaysSoInsteadOfLookingClean() throws {
+        let scratch = try Scratch()
+        try scratch.write("ledger.csv", "Posting Date,Account,Budget Owner,Amount\n")
+        let outcome = RunJob.run(scratch.options("ledger.csv"))
+        #expect(outcome.exitCode == 0)
+        #expect(outcome.standardOutput.contains("Sheet \"ledger\" has the Transactions table's header but no rows under it, so there was nothing of it to review."))
+    }
+
     @Test func aBudgetReportWithoutDatesSaysWhatNeedsADate() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-munis-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
