@@ -18,6 +18,21 @@ enum SeverityColour {
     static func rank(_ severity: String) -> Int { severity == "error" ? 0 : severity == "warning" ? 1 : 2 }
 }
 
+/// The colours of rubric levels: a green-to-lavender scale of light tints, apart from the
+/// severities' orange, yellow and blue.
+enum LevelColour {
+    static let levels = ["exemplary", "established", "developing", "emerging"]
+
+    static func fill(_ level: String) -> UInt32 {
+        switch level {
+        case "exemplary": 0x9BD3AE
+        case "established": 0xD4EDDA
+        case "developing": 0xEDEDED
+        default: 0xD8C8E8
+        }
+    }
+}
+
 /// A flagged cell of an input sheet: its findings, worst first.
 struct FlaggedCell {
     var findings: [Int] = []
@@ -155,6 +170,9 @@ struct Writer {
             case "error", "warning", "info":
                 format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
                 format_set_bg_color(made, SeverityColour.fill(String(part)))
+            case "exemplary", "established", "developing", "emerging":
+                format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
+                format_set_bg_color(made, LevelColour.fill(String(part)))
             default: break
             }
         }
@@ -197,7 +215,7 @@ struct Writer {
             let findings = contents.findings.filter { $0.pathway == pathway.pathway }.count
             text(pathway.indicators == 0 ? "Rules only, no rubric level: \(findings) finding\(findings == 1 ? "" : "s") (see the Findings sheet)."
                  : pathway.level.map { "\($0.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
-                 ?? "Not assessed: no indicator of this pathway could be measured.", 1)
+                 ?? "Not assessed: no indicator of this pathway could be measured.", 1, pathway.indicators == 0 ? nil : pathway.level)
             row += 1
         }
         row += 1
@@ -245,6 +263,14 @@ struct Writer {
         for (severity, meaning) in [("error", "Error: must be corrected."), ("warning", "Warning: needs a look and, often, an explanation."),
                                     ("info", "For information: worth knowing, not necessarily wrong.")] {
             text(severity.capitalized, 0, severity)
+            text(meaning, 1)
+            row += 1
+        }
+        row += 1
+        text("Rubric levels", 0, "header"); text("Meaning", 1, "header"); row += 1
+        for (level, meaning) in [("exemplary", "Exemplary: a model for other districts."), ("established", "Established: sound practice in place."),
+                                 ("developing", "Developing: partly in place."), ("emerging", "Emerging: just beginning.")] {
+            text(level.capitalized, 0, level)
             text(meaning, 1)
             row += 1
         }
@@ -338,15 +364,10 @@ struct Writer {
         contents.evaluation.pathways.first { $0.pathway == pathway }?.title ?? pathway
     }
 
-    /// Levels are coloured the same way everywhere: exemplary and established like info, developing
-    /// like a warning, emerging like an error.
+    /// Levels have colours of their own, the same everywhere, so a rubric level never reads as a
+    /// finding's severity.
     private mutating func levelFormat(_ level: String?) -> UnsafeMutablePointer<lxw_format>? {
-        switch level {
-        case "exemplary", "established": format("info|wrap")
-        case "developing": format("warning|wrap")
-        case "emerging": format("error|wrap")
-        default: format("wrap")
-        }
+        format(level.map { LevelColour.levels.contains($0) ? $0 + "|wrap" : "wrap" } ?? "wrap")
     }
 
     /// Where data row `index` (from 0) of a sheet with one header row lands: past Excel's last row
