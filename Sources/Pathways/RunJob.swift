@@ -244,8 +244,15 @@ public enum RunJob {
             lines.append("  Goal \(goal.goal) \(goal.title): \(goal.status.rawValue) (target \(goal.target) by \(goal.deadline))")
         }
         if !report.notAssessed.isEmpty {
+            // Many rules share one reason (a table the workbook does not have): one line per reason.
             lines.append("  Not assessed:")
-            lines += report.notAssessed.map { "    \($0.item): \($0.reason)" }
+            var reasons: [(reason: String, items: [String])] = []
+            for item in report.notAssessed {
+                if let index = reasons.firstIndex(where: { $0.reason == item.reason }) { reasons[index].items.append(item.item) } else { reasons.append((item.reason, [item.item])) }
+            }
+            for (reason, items) in reasons {
+                lines.append("    \(items.count == 1 ? items[0] : "\(items.count) rules and indicators (\(items.map { $0.split(separator: " ").last.map(String.init) ?? $0 }.joined(separator: ", ")))"): \(reason)")
+            }
         }
         if !report.findings.isEmpty {
             lines.append("  First findings:")
