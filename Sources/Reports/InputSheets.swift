@@ -143,7 +143,7 @@ extension Writer {
     static let bases = ["", "date", "datetime", "time", "money", "percent"]
     static let severities = ["", "error", "warning", "info"]
 
-    private func worst(_ findings: [Int]) -> String {
+    func worst(_ findings: [Int]) -> String {
         findings.map { contents.findings[$0].severity }.min { SeverityColour.rank($0) < SeverityColour.rank($1) } ?? "info"
     }
 
@@ -196,7 +196,7 @@ extension Writer {
     }
 
     /// One comment per cell, however many findings it has: each rule, its message and the fix.
-    private mutating func comment(_ findings: [Int], at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>) {
+    mutating func comment(_ findings: [Int], at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>) {
         let text = findings.map { index -> String in
             let finding = contents.findings[index]
             return "\(finding.rule) \(finding.title): \(finding.message)" + (finding.fix.map { "\nFix: \($0)" } ?? "")

@@ -390,18 +390,19 @@ struct Writer {
     /// A shown view as its own sheet; rows a rule flagged are filled by severity.
     private mutating func writeView(_ view: ShownView, named name: String) {
         guard let first = workbook_add_worksheet(workbook, name) else { return }
-        var severityOfCell: [CellKey: String] = [:]
-        for finding in contents.findings where finding.table.lowercased() == view.name.lowercased() {
+        // A view's flagged cells, like an input sheet's: findings by (view row from 1, column).
+        var findingsOfCell: [CellKey: [Int]] = [:]
+        var rulesOfRow: [Int: [String]] = [:]
+        for (index, finding) in contents.findings.enumerated() where finding.table.lowercased() == view.name.lowercased() {
             for row in finding.rows {
+                if !(rulesOfRow[row]?.contains(finding.rule) ?? false) { rulesOfRow[row, default: []].append(finding.rule) }
                 for name in finding.columns {
                     guard let column = view.columns.firstIndex(where: { $0.lowercased() == name.lowercased() }) else { continue }
-                    let key = CellKey(row: row, column: column)
-                    if severityOfCell[key].map({ SeverityColour.rank(finding.severity) < SeverityColour.rank($0) }) ?? true {
-                        severityOfCell[key] = finding.severity
-                    }
+                    findingsOfCell[CellKey(row: row, column: column), default: []].append(index)
                 }
             }
         }
+        let findingsColumn = view.columns.count
         for (sheet, rows) in pages(of: first, named: name, count: view.rows.count) {
             for (column, name) in view.columns.enumerated() {
                 // `state_local_per_pupil` reads as "State local per pupil".
@@ -409,13 +410,21 @@ struct Writer {
                 worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
                 worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(max(12, name.count + 3)), nil)
             }
+            worksheet_write_string(sheet, 0, lxw_col_t(findingsColumn), "Findings", format("header"))
+            worksheet_set_column(sheet, lxw_col_t(findingsColumn), lxw_col_t(findingsColumn), 16, nil)
             for index in rows {
+                let sheetRow = headedPlace(index).row
                 for (column, value) in view.rows[index].enumerated() {
-                    write(value, at: (headedPlace(index).row, column), in: sheet, severity: severityOfCell[CellKey(row: index + 1, column: column)])
+                    let findings = findingsOfCell[CellKey(row: index + 1, column: column)]
+                    write(value, at: (sheetRow, column), in: sheet, severity: findings.map(worst))
+                    if let findings, commentsWritten < commentLimit { comment(findings, at: (sheetRow, column), in: sheet) }
+                }
+                if let rules = rulesOfRow[index + 1] {
+                    worksheet_write_string(sheet, lxw_row_t(sheetRow), lxw_col_t(findingsColumn), rules.joined(separator: ", "), nil)
                 }
             }
             worksheet_freeze_panes(sheet, 1, 0)
-            worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(max(0, view.columns.count - 1)))
+            worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(findingsColumn))
         }
     }
 

@@ -164,6 +164,13 @@ rule BO-01 "Spending without a budget owner"
         #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["Site", "Spent", "State local", "Enrollment"], "names read as words")
         #expect(cells["B2"]?.last?.contains("#,##0.00") == true, "spending is shown as money")
         #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 13, "a header and one row for each of the twelve schools")
+        // Flagged cells of a view are commented like the input sheets', and a Findings column lists the rules.
+        let comments = (workbook["comments"] as? [String: [String: String]])?["Spending by school"] ?? [:]
+        #expect(comments.values.contains { $0.hasPrefix("RE-4 Title I school below comparability: Title I school 103 spends") })
+        #expect(Set(comments.keys) == Set((workbook["fills"] as? [String: [String]])?["Spending by school"] ?? []))
+        let findingsHeader = try #require(cells.first { $0.key.hasSuffix("1") && $0.value[1] == "Findings" }?.key)
+        let column = findingsHeader.dropLast()
+        #expect(Set(cells.filter { $0.key.hasPrefix(column) && $0.key != findingsHeader }.map { $0.value[1] }) == ["RE-4", "TR-9"])
     }
 
     @Test func bigWorkbooksAreWrittenRowByRowWithTheSameAnnotations() throws {
