@@ -134,9 +134,10 @@ public final class DropFolder: @unchecked Sendable {
             self.modified = modified
         }
 
+        /// The stamp of a regular file; nil for a folder or a file that is gone.
         init?(of file: URL) {
             var info = stat()
-            guard stat(file.path, &info) == 0 else { return nil }
+            guard stat(file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             self.init(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
         }
     }
@@ -147,8 +148,6 @@ public final class DropFolder: @unchecked Sendable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox.path) else { return [:] }
         var files: [String: FileStamp] = [:]
         for name in names where !DropFolder.isIgnored(name) {
-            var info = stat()
-            guard stat(inbox.appendingPathComponent(name).path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
             files[name] = FileStamp(of: inbox.appendingPathComponent(name))
         }
         return files
