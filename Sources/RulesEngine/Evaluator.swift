@@ -119,6 +119,7 @@ struct Evaluator: @unchecked Sendable {
             return vector
         }
         if let value = params[key] { return .constant(value, count: frame.count) }
+        if frame.missingColumnsAreBlank { return .constant(.blank, count: frame.count) }
         throw NotAssessed(reason: "the column `\(name)` is not in the workbook")
     }
 
@@ -405,11 +406,17 @@ struct Evaluator: @unchecked Sendable {
     /// `LOOKUP(sites.enrollment, site)`: the value in the row of the other table whose key matches.
     private func lookup(_ arguments: [Expression], in frame: Frame) throws -> Vector {
         guard case .name(let qualifier?, let column) = arguments[0] else { throw NotAssessed(reason: "LOOKUP needs another table's column") }
-        guard let source = sources[qualifier.text.lowercased()] else { throw NotAssessed(reason: absence(of: qualifier.text)) }
+        guard let source = sources[qualifier.text.lowercased()] else {
+            if frame.missingColumnsAreBlank { return .constant(.blank, count: frame.count) }
+            throw NotAssessed(reason: absence(of: qualifier.text))
+        }
         guard let keyName = source.bound?.declaration.keys.first?.text ?? viewKeys[qualifier.text.lowercased()], let keys = source.column(keyName) else {
             throw NotAssessed(reason: "LOOKUP needs \(qualifier.text) to have a key column")
         }
-        guard let values = source.column(column.text) else { throw NotAssessed(reason: absence(of: "\(qualifier.text).\(column.text)")) }
+        guard let values = source.column(column.text) else {
+            if frame.missingColumnsAreBlank { return .constant(.blank, count: frame.count) }
+            throw NotAssessed(reason: absence(of: "\(qualifier.text).\(column.text)"))
+        }
         var index: [KeyPart: Int] = [:]
         for (row, key) in keys.groupingKeys.enumerated() where key != .blank && index[key] == nil { index[key] = row }
         let rows = try evaluate(arguments[1], in: frame).mapKeys { index[$0] ?? -1 }

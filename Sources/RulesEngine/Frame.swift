@@ -15,6 +15,9 @@ struct Frame {
     var qualifiedOnly = false
     /// Inside such a total, the outer row's values the condition uses, fixed for this evaluation.
     var outerLeaves: [(Expression, Value)] = []
+    /// In a message or fix, a column the workbook does not have (an optional one) is blank, so a
+    /// name missing from an export changes the sentence, not whether the rule is assessed.
+    var missingColumnsAreBlank = false
 
     /// How many values a formula at this level has: one per group, or one per row.
     var count: Int { grouping?.count ?? source.rowCount }

@@ -188,6 +188,8 @@ struct TemplateValues {
     private let parts: [(String?, Vector?)]
 
     init(_ template: Template, in frame: Frame, evaluator: Evaluator) throws {
+        var frame = frame
+        frame.missingColumnsAreBlank = true
         parts = try template.parts.map { part in
             switch part {
             case .text(let text): return (text, nil)

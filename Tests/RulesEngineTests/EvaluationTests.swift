@@ -294,6 +294,17 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(evaluation.goals.map(\.status) == [.missed, .notYetMet, .met])
     }
 
+    @Test func aMessageNeedingAColumnTheWorkbookLacksStillLetsTheRuleBeAssessed() throws {
+        // The workbook has no Vendor column (it is optional): the condition does not need it, so
+        // the rule is assessed, and the message falls back as IF says.
+        let ledger = "Posting Date,Account,Amount\n07/01/2024,199-11-6399-001,4000.00\n"
+        let evaluation = try evaluate(rule("M-1", "  for transactions\n  when amount > 100\n  flag amount\n"
+                                           + #"  message "Paid {IF(vendor is blank, ""an unnamed vendor"", vendor)} {amount}.""#),
+                                      sheets: [("Transactions", ledger)])
+        #expect(evaluation.outcomes.first { $0.rule == "M-1" }?.assessed == true)
+        #expect(evaluation.findings.first?.message == "Paid an unnamed vendor $4,000.00.")
+    }
+
     @Test func anIndicatorWhoseTableIsMissingIsNotAssessed() throws {
         let checked = try checkedRules(Self.rules)
         let binding = WorkbookBinder.bind(try workbook([("Transactions", ledgerRows)]), to: checked)
