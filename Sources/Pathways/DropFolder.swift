@@ -33,7 +33,8 @@ public final class DropFolder: @unchecked Sendable {
         public init(folder: String) { self.folder = folder }
     }
 
-    public struct SetupError: Error, CustomStringConvertible {
+    /// A folder that could not be made, or a file that could not be moved: a sentence for the log.
+    public struct FolderError: Error, CustomStringConvertible {
         public let description: String
     }
 
@@ -51,7 +52,7 @@ public final class DropFolder: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let jobs = DispatchGroup()
 
-    public init(options: Options, log: WatchLog) throws(SetupError) {
+    public init(options: Options, log: WatchLog) throws(FolderError) {
         self.options = options
         self.log = log
         let root = URL(fileURLWithPath: options.folder)
@@ -66,7 +67,7 @@ public final class DropFolder: @unchecked Sendable {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
-                throw SetupError(description: "The folder \(folder.path) could not be made: \(error.localizedDescription)")
+                throw FolderError(description: "The folder \(folder.path) could not be made: \(error.localizedDescription)")
             }
         }
     }
@@ -300,7 +301,7 @@ public final class DropFolder: @unchecked Sendable {
                 return target
             }
         }
-        throw SetupError(description: "\(name) could not be moved into \(folder.path)")
+        throw FolderError(description: "\(name) could not be moved into \(folder.path)")
     }
 
     // MARK: Restarts
