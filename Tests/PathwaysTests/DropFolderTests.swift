@@ -185,6 +185,49 @@ final class LogLines: @unchecked Sendable {
         }
     }
 
+    @Test func aFileThatChangesWhileItIsReviewedGoesBackToTheInboxAndIsTakenAgainWhenComplete() throws {
+        let scratch = try DropScratch()
+        // A ledger big enough that its review is still going when the copy adds its last lines.
+        var ledger = "Posting Date,Account,Vendor,Description,Amount\n"
+        for line in 0 ..< 20_000 { ledger += "07/0\(line % 9 + 1)/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,\(line % 500 + 1).25\n" }
+        try ledger.write(to: scratch.url("inbox/ledger.csv"), atomically: true, encoding: .utf8)
+        var options = DropFolder.Options(folder: scratch.root.path)
+        options.rules = project.appendingPathComponent("rules").path
+        options.poll = 0.1
+        let lines = LogLines()
+        let watcher = try DropFolder(options: options, log: WatchLog(format: .text, write: { lines.append($0) }))
+        let stop = StopRequest()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = watcher.run(until: stop)
+            done.signal()
+        }
+        // The copy is not finished: once the file is taken, the rest arrives.
+        let claimed = try waitForClaim("ledger.csv", in: scratch)
+        let rest = "08/01/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,99.99\n"
+        let handle = try FileHandle(forWritingTo: claimed)
+        handle.seekToEndOfFile()
+        handle.write(Data(rest.utf8))
+        try handle.close()
+        try waitFor { scratch.names("archive").count == 1 }
+        stop.request()
+        done.wait()
+        #expect(lines.all.contains { $0.contains("returned ledger.csv: it was still being copied") })
+        let archived = try String(contentsOf: scratch.url("archive/" + scratch.names("archive")[0]), encoding: .utf8)
+        #expect(archived == ledger + rest, "the review is of the whole file, and the file is kept whole")
+        #expect(scratch.names("outbox") == ["ledger.findings.json", "ledger.reviewed.xlsx"], "no review of the half-copied file is left")
+    }
+
+    private func waitForClaim(_ name: String, in scratch: DropScratch) throws -> URL {
+        var found: URL?
+        try waitFor {
+            let claims = scratch.names("processing").map { scratch.url("processing/" + $0 + "/" + name) }
+            found = claims.first { FileManager.default.fileExists(atPath: $0.path) }
+            return found != nil
+        }
+        return found!
+    }
+
     @Test func aClaimLeftByAWatcherThatDiedIsReviewedAgainOrLetGoIfItWasFinished() throws {
         let scratch = try DropScratch()
         // A pid no process has: the watcher that claimed these is gone.
