@@ -37,6 +37,31 @@ final class LogLines: @unchecked Sendable {
     func append(_ line: String) { lock.withLock { lines.append(line) } }
 }
 
+/// A watcher polling every 0.1 s on another thread until `stop()`, its log collected.
+final class RunningWatcher: @unchecked Sendable {
+    let lines = LogLines()
+    private let request = StopRequest()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ scratch: DropScratch, rules: String) throws {
+        var options = DropFolder.Options(folder: scratch.root.path)
+        options.rules = rules
+        options.poll = 0.1
+        let lines = self.lines
+        let watcher = try DropFolder(options: options, log: WatchLog(format: .text, write: { lines.append($0) }))
+        DispatchQueue.global().async { [request, done] in
+            _ = watcher.run(until: request)
+            done.signal()
+        }
+    }
+
+    /// Asks the watcher to stop and waits until it has.
+    func stop() {
+        request.request()
+        done.wait()
+    }
+}
+
 @Suite(.serialized) struct DropFolderTests {
     private func watchOnce(_ scratch: DropScratch, rules: String = project.appendingPathComponent("rules").path,
                            format: WatchLog.Format = .text) throws -> [String] {
@@ -156,24 +181,14 @@ final class LogLines: @unchecked Sendable {
         let scratch = try DropScratch()
         let rules = scratch.url("rules")
         try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rules)
-        var options = DropFolder.Options(folder: scratch.root.path)
-        options.rules = rules.path
-        options.poll = 0.1
-        let lines = LogLines()
-        let watcher = try DropFolder(options: options, log: WatchLog(format: .text, write: { lines.append($0) }))
-        let stop = StopRequest()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            _ = watcher.run(until: stop)
-            done.signal()
-        }
+        let watcher = try RunningWatcher(scratch, rules: rules.path)
+        let lines = watcher.lines
         try waitFor { lines.all.contains { $0.contains("rules: read 7 rule files") } }
         try "this is not a rule\n".write(to: rules.appendingPathComponent("broken.rules"), atomically: true, encoding: .utf8)
         try waitFor { FileManager.default.fileExists(atPath: scratch.url("failed/rules-error.txt").path) }
         try scratch.drop("dirty-ledger.csv")
         try waitFor { scratch.names("outbox").contains("dirty-ledger.reviewed.xlsx") }
-        stop.request()
-        done.wait()
+        watcher.stop()
         #expect(lines.all.contains { $0.contains("the changed rules have mistakes, so the last good rules are still used") })
     }
 
@@ -191,17 +206,7 @@ final class LogLines: @unchecked Sendable {
         var ledger = "Posting Date,Account,Vendor,Description,Amount\n"
         for line in 0 ..< 20_000 { ledger += "07/0\(line % 9 + 1)/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,\(line % 500 + 1).25\n" }
         try ledger.write(to: scratch.url("inbox/ledger.csv"), atomically: true, encoding: .utf8)
-        var options = DropFolder.Options(folder: scratch.root.path)
-        options.rules = project.appendingPathComponent("rules").path
-        options.poll = 0.1
-        let lines = LogLines()
-        let watcher = try DropFolder(options: options, log: WatchLog(format: .text, write: { lines.append($0) }))
-        let stop = StopRequest()
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            _ = watcher.run(until: stop)
-            done.signal()
-        }
+        let watcher = try RunningWatcher(scratch, rules: project.appendingPathComponent("rules").path)
         // The copy is not finished: once the file is taken, the rest arrives.
         let claimed = try waitForClaim("ledger.csv", in: scratch)
         let rest = "08/01/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,99.99\n"
@@ -210,9 +215,8 @@ final class LogLines: @unchecked Sendable {
         handle.write(Data(rest.utf8))
         try handle.close()
         try waitFor { scratch.names("archive").count == 1 }
-        stop.request()
-        done.wait()
-        #expect(lines.all.contains { $0.contains("returned ledger.csv: it was still being copied") })
+        watcher.stop()
+        #expect(watcher.lines.all.contains { $0.contains("returned ledger.csv: it was still being copied") })
         let archived = try String(contentsOf: scratch.url("archive/" + scratch.names("archive")[0]), encoding: .utf8)
         #expect(archived == ledger + rest, "the review is of the whole file, and the file is kept whole")
         #expect(scratch.names("outbox") == ["ledger.findings.json", "ledger.reviewed.xlsx"], "no review of the half-copied file is left")
