@@ -1,16 +1,38 @@
 import Foundation
 import RulesLanguage
 import SpreadsheetIO
+import Synchronization
 
-/// A request to stop (SIGINT or SIGTERM), which the watcher reads between polls.
-public final class StopRequest: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requested = false
+/// Set by the SIGINT and SIGTERM handler: an atomic store is all a signal handler may safely do.
+private let terminationSignalled = Atomic<Bool>(false)
+
+/// A request to stop, by `request()` or by SIGINT or SIGTERM once `stopOnTerminationSignals()` has
+/// run, which the watcher reads between polls.
+public final class StopRequest: Sendable {
+    private let requested = Atomic<Bool>(false)
 
     public init() {}
 
-    public func request() { lock.withLock { requested = true } }
-    public var isRequested: Bool { lock.withLock { requested } }
+    public func request() { requested.store(true, ordering: .relaxed) }
+    public var isRequested: Bool { requested.load(ordering: .relaxed) || terminationSignalled.load(ordering: .relaxed) }
+
+    /// Installs the handler synchronously, so a signal that arrives any time after this call is
+    /// never lost (a dispatch signal source, registered later on another thread, can miss one).
+    /// The calling thread also unblocks both: a parent that started us from a thread with them
+    /// blocked passes that mask on, and the signal would wait forever.
+    public static func stopOnTerminationSignals() {
+        var both = sigset_t()
+        sigemptyset(&both)
+        for signalNumber in [SIGINT, SIGTERM] {
+            sigaddset(&both, signalNumber)
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in terminationSignalled.store(true, ordering: .relaxed) }
+            action.sa_flags = SA_RESTART
+            sigemptyset(&action.sa_mask)
+            sigaction(signalNumber, &action, nil)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &both, nil)
+    }
 }
 
 /// `pathways watch`: the shared folder a finance office drops workbooks into. A workbook copied
@@ -231,10 +253,12 @@ public final class DropFolder: @unchecked Sendable {
                           fields: ["errors": counts["error"] ?? 0, "warnings": counts["warning"] ?? 0, "information": counts["info"] ?? 0,
                                    "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
             } else {
-                // The workbook is filed first, so the note can say where it is.
-                let kept = try DropFolder.moveKeepingEveryName(input, into: failed, received: plan.received)
-                let note = ErrorReport(file: name, problem: outcome.standardError, keptAs: kept.lastPathComponent, rulesHaveMistakes: rules == nil)
-                try note.write(to: failed, stem: plan.failedStem, staging: stage)
+                // The note is written before the workbook is filed, naming where it will be kept: a
+                // watcher killed in between takes the workbook up again and writes the same note.
+                let note = ErrorReport(file: name, problem: outcome.standardError, rulesHaveMistakes: rules == nil)
+                let kept = try DropFolder.moveKeepingEveryName(input, into: failed, received: plan.received) { target in
+                    try note.write(to: failed, stem: plan.failedStem, keptAs: target.lastPathComponent, staging: stage)
+                }
                 log.event("failed", file: name, "\(note.reason) The workbook is failed/\(kept.lastPathComponent); failed/\(plan.failedStem).error.txt says what to do.",
                           fields: ["reason": note.reason, "kept": kept.lastPathComponent])
             }
@@ -281,25 +305,27 @@ public final class DropFolder: @unchecked Sendable {
     }
 
     /// Moves `file` into `folder` as `<name> <received>.<extension>`, with (2), (3), … when that is
-    /// taken: never over an earlier drop of the same name. The move is a hard link then an unlink,
+    /// taken: never over an earlier drop of the same name. `beforeMoving` is told the name first, and
+    /// again if another watcher takes that name meanwhile. The move is a hard link then an unlink,
     /// since link refuses an existing name where rename would replace it; if the watcher dies
     /// between the two, `recoverClaims` finds the second name and removes the first.
-    static func moveKeepingEveryName(_ file: URL, into folder: URL, received stamp: String) throws -> URL {
+    static func moveKeepingEveryName(_ file: URL, into folder: URL, received stamp: String,
+                                     beforeMoving: (URL) throws -> Void = { _ in }) throws -> URL {
         let name = file.lastPathComponent
         let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
         for attempt in 1 ... 1_000 {
             let candidate = "\(stem) \(stamp)\(attempt > 1 ? " (\(attempt))" : "")" + (ext.isEmpty ? "" : ".\(ext)")
             let target = folder.appendingPathComponent(candidate)
+            if FileManager.default.fileExists(atPath: target.path) { continue }
+            try beforeMoving(target)
             if link(file.path, target.path) == 0 {
                 unlink(file.path)
                 return target
             }
             if errno == EEXIST { continue }
-            // A file system without hard links (some network shares): look, then rename.
-            if !FileManager.default.fileExists(atPath: target.path) {
-                guard rename(file.path, target.path) == 0 else { break }
-                return target
-            }
+            // A file system without hard links (some network shares): looked at above, now renamed.
+            guard rename(file.path, target.path) == 0 else { break }
+            return target
         }
         throw FolderError(description: "\(name) could not be moved into \(folder.path)")
     }

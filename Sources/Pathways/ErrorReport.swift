@@ -8,14 +8,11 @@ struct ErrorReport {
     let file: String
     /// Why, in the sentences Pathways printed, one a line.
     let reasons: [String]
-    /// The name the dropped workbook is kept under in failed/.
-    let keptAs: String
     /// The rules had mistakes: nothing is wrong with the workbook itself.
     let rulesHaveMistakes: Bool
 
-    init(file: String, problem: String, keptAs: String, rulesHaveMistakes: Bool) {
+    init(file: String, problem: String, rulesHaveMistakes: Bool) {
         self.file = file
-        self.keptAs = keptAs
         self.rulesHaveMistakes = rulesHaveMistakes
         // The officer's words, without the prefixes a command puts before each line.
         reasons = problem.split(separator: "\n").map { line in
@@ -28,7 +25,8 @@ struct ErrorReport {
     /// The first reason, for the log.
     var reason: String { reasons.first ?? "It could not be reviewed." }
 
-    func lines(on date: Date) -> [String] {
+    /// The note, for a workbook kept in failed/ as `keptAs`.
+    func lines(on date: Date, keptAs: String) -> [String] {
         let day = ISO8601DateFormatter.string(from: date, timeZone: .current, formatOptions: [.withFullDate])
         let advice = rulesHaveMistakes
             ? ["What to do: nothing, as far as the workbook goes. Copy it into the inbox again once whoever looks after",
@@ -41,9 +39,9 @@ struct ErrorReport {
 
     /// Writes both files into `folder` as `<stem>.error.xlsx` and `.txt`, each through a temporary
     /// file in `staging` and a rename.
-    func write(to folder: URL, stem: String, staging: URL) throws {
+    func write(to folder: URL, stem: String, keptAs: String, staging: URL) throws {
         let now = Date()
-        let text = lines(on: now)
+        let text = lines(on: now, keptAs: keptAs)
         let textStage = staging.appendingPathComponent(stem + ".error.txt")
         try Data((text.joined(separator: "\n") + "\n").utf8).write(to: textStage)
         let workbookStage = staging.appendingPathComponent(stem + ".error.xlsx")

@@ -220,6 +220,7 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
+        StopRequest.stopOnTerminationSignals()
         var options = DropFolder.Options(folder: folder)
         options.rules = rules
         options.workers = workers
@@ -232,17 +233,7 @@ struct Watch: ParsableCommand {
             FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
             throw ExitCode(2)
         }
-        let stop = StopRequest()
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { stop.request() }
-            source.resume()
-            sources.append(source)
-        }
-        let status = watcher.run(until: stop)
-        sources.forEach { $0.cancel() }
+        let status = watcher.run(until: StopRequest())
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -69,13 +69,14 @@ private func fingerprint(_ data: Data) -> UInt64 {
         }
 
         var watcher = try startWatcher()
-        var kills = 0
-        while dropping.wait(timeout: .now()) == .timedOut || kills < 6 {
+        var kills = 0, allDropped = false
+        while !allDropped || kills < 6 {
             usleep(UInt32.random(in: 150_000 ... 900_000))
             kill(watcher.processIdentifier, SIGKILL)
             watcher.waitUntilExit()
             kills += 1
             watcher = try startWatcher()
+            allDropped = allDropped || dropping.wait(timeout: .now()) == .success
         }
         // Let the last watcher finish everything, then stop it the polite way.
         let deadline = Date().addingTimeInterval(120)
@@ -89,7 +90,16 @@ private func fingerprint(_ data: Data) -> UInt64 {
             try #require(Date() < deadline, "the watcher did not finish: inbox \(scratch.names("inbox")), processing \(regularFiles(under: scratch.url("processing")))")
             usleep(100_000)
         }
+        // SIGTERM once the last watcher has started (before its handler is in place, SIGTERM ends
+        // any process at once), then wait for it to finish what it has.
+        while (try String(contentsOf: log, encoding: .utf8)).components(separatedBy: " started: ").count - 1 < kills + 1 {
+            try #require(Date() < deadline, "the last watcher never said it had started")
+            usleep(50_000)
+        }
         kill(watcher.processIdentifier, SIGTERM)
+        let stopDeadline = Date().addingTimeInterval(60)
+        while watcher.isRunning && Date() < stopDeadline { usleep(50_000) }
+        if watcher.isRunning { kill(watcher.processIdentifier, SIGKILL) }
         watcher.waitUntilExit()
         try? logHandle.close()
         #expect(watcher.terminationStatus == 0, "SIGTERM ends the watcher cleanly")

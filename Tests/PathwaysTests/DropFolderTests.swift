@@ -249,6 +249,24 @@ final class RunningWatcher: @unchecked Sendable {
         #expect(log.contains { $0.contains("recovered ledger.csv") })
     }
 
+    @Test func aWatcherThatDiedAfterWritingAFailureNoteFilesTheWorkbookUnderThatNoteWhenRestarted() throws {
+        let scratch = try DropScratch()
+        let stale = scratch.url("processing/999999999@\(ProcessInfo.processInfo.hostName)")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: scratch.url("failed"), withIntermediateDirectories: true)
+        let broken = Data("not a workbook".utf8)
+        try broken.write(to: stale.appendingPathComponent("broken.xlsx"))
+        try Data(#"{"outboxStem":"broken","failedStem":"broken","received":"2026-01-01 000000"}"#.utf8).write(to: stale.appendingPathComponent(".plan-broken.xlsx"))
+        try Data("the note as it was when the watcher died".utf8).write(to: scratch.url("failed/broken.error.txt"))
+        _ = try watchOnce(scratch)
+        #expect(scratch.names("failed") == ["broken 2026-01-01 000000.xlsx", "broken.error.txt", "broken.error.xlsx"],
+                "the note keeps its name and the workbook is filed once")
+        #expect(try Data(contentsOf: scratch.url("failed/broken 2026-01-01 000000.xlsx")) == broken)
+        let note = try String(contentsOf: scratch.url("failed/broken.error.txt"), encoding: .utf8)
+        #expect(note.contains("kept, unchanged, as failed/broken 2026-01-01 000000.xlsx"))
+        #expect(scratch.names("processing").isEmpty)
+    }
+
     @Test func theLogSpeaksJSONForLogCollectors() throws {
         let scratch = try DropScratch()
         try scratch.drop("dirty-ledger.csv")
