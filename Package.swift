@@ -22,12 +22,13 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        .target(name: "CFileSystem"),
         .target(name: "Tabular"),
         .target(name: "SpreadsheetIO", dependencies: ["Tabular", "CZip", "CXlsxWriter"]),
         .target(name: "RulesLanguage", dependencies: ["Tabular"]),
         .target(name: "RulesEngine", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
         .target(name: "Reports", dependencies: ["Tabular", "SpreadsheetIO", "RulesEngine", "CXlsxWriter"]),
-        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports"]),
+        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports", "CFileSystem"]),
         .target(name: "Samples", dependencies: ["Tabular", "SpreadsheetIO"]),
         .executableTarget(
             name: "pathways",

@@ -1,3 +1,4 @@
+import CFileSystem
 import Foundation
 import RulesLanguage
 import SpreadsheetIO
@@ -232,8 +233,7 @@ public final class DropFolder: @unchecked Sendable {
             // A copy that was still going on when the file was taken (a writer that paused longer
             // than a poll) changes under the review: it goes back to the inbox to be taken again.
             if let stamp, FileStamp(of: input) != stamp {
-                if !FileManager.default.fileExists(atPath: inbox.appendingPathComponent(name).path),
-                   rename(input.path, inbox.appendingPathComponent(name).path) == 0 {
+                if DropFolder.moveWithoutReplacing(input, to: inbox.appendingPathComponent(name)) == .moved {
                     log.event("returned", file: name, "it was still being copied, so it is back in the inbox until the copy is complete")
                     return
                 }
@@ -306,9 +306,7 @@ public final class DropFolder: @unchecked Sendable {
 
     /// Moves `file` into `folder` as `<name> <received>.<extension>`, with (2), (3), … when that is
     /// taken: never over an earlier drop of the same name. `beforeMoving` is told the name first, and
-    /// again if another watcher takes that name meanwhile. The move is a hard link then an unlink,
-    /// since link refuses an existing name where rename would replace it; if the watcher dies
-    /// between the two, `recoverClaims` finds the second name and removes the first.
+    /// again if another watcher takes that name meanwhile.
     static func moveKeepingEveryName(_ file: URL, into folder: URL, received stamp: String,
                                      beforeMoving: (URL) throws -> Void = { _ in }) throws -> URL {
         let name = file.lastPathComponent
@@ -318,25 +316,43 @@ public final class DropFolder: @unchecked Sendable {
             let target = folder.appendingPathComponent(candidate)
             if FileManager.default.fileExists(atPath: target.path) { continue }
             try beforeMoving(target)
-            if link(file.path, target.path) == 0 {
-                unlink(file.path)
-                return target
+            switch moveWithoutReplacing(file, to: target) {
+            case .moved: return target
+            case .nameTaken: continue
+            case .failed: throw FolderError(description: "\(name) could not be moved into \(folder.path)")
             }
-            if errno == EEXIST { continue }
-            // A file system without hard links (some network shares): looked at above, now renamed.
-            guard rename(file.path, target.path) == 0 else { break }
-            return target
         }
         throw FolderError(description: "\(name) could not be moved into \(folder.path)")
+    }
+
+    enum Move { case moved, nameTaken, failed }
+
+    /// Moves `file` to `target` unless something is there already, where a plain rename would replace
+    /// it. One step where the file system can refuse an existing name; elsewhere (NFS, SMB) a hard
+    /// link then an unlink, a moment with two names that `recoverClaims` settles by inode; without
+    /// hard links, a look then a rename.
+    static func moveWithoutReplacing(_ file: URL, to target: URL) -> Move {
+        if pathways_rename_without_replacing(file.path, target.path) == 0 { return .moved }
+        switch errno {
+        case EEXIST: return .nameTaken
+        case EINVAL, ENOSYS, ENOTSUP: break
+        default: return .failed
+        }
+        if link(file.path, target.path) == 0 {
+            unlink(file.path)
+            return .moved
+        }
+        if errno == EEXIST || FileManager.default.fileExists(atPath: target.path) { return .nameTaken }
+        return rename(file.path, target.path) == 0 ? .moved : .failed
     }
 
     // MARK: Restarts
 
     /// Claims left by a watcher on this machine that is no longer running: a file it had finished
-    /// moving (present in archive/ or failed/ too) is let go, any other is reviewed again.
+    /// moving (present in archive/, failed/ or back in inbox/ too) is let go, any other is reviewed again.
     private func recoverClaims() {
         guard let folders = try? FileManager.default.contentsOfDirectory(atPath: processing.path) else { return }
-        let finished = inodes(in: [archive, failed])
+        let finished = inodes(in: [archive, failed, inbox])
         var recovered: [String] = []
         for folder in folders.sorted() where folder != claims.lastPathComponent {
             let parts = folder.split(separator: "@", maxSplits: 1)

@@ -145,6 +145,21 @@ final class RunningWatcher: @unchecked Sendable {
         #expect(second.lastPathComponent == "a 2026-01-01 000000 (2).csv")
     }
 
+    @Test func aMoveNeverReplacesAFileAlreadyThere() throws {
+        let scratch = try DropScratch()
+        try FileManager.default.createDirectory(at: scratch.url("inbox"), withIntermediateDirectories: true)
+        let returning = try makeFile(in: scratch, "budget.xlsx")
+        let dropped = scratch.url("inbox/budget.xlsx")
+        try Data("the officer's new copy".utf8).write(to: dropped)
+        #expect(DropFolder.moveWithoutReplacing(returning, to: dropped) == .nameTaken)
+        #expect(try String(contentsOf: dropped, encoding: .utf8) == "the officer's new copy")
+        #expect(try String(contentsOf: returning, encoding: .utf8) == "budget.xlsx", "the file that was to move stays where it was")
+        try FileManager.default.removeItem(at: dropped)
+        #expect(DropFolder.moveWithoutReplacing(returning, to: dropped) == .moved)
+        #expect(!FileManager.default.fileExists(atPath: returning.path))
+        #expect(try String(contentsOf: dropped, encoding: .utf8) == "budget.xlsx")
+    }
+
     private func makeFile(in scratch: DropScratch, _ name: String) throws -> URL {
         let file = scratch.url(name)
         try Data(name.utf8).write(to: file)
@@ -242,9 +257,13 @@ final class RunningWatcher: @unchecked Sendable {
         // This one was being moved to the archive when the watcher died: it is there already.
         try Data("done".utf8).write(to: scratch.url("archive/finished 2026-01-01 000000.csv"))
         try FileManager.default.linkItem(at: scratch.url("archive/finished 2026-01-01 000000.csv"), to: stale.appendingPathComponent("finished.csv"))
+        // And this one was going back to the inbox (it was still being copied): it is there already.
+        try FileManager.default.createDirectory(at: scratch.url("inbox"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: samples.appendingPathComponent("dirty-ledger.csv"), to: scratch.url("inbox/returned.csv"))
+        try FileManager.default.linkItem(at: scratch.url("inbox/returned.csv"), to: stale.appendingPathComponent("returned.csv"))
         let log = try watchOnce(scratch)
-        #expect(scratch.names("outbox") == ["ledger.findings.json", "ledger.reviewed.xlsx"])
-        #expect(scratch.names("archive").count == 2, "the finished file is not archived twice")
+        #expect(scratch.names("outbox") == ["ledger.findings.json", "ledger.reviewed.xlsx", "returned.findings.json", "returned.reviewed.xlsx"])
+        #expect(scratch.names("archive").count == 3, "the finished file is not archived twice, the returned one is reviewed once")
         #expect(scratch.names("processing").isEmpty)
         #expect(log.contains { $0.contains("recovered ledger.csv") })
     }
