@@ -111,6 +111,10 @@ struct Evaluator: @unchecked Sendable {
             throw NotAssessed(reason: "`\(name)` inside a total over \(frame.source.name) is neither one of its columns nor a value of the outer row's conditions")
         }
         if let bound = frame.bindings[key] { return bound }
+        if let unavailable = frame.unavailableBindings[key] {
+            guard frame.missingColumnsAreBlank else { throw unavailable.problem }
+            return try evaluate(unavailable.value, in: frame)
+        }
         if let grouping = frame.grouping {
             if let position = frame.groupKeys.firstIndex(where: { if case .name(nil, let keyName) = $0 { keyName.text.lowercased() == key } else { false } }) {
                 return frame.keyVectors[position].gathering(grouping.firstRows)

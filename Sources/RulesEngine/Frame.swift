@@ -18,6 +18,9 @@ struct Frame {
     /// In a message or fix, a column the workbook does not have (an optional one) is blank, so a
     /// name missing from an export changes the sentence, not whether the rule is assessed.
     var missingColumnsAreBlank = false
+    /// `let`s that need something the workbook lacks: they fail the rule only if its `when` uses
+    /// them; a message or fix works them out again with missing columns blank.
+    var unavailableBindings: [String: (value: Expression, problem: NotAssessed)] = [:]
 
     /// How many values a formula at this level has: one per group, or one per row.
     var count: Int { grouping?.count ?? source.rowCount }

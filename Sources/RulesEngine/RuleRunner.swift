@@ -73,7 +73,11 @@ public enum RuleRunner {
             frame.groupKeys = rule.groupKeys
         }
         for binding in rule.lets {
-            frame.bindings[binding.name.text.lowercased()] = try evaluator.evaluate(binding.value, in: frame)
+            do {
+                frame.bindings[binding.name.text.lowercased()] = try evaluator.evaluate(binding.value, in: frame)
+            } catch let problem as NotAssessed {
+                frame.unavailableBindings[binding.name.text.lowercased()] = (binding.value, problem)
+            }
         }
         guard let condition = rule.condition, case .flags(let flags) = try evaluator.evaluate(condition, in: frame) else { return [] }
         let hits = flags.indices.filter { flags[$0] == 1 }

@@ -305,6 +305,21 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(evaluation.findings.first?.message == "Paid an unnamed vendor $4,000.00.")
     }
 
+    @Test func aLetOnlyTheMessageUsesMayNeedWhatTheWorkbookLacks() throws {
+        // `who` needs the vendor column the workbook lacks: only the message uses it, so the rule
+        // is assessed; `big` needs it too and the condition uses it, so the next rule is not.
+        let ledger = "Posting Date,Account,Amount\n07/01/2024,199-11-6399-001,4000.00\n"
+        let evaluation = try evaluate(rule("M-1", "  for transactions\n  let who = IF(vendor is blank, \"an unnamed vendor\", vendor)\n"
+                                           + "  when amount > 100\n  flag amount\n" + #"  message "Paid {who} {amount}.""#)
+                                      + "\n" + rule("M-2", "  for transactions\n  let big = vendor <> \"\" and amount > 100\n  when big\n  flag amount\n  message \"Big.\""),
+                                      sheets: [("Transactions", ledger)])
+        #expect(evaluation.outcomes.first { $0.rule == "M-1" }?.assessed == true)
+        #expect(evaluation.findings.map(\.message) == ["Paid an unnamed vendor $4,000.00."])
+        let notAssessed = try #require(evaluation.outcomes.first { $0.rule == "M-2" })
+        #expect(!notAssessed.assessed)
+        #expect(notAssessed.reason?.contains("vendor") == true)
+    }
+
     @Test func anIndicatorWhoseTableIsMissingIsNotAssessed() throws {
         let checked = try checkedRules(Self.rules)
         let binding = WorkbookBinder.bind(try workbook([("Transactions", ledgerRows)]), to: checked)
