@@ -18,7 +18,8 @@ struct ErrorReport {
         reasons = problem.split(separator: "\n").map { line in
             var text = line.hasPrefix("pathways: ") ? String(line.dropFirst(10)) : String(line)
             if text.hasPrefix(file + ": ") { text = String(text.dropFirst(file.count + 2)) }
-            return text
+            // Without the prefix a command's "pathways: there is …" starts a sentence.
+            return text.prefix(1).uppercased() + text.dropFirst()
         }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
@@ -29,10 +30,8 @@ struct ErrorReport {
     func lines(on date: Date, keptAs: String) -> [String] {
         let day = ISO8601DateFormatter.string(from: date, timeZone: .current, formatOptions: [.withFullDate])
         let advice = rulesHaveMistakes
-            ? ["What to do: nothing, as far as the workbook goes. Copy it into the inbox again once whoever looks after",
-               "the rules has fixed them (failed/rules-error.txt says what is wrong with them)."]
-            : ["What to do: fix what is described above in the workbook (or export it again from the finance system),",
-               "then copy it into the inbox folder again."]
+            ? ["What to do: nothing, as far as the workbook goes. Copy it into the inbox again once whoever looks after the rules has fixed them (failed/rules-error.txt says what is wrong with them)."]
+            : ["What to do: fix what is described above in the workbook (or export it again from the finance system), then copy it into the inbox folder again."]
         return ["\(file) could not be reviewed (\(day))."] + [""] + ["What went wrong:"] + reasons.map { "  " + $0 } + [""] + advice
             + ["The file you dropped is kept, unchanged, as failed/\(keptAs)."]
     }
@@ -46,7 +45,7 @@ struct ErrorReport {
         try Data((text.joined(separator: "\n") + "\n").utf8).write(to: textStage)
         let workbookStage = staging.appendingPathComponent(stem + ".error.xlsx")
         let today = Calendar(identifier: .gregorian).dateComponents(in: .current, from: now)
-        try XLSXWriter.write([XLSXWriter.Sheet(name: "What went wrong", rows: text.map { [.text($0)] }, boldRows: [0], columnWidths: [120])],
+        try XLSXWriter.write([XLSXWriter.Sheet(name: "What went wrong", rows: text.map { [.text($0)] }, boldRows: [0], columnWidths: [100], wrapsText: true)],
                              to: workbookStage.path,
                              created: CalendarDate(year: today.year ?? 2000, month: today.month ?? 1, day: today.day ?? 1) ?? CalendarDate(daysSince1970: 1))
         try AtomicFile.moveIntoPlace(workbookStage, as: folder.appendingPathComponent(stem + ".error.xlsx"))

@@ -131,6 +131,16 @@ public enum RunJob {
             return fail(binding.errors.map { "pathways: \(workbook.file): \($0)\n" }.joined()
                         + "pathways: nothing was reviewed; fix the workbook or the table declarations and run again.\n")
         }
+        // With no rows of any table there is nothing to review, and a review with no findings
+        // would read as a clean bill of health: the run fails and says what it looked for.
+        if !binding.tables.values.contains(where: { $0.table.rowCount > 0 }) {
+            let empty = binding.messages.filter { $0.kind == .notAssessed && binding.tables[$0.table.lowercased()] != nil }
+            let reasons = empty.isEmpty ? binding.messages.filter { $0.kind == .notAssessed } : empty
+            return fail("pathways: \(workbook.file): there is nothing in it to review: "
+                        + (empty.isEmpty ? "none of its sheets is one of the tables the rules read.\n" : "its tables have no rows.\n")
+                        + reasons.map { "pathways: \(workbook.file): \(empty.isEmpty ? $0.message : $0.description)\n" }.joined()
+                        + "pathways: nothing was reviewed; check that this is the export you meant to review (a general ledger, a budget report or a list of schools).\n")
+        }
         let evaluation = RuleRunner.run(rules, on: binding, params: params, asOf: asOf)
         let report = makeReport(workbook: workbook, rules: rules, binding: binding, params: params, evaluation: evaluation)
 

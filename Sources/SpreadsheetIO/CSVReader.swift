@@ -24,7 +24,7 @@ public enum CSVReader {
         }
         if hasNulBytes {
             throw SpreadsheetError(.notASpreadsheet, file: fileName,
-                "This file holds binary data, not text, so it is not a CSV file. Save the workbook as .xlsx or .csv and try again.")
+                "This file holds binary data, not text, so it is neither an Excel workbook nor a CSV file. Save the workbook as .xlsx or .csv and try again.")
         }
         var notes = ReadingNotes(format: .csv, encoding: encoding.rawValue)
         if encoding == .windows1252 {

@@ -52,11 +52,25 @@ public enum SpreadsheetReader {
         if start.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             throw try oleContainerError(path: path, name: name)
         }
+        if let kind = documentKind(start) {
+            throw SpreadsheetError(.notASpreadsheet, file: name,
+                "This is \(kind), not a spreadsheet. Export the report from the finance system as Excel (.xlsx) or CSV instead.")
+        }
         if lowercasedName.hasSuffix(".xlsx") || lowercasedName.hasSuffix(".xlsm") {
             throw SpreadsheetError(.notASpreadsheet, file: name,
                 "This file is named .xlsx but is not an Excel workbook; it may be damaged or misnamed. Open it in Excel and save it as .xlsx or .csv.")
         }
         return try CSVReader.read(path: path)
+    }
+
+    /// What a file that is often dropped by mistake is, from its first bytes.
+    private static func documentKind(_ start: [UInt8]) -> String? {
+        if start.starts(with: Array("%PDF".utf8)) { return "a PDF document" }
+        if start.starts(with: [0x89, 0x50, 0x4E, 0x47]) || start.starts(with: [0xFF, 0xD8, 0xFF]) || start.starts(with: Array("GIF8".utf8)) {
+            return "a picture"
+        }
+        if start.starts(with: Array("{\\rtf".utf8)) { return "a Word (RTF) document" }
+        return nil
     }
 
     /// Legacy `.xls` workbooks and password-protected `.xlsx` workbooks are both OLE2 containers;

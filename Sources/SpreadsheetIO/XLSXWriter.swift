@@ -22,12 +22,15 @@ public enum XLSXWriter {
         /// Rows (from 0) written in bold: titles, headers and total rows.
         public var boldRows: Set<Int>
         public var columnWidths: [Double]
+        /// Long texts wrap within their column (for sentences; Excel and LibreOffice fit the rows).
+        public var wrapsText: Bool
 
-        public init(name: String, rows: [[Cell]], boldRows: Set<Int> = [0], columnWidths: [Double] = []) {
+        public init(name: String, rows: [[Cell]], boldRows: Set<Int> = [0], columnWidths: [Double] = [], wrapsText: Bool = false) {
             self.name = name
             self.rows = rows
             self.boldRows = boldRows
             self.columnWidths = columnWidths
+            self.wrapsText = wrapsText
         }
     }
 
@@ -50,6 +53,11 @@ public enum XLSXWriter {
         workbook_set_properties(workbook, &properties)
         let bold = workbook_add_format(workbook)
         format_set_bold(bold)
+        let wrapped = workbook_add_format(workbook)
+        format_set_text_wrap(wrapped)
+        let boldWrapped = workbook_add_format(workbook)
+        format_set_bold(boldWrapped)
+        format_set_text_wrap(boldWrapped)
         let money = workbook_add_format(workbook)
         format_set_num_format(money, "#,##0.00;(#,##0.00)")
         let percent = workbook_add_format(workbook)
@@ -67,7 +75,8 @@ public enum XLSXWriter {
             }
             for (rowIndex, cells) in sheet.rows.enumerated() {
                 let row = lxw_row_t(rowIndex)
-                let rowFormat = sheet.boldRows.contains(rowIndex) ? bold : nil
+                let isBold = sheet.boldRows.contains(rowIndex)
+                let rowFormat = sheet.wrapsText ? (isBold ? boldWrapped : wrapped) : (isBold ? bold : nil)
                 for (columnIndex, cell) in cells.enumerated() {
                     let column = lxw_col_t(columnIndex)
                     switch cell {

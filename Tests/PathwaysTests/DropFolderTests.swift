@@ -108,6 +108,16 @@ final class RunningWatcher: @unchecked Sendable {
         let sheet = try #require(try SpreadsheetReader.read(path: scratch.url("failed/budget.error.xlsx").path).sheets.first)
         #expect(sheet.name == "What went wrong")
         #expect((0 ..< sheet.rowCount).map { sheet.displayText(row: $0, column: 0) } == note.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init))
+        #expect(note.split(separator: "\n").filter { $0.hasPrefix("What to do:") }.first?.hasSuffix("copy it into the inbox folder again.") == true,
+                "the advice is one sentence on one line, so it is one row of the workbook")
+        // Long sentences wrap inside the sheet's one wide column instead of running off screen.
+        let styles = Process()
+        styles.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        styles.arguments = ["python3", "-c", "import sys, zipfile; sys.exit(0 if 'wrapText=\"1\"' in zipfile.ZipFile(sys.argv[1]).read('xl/styles.xml').decode() else 1)",
+                            scratch.url("failed/budget.error.xlsx").path]
+        try styles.run()
+        styles.waitUntilExit()
+        #expect(styles.terminationStatus == 0)
         #expect(log.contains { $0.contains("failed budget.xlsx:") })
         #expect(scratch.names("outbox").isEmpty)
     }

@@ -152,12 +152,28 @@ private final class Scratch {
         #expect(report["asOf"] as? String == "2025-06-30")
     }
 
-    @Test func aLedgerWithAHeaderButNoRowsSaysSoInsteadOfLookingClean() throws {
+    @Test func aLedgerWithAHeaderButNoRowsFailsInsteadOfLookingClean() throws {
         let scratch = try Scratch()
         try scratch.write("ledger.csv", "Posting Date,Account,Budget Owner,Amount\n")
         let outcome = RunJob.run(scratch.options("ledger.csv"))
-        #expect(outcome.exitCode == 0)
-        #expect(outcome.standardOutput.contains("Sheet \"ledger\" has the Transactions table's header but no rows under it, so there was nothing of it to review."))
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardError.hasPrefix("pathways: ledger.csv: there is nothing in it to review: its tables have no rows.\n"))
+        #expect(outcome.standardError.contains("Sheet \"ledger\" has the Transactions table's header but no rows under it, so there was nothing of it to review."))
+        #expect(!outcome.standardError.contains("Schools"), "only the empty table is named, not every table the export never had")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("ledger.reviewed.xlsx")), "no review that looks clean is written")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("ledger.findings.json")))
+    }
+
+    @Test func aWorkbookWithNoneOfTheTablesFailsAndSaysWhatWasLookedFor() throws {
+        let scratch = try Scratch()
+        try scratch.write("staff.csv", "Name,Phone,Room\nAda Lovelace,555-0100,12\n")
+        var options = scratch.options("staff.csv")
+        options.rules = projectFolder.appendingPathComponent("rules").path
+        let outcome = RunJob.run(options)
+        #expect(outcome.exitCode == 2)
+        #expect(outcome.standardError.hasPrefix("pathways: staff.csv: there is nothing in it to review: none of its sheets is one of the tables the rules read.\n"))
+        #expect(outcome.standardError.contains("The workbook has no Transactions table (looked for a sheet named"))
+        #expect(outcome.standardError.hasSuffix("check that this is the export you meant to review (a general ledger, a budget report or a list of schools).\n"))
     }
 
     @Test func aBudgetReportWithoutDatesSaysWhatNeedsADate() throws {

@@ -88,6 +88,16 @@ import Testing
         #expect(error?.message.contains("incomplete") == true)
     }
 
+    @Test func aPDFOrAPictureDroppedByMistakeIsCalledWhatItIs() {
+        let pdf = refusal(fixtures.write("Budget report.pdf", text: "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"))
+        #expect(pdf?.kind == .notASpreadsheet)
+        #expect(pdf?.message == "This is a PDF document, not a spreadsheet. Export the report from the finance system as Excel (.xlsx) or CSV instead.")
+        let picture = refusal(fixtures.write("scan.xlsx", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]))
+        #expect(picture?.message.hasPrefix("This is a picture, not a spreadsheet.") == true)
+        let binary = refusal(fixtures.write("data.bin", bytes: [0x01, 0x02, 0x00, 0x03, 0x04]))
+        #expect(binary?.message.contains("neither an Excel workbook nor a CSV file") == true)
+    }
+
     @Test func aFileThatIsNotAWorkbookAtAllIsSaidToBeSo() {
         let renamed = refusal(fixtures.write("notes.xlsx", text: "just some text, not a workbook"))
         #expect(renamed?.kind == .notASpreadsheet)
