@@ -86,6 +86,13 @@ public final class DropFolder: @unchecked Sendable {
         processing = root.appendingPathComponent("processing")
         claims = processing.appendingPathComponent("\(getpid())@\(DropFolder.host)")
         slots = DispatchSemaphore(value: max(1, options.workers))
+        // A rules folder that is not there at all is a mistake in how the watcher was started, not
+        // in the rules: better to say so now than to send every workbook to failed/.
+        do {
+            _ = try RuleSetFolder.load(options.rules)
+        } catch {
+            throw FolderError(description: error.description + " The watcher did not start.")
+        }
         for folder in [inbox, outbox, archive, failed, processing, claims] {
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -421,9 +428,9 @@ public final class DropFolder: @unchecked Sendable {
         case .failure(let problem):
             let consequence = rules == nil ? "Until they are fixed, workbooks dropped into the inbox go to failed/ with a note; copy them in again afterwards."
                 : "Until they are fixed, workbooks are reviewed with the rules as they were before this change."
-            try? AtomicFile.write(Data((problem.report + "\nThe rules in \(options.rules) have mistakes (above). \(consequence)\n").utf8), to: errorFile)
-            log.event("rules", rules == nil ? "the rules have mistakes, so workbooks go to failed/ until they are fixed; see failed/rules-error.txt"
-                                            : "the changed rules have mistakes, so the last good rules are still used; see failed/rules-error.txt")
+            try? AtomicFile.write(Data((problem.report + "\nThe rules in \(options.rules) \(problem.verdict) (above). \(consequence)\n").utf8), to: errorFile)
+            log.event("rules", rules == nil ? "the rules \(problem.verdict), so workbooks go to failed/ until they are fixed; see failed/rules-error.txt"
+                                            : "the changed rules \(problem.verdict), so the last good rules are still used; see failed/rules-error.txt")
         }
     }
 }

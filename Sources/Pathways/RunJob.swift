@@ -85,9 +85,14 @@ public enum RunJob {
         /// The checker's report, or why the folder could not be read.
         public let report: String
         public let folder: String
+        /// The folder or a file in it could not be read: there are no rules to have mistakes.
+        public var couldNotBeRead = false
+        /// What the problem is, as the end of "The rules in rules/ …".
+        public var verdict: String { couldNotBeRead ? "could not be read" : "have mistakes" }
         /// What to do, for someone running a command.
         public var message: String {
-            report + "pathways: the rules in \(folder) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n"
+            couldNotBeRead ? report + "pathways: nothing was reviewed.\n"
+                : report + "pathways: the rules in \(folder) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n"
         }
     }
 
@@ -97,7 +102,7 @@ public enum RunJob {
         do {
             files = try RuleSetFolder.load(folder)
         } catch {
-            return .failure(RulesProblem(report: "pathways: \(error.description)\n", folder: folder))
+            return .failure(RulesProblem(report: "pathways: \(error.description)\n", folder: folder, couldNotBeRead: true))
         }
         let check = RuleChecker.check(files)
         guard let rules = check.ruleSet else {

@@ -13,9 +13,12 @@ public enum RuleSetFolder {
 
     public static func load(_ folder: String) throws(LoadError) -> [SourceFile] {
         guard let directory = opendir(folder) else {
+            // A relative path is looked for from wherever the command was started, which a service may not make plain.
+            var start = [CChar](repeating: 0, count: Int(PATH_MAX))
+            let place = folder.hasPrefix("/") || getcwd(&start, start.count) == nil ? folder : "\(folder) (looked for in \(String(decoding: start.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)))"
             throw LoadError(description: errno == ENOTDIR
-                ? "\(folder) is a file, not a folder of rule files. Give the folder that holds the .rules files."
-                : "There is no folder of rules at \(folder). Give the folder that holds the .rules files, such as rules/.")
+                ? "\(place) is a file, not a folder of rule files. Give the folder that holds the .rules files."
+                : "There is no folder of rules at \(place). Give the folder that holds the .rules files, such as rules/.")
         }
         defer { closedir(directory) }
         var names: [String] = []

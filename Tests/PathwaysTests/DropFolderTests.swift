@@ -296,6 +296,20 @@ final class RunningWatcher: @unchecked Sendable {
         #expect(scratch.names("processing").isEmpty)
     }
 
+    @Test func aWatcherGivenNoFolderOfRulesDoesNotStartAndSaysWhere() throws {
+        let scratch = try DropScratch()
+        var options = DropFolder.Options(folder: scratch.root.path)
+        options.rules = "no-such-rules"
+        #expect {
+            _ = try DropFolder(options: options, log: WatchLog(format: .text))
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("There is no folder of rules at no-such-rules (looked for in \(FileManager.default.currentDirectoryPath)).")
+                && text.hasSuffix("The watcher did not start.")
+        }
+        #expect(scratch.names("inbox").isEmpty && !FileManager.default.fileExists(atPath: scratch.url("processing").path), "nothing was set up")
+    }
+
     @Test func theLogSpeaksJSONForLogCollectors() throws {
         let scratch = try DropScratch()
         try scratch.drop("dirty-ledger.csv")
