@@ -175,14 +175,29 @@ public final class DropFolder: @unchecked Sendable {
 
     /// Files a finance officer dropped, by name, with their size and modification time. Office's
     /// lock files (`~$Budget.xlsx`, `.~lock.Budget.xlsx#`), temporary files and hidden files are not.
+    /// A folder copied into the inbox is not taken either, but the log says so once.
     func inboxFiles() -> [String: FileStamp] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox.path) else { return [:] }
         var files: [String: FileStamp] = [:]
+        var folders: Set<String> = []
         for name in names where !DropFolder.isIgnored(name) {
-            files[name] = FileStamp(of: inbox.appendingPathComponent(name))
+            if let stamp = FileStamp(of: inbox.appendingPathComponent(name)) {
+                files[name] = stamp
+                continue
+            }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: inbox.appendingPathComponent(name).path, isDirectory: &isFolder), isFolder.boolValue else { continue }
+            folders.insert(name)
+            if !foldersReported.contains(name) {
+                log.event("skipped", file: name, "it is a folder; only files copied straight into the inbox are reviewed, so move its workbooks out of it")
+            }
         }
+        foldersReported = folders
         return files
     }
+
+    /// The folders in the inbox the log has already mentioned.
+    private var foldersReported: Set<String> = []
 
     static func isIgnored(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasPrefix("~$") || name.lowercased().hasSuffix(".tmp") || name.hasSuffix("#")

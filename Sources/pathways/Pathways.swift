@@ -109,7 +109,7 @@ struct Functions: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Review a workbook: check the rules, evaluate them, print a summary and write the findings as JSON."
+        abstract: "Review a workbook: check the rules, evaluate them, print a summary, and write the reviewed workbook and the findings."
     )
 
     enum Output: String, ExpressibleByArgument { case text, json }
@@ -121,7 +121,7 @@ struct Run: ParsableCommand {
     @Option(help: "The folder of .rules files.")
     var rules = "rules"
 
-    @Option(help: "Where to write <input name>.findings.json (default: beside the input).")
+    @Option(help: "The folder for <input name>.reviewed.xlsx and <input name>.findings.json (default: beside the input).")
     var out: String?
 
     @Option(name: .customLong("param"), help: "Set a parameter for this run, e.g. --param approval_limit=10000 (repeatable).")
@@ -202,7 +202,7 @@ struct Watch: ParsableCommand {
     @Option(help: "The folder of .rules files; they are read again when they change.")
     var rules = "rules"
 
-    @Option(help: "How many workbooks to review at once (default: the number of cores).")
+    @Option(help: "How many workbooks to review at once; by default one per core of this machine.")
     var workers = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "Seconds between looks at the inbox.")

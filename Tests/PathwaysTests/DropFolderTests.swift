@@ -127,9 +127,15 @@ final class RunningWatcher: @unchecked Sendable {
         for name in ["~$budget.xlsx", ".~lock.budget.xlsx#", "copy.tmp", ".DS_Store"] {
             try Data("x".utf8).write(to: scratch.url("inbox/" + name))
         }
-        _ = try watchOnce(scratch)
-        #expect(scratch.names("inbox") == [".DS_Store", ".~lock.budget.xlsx#", "copy.tmp", "~$budget.xlsx"])
+        // A folder copied in whole is not taken apart, but the log says why its workbooks wait.
+        try FileManager.default.createDirectory(at: scratch.url("inbox/March exports"), withIntermediateDirectories: true)
+        try scratch.drop("dirty-ledger.csv", as: "March exports/ledger.csv")
+        let log = try watchOnce(scratch)
+        #expect(scratch.names("inbox") == [".DS_Store", ".~lock.budget.xlsx#", "March exports", "copy.tmp", "~$budget.xlsx"])
+        #expect(scratch.names("inbox/March exports") == ["ledger.csv"])
         #expect(scratch.names("failed").isEmpty)
+        #expect(log.filter { $0.contains("skipped March exports: it is a folder; only files copied straight into the inbox are reviewed") }.count == 1,
+                "said once, not at every look")
     }
 
     @Test func aSecondDropOfTheSameNameNeverOverwritesTheFirstOrItsReview() throws {
