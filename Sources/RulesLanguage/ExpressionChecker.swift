@@ -180,6 +180,8 @@ struct ExpressionChecker {
             switch op {
             case "and", "or", "=", "<>", "<", ">", "<=", ">=": return .yesNo
             case "&": return .text
+            // A product or quotient's type depends on both sides: money / money is a number.
+            case "*", "/", "^": return .unknown
             default: return leftType == .unknown ? rightType : leftType
             }
         }
@@ -406,6 +408,10 @@ struct ExpressionChecker {
         "STDEV.S": "Use STDEV(values).",
         "AVG": "Use AVERAGE(values).",
         "MEAN": "Use AVERAGE(values).",
+        "ROUNDUP": "Use ROUND(value, digits), which rounds to the nearest, halves away from zero.",
+        "ROUNDDOWN": "Use ROUND(value, digits), which rounds to the nearest, halves away from zero.",
+        "INT": "Use ROUND(value, 0), which rounds to the nearest whole number.",
+        "COUNTA": "Use COUNT(column), which counts the rows where the column is not blank.",
     ]
 
     private mutating func checkCall(_ name: Name, _ arguments: [Expression], filter: Expression?, span: SourceSpan, in scope: Scope) -> ValueType {

@@ -55,10 +55,15 @@ public struct Parser {
     private mutating func endClause(_ what: String) -> String? {
         if !atLineEnd {
             let start = current.span
+            let isStrayBracket = current.isSymbol(")")
             var last = start
             while !atLineEnd { last = advance().span }
-            error(start.to(last), "There is something after the end of this \(what) that Pathways does not understand.",
-                  hint: "Each clause goes on a line of its own; check for a missing operator or an extra word.")
+            if isStrayBracket {
+                error(start, "This `)` closes a bracket that was never opened.", hint: "Remove it, or add the `(` it belongs to.")
+            } else {
+                error(start.to(last), "There is something after the end of this \(what) that Pathways does not understand.",
+                      hint: "Each clause goes on a line of its own; check for a missing operator or an extra word.")
+            }
         }
         var trailing: String?
         if case .comment(let text) = current.kind {
@@ -893,7 +898,8 @@ public struct Parser {
             }
             let close = current.span
             if !current.isSymbol(")") {
-                error(current.span, "A `(` here has no matching `)`.", hint: "Close the bracket before the end of the line.")
+                // At the line's end, the `(` left open is what to point at; the end says nothing.
+                error(atLineEnd ? token.span : current.span, "A `(` here has no matching `)`.", hint: "Close the bracket before the end of the line.")
                 return .invalid(token.span.to(items.last?.span ?? token.span))
             }
             advance()
@@ -962,7 +968,8 @@ public struct Parser {
             }
         }
         guard current.isSymbol(")") else {
-            error(current.span, "The `(` after \(name.text) has no matching `)`.", hint: "Close the bracket: \(name.text.uppercased())(…).")
+            error(atLineEnd ? name.span.to(open.span) : current.span, "The `(` after \(name.text) has no matching `)`.",
+                  hint: "Close the bracket: \(name.text.uppercased())(…).")
             return .invalid(name.span.to(open.span))
         }
         let close = advance()

@@ -567,6 +567,9 @@ struct DeclarationChecker {
                         unknownRule(expectation.id, in: test)
                         continue
                     }
+                    // A rule whose own `for` or `flag` is wrong has its error already; the test is
+                    // not blamed for it as well.
+                    guard let table = symbols[tableName] else { continue }
                     // A view's rows are known only once it is worked out from the example rows.
                     let isView = views.contains { $0.name.text.lowercased() == tableName }
                     let rowCount = rowsByTable[tableName] ?? 0
@@ -576,7 +579,7 @@ struct DeclarationChecker {
                     }
                     if let column {
                         let flagged = rule.flags.compactMap { if case .name(nil, let name) = $0 { name.text.lowercased() } else { nil } }
-                        if !flagged.contains(column.text.lowercased()) {
+                        if !flagged.contains(column.text.lowercased()) && flagged.allSatisfy({ table.column($0) != nil }) {
                             error(column.span, "Rule \(rule.id.text) flags \(nameList(rule.flags.map { expressionText($0) })), not `\(column.text)`.")
                         }
                     }
