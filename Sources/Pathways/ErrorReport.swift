@@ -45,7 +45,7 @@ struct ErrorReport {
         try Data((text.joined(separator: "\n") + "\n").utf8).write(to: textStage)
         let workbookStage = staging.appendingPathComponent(stem + ".error.xlsx")
         let today = Calendar(identifier: .gregorian).dateComponents(in: .current, from: now)
-        try XLSXWriter.write([XLSXWriter.Sheet(name: "What went wrong", rows: text.map { [.text($0)] }, boldRows: [0], columnWidths: [100], wrapsText: true)],
+        try XLSXWriter.write([XLSXWriter.Sheet(name: "What went wrong", rows: text.map { [.text($0)] }, boldRows: [0], columnWidths: [72], wrapsText: true)],
                              to: workbookStage.path,
                              created: CalendarDate(year: today.year ?? 2000, month: today.month ?? 1, day: today.day ?? 1) ?? CalendarDate(daysSince1970: 1))
         try AtomicFile.moveIntoPlace(workbookStage, as: folder.appendingPathComponent(stem + ".error.xlsx"))

@@ -190,7 +190,7 @@ struct Writer {
             worksheet_write_url_opt(sheet, row, 0, "internal:" + cell, format((style.map { $0 + "|" } ?? "") + "link|wrap"), label, "Go to the cell")
         }
         func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil) {
-            if column == 1 { Writer.fitRow(sheet, row, [(value, 70)]) }
+            if column == 1 { XLSXWriter.fitRow(sheet, row, [(value, 70)]) }
             worksheet_write_string(sheet, row, column, value, format(style == "title" ? "title" : (style.map { $0 + "|" } ?? "") + "wrap"))
         }
         worksheet_set_column(sheet, 0, 0, 28, nil)
@@ -341,23 +341,12 @@ struct Writer {
             let row = lxw_row_t(index + 1)
             let cells = [pathwayTitle(indicator.pathway), indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.capitalized ?? "",
                          indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No"), indicator.about ?? ""]
-            Writer.fitRow(sheet, row, [2, 5, 6, 7].map { (cells[$0], widths[$0]) })
+            XLSXWriter.fitRow(sheet, row, [2, 5, 6, 7].map { (cells[$0], widths[$0]) })
             for (column, value) in cells.enumerated() {
                 worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : format("wrap"))
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
-    }
-
-    /// Sets a row tall enough for its wrapped texts (text, column width). Excel and LibreOffice do
-    /// not grow a row for wrapped text written by a program, so without this the lines overlap.
-    static func fitRow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ texts: [(String, Double)]) {
-        let lines = texts.map { text, width in
-            // A column holds about its width in characters of the default font.
-            let perLine = max(1, Int(width * 1.2))
-            return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
-        }.max() ?? 1
-        if lines > 1 { worksheet_set_row(sheet, row, Double(lines) * 15, nil) }
     }
 
     private func pathwayTitle(_ pathway: String) -> String {
@@ -489,7 +478,7 @@ struct Writer {
             let row = lxw_row_t(index - findings.lowerBound + 1)
             let target = target(of: finding)
             let pathway = pathwayTitle(finding.pathway)
-            Writer.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (finding.message, 7), (finding.fix ?? "", 8)]
+            XLSXWriter.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (finding.message, 7), (finding.fix ?? "", 8)]
                 .map { ($0.0, Writer.findingsWidths[$0.1]) })
             // Every cell of a finding's row is aligned to the top, so a long message reads beside its rule.
             worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity + "|wrap"))

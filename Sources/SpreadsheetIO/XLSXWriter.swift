@@ -22,7 +22,7 @@ public enum XLSXWriter {
         /// Rows (from 0) written in bold: titles, headers and total rows.
         public var boldRows: Set<Int>
         public var columnWidths: [Double]
-        /// Long texts wrap within their column (for sentences; Excel and LibreOffice fit the rows).
+        /// Long texts wrap within their column, in rows tall enough for them, printed one page wide.
         public var wrapsText: Bool
 
         public init(name: String, rows: [[Cell]], boldRows: Set<Int> = [0], columnWidths: [Double] = [], wrapsText: Bool = false) {
@@ -36,6 +36,17 @@ public enum XLSXWriter {
 
     public struct WriteError: Error, CustomStringConvertible {
         public let description: String
+    }
+
+    /// Sets a row tall enough for its wrapped texts (text, column width). Excel and LibreOffice do
+    /// not grow a row for wrapped text written by a program, so without this the lines overlap.
+    public static func fitRow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ texts: [(String, Double)]) {
+        let lines = texts.map { text, width in
+            // A column holds about its width in characters of the default font.
+            let perLine = max(1, Int(width * 1.2))
+            return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
+        }.max() ?? 1
+        if lines > 1 { worksheet_set_row(sheet, row, Double(lines) * 15, nil) }
     }
 
     /// Writes the sheets through a temporary file beside `path` and a rename, so the workbook
@@ -73,10 +84,18 @@ public enum XLSXWriter {
             for (column, width) in sheet.columnWidths.enumerated() {
                 worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width, nil)
             }
+            // Sentences are printed whole: one page wide, however wide the column.
+            if sheet.wrapsText { worksheet_fit_to_pages(worksheet, 1, 0) }
             for (rowIndex, cells) in sheet.rows.enumerated() {
                 let row = lxw_row_t(rowIndex)
                 let isBold = sheet.boldRows.contains(rowIndex)
                 let rowFormat = sheet.wrapsText ? (isBold ? boldWrapped : wrapped) : (isBold ? bold : nil)
+                if sheet.wrapsText {
+                    fitRow(worksheet, row, cells.enumerated().compactMap { column, cell in
+                        guard case .text(let text) = cell, column < sheet.columnWidths.count else { return nil }
+                        return (text, sheet.columnWidths[column])
+                    })
+                }
                 for (columnIndex, cell) in cells.enumerated() {
                     let column = lxw_col_t(columnIndex)
                     switch cell {

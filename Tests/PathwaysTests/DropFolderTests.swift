@@ -110,10 +110,12 @@ final class RunningWatcher: @unchecked Sendable {
         #expect((0 ..< sheet.rowCount).map { sheet.displayText(row: $0, column: 0) } == note.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init))
         #expect(note.split(separator: "\n").filter { $0.hasPrefix("What to do:") }.first?.hasSuffix("copy it into the inbox folder again.") == true,
                 "the advice is one sentence on one line, so it is one row of the workbook")
-        // Long sentences wrap inside the sheet's one wide column instead of running off screen.
+        // Long sentences wrap inside the sheet's one column, in rows made tall enough for them
+        // (neither Excel nor LibreOffice grows a row for wrapped text a program wrote).
         let styles = Process()
         styles.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        styles.arguments = ["python3", "-c", "import sys, zipfile; sys.exit(0 if 'wrapText=\"1\"' in zipfile.ZipFile(sys.argv[1]).read('xl/styles.xml').decode() else 1)",
+        styles.arguments = ["python3", "-c", "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); "
+                            + "sys.exit(0 if 'wrapText=\"1\"' in z.read('xl/styles.xml').decode() and 'customHeight=\"1\"' in z.read('xl/worksheets/sheet1.xml').decode() else 1)",
                             scratch.url("failed/budget.error.xlsx").path]
         try styles.run()
         styles.waitUntilExit()
