@@ -95,6 +95,10 @@ public enum RuleCommands {
                 break
             }
         }
+        if outcome.exitCode == 0 && outcome.standardOutput.isEmpty {
+            outcome.standardOutput = files.count == 1 ? "\(files[0].path) is already laid out the standard way.\n"
+                : "All \(files.count) rule files are already laid out the standard way.\n"
+        }
         return outcome
     }
 

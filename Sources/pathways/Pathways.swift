@@ -91,7 +91,7 @@ struct Format: ParsableCommand {
     @Flag(help: "Change nothing; list the files that are not laid out the standard way, and fail if there are any.")
     var check = false
 
-    @Argument(help: "Rule files or folders of them (default: rules).")
+    @Argument(help: "Rule files or folders of them.")
     var paths: [String] = ["rules"]
 
     func run() throws {

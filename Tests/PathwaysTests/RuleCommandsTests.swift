@@ -166,7 +166,9 @@ private final class RuleFolder {
         let formatted = RuleCommands.format(paths: [folder.path + "/a.rules"], checkOnly: false)
         #expect(formatted.exitCode == 0)
         #expect(try folder.read("a.rules") == "pathway management \"Management\"\n")
-        #expect(RuleCommands.format(paths: [folder.path], checkOnly: true).exitCode == 0)
+        let again = RuleCommands.format(paths: [folder.path], checkOnly: true)
+        #expect(again.exitCode == 0)
+        #expect(again.standardOutput == "\(folder.path)/a.rules is already laid out the standard way.\n", "a run that changes nothing says so")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["a.rules"], "no temporary file is left behind")
     }
 
@@ -184,5 +186,68 @@ private final class RuleFolder {
         for name in ["SUM(values [where condition])", "WEEKNUM(date)", "LOOKUP(column, key)", "SHARE(condition [where condition])"] {
             #expect(output.contains(name), "\(name)")
         }
+    }
+}
+
+/// The README walks a trainer through changing a threshold and a rule: each step is taken here
+/// from the README's own text, so the walk-through cannot drift from what the tool says.
+@Suite struct TrainerWalkThroughTests {
+    static let readme: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+        return (try? String(contentsOf: url.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+    }()
+
+    /// The lines of the README's code blocks, in order.
+    static var codeBlocks: [[String]] {
+        var blocks: [[String]] = [], current: [String]?
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("```") {
+                if let block = current { blocks.append(block); current = nil } else { current = [] }
+            } else {
+                current?.append(line)
+            }
+        }
+        return blocks
+    }
+
+    @Test func theThresholdAndTheRuleChangeWorkAsTheREADMESays() throws {
+        _ = try #require(Self.readme.range(of: "## For trainers: changing a threshold and a rule"))
+        let blocks = Self.codeBlocks
+        let paramLine = try #require(blocks.first { $0.first?.hasPrefix("param approval_limit = $2,500") == true }?.first)
+        let failure = try #require(blocks.first { $0.first?.hasPrefix("rules/accountability.rules:") == true })
+        let newCondition = try #require(blocks.first { $0.first?.hasPrefix("  when object in catch_all and amount >= $25") == true }?.first)
+        let newRow = try #require(blocks.first { $0.first?.contains("Misc office items") == true }?.first)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("walkthrough-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(atPath: rulesFolder, toPath: folder.path)
+        let accountability = folder.appendingPathComponent("accountability.rules")
+        var text = try String(contentsOf: accountability, encoding: .utf8)
+        let oldParam = try #require(text.split(separator: "\n").first { $0.hasPrefix("param approval_limit = ") })
+        text = text.replacingOccurrences(of: oldParam, with: paramLine)
+        try text.write(to: accountability, atomically: true, encoding: .utf8)
+        // The threshold: the split-purchase example now fails, in the README's words and line.
+        var outcome = RuleCommands.test(folder: folder.path)
+        #expect(outcome.exitCode == 1)
+        #expect(outcome.standardOutput.hasPrefix(folder.path + "/" + failure.joined(separator: "\n").dropFirst("rules/".count) + "\n"), "\(outcome.standardOutput)")
+        // With the example's amounts lowered as the README says, it passes.
+        text = text.replacingOccurrences(of: "2,600.00", with: "1,300.00").replacingOccurrences(of: "2,550.00", with: "1,250.00")
+        try text.write(to: accountability, atomically: true, encoding: .utf8)
+        outcome = RuleCommands.test(folder: folder.path)
+        #expect(outcome.exitCode == 0, "\(outcome.standardOutput)")
+
+        // The rule: MG-12 skips catch-all lines under $25, and its test gains a $10 row it must not flag.
+        let management = folder.appendingPathComponent("management.rules")
+        var rules = try String(contentsOf: management, encoding: .utf8)
+        #expect(rules.contains("  when object in catch_all and amount > 0\n"))
+        rules = rules.replacingOccurrences(of: "  when object in catch_all and amount > 0\n", with: newCondition + "\n")
+        let testStart = try #require(rules.range(of: "test \"catch-all spending and its share\""))
+        let firstExpect = try #require(rules.range(of: "\n  expect", range: testStart.upperBound ..< rules.endIndex))
+        rules.insert(contentsOf: "\n" + newRow, at: firstExpect.lowerBound)
+        try rules.write(to: management, atomically: true, encoding: .utf8)
+        outcome = RuleCommands.test(folder: folder.path)
+        #expect(outcome.exitCode == 0, "\(outcome.standardOutput)")
+        #expect(RuleCommands.check(folder: folder.path, format: .text).exitCode == 0)
     }
 }
