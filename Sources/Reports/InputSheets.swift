@@ -50,7 +50,8 @@ extension Writer {
         var typedByColumn = [Column?](repeating: nil, count: width + 1)
         if let bound {
             for (index, row) in bound.table.sourceRows.enumerated() { typedRow[Int(row)] = index }
-            for declared in bound.declaration.columns {
+            // A yes/no stays as the district wrote it (Y, Yes, TRUE): only its meaning was read.
+            for declared in bound.declaration.columns where declared.type != .yesNo {
                 if let column = bound.column(declared.name.text), column.sourceColumn <= width { typedByColumn[column.sourceColumn] = column }
             }
         }
@@ -161,7 +162,8 @@ extension Writer {
         case .percent(let fraction): worksheet_write_number(worksheet, row, column, fraction, style("percent"))
         case .date(let date):
             worksheet_write_number(worksheet, row, column, Double(ExcelDate.serial(of: date, uses1904Dates: false)), style("date"))
-        case .yesNo(let flag): worksheet_write_boolean(worksheet, row, column, flag ? 1 : 0, style(nil))
+        // Written as words: a boolean cell prints as 1 or 0 in LibreOffice.
+        case .yesNo(let flag): worksheet_write_string(worksheet, row, column, flag ? "Yes" : "No", style(nil))
         }
     }
 

@@ -162,8 +162,9 @@ struct Writer {
                 format_set_font_color(made, 0x0563C1)
                 format_set_underline(made, UInt8(LXW_UNDERLINE_SINGLE.rawValue))
                 format_set_align(made, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
-            case "date": format_set_num_format(made, "yyyy-mm-dd")
-            case "datetime": format_set_num_format(made, "yyyy-mm-dd hh:mm")
+            // The format US finance systems export and Excel shows by default.
+            case "date": format_set_num_format(made, "m/d/yyyy")
+            case "datetime": format_set_num_format(made, "m/d/yyyy h:mm")
             case "time": format_set_num_format(made, "hh:mm:ss")
             case "money": format_set_num_format(made, "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)")
             case "percent": format_set_num_format(made, "0.0%")

@@ -102,7 +102,7 @@ rule BO-01 "Spending without a budget owner"
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
         let cells = try #require((workbook["cells"] as? [String: Any])?["Transactions"] as? [String: [String]])
-        #expect(cells["B2"] == ["datetime", "2024-07-01 00:00:00", "yyyy-mm-dd"], "dates stay dates")
+        #expect(cells["B2"] == ["datetime", "2024-07-01 00:00:00", "m/d/yyyy"], "dates stay dates, in the format the export used")
         #expect(cells["G2"]?.prefix(2) == ["str", "200-1000-610-108-100-411"], "account strings stay text")
         #expect(cells["I2"]?.prefix(2) == ["float", "502.1"], "amounts stay numbers")
         #expect(cells["I2"]?.last?.contains("#,##0.00") == true, "with an accounting format")
@@ -112,6 +112,9 @@ rule BO-01 "Spending without a budget owner"
         #expect(sites["F2"]?.last == "0.0%", "shown as percentages")
         let goals = try #require((workbook["cells"] as? [String: Any])?["Goals"] as? [String: [String]])
         #expect(goals["I2"]?.prefix(2) == ["str", "101"], "project codes stay text")
+        let owners = try #require((workbook["cells"] as? [String: Any])?["Owners"] as? [String: [String]])
+        let activeColumn = try #require(owners.first { $0.value[1] == "Active" }?.key.prefix { $0.isLetter })
+        #expect(owners["\(activeColumn)2"]?.prefix(2) == ["str", "Y"], "a yes/no stays as the district wrote it")
     }
 
     @Test func exactlyTheFlaggedCellsAreFilledAndCommented() throws {
