@@ -74,7 +74,11 @@ public enum WorkbookBinder {
                 chosen = nil
             }
             guard let chosen else {
-                binding.messages.append(missingTable(declaration, title: title, required: required, matches: matches, sheets: sheets, rules: rules))
+                // A sheet that is another table's (the ledger, for a workbook of one sheet) is not
+                // a near miss for this one: "add a budget column to the ledger" would mislead.
+                let taken = Set(binding.tables.values.map(\.sheet))
+                let nearMisses = matches.filter { $0.hinted || !taken.contains(sheets[$0.sheet].name) }
+                binding.messages.append(missingTable(declaration, title: title, required: required, matches: nearMisses, sheets: sheets, rules: rules))
                 continue
             }
             let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)

@@ -176,6 +176,19 @@ private final class Scratch {
         #expect(outcome.standardError.hasSuffix("check that this is the export you meant to review (a general ledger, a budget report or a list of schools).\n"))
     }
 
+    @Test func aLedgerOnItsOwnIsNotToldToGrowABudgetColumn() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = sampleOptions("dirty-ledger.csv", output: output)
+        options.outputFormats = ["json"]
+        let outcome = RunJob.run(options)
+        #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("dirty-ledger.findings.json"))) as? [String: Any])
+        let notAssessed = try #require(report["notAssessed"] as? [[String: String]])
+        let accounts = try #require(notAssessed.first { $0["item"] == "table accounts" }?["reason"])
+        #expect(accounts.hasPrefix("The workbook has no Budget by account table (looked for a sheet named"), "\(accounts)")
+    }
+
     @Test func aBudgetReportWithoutDatesSaysWhatNeedsADate() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-munis-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
