@@ -238,6 +238,10 @@ struct Writer {
                 text("`\(error.rawText)` in column \(error.columnName) \(error.reason)", 1)
                 row += 1
             }
+            if contents.dataErrorCount > 10 {
+                text("…"); text("and \(contents.dataErrorCount - 10) more: the Findings sheet lists every one (rule DATA).", 1)
+                row += 1
+            }
         }
         if !contents.leftOutRows.isEmpty {
             row += 1
@@ -247,6 +251,10 @@ struct Writer {
                 link(cell, to: cell, style: nil)
                 text("\"\(leftOut.label)\": " + (leftOut.isTotal ? "a total of the rows above, not data, so it is not counted twice."
                     : "the header repeated inside the data."), 1)
+                row += 1
+            }
+            if contents.leftOutRows.count > 10 {
+                text("…"); text("and \(contents.leftOutRows.count - 10) more, each still in its sheet as it was.", 1)
                 row += 1
             }
         }

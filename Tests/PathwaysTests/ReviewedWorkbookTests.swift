@@ -73,18 +73,18 @@ rule BO-01 "Spending without a budget owner"
 
 @Suite(.serialized) struct ReviewedWorkbookTests {
     /// Runs the default rules on the struggling district's workbook and returns the reviewed workbook and findings.
-    private func review(commentLimit: Int = 10_000, constantMemoryCells: Int = 2_000_000) throws
+    private func review(_ sample: String = "struggling-district", commentLimit: Int = 10_000, constantMemoryCells: Int = 2_000_000) throws
         -> (workbook: [String: Any], findings: [[String: Any]], folder: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-\(UUID().uuidString)")
-        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path)
+        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/\(sample).xlsx").path)
         options.rules = project.appendingPathComponent("rules").path
         options.output = folder.path
         options.commentLimit = commentLimit
         options.constantMemoryCells = constantMemoryCells
         let outcome = RunJob.run(options)
         try #require(outcome.exitCode == 0, "\(outcome.standardError)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("struggling-district.findings.json"))) as? [String: Any])
-        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("struggling-district.reviewed.xlsx").path)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("\(sample).findings.json"))) as? [String: Any])
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("\(sample).reviewed.xlsx").path)
         return (workbook, try #require(report["findings"] as? [[String: Any]]), folder)
     }
 
@@ -158,6 +158,15 @@ rule BO-01 "Spending without a budget owner"
         #expect(summary["A5"]?[1] == "Rule set fingerprint")
         #expect(summary["B5"]?[1].count == 16)
         #expect(summary.values.contains { $0[1] == "Rows left out of the review" })
+    }
+
+    @Test func theSummarySaysHowManyMoreRowsWereLeftOutThanItLists() throws {
+        // The Munis report has sixteen total rows; the Summary lists ten and says there are six more.
+        let (workbook, _, folder) = try review("munis-budget-export")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
+        #expect(summary.values.contains { $0[1] == "16 in all" })
+        #expect(summary.values.contains { $0[1] == "and 6 more, each still in its sheet as it was." })
     }
 
     @Test func shownViewsAreSheetsOfTheirOwn() throws {
