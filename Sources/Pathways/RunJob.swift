@@ -249,8 +249,11 @@ public enum RunJob {
         lines.append("  Findings: \(count(report.counts["error"] ?? 0, "error")), \(count(report.counts["warning"] ?? 0, "warning")), \(formatCount(report.counts["info"] ?? 0)) for information")
         if !report.pathways.isEmpty {
             // A pathway of rules alone (budget-owner accountability) has findings, not a level.
-            lines.append("  Pathways: " + report.pathways.map { "\($0.title) \($0.indicators == 0 ? "(rules only)" : $0.level ?? "not assessed")" }
-                .joined(separator: "; "))
+            lines.append("  Pathways: " + report.pathways.map { pathway in
+                let partly = pathway.level != nil && pathway.assessedIndicators < pathway.indicators
+                    ? " (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" : ""
+                return "\(pathway.title) \(pathway.indicators == 0 ? "(rules only)" : pathway.level ?? "not assessed")" + partly
+            }.joined(separator: "; "))
         }
         for indicator in report.indicators where indicator.assessed {
             lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level ?? "no level"))")
@@ -268,6 +271,9 @@ public enum RunJob {
             for (reason, items) in reasons {
                 lines.append("    \(items.count == 1 ? items[0] : "\(items.count) rules and indicators (\(items.map { $0.split(separator: " ").last.map(String.init) ?? $0 }.joined(separator: ", ")))"): \(reason)")
             }
+        }
+        if let first = report.dataErrors.first {
+            lines.append("  Cells that could not be read: \(formatCount(report.dataErrorCount)), \(report.dataErrorCount == 1 ? "" : "the first ")\(first.origin.qualifiedAddress): `\(first.rawText)` \(first.reason)")
         }
         if !report.findings.isEmpty {
             lines.append("  First findings:")

@@ -187,6 +187,10 @@ private final class Scratch {
         let notAssessed = try #require(report["notAssessed"] as? [[String: String]])
         let accounts = try #require(notAssessed.first { $0["item"] == "table accounts" }?["reason"])
         #expect(accounts.hasPrefix("The workbook has no Budget by account table (looked for a sheet named"), "\(accounts)")
+        // The summary names the cell it could not read, which the first findings would not show,
+        // and says on how little of a pathway its level rests.
+        #expect(outcome.standardOutput.contains("  Cells that could not be read: 1, 'dirty-ledger'!I392: `$19,OO6.36` is not an amount."))
+        #expect(outcome.standardOutput.contains("Management established (2 of 6 indicators assessed)"))
     }
 
     @Test func aBudgetReportWithoutDatesSaysWhatNeedsADate() throws {
