@@ -125,6 +125,8 @@ extension Writer {
         }
         guard let header else { return }
         worksheet_freeze_panes(first, lxw_row_t(header + 1), 0)
+        // Printed, every page starts with the header, as it stays in view on screen.
+        worksheet_repeat_rows(first, lxw_row_t(header), lxw_row_t(header))
         worksheet_autofilter(first, lxw_row_t(header), 0, lxw_row_t(max(header, min(sheet.rowCount, maxRows) - 1)), lxw_col_t(width))
     }
 

@@ -356,6 +356,7 @@ struct Writer {
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
+        worksheet_repeat_rows(sheet, 0, 0)
     }
 
     private func pathwayTitle(_ pathway: String) -> String {
@@ -422,6 +423,7 @@ struct Writer {
                 }
             }
             worksheet_freeze_panes(sheet, 1, 0)
+            worksheet_repeat_rows(sheet, 0, 0)
             worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(findingsColumn))
         }
     }
@@ -520,5 +522,6 @@ struct Writer {
         }
         for choice in choices { free(choice) }
         worksheet_freeze_panes(sheet, 1, 0)
+        worksheet_repeat_rows(sheet, 0, 0)
     }
 }

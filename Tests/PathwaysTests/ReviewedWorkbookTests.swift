@@ -29,6 +29,7 @@ private func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     out["validation"] = [dv.formula1 for dv in f.data_validations.dataValidation]
     out["tables"] = {name: f.tables[name].ref for name in f.tables.keys()}
     out["freeze"] = {ws.title: ws.freeze_panes for ws in wb.worksheets}
+    out["printTitles"] = {ws.title: ws.print_title_rows for ws in wb.worksheets if ws.print_title_rows}
     # openpyxl does not load charts; their parts are counted in the package itself.
     out["charts"] = sorted(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("xl/charts/chart"))
     print(json.dumps(out))
@@ -95,6 +96,8 @@ rule BO-01 "Spending without a budget owner"
                                                    "Spending by goal", "Spending by school"])
         #expect(workbook["active"] as? String == "Summary")
         #expect((workbook["freeze"] as? [String: Any])?["Transactions"] as? String == "A2", "the header row stays in view")
+        let printTitles = try #require(workbook["printTitles"] as? [String: String])
+        #expect(["Transactions", "Findings", "Rubric", "Spending by school"].allSatisfy { printTitles[$0] == "$1:$1" }, "and heads every printed page: \(printTitles)")
         #expect(workbook["charts"] as? [String] == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"], "pathway levels and findings by rule")
     }
 
