@@ -143,7 +143,7 @@ extension Writer {
         return made
     }
 
-    static let bases = ["", "date", "datetime", "time", "money", "percent"]
+    static let bases = ["", "date", "datetime", "time", "money", "percent", "decimal"]
     static let severities = ["", "error", "warning", "info"]
 
     func worst(_ findings: [Int]) -> String {

@@ -168,6 +168,7 @@ struct Writer {
             case "time": format_set_num_format(made, "hh:mm:ss")
             case "money": format_set_num_format(made, "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)")
             case "percent": format_set_num_format(made, "0.0%")
+            case "decimal": format_set_num_format(made, "#,##0.00")
             case "error", "warning", "info":
                 format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
                 format_set_bg_color(made, SeverityColour.fill(String(part)))
@@ -402,12 +403,16 @@ struct Writer {
             }
         }
         let findingsColumn = view.columns.count
+        // Wide enough for the header and the first few hundred values, within reason.
+        let widths = view.columns.indices.map { column in
+            Double(min(45, view.rows.prefix(300).reduce(max(12, view.columns[column].count + 3)) { max($0, $1[column].description.count + 2) }))
+        }
         for (sheet, rows) in pages(of: first, named: name, count: view.rows.count) {
             for (column, name) in view.columns.enumerated() {
                 // `state_local_per_pupil` reads as "State local per pupil".
                 let header = name.replacingOccurrences(of: "_", with: " ").prefix(1).uppercased() + name.replacingOccurrences(of: "_", with: " ").dropFirst()
                 worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
-                worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Double(max(12, name.count + 3)), nil)
+                worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
             }
             worksheet_write_string(sheet, 0, lxw_col_t(findingsColumn), "Findings", format("header"))
             worksheet_set_column(sheet, lxw_col_t(findingsColumn), lxw_col_t(findingsColumn), 16, nil)
@@ -415,7 +420,12 @@ struct Writer {
                 let sheetRow = headedPlace(index).row
                 for (column, value) in view.rows[index].enumerated() {
                     let findings = findingsOfCell[CellKey(row: index + 1, column: column)]
-                    write(value, at: (sheetRow, column), in: sheet, severity: findings.map(worst))
+                    if case .number(let number) = value, number.isFinite, number != number.rounded() {
+                        // A worked-out figure (1016.392) reads best to the cent, as the rest of the workbook.
+                        worksheet_write_number(sheet, lxw_row_t(sheetRow), lxw_col_t(column), number, cellFormat("decimal", findings.map(worst)))
+                    } else {
+                        write(value, at: (sheetRow, column), in: sheet, severity: findings.map(worst))
+                    }
                     if let findings, commentsWritten < commentLimit { comment(findings, at: (sheetRow, column), in: sheet) }
                 }
                 if let rules = rulesOfRow[index + 1] {

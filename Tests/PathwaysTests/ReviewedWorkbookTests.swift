@@ -29,6 +29,7 @@ private func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     out["validation"] = [dv.formula1 for dv in f.data_validations.dataValidation]
     out["tables"] = {name: f.tables[name].ref for name in f.tables.keys()}
     out["freeze"] = {ws.title: ws.freeze_panes for ws in wb.worksheets}
+    out["widths"] = {ws.title: {k: d.width for k, d in ws.column_dimensions.items() if d.width} for ws in wb.worksheets}
     out["printTitles"] = {ws.title: ws.print_title_rows for ws in wb.worksheets if ws.print_title_rows}
     # openpyxl does not load charts; their parts are counted in the package itself.
     out["charts"] = sorted(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("xl/charts/chart"))
@@ -178,6 +179,10 @@ rule BO-01 "Spending without a budget owner"
         let cells = try #require((workbook["cells"] as? [String: Any])?["Spending by school"] as? [String: [String]])
         #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["Site", "School", "Spent", "State local"], "names read as words")
         #expect(cells["C2"]?.last?.contains("#,##0.00") == true, "spending is shown as money")
+        let needWeighted = try #require(cells.first { $0.key.hasSuffix("1") && $0.value[1] == "Need weighted" }?.key.dropLast())
+        #expect(cells["\(needWeighted)2"]?.last == "#,##0.00", "a worked-out figure is shown to the cent, not as 1016.392")
+        #expect(try #require(workbook["widths"] as? [String: [String: Double]])["Spending by school"]?["B"] ?? 0 >= Double("Maple Grove Elementary".count),
+                "school names are not cut off")
         #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 13, "a header and one row for each of the twelve schools")
         // Flagged cells of a view are commented like the input sheets', and a Findings column lists the rules.
         let comments = (workbook["comments"] as? [String: [String: String]])?["Spending by school"] ?? [:]
