@@ -307,10 +307,13 @@ struct Writer {
         worksheet_write_string(sheet, row, 0, "Chart data: rule", format("header"))
         worksheet_write_string(sheet, row, 1, "Findings", format("header"))
         row += 1
+        // Each rule by its id and title, most findings first (stable, so ties keep the severity order).
         var counts: [(String, Int)] = []
         for finding in contents.findings {
-            if let index = counts.firstIndex(where: { $0.0 == finding.rule }) { counts[index].1 += 1 } else { counts.append((finding.rule, 1)) }
+            let label = finding.title == finding.rule ? finding.rule : "\(finding.rule) \(finding.title)"
+            if let index = counts.firstIndex(where: { $0.0 == label }) { counts[index].1 += 1 } else { counts.append((label, 1)) }
         }
+        counts = counts.enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }.map(\.element)
         let ruleRows = row
         for (rule, count) in counts {
             worksheet_write_string(sheet, row, 0, rule, nil)
@@ -333,9 +336,13 @@ struct Writer {
             chart_series_set_values(series, name, ruleRows, 1, ruleRows + lxw_row_t(counts.count - 1), 1)
             chart_title_set_name(chart, "Findings by rule")
             chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+            // The rule with most findings at the top, where a reader starts, and every rule named.
+            chart_axis_set_reverse(chart.pointee.y_axis)
+            chart_axis_set_interval_unit(chart.pointee.y_axis, 1)
             // Every rule gets a readable bar: the chart grows with the number of rules.
             var options = lxw_chart_options()
-            options.y_scale = max(1, Double(counts.count) / 10)
+            options.x_scale = 1.5
+            options.y_scale = max(1, Double(counts.count) / 6)
             worksheet_insert_chart_opt(sheet, 17, 3, chart, &options)
         }
     }
