@@ -162,6 +162,15 @@ rule BO-01 "Spending without a budget owner"
         #expect(summary["A5"]?[1] == "Rule set fingerprint")
         #expect(summary["B5"]?[1].count == 16)
         #expect(summary.values.contains { $0[1] == "Rows left out of the review" })
+        // The findings-by-rule chart's data: each rule with its title, most findings first.
+        let chartHeader = try #require(summary.first { $0.value[1] == "Chart data: rule" }?.key.dropFirst())
+        let chartRows = (1 ... 40).compactMap { offset -> (String, Double)? in
+            let row = Int(chartHeader)! + offset
+            guard let label = summary["A\(row)"]?[1], let count = summary["B\(row)"].flatMap({ Double($0[1]) }) else { return nil }
+            return (label, count)
+        }
+        #expect(chartRows.first?.0 == "MG-12 Spending on a catch-all object")
+        #expect(chartRows.count > 10 && zip(chartRows, chartRows.dropFirst()).allSatisfy { $0.1 >= $1.1 }, "\(chartRows)")
     }
 
     @Test func theSummarySaysHowManyMoreRowsWereLeftOutThanItLists() throws {
