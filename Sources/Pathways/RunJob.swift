@@ -216,7 +216,7 @@ public enum RunJob {
         let unreadable = dataErrors.errors.map { error in
             Finding(rule: "DATA", title: "A cell Pathways could not read", severity: "warning", pathway: "", table: "",
                     sheet: error.origin.sheet, rows: [error.origin.row], columns: [error.columnName], cells: [error.origin.qualifiedAddress],
-                    message: "`\(error.rawText)` \(error.reason)", fix: "Correct the cell in the ERP export, or in the workbook, and run again.", group: nil)
+                    message: "\"\(error.rawText)\" \(error.reason)", fix: "Correct the cell in the ERP export, or in the workbook, and run again.", group: nil)
         }
         let findings = evaluation.findings + unreadable
         var counts = ["error": 0, "warning": 0, "info": 0]
@@ -273,7 +273,7 @@ public enum RunJob {
             }
         }
         if let first = report.dataErrors.first {
-            lines.append("  Cells that could not be read: \(formatCount(report.dataErrorCount)), \(report.dataErrorCount == 1 ? "" : "the first ")\(first.origin.qualifiedAddress): `\(first.rawText)` \(first.reason)")
+            lines.append("  Cells that could not be read: \(formatCount(report.dataErrorCount)), \(report.dataErrorCount == 1 ? "" : "the first ")\(first.origin.qualifiedAddress): \"\(first.rawText)\" \(first.reason)")
         }
         if !report.findings.isEmpty {
             lines.append("  First findings:")

@@ -236,7 +236,7 @@ struct Writer {
             text("Cells that could not be read", 0, "header"); text("\(contents.dataErrorCount) in all", 1, "header"); row += 1
             for error in contents.dataErrors.prefix(10) {
                 text(error.origin.qualifiedAddress, 0, "warning")
-                text("`\(error.rawText)` in column \(error.columnName) \(error.reason)", 1)
+                text("\"\(error.rawText)\" in column \(error.columnName) \(error.reason)", 1)
                 row += 1
             }
             if contents.dataErrorCount > 10 {

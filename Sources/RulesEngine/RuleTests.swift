@@ -44,7 +44,7 @@ public enum RuleTestRunner {
                 continue
             }
             for error in bound.dataErrors.errors {
-                failures.append("Example row \(error.origin.row - 1), column \(error.columnName): `\(error.rawText)` \(error.reason)")
+                failures.append("Example row \(error.origin.row - 1), column \(error.columnName): \"\(error.rawText)\" \(error.reason)")
             }
         }
         guard failures.isEmpty else { return RuleTestResult(name: test.name, place: place, failures: failures) }

@@ -18,7 +18,7 @@ public struct DataError: Hashable, Sendable, Codable, CustomStringConvertible {
     /// e.g. "Transactions, row 1,204, column Amount (M1204): `12,5O0.00` is not an amount."
     public var description: String {
         let row = formatCount(origin.row)
-        return "\(origin.sheet), row \(row), column \(columnName) (\(origin.cellAddress)): `\(rawText)` \(reason)"
+        return "\(origin.sheet), row \(row), column \(columnName) (\(origin.cellAddress)): \"\(rawText)\" \(reason)"
     }
 }
 

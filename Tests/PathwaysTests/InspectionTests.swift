@@ -48,7 +48,7 @@ private let samples: URL = {
         #expect(sheet.skippedRows.map(\.label) == ["Subtotal"])
         #expect(sheet.dataErrors.map(\.rawText) == ["$19,OO6.36"])
         #expect(inspection.text.contains("CSV text file, Windows-1252, separated by commas"))
-        #expect(inspection.text.contains("dirty-ledger, row 392, column Net Amount (I392): `$19,OO6.36` is not an amount."))
+        #expect(inspection.text.contains("dirty-ledger, row 392, column Net Amount (I392): \"$19,OO6.36\" is not an amount."))
     }
 
     @Test func theAccentedNamesOfAWindowsExportAreReadRight() throws {

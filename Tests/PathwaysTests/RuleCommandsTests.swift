@@ -133,7 +133,7 @@ private final class RuleFolder {
               Expected R-1 to flag row 1, but it flagged row 2.
               Expected I-1 to be exemplary, but it measured 50%, which is emerging.
             \(folder.path)/lines.rules:60: test "on a date" failed
-              Example row 1, column Amount: `1O.00` is not an amount.
+              Example row 1, column Amount: "1O.00" is not an amount.
             3 tests: 1 passed, 2 failed.
 
             """)

@@ -81,7 +81,7 @@ private final class Scratch {
         #expect(findings.map { $0["rule"] as? String } == ["BO-01", "BO-02", "DATA"])
         #expect(findings[0]["cells"] as? [String] == ["ledger!B3"])
         #expect(findings[1]["message"] as? String == "$6,000.00 needs approval (limit $5,000.00).")
-        #expect(findings[2]["message"] as? String == "`oops` is not an amount.")
+        #expect(findings[2]["message"] as? String == "\"oops\" is not an amount.")
         #expect((report["notAssessed"] as? [[String: Any]])?.map { $0["item"] as? String } == ["rule SI-01", "table sites"])
     }
 
@@ -189,7 +189,7 @@ private final class Scratch {
         #expect(accounts.hasPrefix("The workbook has no Budget by account table (looked for a sheet named"), "\(accounts)")
         // The summary names the cell it could not read, which the first findings would not show,
         // and says on how little of a pathway its level rests.
-        #expect(outcome.standardOutput.contains("  Cells that could not be read: 1, 'dirty-ledger'!I392: `$19,OO6.36` is not an amount."))
+        #expect(outcome.standardOutput.contains("  Cells that could not be read: 1, 'dirty-ledger'!I392: \"$19,OO6.36\" is not an amount."))
         #expect(outcome.standardOutput.contains("Management established (2 of 6 indicators assessed)"))
     }
 

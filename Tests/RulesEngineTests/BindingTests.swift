@@ -57,7 +57,7 @@ let ledger = """
     @Test func declaredTypesDecideAndUnfitCellsAreDataErrors() throws {
         let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger)]), to: try checkedRules())
         let transactions = try #require(binding.tables["transactions"])
-        #expect(transactions.dataErrors.errors.map(\.description) == ["Export 7, row 7, column Net Amount (E7): `12.5O0` is not an amount."])
+        #expect(transactions.dataErrors.errors.map(\.description) == ["Export 7, row 7, column Net Amount (E7): \"12.5O0\" is not an amount."])
     }
 
     @Test func codeSegmentsBecomeColumns() throws {

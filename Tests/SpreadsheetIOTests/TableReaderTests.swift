@@ -89,7 +89,7 @@ private let erpExport = """
         #expect(error.origin == CellOrigin(file: "ledger.csv", sheet: "ledger", row: 18, column: 5))
         #expect(error.origin.cellAddress == "F18")
         #expect(error.rawText == "12,5O0.00")
-        #expect(error.description == "ledger, row 18, column Amount (F18): `12,5O0.00` is not an amount.")
+        #expect(error.description == "ledger, row 18, column Amount (F18): \"12,5O0.00\" is not an amount.")
         let amount = try #require(reading.table.column(named: "Amount"))
         #expect(amount[13] == .blank, "the unreadable cell is blank in the table and reported, never guessed")
     }
@@ -120,7 +120,7 @@ private let erpExport = """
         let reading = TableReader.read(workbook.sheets[0], of: workbook)
         #expect(reading.table.columns.first?.type == .number)
         #expect(reading.dataErrors.errors.map(\.description) == [
-            "Ledger, row 13, column Enrollment (A13): `#DIV/0!` is a spreadsheet error, not a value; fix the formula that gives #DIV/0!.",
+            "Ledger, row 13, column Enrollment (A13): \"#DIV/0!\" is a spreadsheet error, not a value; fix the formula that gives #DIV/0!.",
         ])
     }
 
@@ -162,7 +162,7 @@ private let erpExport = """
         #expect(table.column(named: "Amount")?[1] == .money(Money(dollars: 2469)))
         #expect(table.column(named: "Posted")?[0] == .date(CalendarDate(year: 2024, month: 7, day: 2)!))
         #expect(reading.dataErrors.errors.map(\.description) == [
-            "Transactions, row 21, column Error (E21): `#N/A` is a spreadsheet error, not a value; fix the formula that gives #N/A.",
+            "Transactions, row 21, column Error (E21): \"#N/A\" is a spreadsheet error, not a value; fix the formula that gives #N/A.",
         ])
     }
 }

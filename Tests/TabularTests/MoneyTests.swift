@@ -134,7 +134,7 @@ import Foundation
     @Test func dataErrorsReadAsASentence() {
         let error = DataError(origin: CellOrigin(file: "ledger.xlsx", sheet: "Transactions", row: 1204, column: 12),
                               columnName: "Amount", rawText: "12,5O0.00", reason: "is not an amount.")
-        #expect(error.description == "Transactions, row 1,204, column Amount (M1204): `12,5O0.00` is not an amount.")
+        #expect(error.description == "Transactions, row 1,204, column Amount (M1204): \"12,5O0.00\" is not an amount.")
     }
 
     @Test func theErrorLogKeepsACappedListAndCountsTheRest() {
