@@ -30,7 +30,18 @@ struct Evaluator: @unchecked Sendable {
 
     /// Why `name` (a table, a view, or `view.column`) cannot be used, as the end of a sentence.
     func absence(of name: String) -> String {
-        absent[name.lowercased()] ?? (name.contains(".") ? "the column \(name) is not in the workbook" : "the table \(name) is not in the workbook")
+        if let known = absent[name.lowercased()] { return known }
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return "the table \(name) is not in the workbook" }
+        return missingColumn(parts[1], of: sources[parts[0].lowercased()]) ?? "the column \(name) is not in the workbook"
+    }
+
+    /// A declared column the sheet lacks, by the header a finance officer would look for:
+    /// `sheet "Transactions" has no "Budget Owner" column`.
+    func missingColumn(_ name: String, of source: RowSource?) -> String? {
+        guard let bound = source?.bound,
+              let column = bound.declaration.columns.first(where: { $0.name.text.lowercased() == name.lowercased() }) else { return nil }
+        return "sheet \"\(bound.sheet)\" has no \"\(column.aliases.first ?? name)\" column"
     }
 
     // MARK: Entry points
@@ -124,7 +135,7 @@ struct Evaluator: @unchecked Sendable {
         }
         if let value = params[key] { return .constant(value, count: frame.count) }
         if frame.missingColumnsAreBlank { return .constant(.blank, count: frame.count) }
-        throw NotAssessed(reason: "the column `\(name)` is not in the workbook")
+        throw NotAssessed(reason: missingColumn(name, of: frame.source) ?? "the column `\(name)` is not in the workbook")
     }
 
     /// The values an `in` tests against: a list, a list param, or another table's column.
