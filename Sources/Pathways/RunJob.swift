@@ -190,7 +190,7 @@ public enum RunJob {
             }
             written.append(target.path)
         }
-        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: written)
+        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: written, sheetOfView: Dictionary(rules.views.map { ($0.name.text, $0.title ?? $0.name.text) }, uniquingKeysWith: { first, _ in first }))
         if let threshold = options.failOn {
             let worst = threshold == "warning" ? ["error", "warning"] : ["error"]
             if report.findings.contains(where: { worst.contains($0.severity) }) { outcome.exitCode = 1 }
@@ -238,7 +238,8 @@ public enum RunJob {
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
 
-    static func summary(_ report: Report, written paths: [String]) -> String {
+    /// `sheetOfView`: a view's sheet in the reviewed workbook (its title), by the view's name.
+    static func summary(_ report: Report, written paths: [String], sheetOfView: [String: String] = [:]) -> String {
         var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf ?? "an unknown date (the workbook has no dates; use --as-of)")"]
         lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\" (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
             .joined(separator: "; "))
@@ -277,7 +278,7 @@ public enum RunJob {
         }
         if !report.findings.isEmpty {
             lines.append("  First findings:")
-            lines += report.findings.prefix(5).map { "    \($0.severity) \($0.rule) \($0.cells.first ?? $0.sheet): \($0.message)" }
+            lines += report.findings.prefix(5).map { "    \($0.severity) \($0.rule) \($0.cells.first ?? sheetOfView[$0.sheet] ?? $0.sheet): \($0.message)" }
         }
         lines += paths.map { "  Written: \($0)" }
         return lines.joined(separator: "\n") + "\n"

@@ -150,6 +150,7 @@ private final class Scratch {
         let tables = try #require(report["tables"] as? [[String: Any]])
         #expect(tables.map { $0["sheet"] as? String } == ["Transactions", "Accounts", "Sites", "Owners", "Goals"])
         #expect(report["asOf"] as? String == "2025-06-30")
+        #expect(outcome.standardOutput.contains("    error AL-3Z Spending by goal: Goal G3"), "a view's finding names the view's sheet, not its name in the rules")
     }
 
     @Test func aLedgerWithAHeaderButNoRowsFailsInsteadOfLookingClean() throws {
