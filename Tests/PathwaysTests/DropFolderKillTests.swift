@@ -35,7 +35,10 @@ private func fingerprint(_ data: Data) -> UInt64 {
         let log = scratch.url("watch.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: log)
+        // Where the log stood when the latest watcher started: what follows is that watcher's.
+        var latestWatcherLog: UInt64 = 0
         func startWatcher() throws -> Process {
+            latestWatcherLog = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? UInt64) ?? 0
             let process = Process()
             process.executableURL = executable
             process.arguments = ["watch", scratch.root.path, "--rules", project.appendingPathComponent("rules").path, "--workers", "2", "--poll", "0.2"]
@@ -92,7 +95,7 @@ private func fingerprint(_ data: Data) -> UInt64 {
         }
         // SIGTERM once the last watcher has started (before its handler is in place, SIGTERM ends
         // any process at once), then wait for it to finish what it has.
-        while (try String(contentsOf: log, encoding: .utf8)).components(separatedBy: " started: ").count - 1 < kills + 1 {
+        while !String(decoding: try Data(contentsOf: log).dropFirst(Int(latestWatcherLog)), as: UTF8.self).contains(" started: ") {
             try #require(Date() < deadline, "the last watcher never said it had started")
             usleep(50_000)
         }
