@@ -110,10 +110,7 @@ public enum WorkbookBinder {
             let normalized = cells.map(normalizedHeader)
             var columns: [String: Int] = [:]
             for column in table.columns {
-                let names = (column.aliases.isEmpty ? [column.name.text] : column.aliases + [column.name.text]).map(normalizedHeader)
-                if let position = normalized.firstIndex(where: { !$0.isEmpty && names.contains($0) }) {
-                    columns[column.name.text.lowercased()] = position
-                }
+                if let position = position(of: column, in: normalized) { columns[column.name.text.lowercased()] = position }
             }
             let missing = table.columns.filter { !$0.isOptional && columns[$0.name.text.lowercased()] == nil }
             if missing.count < best.missing.count || (missing.count == best.missing.count && columns.count > best.columns.count) {
@@ -169,6 +166,14 @@ public enum WorkbookBinder {
         return "\(file.path):\(file.location(of: span.start).line)"
     }
 
+    /// Where a declared column is among a row's normalized headers. Aliases are in order of
+    /// preference: with both `vendor` (an id) and `name` on the sheet, the alias listed first
+    /// decides, not the column further left.
+    private static func position(of column: TableColumn, in headers: [String]) -> Int? {
+        let names = (column.aliases.isEmpty ? [column.name.text] : column.aliases + [column.name.text]).map(normalizedHeader)
+        return names.lazy.compactMap { name in name.isEmpty ? nil : headers.firstIndex(of: name) }.first
+    }
+
     private static func read(_ declaration: TableDeclaration, from sheet: RawSheet, headerRow: Int, in workbook: RawWorkbook,
                              rules: CheckedRuleSet) -> BoundTable {
         var layout = SheetLayout.detect(sheet, headerRow: headerRow)
@@ -176,8 +181,7 @@ public enum WorkbookBinder {
         var bound: [(TableColumn, Int)] = []
         let normalized = headerCells.map(normalizedHeader)
         for column in declaration.columns {
-            let names = (column.aliases.isEmpty ? [column.name.text] : column.aliases + [column.name.text]).map(normalizedHeader)
-            if let position = normalized.firstIndex(where: { !$0.isEmpty && names.contains($0) }) { bound.append((column, position)) }
+            if let position = position(of: column, in: normalized) { bound.append((column, position)) }
         }
         layout.columns = bound.map { SheetLayout.ColumnHeader(name: headerCells[$0.1], sourceColumn: $0.1) }
         let reading = TableReader.read(sheet, of: workbook, layout: layout, types: bound.map { columnType($0.0.type) })
