@@ -61,6 +61,42 @@ private struct Printer {
         line(text, indent: indent, comments: comments[keyword])
     }
 
+    /// Lines are kept to about this many characters where a formula can be broken.
+    static let lineLength = 100
+
+    /// A clause whose formula is `head` + `value`: one line if it fits, else broken after each
+    /// top-level `and` (or `or`), the rest indented four more, as a trainer would write it.
+    mutating func formula(_ head: String, _ value: Expression, indent: Int = 2, comments: Comments?) {
+        let whole = head + expression(value)
+        let joiner: String
+        switch value {
+        case .binary("or", _, _, _): joiner = "or"
+        case .binary("and", _, _, _): joiner = "and"
+        default: joiner = ""
+        }
+        guard indent + whole.count > Printer.lineLength, !joiner.isEmpty else {
+            line(whole, indent: indent, comments: comments)
+            return
+        }
+        // The chain's operands, left to right: `a and b and c` is ((a and b) and c).
+        var operands: [Expression] = []
+        var rest = value
+        while case .binary(joiner, let left, let right, _) = rest {
+            operands.insert(right, at: 0)
+            rest = left
+        }
+        operands.insert(rest, at: 0)
+        let needed = Printer.precedence(value) + 1
+        let parts = operands.map { expression($0, needs: needed) }
+        let pad = String(repeating: " ", count: indent)
+        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
+        for (index, part) in parts.enumerated() {
+            let isLast = index == parts.count - 1
+            let text = (index == 0 ? pad + head : pad + "    ") + part + (isLast ? "" : " " + joiner)
+            lines.append(text + (isLast ? comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? "" : ""))
+        }
+    }
+
     mutating func declaration(_ declaration: Declaration, headerComment: String?) {
         func header(_ text: String) {
             lines.append(text + (headerComment.map { "  # \($0)".trimmingTrailing } ?? ""))
@@ -97,8 +133,8 @@ private struct Printer {
             if let table = rule.table {
                 clause("for", "for \(table.text)" + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
-            for binding in rule.lets { line("let \(binding.name.text) = \(expression(binding.value))", comments: binding.comments) }
-            if let condition = rule.condition { clause("when", "when \(expression(condition))") }
+            for binding in rule.lets { formula("let \(binding.name.text) = ", binding.value, comments: binding.comments) }
+            if let condition = rule.condition { formula("when ", condition, comments: comments["when"]) }
             if !rule.flags.isEmpty { clause("flag", "flag " + rule.flags.map { expression($0) }.joined(separator: ", ")) }
             if let message = rule.message { clause("message", "message \(template(message))") }
             if let fix = rule.fix { clause("fix", "fix \(template(fix))") }
@@ -109,7 +145,7 @@ private struct Printer {
             if let table = view.table {
                 clause("from", "from \(table.text)" + (view.groupKeys.isEmpty ? "" : " by " + view.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
-            if let filter = view.filter { clause("where", "where \(expression(filter))") }
+            if let filter = view.filter { formula("where ", filter, comments: comments["where"]) }
             let width = view.columns.map(\.name.text.count).max() ?? 0
             for column in view.columns {
                 line("column \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
@@ -119,7 +155,7 @@ private struct Printer {
         case .indicator(let indicator):
             header("indicator \(indicator.id.text)" + title(indicator.title))
             if let pathway = indicator.pathway { clause("pathway", "pathway \(pathway.text)") }
-            if let measure = indicator.measure { clause("measure", "measure \(expression(measure))") }
+            if let measure = indicator.measure { formula("measure ", measure, comments: comments["measure"]) }
             let width = indicator.bands.filter { $0.comparison != nil }.map(\.level.rawValue.count).max() ?? 0
             for band in indicator.bands {
                 if let comparison = band.comparison, let threshold = band.threshold {

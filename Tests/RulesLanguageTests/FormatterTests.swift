@@ -37,6 +37,28 @@ private func allRuleFiles() throws -> [SourceFile] {
         }
     }
 
+    @Test func aLongConditionIsBrokenAfterEachAndOrOrAndMeansTheSame() throws {
+        let long = """
+            rule BO-02 "Far ahead"
+              when (revised > 0 and actual + encumbrance > revised * 1.5) or (revised = 0 and actual + encumbrance > 0) or LEFT(object, 1) = "9"  # why
+            """
+        let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: long)).get()
+        #expect(formatted == """
+            rule BO-02 "Far ahead"
+              when revised > 0 and actual + encumbrance > revised * 1.5 or
+                  revised = 0 and actual + encumbrance > 0 or
+                  LEFT(object, 1) = "9"  # why
+
+            """)
+        let (original, _) = Parser.parse(SourceFile(path: "x.rules", text: long), fileIndex: 0)
+        let (reparsed, diagnostics) = Parser.parse(SourceFile(path: "x.rules", text: formatted), fileIndex: 0)
+        #expect(diagnostics.isEmpty)
+        #expect(reparsed == original)
+        // An `and` chain keeps the brackets an `or` inside it needs.
+        let mixed = "rule R-1 \"r\"\n  when owner is blank and amount > 100000 and vendor is not blank and description is not blank and (status = \"Open\" or status = \"Held\")\n"
+        #expect(try RuleFormatter.format(SourceFile(path: "y.rules", text: mixed)).get().hasSuffix("and\n      (status = \"Open\" or status = \"Held\")\n"))
+    }
+
     @Test func layoutIsCanonical() throws {
         let messy = """
             # Owner rules
