@@ -168,6 +168,7 @@ struct Writer {
             case "time": format_set_num_format(made, "hh:mm:ss")
             case "money": format_set_num_format(made, "_(* #,##0.00_);_(* (#,##0.00);_(* \"-\"??_);_(@_)")
             case "percent": format_set_num_format(made, "0.0%")
+            case "percent2": format_set_num_format(made, "0.00%")
             case "decimal": format_set_num_format(made, "#,##0.00")
             case "error", "warning", "info":
                 format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
@@ -360,11 +361,27 @@ struct Writer {
                          indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No"), indicator.about ?? ""]
             XLSXWriter.fitRow(sheet, row, [2, 5, 6, 7].map { (cells[$0], widths[$0]) })
             for (column, value) in cells.enumerated() {
-                worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : format("wrap"))
+                if column == 3, let (number, base) = Writer.measured(value) {
+                    worksheet_write_number(sheet, row, 3, number, format(base + "|wrap"))
+                } else {
+                    worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : format("wrap"))
+                }
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
         worksheet_repeat_rows(sheet, 0, 0)
+    }
+
+    /// An indicator's value as shown (`24.92%`, `$1,200.00`, `0.08`) read back as a number and the
+    /// format it is shown in, so a reviewer can sort and compare the Value column.
+    static func measured(_ shown: String) -> (Double, String)? {
+        ValueText.withUTF8(shown) { text in
+            guard let numeric = ValueText.numeric(text) else { return nil }
+            // Two decimals, as the value was worked out: 0.02% overspending is not 0.0%.
+            if numeric.hasPercentSign { return ValueText.percent(text).map { (($0 * 1e10).rounded() / 1e10, "percent2") } }
+            if numeric.hasCurrencySymbol { return ValueText.money(text).map { ($0.doubleValue, "money") } }
+            return ValueText.number(text).map { ($0, $0 == $0.rounded() ? "" : "decimal") }
+        }
     }
 
     private func pathwayTitle(_ pathway: String) -> String {

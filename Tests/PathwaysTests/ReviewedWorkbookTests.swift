@@ -157,6 +157,7 @@ rule BO-01 "Spending without a budget owner"
         let rubric = try #require((workbook["cells"] as? [String: Any])?["Rubric"] as? [String: [String]])
         #expect(rubric["B2"]?[1] == "AL-1")
         #expect(rubric["E2"]?[1] == "Emerging")
+        #expect(rubric["D2"]?.first == "float" && rubric["D2"]?.last == "0.00%", "a measured value is a number a reviewer can sort: \(rubric["D2"] ?? [])")
         #expect(rubric["H2"]?[1] == "The share of non-personnel spending tagged with at least one district goal.")
         let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
         #expect(summary["A5"]?[1] == "Rule set fingerprint")
