@@ -134,4 +134,44 @@ private func fingerprint(_ data: Data) -> UInt64 {
         #expect(scratch.names("archive").count == drops.filter { !$0.name.hasSuffix(".xlsx") || $0.data.starts(with: [0x50, 0x4B]) }.count,
                 "the broken files, and only they, failed")
     }
+
+    /// Two watchers on one folder (two machines on a share, or a second started by mistake): each
+    /// file is claimed by exactly one of them, so each is reviewed once and filed once.
+    @Test func twoWatchersOnOneFolderNeverReviewTheSameFile() throws {
+        let executable = project.appendingPathComponent(".build/debug/pathways")
+        try #require(FileManager.default.isExecutableFile(atPath: executable.path), "build first: swift build --build-tests")
+        let scratch = try DropScratch()
+        let samples = project.appendingPathComponent("workbooks/samples")
+        let names = (0 ..< 24).map { "drop-\($0).\($0 % 2 == 0 ? "xlsx" : "csv")" }
+        for (index, name) in names.enumerated() {
+            try FileManager.default.copyItem(at: samples.appendingPathComponent(index % 2 == 0 ? "clean-district.xlsx" : "dirty-ledger.csv"),
+                                             to: scratch.url("inbox/" + name))
+        }
+        var watchers: [(process: Process, log: URL)] = []
+        for number in 1 ... 2 {
+            let log = scratch.url("watcher-\(number).log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["watch", scratch.root.path, "--rules", project.appendingPathComponent("rules").path, "--workers", "1", "--poll", "0.1", "--once"]
+            process.standardOutput = try FileHandle(forWritingTo: log)
+            try process.run()
+            watchers.append((process, log))
+        }
+        let deadline = Date().addingTimeInterval(120)
+        while watchers.contains(where: { $0.process.isRunning }) && Date() < deadline { usleep(100_000) }
+        for watcher in watchers where watcher.process.isRunning { kill(watcher.process.processIdentifier, SIGKILL) }
+        #expect(watchers.allSatisfy { $0.process.terminationStatus == 0 })
+
+        let taken = try watchers.flatMap { watcher in
+            try String(contentsOf: watcher.log, encoding: .utf8).split(separator: "\n").filter { $0.contains(" taken ") }
+                .map { String($0.split(separator: " ")[2].dropLast()) }
+        }
+        #expect(taken.sorted() == names.sorted(), "each file taken once, by one watcher or the other")
+        #expect(try watchers.allSatisfy { try String(contentsOf: $0.log, encoding: .utf8).contains(" taken ") }, "both watchers had files to contend for")
+        #expect(scratch.names("archive").count == names.count)
+        #expect(scratch.names("outbox").count == 2 * names.count)
+        #expect(!scratch.names("outbox").contains { $0.contains("(2)") }, "no file was reviewed twice")
+        #expect(scratch.names("inbox").isEmpty)
+    }
 }
