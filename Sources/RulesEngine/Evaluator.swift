@@ -441,7 +441,7 @@ struct Evaluator: @unchecked Sendable {
 
     /// The month the fiscal year starts: the param fiscal_year_start, July when the rules do not set it.
     var fiscalYearStart: Int {
-        if case .number(let month)? = params["fiscal_year_start"], (1 ... 12).contains(Int(month)) { return Int(month) }
+        if case .number(let month)? = params[RuleChecker.fiscalYearStart], (1 ... 12).contains(Int(month)) { return Int(month) }
         return 7
     }
 

@@ -45,13 +45,20 @@ public struct ParamValues: Sendable {
     private mutating func override(_ name: String, with text: String, from source: ParamSetting.Source, rules: CheckedRuleSet, place: String) {
         guard let param = rules.params.first(where: { $0.name.text.lowercased() == name.lowercased() }) else {
             let known = rules.params.map(\.name.text)
-            problems.append("\(place): there is no parameter named \(name)." + (Suggest.closest(name, among: known).map { " Did you mean \($0)?" } ?? ""))
+            problems.append("\(place): there is no parameter named \(name)."
+                            + (Suggest.closest(name, among: known).map { " Did you mean \($0)?" } ?? " The parameters are: \(known.joined(separator: ", ")).") )
             return
         }
         let key = param.name.text.lowercased()
         let kind = rules.paramTypes[key] ?? .text
         if case .list(let element) = kind {
-            let items = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            // Written as in the rule files, ("890", "6399"), or plainly, 890, 6399.
+            var list = text.trimmingCharacters(in: .whitespaces)
+            if list.hasPrefix("("), list.hasSuffix(")") { list = String(list.dropFirst().dropLast()) }
+            let items = list.split(separator: ",").map { item in
+                let trimmed = item.trimmingCharacters(in: .whitespaces)
+                return trimmed.count >= 2 && trimmed.hasPrefix("\"") && trimmed.hasSuffix("\"") ? String(trimmed.dropFirst().dropLast()) : trimmed
+            }
             let values = items.compactMap { parse($0, as: element) }
             guard values.count == items.count else {
                 problems.append("\(place): `\(text)` is not a list of \(element.description)s separated by commas.")
@@ -61,6 +68,15 @@ public struct ParamValues: Sendable {
         } else {
             guard let value = parse(text, as: kind) else {
                 problems.append("\(place): `\(text)` is not \(kind), which \(param.name.text) needs.")
+                return
+            }
+            // 20 for a percentage is 2,000% to Excel but surely meant 20%: ask rather than guess.
+            if kind == .percent, case .percent(let fraction) = value, fraction > 1, !text.contains("%") {
+                problems.append("\(place): \(param.name.text) is a percentage; write \(text)% (or \(formatNumber(fraction / 100)) as a fraction).")
+                return
+            }
+            if key == RuleChecker.fiscalYearStart, case .number(let month) = value, !(1 ... 12).contains(month) || month != month.rounded() {
+                problems.append("\(place): fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December).")
                 return
             }
             singles[key] = value

@@ -466,6 +466,12 @@ struct ExpressionChecker {
             }
         }
         if !argumentsFit { return .unknown }
+        // A condition is yes or no, never blank, so COUNT of one counts every row.
+        if spec.name == "COUNT", let argument = arguments.first, types.first == .yesNo {
+            let condition = RuleFormatter.text(argument)
+            error(argument.span, "COUNT(\(condition)) counts every row: COUNT counts values that are not blank, and a condition is never blank.",
+                  hint: "To count the rows where it holds, write COUNT(where \(filter.map { "(\(condition)) and (\(RuleFormatter.text($0)))" } ?? condition)).")
+        }
         if let filter { checkCondition(filter, in: inner, what: "The `where` of \(spec.name)") }
         if spec.name == "IF", types.count == 3, !types[1].isComparable(with: types[2]) {
             error(span, "IF gives \(types[1]) in one case and \(types[2]) in the other; both must be the same kind of value.")

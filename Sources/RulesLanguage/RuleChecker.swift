@@ -26,6 +26,14 @@ public struct CheckResult: Sendable {
 
 /// Reads and checks a rule set: every `.rules` file of a folder, in any order.
 public enum RuleChecker {
+    /// The param FISCALYEAR and ELAPSED read, though no formula names it.
+    public static let fiscalYearStart = "fiscal_year_start"
+
+    static func isMonth(_ value: Expression) -> Bool {
+        guard case .number(let text, _) = value, let month = Int(text) else { return false }
+        return (1 ... 12).contains(month)
+    }
+
     public static func check(_ files: [SourceFile]) -> CheckResult {
         var diagnostics: [Diagnostic] = []
         var nodes: [DeclarationNode] = []
@@ -194,8 +202,15 @@ struct DeclarationChecker {
             }
             paramTypes[param.name.text.lowercased()] = type ?? .unknown
             paramValues[param.name.text.lowercased()] = param.value
+            if param.name.text.lowercased() == RuleChecker.fiscalYearStart, type != nil,
+               !RuleChecker.isMonth(param.value) {
+                invalidParams.insert(RuleChecker.fiscalYearStart)
+                error(param.value.span, "fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December).",
+                      hint: "For a year that starts in July: param fiscal_year_start = 7")
+            }
         }
     }
+
 
     private func literalType(_ expression: Expression) -> ValueType? {
         switch expression {
@@ -451,6 +466,11 @@ struct DeclarationChecker {
             let thresholdType = expressionChecker.check(threshold, in: Scope(owner: "indicator \(indicator.id.text)", table: nil, allowsRowValues: false))
             if !thresholdType.isComparable(with: measureType) {
                 error(threshold.span, "This level compares the measure, which is \(measureType), with \(thresholdType).")
+            } else if measureType == .percent, case .number(let text, _) = threshold, let number = Double(text), number > 1 {
+                // A share is at most 1 (100%): 95 against it means 9,500%, which no share reaches.
+                let percent = number * 100
+                error(threshold.span, "The measure is a percentage, so \(text) here means \(percent == percent.rounded() ? String(Int(percent)) : String(percent))%.",
+                      hint: "Write it with a percent sign: \(text)%.")
             }
             let rising = comparison.hasPrefix(">")
             if let direction, direction != (rising ? ">" : "<") {
@@ -600,7 +620,7 @@ struct DeclarationChecker {
 
     private mutating func reportUnused() {
         for param in params where !expressionChecker.usedParams.contains(param.name.text.lowercased())
-            && !invalidParams.contains(param.name.text.lowercased()) {
+            && !invalidParams.contains(param.name.text.lowercased()) && param.name.text.lowercased() != RuleChecker.fiscalYearStart {
             warning(param.name.span, "The parameter `\(param.name.text)` is not used by any rule, view, indicator or goal.",
                     hint: "Use it in a formula, or remove it.")
         }

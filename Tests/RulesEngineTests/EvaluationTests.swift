@@ -175,6 +175,24 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(wrong.problems == ["--param approval_limit=lots: `lots` is not an amount of money, which approval_limit needs."])
     }
 
+    @Test func paramOverridesAreReadAsATrainerWritesThemOrRefusedWithAReason() throws {
+        let checked = try checkedRules(header + "param share = 10%\nparam fiscal_year_start = 7\n"
+                                       + rule("T-16", "  for transactions\n  when object in catch_all and amount > share * approval_limit and FISCALYEAR(posted) > 0\n  flag amount\n  message \"x\""))
+        // A list as the rule files write it, or plainly: the same list.
+        for written in [#"("6399", "890")"#, "6399, 890", #""6399""#] {
+            let values = ParamValues(rules: checked, workbook: nil, commandLine: ["catch_all": written])
+            #expect(values.problems.isEmpty, "\(written): \(values.problems)")
+            #expect(values.lists["catch_all"]?.first == .code("6399") || values.lists["catch_all"]?.first == .text("6399"), "\(written)")
+        }
+        #expect(ParamValues(rules: checked, workbook: nil, commandLine: ["share": "20"]).problems
+                == ["--param share=20: share is a percentage; write 20% (or 0.2 as a fraction)."])
+        #expect(ParamValues(rules: checked, workbook: nil, commandLine: ["share": "20%"]).problems.isEmpty)
+        #expect(ParamValues(rules: checked, workbook: nil, commandLine: ["fiscal_year_start": "13"]).problems
+                == ["--param fiscal_year_start=13: fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December)."])
+        #expect(ParamValues(rules: checked, workbook: nil, commandLine: ["nothing_like_it": "1"]).problems.first?
+            .hasSuffix("there is no parameter named nothing_like_it. The parameters are: approval_limit, catch_all, share, fiscal_year_start.") == true)
+    }
+
     @Test func aRuleWhoseTableIsMissingIsNotAssessedWithTheReason() throws {
         let evaluation = try evaluate(rule("T-11", "  for sites\n  when enrollment < 100\n  flag enrollment\n  message \"Small\""),
                                       sheets: [("Transactions", ledgerRows)])
