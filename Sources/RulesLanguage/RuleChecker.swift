@@ -372,7 +372,14 @@ struct DeclarationChecker {
                 scope.bindings[binding.name.text.lowercased()] = expressionChecker.check(binding.value, in: scope)
             }
             if let condition = rule.condition {
+                let mistakesBefore = expressionChecker.diagnostics.count
                 expressionChecker.checkCondition(condition, in: scope, what: "The `when` of \(owner)")
+                let lets = Dictionary(rule.lets.map { ($0.name.text.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+                // Said only of a condition with no other mistake: a misspelt column reads nothing either.
+                if rule.groupKeys.isEmpty && expressionChecker.diagnostics.count == mistakesBefore && onlyTotalsItsTable(condition, of: table, lets: lets) {
+                    error(condition.span, "This condition adds up the whole \(table.name) table and never looks at the row itself, so it is the same for every row: rule \(rule.id.text) would flag every row or none.",
+                          hint: "To look at groups of rows, add `by` to the `for` line, as in: for \(table.name) by vendor. To look at each row, use its columns.")
+                }
             } else {
                 error(rule.id.span, "Rule \(rule.id.text) needs a `when` line saying what it looks for.", hint: "For example: when owner is blank")
             }
@@ -386,6 +393,53 @@ struct DeclarationChecker {
                 warning(binding.name.span, "`\(binding.name.text)` is worked out but never used in rule \(rule.id.text).",
                         hint: "Use it in `when` or the message, or remove the `let` line.")
             }
+        }
+    }
+
+    /// Whether a condition totals its own table's rows (`SUM(amount)`, `COUNT()`) without ever
+    /// reading the row itself (a column, a header, or a `let` that does; inside a total over
+    /// another table, a name without a table in front is the row's): the same for every row.
+    private func onlyTotalsItsTable(_ condition: Expression, of table: TableSymbol, lets: [String: Expression]) -> Bool {
+        var totalsOwnRows = false
+        func reads(_ expression: Expression, rowLevel: Bool) -> Bool {
+            func any(_ parts: [Expression]) -> Bool { parts.contains { reads($0, rowLevel: rowLevel) } }
+            switch expression {
+            case .name(nil, let name):
+                if let value = lets[name.text.lowercased()] { return reads(value, rowLevel: rowLevel) }
+                return rowLevel && table.column(name.text) != nil
+            case .header(nil, _, _): return rowLevel
+            case .call(let name, let arguments, let filter, _):
+                let inside = arguments + (filter.map { [$0] } ?? [])
+                guard let spec = FunctionCatalogue.named(name.text), spec.isAggregate, !(["MIN", "MAX"].contains(spec.name) && arguments.count > 1) else {
+                    return any(inside)
+                }
+                let overAnotherTable = inside.contains { mentionsAnotherTable($0, than: table.name) }
+                if !overAnotherTable { totalsOwnRows = true }
+                return inside.contains { reads($0, rowLevel: overAnotherTable) }
+            case .unary(_, let operand, _), .isBlank(let operand, _, _): return reads(operand, rowLevel: rowLevel)
+            case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _): return any([left, right])
+            case .between(let value, let low, let high, _, _): return any([value, low, high])
+            case .list(let items, _): return any(items)
+            // A broken formula has its own message.
+            case .invalid: return true
+            default: return false
+            }
+        }
+        return !reads(condition, rowLevel: true) && totalsOwnRows
+    }
+
+    /// Whether a formula names a column of another table (`sites.enrollment`).
+    private func mentionsAnotherTable(_ expression: Expression, than table: String) -> Bool {
+        func mentions(_ parts: [Expression]) -> Bool { parts.contains { mentionsAnotherTable($0, than: table) } }
+        switch expression {
+        case .name(let qualifier?, _): return qualifier.text.lowercased() != table.lowercased()
+        case .header(let qualifier?, _, _): return qualifier.text.lowercased() != table.lowercased()
+        case .call(_, let arguments, let filter, _): return mentions(arguments + (filter.map { [$0] } ?? []))
+        case .unary(_, let operand, _), .isBlank(let operand, _, _): return mentions([operand])
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _): return mentions([left, right])
+        case .between(let value, let low, let high, _, _): return mentions([value, low, high])
+        case .list(let items, _): return mentions(items)
+        default: return false
         }
     }
 
