@@ -65,36 +65,47 @@ private struct Printer {
     static let lineLength = 100
 
     /// A clause whose formula is `head` + `value`: one line if it fits, else broken after each
-    /// top-level `and` (or `or`), the rest indented four more, as a trainer would write it.
+    /// top-level `and` (or `or`), the rest indented four more, as a trainer would write it; an
+    /// `and` part of an `or` that is still too long is broken the same way, four further in.
     mutating func formula(_ head: String, _ value: Expression, indent: Int = 2, comments: Comments?) {
-        let whole = head + expression(value)
+        let pad = String(repeating: " ", count: indent)
+        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
+        var broken = brokenLines(value, first: head, rest: "    ", width: Printer.lineLength - indent)
+        broken[broken.count - 1] += comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""
+        lines += broken.map { pad + $0 }
+    }
+
+    /// `value` as lines no wider than `width` where it can be broken: the first starting with
+    /// `first`, the others with `rest`, each but the last ending with its `and` or `or`.
+    private func brokenLines(_ value: Expression, first: String, rest: String, width: Int) -> [String] {
+        let whole = first + expression(value)
         let joiner: String
         switch value {
         case .binary("or", _, _, _): joiner = "or"
         case .binary("and", _, _, _): joiner = "and"
         default: joiner = ""
         }
-        guard indent + whole.count > Printer.lineLength, !joiner.isEmpty else {
-            line(whole, indent: indent, comments: comments)
-            return
-        }
+        guard whole.count > width, !joiner.isEmpty else { return [whole] }
         // The chain's operands, left to right: `a and b and c` is ((a and b) and c).
         var operands: [Expression] = []
-        var rest = value
-        while case .binary(joiner, let left, let right, _) = rest {
+        var remaining = value
+        while case .binary(joiner, let left, let right, _) = remaining {
             operands.insert(right, at: 0)
-            rest = left
+            remaining = left
         }
-        operands.insert(rest, at: 0)
-        let needed = Printer.precedence(value) + 1
-        let parts = operands.map { expression($0, needs: needed) }
-        let pad = String(repeating: " ", count: indent)
-        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
-        for (index, part) in parts.enumerated() {
-            let isLast = index == parts.count - 1
-            let text = (index == 0 ? pad + head : pad + "    ") + part + (isLast ? "" : " " + joiner)
-            lines.append(text + (isLast ? comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? "" : ""))
+        operands.insert(remaining, at: 0)
+        var result: [String] = []
+        for (index, operand) in operands.enumerated() {
+            let lead = index == 0 ? first : rest
+            let part: [String]
+            if joiner == "or", case .binary("and", _, _, _) = operand {
+                part = brokenLines(operand, first: lead, rest: rest + "    ", width: width)
+            } else {
+                part = [lead + expression(operand, needs: Printer.precedence(value) + 1)]
+            }
+            result += index == operands.count - 1 ? part : part.dropLast() + [part.last! + " " + joiner]
         }
+        return result
     }
 
     mutating func declaration(_ declaration: Declaration, headerComment: String?) {

@@ -54,6 +54,20 @@ private func allRuleFiles() throws -> [SourceFile] {
         let (reparsed, diagnostics) = Parser.parse(SourceFile(path: "x.rules", text: formatted), fileIndex: 0)
         #expect(diagnostics.isEmpty)
         #expect(reparsed == original)
+        // An `and` part of an `or` that is still too long is broken too, four further in.
+        let nested = "rule R-2 \"r\"\n  when owner is blank and amount > approval_limit and vendor is not blank and description is not blank and posted > DATE(2024, 7, 1) or amount < 0\n"
+        let nestedFormatted = try RuleFormatter.format(SourceFile(path: "z.rules", text: nested)).get()
+        #expect(nestedFormatted == """
+            rule R-2 "r"
+              when owner is blank and
+                      amount > approval_limit and
+                      vendor is not blank and
+                      description is not blank and
+                      posted > DATE(2024, 7, 1) or
+                  amount < 0
+
+            """)
+        #expect(Parser.parse(SourceFile(path: "z.rules", text: nestedFormatted), fileIndex: 0).0 == Parser.parse(SourceFile(path: "z.rules", text: nested), fileIndex: 0).0)
         // An `and` chain keeps the brackets an `or` inside it needs.
         let mixed = "rule R-1 \"r\"\n  when owner is blank and amount > 100000 and vendor is not blank and description is not blank and (status = \"Open\" or status = \"Held\")\n"
         #expect(try RuleFormatter.format(SourceFile(path: "y.rules", text: mixed)).get().hasSuffix("and\n      (status = \"Open\" or status = \"Held\")\n"))
