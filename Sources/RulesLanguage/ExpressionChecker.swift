@@ -377,6 +377,16 @@ struct ExpressionChecker {
             error(name.span, "`\(name.text)` is a table; a formula needs one of its columns.", hint: "Write \(name.text).column, for example inside SUM(…).")
             return
         }
+        // A column of another table, used as if it were this row's: point at LOOKUP, with the
+        // key this row shares with that table when there is one.
+        if let table = scope.table, scope.aggregateRange == nil,
+           let other = tables.values.sorted(by: { ($0.isView ? 1 : 0, $0.name) < ($1.isView ? 1 : 0, $1.name) }).first(where: { $0.name != table.name && !$0.keys.isEmpty && $0.column(name.text) != nil }) {
+            let lookup = table.column(other.keys[0]) != nil ? "LOOKUP(\(other.name).\(name.text), \(other.keys[0]))"
+                : "LOOKUP(\(other.name).\(name.text), column), naming this row's column that holds the \(other.name) \(other.keys[0])"
+            error(name.span, "`\(name.text)` is a column of \(other.name), not of \(table.name), so \(scope.owner) cannot use it directly.",
+                  hint: "To use the value from this row's \(other.name) row, write \(lookup).")
+            return
+        }
         if let table = scope.table {
             error(name.span, "There is no column or value named `\(name.text)` in \(scope.owner).",
                   hint: "\(table.kindTitle) \(table.name) has: \(nameList(table.columns.map(\.name))).")
@@ -444,8 +454,10 @@ struct ExpressionChecker {
                 return .unknown
             }
             guard let range = aggregateRange(arguments + (filter.map { [$0] } ?? []), in: scope) else {
+                let example = spec.name == "SHARE" ? "SHARE(transactions.owner is blank)" : spec.name == "COUNT" ? "COUNT(where transactions.amount > 0)"
+                    : "\(spec.name)(transactions.amount)"
                 error(span, "\(spec.name) needs to know which rows to total, and \(scope.owner) has no table.",
-                      hint: "Name the table's column: \(spec.name)(transactions.amount).")
+                      hint: "Name the table in front of each column: \(example).")
                 return .unknown
             }
             usedTables.insert(range.name.lowercased())

@@ -56,10 +56,14 @@ public struct Parser {
         if !atLineEnd {
             let start = current.span
             let isStrayBracket = current.isSymbol(")")
+            let isStrayWhere = current.isWord("where")
             var last = start
             while !atLineEnd { last = advance().span }
             if isStrayBracket {
                 error(start, "This `)` closes a bracket that was never opened.", hint: "Remove it, or add the `(` it belongs to.")
+            } else if isStrayWhere {
+                error(start.to(last), "`where` goes inside the brackets of the total it filters.",
+                      hint: "Move the closing bracket to the end, as in SUM(amount where vendor is blank).")
             } else {
                 error(start.to(last), "There is something after the end of this \(what) that Pathways does not understand.",
                       hint: "Each clause goes on a line of its own; check for a missing operator or an extra word.")
