@@ -67,7 +67,8 @@ public enum RuleTestRunner {
             if let table = ruleTables[id.lowercased()] {
                 // Example rows count from 1 below the header row; a view's rows from its first.
                 let toExampleRow: (Int) -> Int = views.contains(table) ? { $0 } : { $0 - 1 }
-                failures += ruleFailures(id, expectations, evaluation: evaluation, toExampleRow: toExampleRow)
+                let viewName = views.contains(table) ? rules.views.first { $0.name.text.lowercased() == table }?.name.text : nil
+                failures += ruleFailures(id, expectations, evaluation: evaluation, toExampleRow: toExampleRow, ofView: viewName)
             } else {
                 failures += indicatorFailures(id, expectations, evaluation: evaluation)
             }
@@ -75,7 +76,10 @@ public enum RuleTestRunner {
         return RuleTestResult(name: test.name, place: place, failures: failures)
     }
 
-    private static func ruleFailures(_ id: String, _ expectations: [Expectation], evaluation: Evaluation, toExampleRow: (Int) -> Int) -> [String] {
+    /// `ofView`: the view a rule looks at, whose rows (one per group) the test's row numbers count.
+    private static func ruleFailures(_ id: String, _ expectations: [Expectation], evaluation: Evaluation, toExampleRow: (Int) -> Int,
+                                     ofView view: String?) -> [String] {
+        let ofView = view.map { " of the view \($0)" } ?? ""
         if let outcome = evaluation.outcomes.first(where: { $0.rule.lowercased() == id.lowercased() }), !outcome.assessed {
             return ["\(id) could not be assessed on the example rows: \(outcome.reason ?? "no reason was given.")"]
         }
@@ -87,11 +91,11 @@ public enum RuleTestRunner {
         }
         if expectations.contains(where: { $0.outcome == .flagsNothing }) {
             guard let first = findings.first else { return [] }
-            return ["Expected \(id) to flag nothing, but it flagged \(rowList(flagged)): \(first.message)"]
+            return ["Expected \(id) to flag nothing, but it flagged \(rowList(flagged))\(ofView): \(first.message)"]
         }
         var failures: [String] = []
         if Set(expected.keys) != flagged {
-            failures.append("Expected \(id) to flag \(rowList(Set(expected.keys))), but it flagged \(flagged.isEmpty ? "nothing" : rowList(flagged)).")
+            failures.append("Expected \(id) to flag \(rowList(Set(expected.keys)))\(ofView), but it flagged \(flagged.isEmpty ? "nothing" : rowList(flagged)).")
         }
         for (row, columns) in expected.sorted(by: { $0.key < $1.key }) where flagged.contains(row) {
             let flaggedColumns = Set(findings.filter { $0.rows.map(toExampleRow).contains(row) }.flatMap { $0.columns.map { $0.lowercased() } })

@@ -124,6 +124,43 @@ private final class RuleFolder {
 
     """
 
+    @Test func aTestOfARuleOnAViewSaysItsRowsAreTheViews() throws {
+        let viewRules = """
+            table lines "Lines"
+              from sheet "Lines"
+              column posted date "Posted"
+              column owner text "Owner" optional
+              column vendor text "Vendor"
+              column amount money "Amount"
+
+            pathway management "Management"
+
+            view by_vendor "Spending by vendor"
+              from lines by vendor
+              column spent = SUM(amount)
+
+            rule V-1 "Vendor paid over 25"
+              pathway management
+              for by_vendor
+              severity info
+              when spent > 25
+              flag spent
+              message "Over 25."
+
+            test "vendors"
+              given lines
+                | Posted     | Owner | Vendor | Amount |
+                | 2025-01-05 | Chen  | Acme   | 10.00  |
+                | 2025-01-06 | Chen  | Acme   | 20.00  |
+                | 2025-01-07 | Chen  | Bolt   | 5.00   |
+              expect V-1 flags row 3
+
+            """
+        let folder = try RuleFolder(["vendors.rules": viewRules])
+        let outcome = RuleCommands.test(folder: folder.path)
+        #expect(outcome.standardOutput.contains("Expected V-1 to flag row 3 of the view by_vendor, but it flagged row 1."), "\(outcome.standardOutput)\(outcome.standardError)")
+    }
+
     @Test func testRunsTheExamplesAndSaysWhatWentWrong() throws {
         let folder = try RuleFolder(["lines.rules": Self.testedRules])
         let outcome = RuleCommands.test(folder: folder.path)
