@@ -53,9 +53,8 @@ private final class RuleFolder {
         #expect(outcome.standardError.contains("There is no folder of rules at /no/such/folder."))
     }
 
-    /// A small ledger rule set with passing and failing examples of a row rule, a grouped rule and
-    /// an indicator, and one on a date.
-    private static let testedRules = """
+    /// A ledger table and a pathway, for the rule sets below.
+    private static let linesTable = """
     table lines "Lines"
       from sheet "Lines"
       column posted date "Posted"
@@ -65,6 +64,12 @@ private final class RuleFolder {
 
     pathway management "Management"
 
+
+    """
+
+    /// A small ledger rule set with passing and failing examples of a row rule, a grouped rule and
+    /// an indicator, and one on a date.
+    private static let testedRules = linesTable + """
     rule R-1 "No owner"
       pathway management
       for lines
@@ -125,16 +130,7 @@ private final class RuleFolder {
     """
 
     @Test func aTestOfARuleOnAViewSaysItsRowsAreTheViews() throws {
-        let viewRules = """
-            table lines "Lines"
-              from sheet "Lines"
-              column posted date "Posted"
-              column owner text "Owner" optional
-              column vendor text "Vendor"
-              column amount money "Amount"
-
-            pathway management "Management"
-
+        let viewRules = Self.linesTable + """
             view by_vendor "Spending by vendor"
               from lines by vendor
               column spent = SUM(amount)
