@@ -166,7 +166,7 @@ struct Evaluator: @unchecked Sendable {
 
     private func call(_ name: String, _ arguments: [Expression], filter: Expression?, in frame: Frame) throws -> Vector {
         guard let spec = FunctionCatalogue.named(name) else { throw NotAssessed(reason: "there is no function \(name)") }
-        let aggregates = spec.isAggregate && !((name == "MIN" || name == "MAX") && arguments.count > 1)
+        let aggregates = spec.totalsRows(given: arguments.count)
         if aggregates { return try aggregate(name, arguments, filter: filter, in: frame) }
         if name == "LOOKUP" { return try lookup(arguments, in: frame) }
         if name == "TODAY" || name == "ELAPSED" {
@@ -378,19 +378,11 @@ struct Evaluator: @unchecked Sendable {
         case .name(let qualifier?, _), .header(let qualifier?, _, _): return [qualifier.text.lowercased()]
         case .name(nil, let name): return params[name.text.lowercased()] != nil || listParams[name.text.lowercased()] != nil ? [] : [""]
         case .header(nil, _, _): return [""]
-        case .unary(_, let operand, _), .isBlank(let operand, _, _): return references(operand)
         // `x in sites.site` tests x against the whole column: only x belongs to a row.
         case .isIn(let left, .name(_?, _), _, _): return references(left)
-        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
-            return references(left) + references(right)
-        case .between(let a, let b, let c, _, _): return references(a) + references(b) + references(c)
-        case .call(let name, let arguments, let filter, _):
-            let inner = arguments + (filter.map { [$0] } ?? [])
-            // LOOKUP's first value names its own table; only its key belongs to the caller.
-            if name.text.uppercased() == "LOOKUP", inner.count == 2 { return references(inner[1]) }
-            return inner.flatMap(references)
-        case .list(let items, _): return items.flatMap(references)
-        default: return []
+        // LOOKUP's first value names its own table; only its key belongs to the caller.
+        case .call(let name, let arguments, nil, _) where name.text.uppercased() == "LOOKUP" && arguments.count == 2: return references(arguments[1])
+        default: return expression.parts.flatMap(references)
         }
     }
 
@@ -407,14 +399,8 @@ struct Evaluator: @unchecked Sendable {
     private func firstQualifier(_ expression: Expression) -> String? {
         switch expression {
         case .name(let qualifier?, _), .header(let qualifier?, _, _): return qualifier.text.lowercased()
-        case .unary(_, let operand, _), .isBlank(let operand, _, _): return firstQualifier(operand)
-        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
-            return firstQualifier(left) ?? firstQualifier(right)
-        case .between(let a, let b, let c, _, _): return firstQualifier(a) ?? firstQualifier(b) ?? firstQualifier(c)
-        case .call(let name, let arguments, let filter, _):
-            if name.text.uppercased() == "LOOKUP" { return nil }
-            return (arguments + (filter.map { [$0] } ?? [])).lazy.compactMap(firstQualifier).first
-        default: return nil
+        case .call(let name, _, _, _) where name.text.uppercased() == "LOOKUP": return nil
+        default: return expression.parts.lazy.compactMap(firstQualifier).first
         }
     }
 

@@ -134,18 +134,10 @@ public enum RuleRunner {
 
     /// The totals (SUM, COUNT, …) a formula uses, outermost first.
     static func aggregateCalls(in expression: Expression) -> [Expression] {
-        switch expression {
-        case .call(let name, let arguments, let filter, _):
-            if let spec = FunctionCatalogue.named(name.text), spec.isAggregate, !(["MIN", "MAX"].contains(spec.name) && arguments.count > 1) {
-                return [expression]
-            }
-            return (arguments + (filter.map { [$0] } ?? [])).flatMap(aggregateCalls)
-        case .unary(_, let operand, _), .isBlank(let operand, _, _): return aggregateCalls(in: operand)
-        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
-            return aggregateCalls(in: left) + aggregateCalls(in: right)
-        case .between(let a, let b, let c, _, _): return aggregateCalls(in: a) + aggregateCalls(in: b) + aggregateCalls(in: c)
-        default: return []
+        if case .call(let name, let arguments, _, _) = expression, FunctionCatalogue.named(name.text)?.totalsRows(given: arguments.count) == true {
+            return [expression]
         }
+        return expression.parts.flatMap(aggregateCalls)
     }
 
     /// A param's or literal's value.

@@ -445,7 +445,7 @@ struct ExpressionChecker {
             return .unknown
         }
         // MIN and MAX of several values compare them; of one, they total over rows.
-        let aggregates = spec.isAggregate && !((spec.name == "MIN" || spec.name == "MAX") && arguments.count > 1)
+        let aggregates = spec.totalsRows(given: arguments.count)
         if spec.name == "LOOKUP" { return checkLookup(arguments, span: span, in: scope) }
         var inner = scope
         if aggregates {
@@ -509,16 +509,8 @@ struct ExpressionChecker {
     private func firstQualifiedTable(_ expression: Expression) -> TableSymbol? {
         switch expression {
         case .name(let qualifier?, _), .header(let qualifier?, _, _): return tables[qualifier.text.lowercased()]
-        case .unary(_, let operand, _), .isBlank(let operand, _, _): return firstQualifiedTable(operand)
-        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
-            return firstQualifiedTable(left) ?? firstQualifiedTable(right)
-        case .between(let value, let low, let high, _, _):
-            return firstQualifiedTable(value) ?? firstQualifiedTable(low) ?? firstQualifiedTable(high)
-        case .call(let name, let arguments, let filter, _):
-            if name.text.uppercased() == "LOOKUP" { return nil }
-            return (arguments + (filter.map { [$0] } ?? [])).lazy.compactMap { firstQualifiedTable($0) }.first
-        case .list(let items, _): return items.lazy.compactMap { firstQualifiedTable($0) }.first
-        default: return nil
+        case .call(let name, _, _, _) where name.text.uppercased() == "LOOKUP": return nil
+        default: return expression.parts.lazy.compactMap { firstQualifiedTable($0) }.first
         }
     }
 

@@ -40,6 +40,12 @@ public struct FunctionSpec: Sendable {
     public let summary: String
     public let examples: [String]
 
+    /// Whether a call with this many values totals rows: MIN and MAX of two or more values
+    /// compare those values instead.
+    public func totalsRows(given argumentCount: Int) -> Bool {
+        isAggregate && !((name == "MIN" || name == "MAX") && argumentCount > 1)
+    }
+
     /// `SUM(values [where condition])`
     public var usage: String {
         var parts: [String] = []

@@ -211,7 +211,6 @@ struct DeclarationChecker {
         }
     }
 
-
     private func literalType(_ expression: Expression) -> ValueType? {
         switch expression {
         case .number: return .number
@@ -272,18 +271,7 @@ struct DeclarationChecker {
     private func collectQualifiers(_ expression: Expression, into names: inout Set<String>) {
         switch expression {
         case .name(let qualifier?, _), .header(let qualifier?, _, _): names.insert(qualifier.text.lowercased())
-        case .unary(_, let operand, _), .isBlank(let operand, _, _): collectQualifiers(operand, into: &names)
-        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _):
-            collectQualifiers(left, into: &names)
-            collectQualifiers(right, into: &names)
-        case .between(let a, let b, let c, _, _):
-            for part in [a, b, c] { collectQualifiers(part, into: &names) }
-        case .call(_, let arguments, let filter, _):
-            for argument in arguments { collectQualifiers(argument, into: &names) }
-            if let filter { collectQualifiers(filter, into: &names) }
-        case .list(let items, _):
-            for item in items { collectQualifiers(item, into: &names) }
-        default: break
+        default: for part in expression.parts { collectQualifiers(part, into: &names) }
         }
     }
 
@@ -402,27 +390,18 @@ struct DeclarationChecker {
     private func onlyTotalsItsTable(_ condition: Expression, of table: TableSymbol, lets: [String: Expression]) -> Bool {
         var totalsOwnRows = false
         func reads(_ expression: Expression, rowLevel: Bool) -> Bool {
-            func any(_ parts: [Expression]) -> Bool { parts.contains { reads($0, rowLevel: rowLevel) } }
             switch expression {
             case .name(nil, let name):
                 if let value = lets[name.text.lowercased()] { return reads(value, rowLevel: rowLevel) }
                 return rowLevel && table.column(name.text) != nil
             case .header(nil, _, _): return rowLevel
-            case .call(let name, let arguments, let filter, _):
-                let inside = arguments + (filter.map { [$0] } ?? [])
-                guard let spec = FunctionCatalogue.named(name.text), spec.isAggregate, !(["MIN", "MAX"].contains(spec.name) && arguments.count > 1) else {
-                    return any(inside)
-                }
-                let overAnotherTable = inside.contains { mentionsAnotherTable($0, than: table.name) }
+            case .call(let name, let arguments, _, _) where FunctionCatalogue.named(name.text)?.totalsRows(given: arguments.count) == true:
+                let overAnotherTable = expression.parts.contains { mentionsAnotherTable($0, than: table.name) }
                 if !overAnotherTable { totalsOwnRows = true }
-                return inside.contains { reads($0, rowLevel: overAnotherTable) }
-            case .unary(_, let operand, _), .isBlank(let operand, _, _): return reads(operand, rowLevel: rowLevel)
-            case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _): return any([left, right])
-            case .between(let value, let low, let high, _, _): return any([value, low, high])
-            case .list(let items, _): return any(items)
+                return expression.parts.contains { reads($0, rowLevel: overAnotherTable) }
             // A broken formula has its own message.
             case .invalid: return true
-            default: return false
+            default: return expression.parts.contains { reads($0, rowLevel: rowLevel) }
             }
         }
         return !reads(condition, rowLevel: true) && totalsOwnRows
@@ -430,16 +409,10 @@ struct DeclarationChecker {
 
     /// Whether a formula names a column of another table (`sites.enrollment`).
     private func mentionsAnotherTable(_ expression: Expression, than table: String) -> Bool {
-        func mentions(_ parts: [Expression]) -> Bool { parts.contains { mentionsAnotherTable($0, than: table) } }
         switch expression {
         case .name(let qualifier?, _): return qualifier.text.lowercased() != table.lowercased()
         case .header(let qualifier?, _, _): return qualifier.text.lowercased() != table.lowercased()
-        case .call(_, let arguments, let filter, _): return mentions(arguments + (filter.map { [$0] } ?? []))
-        case .unary(_, let operand, _), .isBlank(let operand, _, _): return mentions([operand])
-        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _): return mentions([left, right])
-        case .between(let value, let low, let high, _, _): return mentions([value, low, high])
-        case .list(let items, _): return mentions(items)
-        default: return false
+        default: return expression.parts.contains { mentionsAnotherTable($0, than: table) }
         }
     }
 

@@ -51,6 +51,18 @@ public indirect enum Expression: Equatable, Sendable {
             return qualifier.map { $0.span.to(name.span) } ?? name.span
         }
     }
+
+    /// The formulas directly inside this one: a call's values and its `where`, an operator's sides.
+    public var parts: [Expression] {
+        switch self {
+        case .call(_, let arguments, let filter, _): return arguments + (filter.map { [$0] } ?? [])
+        case .unary(_, let operand, _), .isBlank(let operand, _, _): return [operand]
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _): return [left, right]
+        case .between(let value, let low, let high, _, _): return [value, low, high]
+        case .list(let items, _): return items
+        default: return []
+        }
+    }
 }
 
 /// A message or fix text with `{expressions}` in it.
