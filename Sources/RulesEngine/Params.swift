@@ -76,7 +76,7 @@ public struct ParamValues: Sendable {
                 return
             }
             if key == RuleChecker.fiscalYearStart, case .number(let month) = value, !(1 ... 12).contains(month) || month != month.rounded() {
-                problems.append("\(place): fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December).")
+                problems.append("\(place): \(RuleChecker.fiscalYearStartMeaning)")
                 return
             }
             singles[key] = value

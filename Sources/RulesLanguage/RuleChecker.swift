@@ -28,6 +28,8 @@ public struct CheckResult: Sendable {
 public enum RuleChecker {
     /// The param FISCALYEAR and ELAPSED read, though no formula names it.
     public static let fiscalYearStart = "fiscal_year_start"
+    /// What its value must be, for a rule file's param line or a run's override alike.
+    public static let fiscalYearStartMeaning = "fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December)."
 
     static func isMonth(_ value: Expression) -> Bool {
         guard case .number(let text, _) = value, let month = Int(text) else { return false }
@@ -205,7 +207,7 @@ struct DeclarationChecker {
             if param.name.text.lowercased() == RuleChecker.fiscalYearStart, type != nil,
                !RuleChecker.isMonth(param.value) {
                 invalidParams.insert(RuleChecker.fiscalYearStart)
-                error(param.value.span, "fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December).",
+                error(param.value.span, RuleChecker.fiscalYearStartMeaning,
                       hint: "For a year that starts in July: param fiscal_year_start = 7")
             }
         }
