@@ -151,14 +151,17 @@ extension Writer {
     }
 
     /// A typed value, with the number format its type reads best in; a number that is not finite
-    /// (a view's division by zero) is left empty, as Excel has no such number.
-    mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?) {
+    /// (a view's division by zero) is left empty, as Excel has no such number. With
+    /// `fractionsToTheCent`, a number that is not whole shows two decimals.
+    mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?,
+                        fractionsToTheCent: Bool = false) {
         let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
         func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? { cellFormat(base, severity) }
         switch value {
         case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
         case .text(let text), .code(let text): worksheet_write_string(worksheet, row, column, text, style(nil))
-        case .number(let number) where number.isFinite: worksheet_write_number(worksheet, row, column, number, style(nil))
+        case .number(let number) where number.isFinite:
+            worksheet_write_number(worksheet, row, column, number, style(fractionsToTheCent && number != number.rounded() ? "decimal" : nil))
         case .number: break
         case .money(let money): worksheet_write_number(worksheet, row, column, money.doubleValue, style("money"))
         case .percent(let fraction): worksheet_write_number(worksheet, row, column, fraction, style("percent"))

@@ -444,12 +444,8 @@ struct Writer {
                 let sheetRow = headedPlace(index).row
                 for (column, value) in view.rows[index].enumerated() {
                     let findings = findingsOfCell[CellKey(row: index + 1, column: column)]
-                    if case .number(let number) = value, number.isFinite, number != number.rounded() {
-                        // A worked-out figure (1016.392) reads best to the cent, as the rest of the workbook.
-                        worksheet_write_number(sheet, lxw_row_t(sheetRow), lxw_col_t(column), number, cellFormat("decimal", findings.map(worst)))
-                    } else {
-                        write(value, at: (sheetRow, column), in: sheet, severity: findings.map(worst))
-                    }
+                    // A worked-out figure (1016.392) reads best to the cent, as the rest of the workbook.
+                    write(value, at: (sheetRow, column), in: sheet, severity: findings.map(worst), fractionsToTheCent: true)
                     if let findings, commentsWritten < commentLimit { comment(findings, at: (sheetRow, column), in: sheet) }
                 }
                 if let rules = rulesOfRow[index + 1] {
