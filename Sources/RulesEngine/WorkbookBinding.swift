@@ -12,6 +12,9 @@ public struct BoundTable: Sendable {
     public let headerRow: Int
     public let layout: SheetLayout
     public let dataErrors: DataErrorLog
+    /// Columns the sheet lacks, worked out from its others by their `or` formulas (lower-cased).
+    /// Each points at the sheet column of its formula's first input, for cell addresses.
+    public var workedOut: Set<String> = []
 
     public var sheet: String { table.sheet }
 
@@ -112,7 +115,9 @@ public enum WorkbookBinder {
             for column in table.columns {
                 if let position = position(of: column, in: normalized) { columns[column.name.text.lowercased()] = position }
             }
-            let missing = table.columns.filter { !$0.isOptional && columns[$0.name.text.lowercased()] == nil }
+            let missing = table.columns.filter { column in
+                !column.isOptional && columns[column.name.text.lowercased()] == nil && !canWorkOut(column, of: table, from: columns)
+            }
             if missing.count < best.missing.count || (missing.count == best.missing.count && columns.count > best.columns.count) {
                 best = SheetMatch(sheet: sheet, row: rowIndex, hinted: hinted, columns: columns, missing: missing, headers: cells)
             }
@@ -166,6 +171,30 @@ public enum WorkbookBinder {
         return "\(file.path):\(file.location(of: span.start).line)"
     }
 
+    /// Whether a column the sheet lacks can be worked out by its `or` formula: every column the
+    /// formula names (or the column a named segment is cut from) is on the sheet.
+    private static func canWorkOut(_ column: TableColumn, of table: TableDeclaration, from found: [String: Int]) -> Bool {
+        guard let formula = column.formula else { return false }
+        return formulaInputs(formula, of: table).allSatisfy { found[$0] != nil }
+    }
+
+    /// The declared columns a column's formula reads, lower-cased; for a segment, the column it is cut from.
+    private static func formulaInputs(_ formula: Expression, of table: TableDeclaration) -> [String] {
+        var inputs: [String] = []
+        func visit(_ expression: Expression) {
+            if case .name(nil, let name) = expression {
+                let key = name.text.lowercased()
+                if let column = table.columns.first(where: { $0.name.text.lowercased() == key || $0.segments.contains { $0.text.lowercased() == key } }),
+                   !inputs.contains(column.name.text.lowercased()) {
+                    inputs.append(column.name.text.lowercased())
+                }
+            }
+            expression.parts.forEach(visit)
+        }
+        visit(formula)
+        return inputs
+    }
+
     /// Where a declared column is among a row's normalized headers. Aliases are in order of
     /// preference: with both `vendor` (an id) and `name` on the sheet, the alias listed first
     /// decides, not the column further left.
@@ -195,9 +224,26 @@ public enum WorkbookBinder {
                 columns.append(segmentColumn(of: columns[position], named: segment.text, at: segmentPosition, separator: column.separator ?? "-"))
             }
         }
-        let table = Table(file: reading.table.file, sheet: reading.table.sheet, columns: columns, sourceRows: reading.table.sourceRows)
-        return BoundTable(declaration: declaration, table: table, columnIndex: index, headerRow: headerRow + 1,
-                          layout: reading.layout, dataErrors: reading.dataErrors)
+        var table = Table(file: reading.table.file, sheet: reading.table.sheet, columns: columns, sourceRows: reading.table.sourceRows)
+        var boundTable = BoundTable(declaration: declaration, table: table, columnIndex: index, headerRow: headerRow + 1,
+                                    layout: reading.layout, dataErrors: reading.dataErrors)
+        // Columns the sheet lacks but can be worked out from the ones it has (`or debit - credit`).
+        let source = RowSource(bound: boundTable)
+        let evaluator = Evaluator(sources: [declaration.name.text.lowercased(): source], params: [:], asOf: nil)
+        for column in declaration.columns where index[column.name.text.lowercased()] == nil {
+            guard let formula = column.formula, let first = formulaInputs(formula, of: declaration).first, let input = boundTable.column(first),
+                  let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
+            index[column.name.text.lowercased()] = columns.count
+            columns.append(Column(name: column.name.text, type: columnType(column.type), sourceColumn: input.sourceColumn,
+                                  values: (0 ..< table.rowCount).map(vector.value)))
+            boundTable.workedOut.insert(column.name.text.lowercased())
+        }
+        guard !boundTable.workedOut.isEmpty else { return boundTable }
+        table = Table(file: table.file, sheet: table.sheet, columns: columns, sourceRows: table.sourceRows)
+        var completed = BoundTable(declaration: declaration, table: table, columnIndex: index, headerRow: headerRow + 1,
+                                   layout: reading.layout, dataErrors: reading.dataErrors)
+        completed.workedOut = boundTable.workedOut
+        return completed
     }
 
     static func columnType(_ type: ColumnTypeName) -> ColumnType {

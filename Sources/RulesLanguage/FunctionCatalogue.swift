@@ -192,3 +192,13 @@ public enum FunctionCatalogue {
         return lines.joined(separator: "\n")
     }
 }
+
+extension Expression {
+    /// The first call in a formula that totals rows (`SUM(amount)`, `COUNT()`), if any.
+    public var firstTotal: Expression? {
+        if case .call(let name, let arguments, _, _) = self, FunctionCatalogue.named(name.text)?.totalsRows(given: arguments.count) == true {
+            return self
+        }
+        return parts.lazy.compactMap(\.firstTotal).first
+    }
+}

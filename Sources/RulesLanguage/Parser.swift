@@ -260,7 +260,7 @@ public struct Parser {
     // MARK: Declaration bodies
 
     private mutating func parseTableClauses(_ table: inout TableDeclaration, record: inout [String: Comments]) {
-        let allowed = ["from", "key", "column", "segments", "optional", "required", "about"]
+        let allowed = ["from", "key", "column", "segments", "or", "optional", "required", "about"]
         forEachClause(of: "table", allowed: allowed) { parser, token, word, leading in
             switch word {
             case "from":
@@ -309,6 +309,14 @@ public struct Parser {
                 table.columns[table.columns.count - 1].separator = separator
                 let trailing = parser.endClause("clause")
                 if !leading.isEmpty || trailing != nil { Parser.note(&record, "segments:\(table.columns.count - 1)", leading, trailing) }
+            case "or":
+                guard !table.columns.isEmpty else {
+                    parser.error(token.span, "`or` must come under the `column` it works out.", hint: "For example, under column amount: or debit - credit")
+                    parser.skipLine(); _ = parser.endClause("line"); return
+                }
+                table.columns[table.columns.count - 1].formula = parser.parseExpression()
+                let trailing = parser.endClause("clause")
+                if !leading.isEmpty || trailing != nil { Parser.note(&record, "or:\(table.columns.count - 1)", leading, trailing) }
             default:
                 break
             }

@@ -114,6 +114,7 @@ struct DeclarationChecker {
         checkTables()
         checkParams()
         expressionChecker = ExpressionChecker(tables: symbols, params: paramTypes)
+        checkColumnFormulas()
         checkViews()
         checkRules()
         checkIndicators()
@@ -190,6 +191,52 @@ struct DeclarationChecker {
             }
             symbols[table.name.text.lowercased()] = symbol
         }
+    }
+
+    /// A column's `or` formula works on one row of its own table: its other columns (not ones
+    /// worked out themselves), params, literals and functions of one value.
+    private mutating func checkColumnFormulas() {
+        for table in tables {
+            guard let symbol = symbols[table.name.text.lowercased()] else { continue }
+            let workedOut = Set(table.columns.filter { $0.formula != nil }.map { $0.name.text.lowercased() })
+            for column in table.columns {
+                guard let formula = column.formula else { continue }
+                let owner = "column \(column.name.text) of table \(table.name.text)"
+                if let total = formula.firstTotal {
+                    error(total.span, "A column is worked out from its own row, so \(owner) cannot total rows.",
+                          hint: "Totals go in a `view`, or in a rule's `when`.")
+                    continue
+                }
+                if let other = firstName(in: formula, where: { qualifier, _ in qualifier != nil }) {
+                    error(other.span, "\(owner.prefix(1).uppercased() + owner.dropFirst()) is worked out from its own row, not from another table.",
+                          hint: "Use LOOKUP in a rule or a view instead.")
+                    continue
+                }
+                if let stranger = firstName(in: formula, where: { qualifier, name in qualifier == nil && symbol.column(name.text) == nil }) {
+                    error(stranger.span, "\(owner.prefix(1).uppercased() + owner.dropFirst()) can be worked out only from the table's own columns, and `\(stranger.text)` is not one.",
+                          hint: "Its columns are: \(nameList(symbol.columns.map(\.name))).")
+                    continue
+                }
+                if let nested = firstName(in: formula, where: { qualifier, name in qualifier == nil && workedOut.contains(name.text.lowercased()) }) {
+                    error(nested.span, "`\(nested.text)` is worked out itself, so \(owner) cannot be worked out from it.",
+                          hint: "Work \(column.name.text) out from columns the sheet has.")
+                    continue
+                }
+                let type = expressionChecker.check(formula, in: Scope(owner: owner, table: symbol))
+                if type != .unknown && !type.isComparable(with: ValueType(column.type)) {
+                    error(formula.span, "\(owner.prefix(1).uppercased() + owner.dropFirst()) is \(ValueType(column.type)), but this formula gives \(type).")
+                }
+            }
+        }
+    }
+
+    /// The first name in a formula that `matches` (qualifier, name).
+    private func firstName(in expression: Expression, where matches: (Name?, Name) -> Bool) -> Name? {
+        if case .name(let qualifier, let name) = expression, matches(qualifier, name) { return name }
+        for part in expression.parts {
+            if let found = firstName(in: part, where: matches) { return found }
+        }
+        return nil
     }
 
     private var invalidParams: Set<String> = []

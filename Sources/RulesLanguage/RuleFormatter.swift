@@ -131,6 +131,7 @@ private struct Printer {
                         + (column.separator.map { " split by \(quote($0))" } ?? "")
                     clause("segments:\(index)", segments, indent: 4)
                 }
+                if let formula = column.formula { clause("or:\(index)", "or \(expression(formula))", indent: 4) }
             }
         case .param(let param):
             header("param \(param.name.text) = \(expression(param.value))" + (param.about.map { " " + quote($0) } ?? ""))

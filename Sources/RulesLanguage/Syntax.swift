@@ -91,6 +91,9 @@ public struct TableColumn: Equatable, Sendable {
     public var segments: [Name]
     public var separator: String?
     public var comments = Comments()
+    /// `or debit - credit`: how to work the column out from the row's other columns when the
+    /// sheet has none of its headers.
+    public var formula: Expression? = nil
 }
 
 public struct TableDeclaration: Equatable, Sendable {

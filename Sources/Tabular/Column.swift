@@ -45,6 +45,49 @@ public struct Column: Sendable {
         self.storage = storage
     }
 
+    /// A column of values worked out rather than read: each of `type`, or blank (a value of
+    /// another kind is kept blank).
+    public init(name: String, type: ColumnType, sourceColumn: Int, values: [Value]) {
+        var blanks = BlankMask()
+        blanks.reserveCapacity(values.count)
+        func kept<Stored>(_ stored: (Value) -> Stored?, otherwise: Stored) -> [Stored] {
+            values.map { value in
+                let kept = stored(value)
+                blanks.append(isBlank: kept == nil)
+                return kept ?? otherwise
+            }
+        }
+        switch type {
+        case .text, .code:
+            var pool = TextPool()
+            let ids = values.map { value -> UInt32 in
+                switch value {
+                case .blank: TextPool.blankID
+                case .text(let text), .code(let text): pool.intern(text)
+                default: pool.intern(value.description)
+                }
+            }
+            storage = .strings(ids: ids, pool: pool)
+        case .number, .percent:
+            storage = .doubles(kept({ value -> Double? in
+                switch value {
+                case .number(let number), .percent(let number): number
+                case .money(let money): money.doubleValue
+                default: nil
+                }
+            }, otherwise: 0), blanks: blanks)
+        case .money:
+            storage = .money(kept({ if case .money(let money) = $0 { money.scaled } else { nil } }, otherwise: 0), blanks: blanks)
+        case .date:
+            storage = .dates(kept({ if case .date(let date) = $0 { date.daysSince1970 } else { nil } }, otherwise: 0), blanks: blanks)
+        case .yesNo:
+            storage = .yesNo(kept({ if case .yesNo(let flag) = $0 { flag } else { nil } }, otherwise: false), blanks: blanks)
+        }
+        self.name = name
+        self.type = type
+        self.sourceColumn = sourceColumn
+    }
+
     public var count: Int {
         switch storage {
         case .strings(let ids, _): ids.count

@@ -2,6 +2,7 @@ import Foundation
 import RulesEngine
 import RulesLanguage
 import SpreadsheetIO
+import Tabular
 import Testing
 
 private let rules: CheckedRuleSet = {
@@ -52,6 +53,29 @@ private let rules: CheckedRuleSet = {
         let transactions = try #require(bind("check_no,chk_date,vendor,name,invoice,inv_date,po,warrant,amount,org,object,project,desc",
                                                  "004187,07/15/2024,V0413,Scholastic Inc.,INV-88213,07/01/2024,PO25-01577,W1,1250.00,101,6399,000,Classroom library books").tables["transactions"])
         #expect(transactions.column("vendor")?[0] == .text("Scholastic Inc."))
+    }
+
+    @Test func aGLDetailWithDebitAndCreditColumnsBindsWithItsAmountWorkedOut() throws {
+        // The district GL detail of the domain notes has no Amount column: amount is debit - credit.
+        let binding = try bind("JournalDate,Fund,FunctionCode,ProgramCode,SchoolCode,Object_Code,BatchNo,Reference,DebitAmount,CreditAmount",
+                               "07/15/2024,100,1000,100,101,610,B1,R1,1250.00,\n07/16/2024,100,1000,100,101,610,B1,R2,,200.00")
+        #expect(binding.errors.isEmpty, "\(binding.errors)")
+        let transactions = try #require(binding.tables["transactions"])
+        #expect((0 ..< 2).map { transactions.column("amount")?[$0] } == [.money(Money(scaled: 12_500_000)), .money(Money(scaled: -2_000_000))])
+        #expect(transactions.workedOut == ["amount"])
+        #expect(transactions.column("amount")?.sourceColumn == 8, "a finding on the amount points at the DebitAmount cell")
+    }
+
+    @Test func aSkywardBudgetHasItsActualsAndRevisedBudgetWorkedOut() throws {
+        let binding = try bind("Account,OriginalBudget,BudgetAmendment,BeginningBalance,Debit,Credit,Encumbrance",
+                               "100-1000-610-101-100-000,100.00,25.00,0.00,80.00,5.00,0.00")
+        let accounts = try #require(binding.tables["accounts"])
+        #expect(accounts.column("revised")?[0] == .money(Money(scaled: 1_250_000)), "original + transfers")
+        #expect(accounts.column("actual")?[0] == .money(Money(scaled: 750_000)), "debit - credit")
+        // A budget report that has its revised budget keeps it: the formula is only for sheets without one.
+        let munis = try bind("Account,Original Budget,Transfers and Adjustments,Revised Budget", "100-1000-610-101-100-000,100.00,25.00,90.00")
+        #expect(munis.tables["accounts"]?.column("revised")?[0] == .money(Money(scaled: 900_000)))
+        #expect(munis.tables["accounts"]?.workedOut.isEmpty == true)
     }
 
     @Test func theSamplesOwnLayoutBindsEveryTable() throws {

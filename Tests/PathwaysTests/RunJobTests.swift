@@ -177,6 +177,34 @@ private final class Scratch {
         #expect(outcome.standardError.hasSuffix("check that this is the export you meant to review (a general ledger, a budget report or a list of schools).\n"))
     }
 
+    @Test func aFindingOnAWorkedOutColumnPointsAtTheCellItWasWorkedOutFrom() throws {
+        let scratch = try Scratch()
+        try scratch.write("rules/rules.rules", """
+            table transactions "Transactions"
+              column posted date  "JournalDate"
+              column amount money "Amount"
+                or debit - credit
+              column debit  money "DebitAmount" optional
+              column credit money "CreditAmount" optional
+            pathway management "Management"
+            rule R-1 "Large line"
+              pathway management
+              severity warning
+              for transactions
+              when amount > 1000
+              flag amount
+              message "{amount} is a large line."
+            """)
+        try scratch.write("gl.csv", "JournalDate,Reference,DebitAmount,CreditAmount\n07/15/2024,R1,1250.00,\n07/16/2024,R2,,200.00\n")
+        let outcome = RunJob.run(scratch.options("gl.csv"))
+        #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+        let findings = try #require(try scratch.report("gl.findings.json")["findings"] as? [[String: Any]])
+        #expect(findings.count == 1)
+        #expect(findings.first?["message"] as? String == "$1,250.00 is a large line.")
+        #expect(findings.first?["cells"] as? [String] == ["gl!C2"], "the DebitAmount cell, which the amount was worked out from")
+        #expect(FileManager.default.fileExists(atPath: scratch.path("gl.reviewed.xlsx")))
+    }
+
     @Test func aLedgerOnItsOwnIsNotToldToGrowABudgetColumn() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-ledger-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
