@@ -151,9 +151,16 @@ public enum WorkbookBinder {
         let expected = missing.aliases.first ?? missing.name.text
         let fix = close.first.map { "If `\($0)` is that column, rename its header to \"\(expected)\" in the workbook, or add \"\($0)\" to the aliases of `\(missing.name.text)`" }
             ?? "Add a column headed \"\(expected)\" to the sheet, or add the sheet's header for it to the aliases of `\(missing.name.text)`"
+        // A column that could be worked out says from which columns, by their first headers.
+        let inputs = missing.formula.map { formula in
+            formulaInputs(formula, of: declaration).compactMap { name in
+                declaration.columns.first { $0.name.text.lowercased() == name }.map { "\"\($0.aliases.first ?? $0.name.text)\"" }
+            }
+        } ?? []
+        let workedOut = inputs.isEmpty ? "" : " It can also be worked out from \(inputs.joined(separator: " and ")) columns, if the sheet has those."
         return BindingMessage(kind: kind, table: declaration.name.text,
             message: "Sheet \"\(sheet.name)\" has no column for `\(missing.name.text)` of the \(title) table; found \(foundText).",
-            hint: "\(fix) in \(place(missing.name.span, in: rules))." + (kind == .error ? "" : " Until then, rules that need this table are not assessed."))
+            hint: "\(fix) in \(place(missing.name.span, in: rules))." + workedOut + (kind == .error ? "" : " Until then, rules that need this table are not assessed."))
     }
 
     /// `Amt` for "Amount", `Acct No` for "Account Number": the same first letter, and the rest in order.

@@ -66,6 +66,13 @@ private let rules: CheckedRuleSet = {
         #expect(transactions.column("amount")?.sourceColumn == 8, "a finding on the amount points at the DebitAmount cell")
     }
 
+    @Test func aLedgerWithoutAnAmountIsToldItCouldGiveDebitAndCreditInstead() throws {
+        let binding = try bind("Posting Date,Account,Amout", "07/01/2024,100-1000-610-101-100-000,5.00")
+        let message = try #require(binding.messages.first { $0.table == "transactions" })
+        #expect(message.hint?.contains("It can also be worked out from \"Debit Amount\" and \"Credit Amount\" columns, if the sheet has those.") == true,
+                "\(message.hint ?? "")")
+    }
+
     @Test func aSkywardBudgetHasItsActualsAndRevisedBudgetWorkedOut() throws {
         let binding = try bind("Account,OriginalBudget,BudgetAmendment,BeginningBalance,Debit,Credit,Encumbrance",
                                "100-1000-610-101-100-000,100.00,25.00,0.00,80.00,5.00,0.00")
