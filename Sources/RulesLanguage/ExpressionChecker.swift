@@ -499,7 +499,8 @@ struct ExpressionChecker {
 
     /// The rows a total runs over: a table or view named in its formula (`transactions.amount`),
     /// or else the rows of the scope (the group, or the rule's table).
-    private func aggregateRange(_ expressions: [Expression], in scope: Scope) -> TableSymbol? {
+    /// The rows a total runs over: the first other table its values name, else the scope's own.
+    func aggregateRange(_ expressions: [Expression], in scope: Scope) -> TableSymbol? {
         for expression in expressions {
             if let table = firstQualifiedTable(expression), table.name != scope.table?.name { return table }
         }

@@ -445,7 +445,8 @@ struct DeclarationChecker {
                 return rowLevel && table.column(name.text) != nil
             case .header(nil, _, _): return rowLevel
             case .call(let name, let arguments, _, _) where FunctionCatalogue.named(name.text)?.totalsRows(given: arguments.count) == true:
-                let overAnotherTable = expression.parts.contains { mentionsAnotherTable($0, than: table.name) }
+                // The same rows the checker totals over: another table's when its values name one.
+                let overAnotherTable = expressionChecker.aggregateRange(expression.parts, in: Scope(owner: "", table: table))?.name != table.name
                 if !overAnotherTable { totalsOwnRows = true }
                 return expression.parts.contains { reads($0, rowLevel: overAnotherTable) }
             // A broken formula has its own message.
@@ -454,15 +455,6 @@ struct DeclarationChecker {
             }
         }
         return !reads(condition, rowLevel: true) && totalsOwnRows
-    }
-
-    /// Whether a formula names a column of another table (`sites.enrollment`).
-    private func mentionsAnotherTable(_ expression: Expression, than table: String) -> Bool {
-        switch expression {
-        case .name(let qualifier?, _): return qualifier.text.lowercased() != table.lowercased()
-        case .header(let qualifier?, _, _): return qualifier.text.lowercased() != table.lowercased()
-        default: return expression.parts.contains { mentionsAnotherTable($0, than: table) }
-        }
     }
 
     private mutating func checkFlags(_ rule: RuleDeclaration, table: TableSymbol) {
