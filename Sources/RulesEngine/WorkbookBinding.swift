@@ -231,25 +231,27 @@ public enum WorkbookBinder {
                 columns.append(segmentColumn(of: columns[position], named: segment.text, at: segmentPosition, separator: column.separator ?? "-"))
             }
         }
-        var table = Table(file: reading.table.file, sheet: reading.table.sheet, columns: columns, sourceRows: reading.table.sourceRows)
-        var boundTable = BoundTable(declaration: declaration, table: table, columnIndex: index, headerRow: headerRow + 1,
-                                    layout: reading.layout, dataErrors: reading.dataErrors)
+        func boundTable(_ columns: [Column], _ index: [String: Int]) -> BoundTable {
+            BoundTable(declaration: declaration, table: Table(file: reading.table.file, sheet: reading.table.sheet, columns: columns,
+                                                             sourceRows: reading.table.sourceRows),
+                       columnIndex: index, headerRow: headerRow + 1, layout: reading.layout, dataErrors: reading.dataErrors)
+        }
+        let asRead = boundTable(columns, index)
         // Columns the sheet lacks but can be worked out from the ones it has (`or debit - credit`).
-        let source = RowSource(bound: boundTable)
+        let source = RowSource(bound: asRead)
         let evaluator = Evaluator(sources: [declaration.name.text.lowercased(): source], params: [:], asOf: nil)
+        var workedOut: Set<String> = []
         for column in declaration.columns where index[column.name.text.lowercased()] == nil {
-            guard let formula = column.formula, let first = formulaInputs(formula, of: declaration).first, let input = boundTable.column(first),
+            guard let formula = column.formula, let first = formulaInputs(formula, of: declaration).first, let input = asRead.column(first),
                   let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
             index[column.name.text.lowercased()] = columns.count
             columns.append(Column(name: column.name.text, type: columnType(column.type), sourceColumn: input.sourceColumn,
-                                  values: (0 ..< table.rowCount).map(vector.value)))
-            boundTable.workedOut.insert(column.name.text.lowercased())
+                                  values: (0 ..< asRead.table.rowCount).map(vector.value)))
+            workedOut.insert(column.name.text.lowercased())
         }
-        guard !boundTable.workedOut.isEmpty else { return boundTable }
-        table = Table(file: table.file, sheet: table.sheet, columns: columns, sourceRows: table.sourceRows)
-        var completed = BoundTable(declaration: declaration, table: table, columnIndex: index, headerRow: headerRow + 1,
-                                   layout: reading.layout, dataErrors: reading.dataErrors)
-        completed.workedOut = boundTable.workedOut
+        guard !workedOut.isEmpty else { return asRead }
+        var completed = boundTable(columns, index)
+        completed.workedOut = workedOut
         return completed
     }
 
