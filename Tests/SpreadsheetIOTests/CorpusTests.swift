@@ -3,12 +3,13 @@ import Testing
 @testable import SpreadsheetIO
 import Tabular
 
-/// The shared corpus beside the project: public CSV and XLSX files with expected values.
+/// The reader corpus kept in the repository (Tests/Fixtures/corpus, a copy of the shared corpus with
+/// its README naming each file's source and licence): public CSV and XLSX files with expected values.
 enum Corpus {
     static let root: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0 ..< 3 { url.deleteLastPathComponent() }  // Tests/SpreadsheetIOTests/<file>
-        return url.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+        for _ in 0 ..< 2 { url.deleteLastPathComponent() }  // Tests/SpreadsheetIOTests/<file>
+        return url.appendingPathComponent("Fixtures/corpus")
     }()
 
     static func files(in folder: String, ending suffix: String) -> [String] {
