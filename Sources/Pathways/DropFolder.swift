@@ -75,6 +75,15 @@ public final class DropFolder: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let jobs = DispatchGroup()
 
+    /// Workbooks reviewed but not filed (a full disk, a read-only outbox): they stay in the claim and
+    /// are tried again after a pause that grows with each try, and at the next start.
+    private struct Held {
+        var tries: Int
+        var next: Date
+    }
+    private var held: [String: Held] = [:]
+    private let heldLock = NSLock()
+
     public init(options: Options, log: WatchLog) throws(FolderError) {
         self.options = options
         self.log = log
@@ -118,13 +127,17 @@ public final class DropFolder: @unchecked Sendable {
             let current = inboxFiles()
             // Files that looked the same last time are complete; each waits for a free worker,
             // so no more than `workers` workbooks are ever in memory at once.
-            for (name, stamp) in current.sorted(by: { $0.key < $1.key }) where previous[name] == stamp && isReadable(name) {
+            for (name, stamp) in current.sorted(by: { $0.key < $1.key }) where previous[name] == stamp && isReadable(name) && !isBeingWritten(inbox.appendingPathComponent(name)) {
                 guard waitForAWorker(unless: stop) else { break }
                 guard claim(name) else {
                     slots.signal()
                     continue
                 }
                 review(claims.appendingPathComponent(name), stamp: stamp)
+            }
+            for name in heldFilesDue() {
+                guard waitForAWorker(unless: stop) else { break }
+                review(claims.appendingPathComponent(name), stamp: nil)
             }
             previous = current
             looks += 1
@@ -133,8 +146,41 @@ public final class DropFolder: @unchecked Sendable {
         }
         jobs.wait()
         log.event("stopped", stop.isRequested ? "stopped on request; every review in progress was finished" : "the inbox has nothing more that is ready")
-        try? FileManager.default.removeItem(at: claims)
+        // A workbook that could not be filed is never thrown away with the claim: it waits there
+        // for the next start.
+        let kept = ((try? FileManager.default.contentsOfDirectory(atPath: claims.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        if kept.isEmpty {
+            try? FileManager.default.removeItem(at: claims)
+        } else {
+            log.event("kept", "\(kept.count == 1 ? "1 workbook" : "\(kept.count) workbooks") could not be filed (\(kept.joined(separator: ", "))) and \(kept.count == 1 ? "stays" : "stay") in processing/\(claims.lastPathComponent); the watcher tries \(kept.count == 1 ? "it" : "them") again when it starts",
+                      fields: ["files": kept])
+        }
         return 0
+    }
+
+    /// Held workbooks whose pause is over, marked as being tried so the next look does not take them twice.
+    private func heldFilesDue() -> [String] {
+        heldLock.withLock {
+            let now = Date()
+            let due = held.filter { $0.value.next <= now }.map(\.key).sorted()
+            for name in due { held[name]?.next = .distantFuture }
+            return due
+        }
+    }
+
+    /// Notes that `name` could not be filed; true the first time, so the log says it once.
+    private func hold(_ name: String) -> Bool {
+        heldLock.withLock {
+            let tries = (held[name]?.tries ?? 0) + 1
+            // A full disk or a read-only share is seldom mended in seconds: wait longer each time, at most a minute.
+            held[name] = Held(tries: tries, next: Date().addingTimeInterval(min(60, options.poll * Double(1 << min(tries, 10)))))
+            return tries == 1
+        }
+    }
+
+    /// Forgets a held workbook once it is filed; true if it had been held.
+    private func release(_ name: String) -> Bool {
+        heldLock.withLock { held.removeValue(forKey: name) != nil }
     }
 
     /// Takes a worker's slot when one is free; false if a stop was requested first.
@@ -234,9 +280,15 @@ public final class DropFolder: @unchecked Sendable {
         }
     }
 
-    private func process(_ input: URL, stamp: FileStamp?, rules: CheckedRuleSet?) {
+    private func process(_ input: URL, stamp taken: FileStamp?, rules: CheckedRuleSet?) {
         let name = input.lastPathComponent
         let started = Date()
+        // A workbook taken up again (after a restart, or one that could not be filed) is as it is now.
+        guard let stamp = taken ?? FileStamp(of: input) else {
+            _ = release(name)
+            log.event("vanished", file: name, "it was no longer in processing/ when its review was to start, so it was not reviewed")
+            return
+        }
         log.event("taken", file: name, "reviewing")
         let stage = claims.appendingPathComponent(".stage-\(name)")
         try? FileManager.default.removeItem(at: stage)
@@ -252,13 +304,26 @@ public final class DropFolder: @unchecked Sendable {
                 outcome = CommandOutcome(standardError: "The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "
                                          + "Whoever looks after the rules will find what to fix in failed/rules-error.txt.\n", exitCode: 2)
             }
-            // A copy that was still going on when the file was taken (a writer that paused longer
-            // than a poll) changes under the review: it goes back to the inbox to be taken again.
-            if let stamp, FileStamp(of: input) != stamp {
-                if DropFolder.moveWithoutReplacing(input, to: inbox.appendingPathComponent(name)) == .moved {
-                    log.event("returned", file: name, "it was still being copied, so it is back in the inbox until the copy is complete")
+            if outcome.outputsCouldNotBeWritten {
+                throw FolderError(description: ErrorReport(file: name, problem: outcome.standardError, rulesHaveMistakes: false).reasons.joined(separator: " "))
+            }
+            // Looked at again just before filing: a file someone deleted is said to be gone, and a
+            // copy still going on (a writer that paused longer than a poll, or still has the file
+            // open) goes back to the inbox to be taken again, so no half-copied file is filed.
+            guard let now = FileStamp(of: input) else {
+                _ = release(name)
+                try? FileManager.default.removeItem(at: planURL(for: name))
+                log.event("vanished", file: name, "it was removed from processing/ while it was being reviewed, so its review was thrown away and nothing was filed")
+                return
+            }
+            if now != stamp || isBeingWritten(input) {
+                if let back = returnToInbox(input) {
+                    _ = release(name)
+                    try? FileManager.default.removeItem(at: planURL(for: name))
+                    log.event("returned", file: name, "it was still being copied, so it is back in the inbox\(back == name ? "" : " as \(back)") until the copy is complete")
                     return
                 }
+                throw FolderError(description: "It changed while it was being reviewed, and it could not be put back in the inbox.")
             }
             let stem = (name as NSString).deletingPathExtension
             let plan = try plan(for: name, received: started)
@@ -284,12 +349,56 @@ public final class DropFolder: @unchecked Sendable {
                 log.event("failed", file: name, "\(note.reason) The workbook is failed/\(kept.lastPathComponent); failed/\(plan.failedStem).error.txt says what to do.",
                           fields: ["reason": note.reason, "kept": kept.lastPathComponent])
             }
+            if release(name) { log.event("filed", file: name, "it could be filed at last; nothing was lost") }
             try? FileManager.default.removeItem(at: planURL(for: name))
         } catch {
-            // It stays claimed in processing/, and the next watcher to start picks it up again.
-            log.event("failed", file: name, "it could not be moved out of processing (\(error)); it will be tried again when the watcher restarts",
-                      fields: ["reason": "\(error)"])
+            // It stays claimed in processing/ and is tried again, now and then and at the next start.
+            let reason = whyNotFiled(error)
+            if hold(name) {
+                log.event("kept", file: name, "it could not be filed: \(reason) It stays in processing/\(claims.lastPathComponent) and is tried again every minute or so, and when the watcher restarts.",
+                          fields: ["reason": reason])
+            }
         }
+    }
+
+    /// Why a reviewed workbook could not be filed, in a sentence: the state of the drop folder says
+    /// more to a finance officer than the error of the step that failed.
+    func whyNotFiled(_ error: Error) -> String {
+        var space = statvfs()
+        if statvfs(processing.path, &space) == 0, UInt64(space.f_bavail) * UInt64(space.f_frsize) < 1 << 20 {
+            return "The disk that holds the drop folder is full."
+        }
+        for folder in [outbox, archive, failed, processing] {
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) || !isFolder.boolValue {
+                return "The folder \(folder.lastPathComponent)/ is missing (or is not a folder)."
+            }
+            if access(folder.path, W_OK) != 0 {
+                return "Pathways may not write to \(folder.lastPathComponent)/ (\(AtomicFile.reason(errno: errno)))."
+            }
+        }
+        if let ours = error as? FolderError { return ours.description }
+        if let rename = error as? AtomicFile.RenameError { return rename.description }
+        return error.localizedDescription
+    }
+
+    /// Whether a writer still has `file` open, where the system can tell (a local Linux disk).
+    private func isBeingWritten(_ file: URL) -> Bool { pathways_is_open_for_writing(file.path) == 1 }
+
+    /// Puts a claimed file back in the inbox under its name, or `Name (2).xlsx` … if a newer copy
+    /// has arrived there meanwhile; its name in the inbox, or nil if it could not be moved.
+    private func returnToInbox(_ file: URL) -> String? {
+        let name = file.lastPathComponent
+        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        for attempt in 1 ... 1_000 {
+            let candidate = (attempt == 1 ? stem : "\(stem) (\(attempt))") + (ext.isEmpty ? "" : ".\(ext)")
+            switch DropFolder.moveWithoutReplacing(file, to: inbox.appendingPathComponent(candidate)) {
+            case .moved: return candidate
+            case .nameTaken: continue
+            case .failed: return nil
+            }
+        }
+        return nil
     }
 
     /// The names a claimed file's outputs get, chosen once and kept beside the claim, so a review
@@ -341,7 +450,7 @@ public final class DropFolder: @unchecked Sendable {
             switch moveWithoutReplacing(file, to: target) {
             case .moved: return target
             case .nameTaken: continue
-            case .failed: throw FolderError(description: "\(name) could not be moved into \(folder.path)")
+            case .failed: throw FolderError(description: "\(name) could not be moved into \(folder.lastPathComponent)/: \(AtomicFile.reason(errno: errno)).")
             }
         }
         throw FolderError(description: "\(name) could not be moved into \(folder.path)")
@@ -376,9 +485,12 @@ public final class DropFolder: @unchecked Sendable {
         guard let folders = try? FileManager.default.contentsOfDirectory(atPath: processing.path) else { return }
         let finished = inodes(in: [archive, failed, inbox])
         var recovered: [String] = []
-        for folder in folders.sorted() where folder != claims.lastPathComponent {
+        for folder in folders.sorted() {
+            // This watcher's own folder, new as it is, can hold what an earlier watcher that had the
+            // same process id left (in a container the watcher is often always process 1).
+            let isOwn = folder == claims.lastPathComponent
             let parts = folder.split(separator: "@", maxSplits: 1)
-            guard parts.count == 2, let pid = pid_t(parts[0]), String(parts[1]) == DropFolder.host, !DropFolder.isRunning(pid) else { continue }
+            guard isOwn || (parts.count == 2 && pid_t(parts[0]).map { !DropFolder.isRunning($0) } == true && String(parts[1]) == DropFolder.host) else { continue }
             let old = processing.appendingPathComponent(folder)
             for name in (try? FileManager.default.contentsOfDirectory(atPath: old.path)) ?? [] where !name.hasPrefix(".") {
                 let file = old.appendingPathComponent(name)
@@ -387,11 +499,18 @@ public final class DropFolder: @unchecked Sendable {
                     unlink(file.path)
                     continue
                 }
+                if isOwn {
+                    recovered.append(name)
+                    continue
+                }
                 // Its plan comes along, so the review done again keeps the names it had chosen.
                 _ = rename(old.appendingPathComponent(".plan-\(name)").path, planURL(for: name).path)
                 if rename(file.path, claims.appendingPathComponent(name).path) == 0 { recovered.append(name) }
             }
-            try? FileManager.default.removeItem(at: old)
+            // Only a folder emptied of workbooks goes: one that could not be moved stays to be found again.
+            if !isOwn, (((try? FileManager.default.contentsOfDirectory(atPath: old.path)) ?? []).allSatisfy { $0.hasPrefix(".") }) {
+                try? FileManager.default.removeItem(at: old)
+            }
         }
         for name in recovered {
             log.event("recovered", file: name, "a review a stopped watcher had started is done again")

@@ -114,6 +114,9 @@ public enum RunJob {
     /// Reviews `options.input` with rules already checked (the drop folder keeps them between files).
     public static func run(_ options: Options, rules: CheckedRuleSet) -> CommandOutcome {
         func fail(_ message: String) -> CommandOutcome { CommandOutcome(standardError: message, exitCode: 2) }
+        func failToWrite(_ message: String) -> CommandOutcome {
+            CommandOutcome(standardError: message, exitCode: 2, outputsCouldNotBeWritten: true)
+        }
         let workbook: RawWorkbook
         do {
             workbook = try SpreadsheetReader.read(path: options.input)
@@ -165,7 +168,7 @@ public enum RunJob {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            return fail("pathways: the folder \(folder.path) could not be made: \(error.localizedDescription)\n")
+            return failToWrite("pathways: the folder \(folder.path) could not be made: \(error.localizedDescription)\n")
         }
         if options.outputFormats.contains("xlsx") {
             let target = folder.appendingPathComponent(stem + ".reviewed.xlsx")
@@ -177,7 +180,7 @@ public enum RunJob {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
             } catch {
-                return fail("pathways: \(error.description)\n")
+                return failToWrite("pathways: \(error.description)\n")
             }
             written.append(target.path)
         }
@@ -186,7 +189,7 @@ public enum RunJob {
             do {
                 try AtomicFile.write(json + Data("\n".utf8), to: target)
             } catch {
-                return fail("pathways: the findings could not be written to \(target.path): \(error.localizedDescription)\n")
+                return failToWrite("pathways: the findings could not be written to \(target.path): \(error.localizedDescription)\n")
             }
             written.append(target.path)
         }

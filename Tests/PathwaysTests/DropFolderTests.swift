@@ -14,11 +14,18 @@ private let samples = project.appendingPathComponent("workbooks/samples")
 /// A drop folder in a temporary directory, removed afterwards.
 final class DropScratch: @unchecked Sendable {
     let root: URL
+    private let owned: Bool
+    /// A drop folder at `root`, which the caller made and removes.
+    init(root: URL) {
+        self.root = root
+        owned = false
+    }
     init() throws {
+        owned = true
         root = FileManager.default.temporaryDirectory.appendingPathComponent("drop-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("inbox"), withIntermediateDirectories: true)
     }
-    deinit { try? FileManager.default.removeItem(at: root) }
+    deinit { if owned { try? FileManager.default.removeItem(at: root) } }
 
     func url(_ path: String) -> URL { root.appendingPathComponent(path) }
     func names(_ folder: String) -> [String] {
@@ -263,6 +270,123 @@ final class RunningWatcher: @unchecked Sendable {
             return found != nil
         }
         return found!
+    }
+
+    /// Breaks the outbox the way a read-only share or a mistaken clean-up would: it is no longer a folder.
+    private func breakOutbox(_ scratch: DropScratch) throws {
+        try FileManager.default.removeItem(at: scratch.url("outbox"))
+        try Data("not a folder".utf8).write(to: scratch.url("outbox"))
+    }
+
+    private func mendOutbox(_ scratch: DropScratch) throws {
+        try FileManager.default.removeItem(at: scratch.url("outbox"))
+        try FileManager.default.createDirectory(at: scratch.url("outbox"), withIntermediateDirectories: true)
+    }
+
+    @Test func aWorkbookThatCannotBeFiledIsKeptAndFiledOnALaterLookOnceTheOutboxIsBack() throws {
+        let scratch = try DropScratch()
+        let watcher = try RunningWatcher(scratch, rules: project.appendingPathComponent("rules").path)
+        try breakOutbox(scratch)
+        try scratch.drop("dirty-ledger.csv")
+        try waitFor { watcher.lines.all.contains { $0.contains("kept dirty-ledger.csv: it could not be filed") } }
+        let kept = try #require(watcher.lines.all.first { $0.contains("kept dirty-ledger.csv") })
+        #expect(kept.contains("The folder outbox/ is missing (or is not a folder). It stays in processing/"), "a sentence, not an error dump: \(kept)")
+        #expect(!kept.contains("Error Domain"))
+        try mendOutbox(scratch)
+        try waitFor { scratch.names("archive").count == 1 }
+        watcher.stop()
+        #expect(watcher.lines.all.contains { $0.contains("filed dirty-ledger.csv: it could be filed at last") })
+        #expect(watcher.lines.all.filter { $0.contains("kept dirty-ledger.csv") }.count == 1, "the log says it once, not at every try")
+        #expect(try Data(contentsOf: scratch.url("archive/" + scratch.names("archive")[0])) == Data(contentsOf: samples.appendingPathComponent("dirty-ledger.csv")))
+        #expect(scratch.names("outbox") == ["dirty-ledger.findings.json", "dirty-ledger.reviewed.xlsx"])
+        #expect(scratch.names("processing").isEmpty)
+    }
+
+    @Test func aStopNeverDeletesAWorkbookThatCouldNotBeFiledAndTheNextStartFilesIt() throws {
+        let scratch = try DropScratch()
+        let watcher = try RunningWatcher(scratch, rules: project.appendingPathComponent("rules").path)
+        try breakOutbox(scratch)
+        try scratch.drop("struggling-district.xlsx")
+        try waitFor { watcher.lines.all.contains { $0.contains("kept struggling-district.xlsx") } }
+        watcher.stop()
+        let claims = scratch.names("processing")
+        #expect(claims.count == 1)
+        let held = scratch.url("processing/\(claims[0])/struggling-district.xlsx")
+        #expect(try Data(contentsOf: held) == Data(contentsOf: samples.appendingPathComponent("struggling-district.xlsx")), "the original is still there, unchanged")
+        #expect(watcher.lines.all.last?.contains("1 workbook could not be filed (struggling-district.xlsx) and stays in processing/") == true)
+        // The next watcher in this process has the same process id, so the claim is its own folder.
+        try mendOutbox(scratch)
+        let log = try watchOnce(scratch)
+        #expect(log.contains { $0.contains("recovered struggling-district.xlsx") })
+        #expect(scratch.names("outbox") == ["struggling-district.findings.json", "struggling-district.reviewed.xlsx"])
+        #expect(scratch.names("archive").count == 1)
+        #expect(scratch.names("processing").isEmpty)
+    }
+
+    /// A full disk, for real: the drop folder on a small memory disk of its own (this needs root,
+    /// as CI and the developers' machines have).
+    @Test(.enabled(if: geteuid() == 0)) func onAFullDiskTheWorkbookIsKeptAndFiledOnceThereIsRoomAgain() throws {
+        let scratch = try DropScratch()
+        let disk = scratch.url("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        try #require(Self.shell("mount -t tmpfs -o size=2m tmpfs '\(disk.path)'") == 0, "a memory disk could be mounted")
+        defer { _ = Self.shell("umount '\(disk.path)'") }
+        let folder = DropScratch(root: disk)
+        try FileManager.default.createDirectory(at: folder.url("inbox"), withIntermediateDirectories: true)
+        let watcher = try RunningWatcher(folder, rules: project.appendingPathComponent("rules").path)
+        try folder.drop("dirty-ledger.csv")
+        // Everything but a few kilobytes is taken: the review cannot be written.
+        _ = Self.shell("dd if=/dev/zero of='\(disk.path)/filler' bs=4k 2>/dev/null")
+        try waitFor { watcher.lines.all.contains { $0.contains("kept dirty-ledger.csv") } }
+        #expect(watcher.lines.all.contains { $0.contains("kept dirty-ledger.csv: it could not be filed: The disk that holds the drop folder is full.") })
+        try FileManager.default.removeItem(at: folder.url("filler"))
+        try waitFor { folder.names("archive").count == 1 }
+        watcher.stop()
+        #expect(try Data(contentsOf: folder.url("archive/" + folder.names("archive")[0])) == Data(contentsOf: samples.appendingPathComponent("dirty-ledger.csv")))
+        #expect(folder.names("outbox") == ["dirty-ledger.findings.json", "dirty-ledger.reviewed.xlsx"])
+        #expect(folder.names("failed").isEmpty, "a full disk is not the workbook's fault")
+    }
+
+    private static func shell(_ command: String) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        guard (try? process.run()) != nil else { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func aCopyThatKeepsTheFileOpenIsNotTakenUntilItIsClosed() throws {
+        let scratch = try DropScratch()
+        let ledger = try String(contentsOf: samples.appendingPathComponent("dirty-ledger.csv"), encoding: .windowsCP1252)
+        let bytes = Data(ledger.utf8)
+        #expect(FileManager.default.createFile(atPath: scratch.url("inbox/ledger.csv").path, contents: nil))
+        let copier = try FileHandle(forWritingTo: scratch.url("inbox/ledger.csv"))
+        copier.write(bytes.prefix(bytes.count / 2))
+        let watcher = try RunningWatcher(scratch, rules: project.appendingPathComponent("rules").path)
+        // Many looks at a file of the same size and time: only the open handle says it is not complete.
+        usleep(1_500_000)
+        #expect(scratch.names("inbox") == ["ledger.csv"], "a file still open for writing is not taken")
+        #expect(scratch.names("archive").isEmpty)
+        copier.write(bytes.suffix(from: bytes.count / 2))
+        try copier.close()
+        try waitFor { scratch.names("archive").count == 1 }
+        watcher.stop()
+        #expect(try Data(contentsOf: scratch.url("archive/" + scratch.names("archive")[0])) == bytes, "the whole file is kept, and it is what was reviewed")
+    }
+
+    @Test func aWorkbookDeletedFromProcessingDuringItsReviewIsSaidToBeGone() throws {
+        let scratch = try DropScratch()
+        var ledger = "Posting Date,Account,Vendor,Description,Amount\n"
+        for line in 0 ..< 20_000 { ledger += "07/0\(line % 9 + 1)/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,\(line % 500 + 1).25\n" }
+        try ledger.write(to: scratch.url("inbox/ledger.csv"), atomically: true, encoding: .utf8)
+        let watcher = try RunningWatcher(scratch, rules: project.appendingPathComponent("rules").path)
+        let claimed = try waitForClaim("ledger.csv", in: scratch)
+        try FileManager.default.removeItem(at: claimed)
+        try waitFor { watcher.lines.all.contains { $0.contains("vanished ledger.csv") } }
+        watcher.stop()
+        #expect(!watcher.lines.all.contains { $0.contains("finished ledger.csv") || $0.contains("kept ledger.csv") || $0.contains("failed ledger.csv") })
+        #expect(scratch.names("outbox").isEmpty && scratch.names("archive").isEmpty && scratch.names("failed").isEmpty)
     }
 
     @Test func aClaimLeftByAWatcherThatDiedIsReviewedAgainOrLetGoIfItWasFinished() throws {
