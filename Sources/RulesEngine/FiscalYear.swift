@@ -11,15 +11,16 @@ struct FiscalYear {
         return startMonth > 1 && month >= startMonth ? year + 1 : year
     }
 
-    /// The first day of the fiscal year named `year`.
-    func start(of year: Int) -> CalendarDate {
-        CalendarDate(year: startMonth > 1 ? year - 1 : year, month: startMonth, day: 1)!
+    /// The first day of the fiscal year named `year`, in days since 1970: the year after 9999's
+    /// fiscal year begins is past what a `CalendarDate` holds, and an ERP's "open-ended" date is 9999-12-31.
+    func start(of year: Int) -> Int {
+        CalendarDate.daysSince1970(year: startMonth > 1 ? year - 1 : year, month: startMonth, day: 1)
     }
 
     /// The share of the fiscal year gone by at the end of `date`.
     func elapsed(on date: CalendarDate) -> Double {
         let year = name(of: date)
         let first = start(of: year), next = start(of: year + 1)
-        return Double(date.daysSince1970 - first.daysSince1970 + 1) / Double(next.daysSince1970 - first.daysSince1970)
+        return Double(Int(date.daysSince1970) - first + 1) / Double(next - first)
     }
 }

@@ -50,14 +50,16 @@ enum ScalarFunctions {
                 case "WEEKDAY": return Double(weekday(day))
                 default:
                     // Excel's WEEKNUM: week 1 holds 1 January; weeks start on Sunday.
-                    let january1 = CalendarDate(year: year, month: 1, day: 1)!.daysSince1970
-                    return Double((Int(day - january1) + weekday(january1) - 1) / 7 + 1)
+                    let january1 = CalendarDate.daysSince1970(year: year, month: 1, day: 1)
+                    return Double((Int(day) - january1 + weekday(Int32(january1)) - 1) / 7 + 1)
                 }
             }, percent: false)
         case "DATE":
             let years = numbers(values[0]), months = numbers(values[1]), days = numbers(values[2])
             return .dates((0 ..< count).map { row in
-                guard !years[row].isNaN, !months[row].isNaN, !days[row].isNaN else { return Vector.blankDate }
+                // Beyond any real date (or not a number) is blank, as Excel's #NUM! is no date either.
+                let limit = 10_000_000.0
+                guard abs(years[row]) < limit, abs(months[row]) < limit, abs(days[row]) < limit else { return Vector.blankDate }
                 // Like Excel, month 13 is January of the next year and day 0 the last of the month before.
                 let monthIndex = Int(years[row]) * 12 + Int(months[row]) - 1
                 let year = monthIndex >= 0 ? monthIndex / 12 : (monthIndex - 11) / 12

@@ -9,13 +9,19 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
               day >= 1, day <= CalendarDate.daysIn(month: month, year: year) else { return nil }
+        self.daysSince1970 = Int32(CalendarDate.daysSince1970(year: year, month: month, day: day))
+    }
+
+    /// The days from 1970-01-01 to a day of any year, even one no `CalendarDate` holds (year 10000
+    /// is where a fiscal year that starts in 9999 ends): arithmetic on ERP "open-ended" dates must not fail.
+    public static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
         // Howard Hinnant's days_from_civil.
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        self.daysSince1970 = Int32(era * 146_097 + dayOfEra - 719_468)
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSince1970 < rhs.daysSince1970 }
