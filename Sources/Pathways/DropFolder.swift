@@ -335,10 +335,14 @@ public final class DropFolder: @unchecked Sendable {
                 let kept = try DropFolder.moveKeepingEveryName(input, into: archive, received: plan.received)
                 let counts = report?["counts"] as? [String: Int] ?? [:]
                 let seconds = Date().timeIntervalSince(started)
-                log.event("finished", file: name,
-                          "\(counts["error"] ?? 0) errors, \(counts["warning"] ?? 0) warnings, \(counts["info"] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
+                // Cells or lines that could not be read as they are make a review that is not to be
+                // taken at face value: the log says so before the counts.
+                let unread = report?["dataErrorCount"] as? Int ?? 0
+                let problems = unread == 0 ? "" : "\(unread == 1 ? "1 cell or line" : "\(unread) cells or lines") could not be read as \(unread == 1 ? "it is" : "they are") (the Summary lists them); "
+                log.event(unread == 0 ? "finished" : "finished with problems", file: name,
+                          problems + "\(counts["error"] ?? 0) errors, \(counts["warning"] ?? 0) warnings, \(counts["info"] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
                           fields: ["errors": counts["error"] ?? 0, "warnings": counts["warning"] ?? 0, "information": counts["info"] ?? 0,
-                                   "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
+                                   "unreadable": unread, "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
             } else {
                 // The note is written before the workbook is filed, naming where it will be kept: a
                 // watcher killed in between takes the workbook up again and writes the same note.

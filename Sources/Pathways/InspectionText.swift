@@ -56,6 +56,10 @@ extension Inspection {
         if !repeats.isEmpty {
             lines.append("  Left out \(count(repeats.count, "repeated header row")): rows " + repeats.prefix(10).map { formatCount($0.row) }.joined(separator: ", "))
         }
+        let misaligned = sheet.skippedRows.filter { $0.reason == .tooManyFields }
+        if !misaligned.isEmpty {
+            lines.append("  Left out \(count(misaligned.count, "line")) with more fields than the header (see the data errors below): rows " + misaligned.prefix(10).map { formatCount($0.row) }.joined(separator: ", ") + (misaligned.count > 10 ? ", …" : ""))
+        }
         if sheet.blankRowCount > 0 { lines.append("  Left out \(count(sheet.blankRowCount, "empty row")).") }
         if sheet.dataErrorCount == 0 {
             lines.append("  No data errors.")

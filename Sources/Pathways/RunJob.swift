@@ -44,7 +44,7 @@ public enum RunJob {
             public let table: String
             public let sheet: String
             public let row: Int
-            /// `total` or `repeatedHeader`.
+            /// `total`, `repeatedHeader` or `tooManyFields`.
             public let reason: String
             public let label: String
         }
@@ -175,7 +175,7 @@ public enum RunJob {
             let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
                                           notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules,
                                           ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount,
-                                          leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, $0.reason == "total") })
+                                          leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, SheetLayout.SkippedRow.Reason(rawValue: $0.reason) ?? .total) })
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)

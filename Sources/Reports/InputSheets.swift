@@ -21,8 +21,32 @@ extension Writer {
     /// 1,048,576 rows a sheet continues on `Name (2)`, `Name (3)`, ….
     func place(sheet: String, row: Int) -> (sheet: String, row: Int) {
         let page = (row - 1) / maxRows
-        return (Writer.pageName(sheet, page: page), (row - 1) % maxRows + 1)
+        return (Writer.pageName(sheetNames[sheet] ?? sheet, page: page), (row - 1) % maxRows + 1)
     }
+
+    /// A name Excel accepts for a sheet that wants to be called `wanted`: at most 31 characters,
+    /// none of `[ ] : * ? / \`, no apostrophe at either end, not `History` (Excel keeps it for
+    /// itself), and none of the names in `taken` (lower-cased), which Excel compares without case.
+    static func validSheetName(_ wanted: String, avoiding taken: Set<String>) -> String {
+        var name = String(wanted.map { "[]:*?/\\".contains($0) ? "_" : $0 })
+        name = String(name.drop { $0 == "'" }.reversed().drop { $0 == "'" }.reversed())
+        if name.trimmingCharacters(in: .whitespaces).isEmpty { name = "Sheet" }
+        if name.lowercased() == "history" { name = "History (data)" }
+        func cut(_ text: String, leaving room: Int) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.prefix(maxSheetNameLength - room)))
+        }
+        name = cut(name, leaving: 0)
+        var candidate = name
+        var attempt = 1
+        while taken.contains(candidate.lowercased()) {
+            attempt += 1
+            let suffix = " (\(attempt))"
+            candidate = cut(name, leaving: suffix.unicodeScalars.count) + suffix
+        }
+        return candidate
+    }
+
+    static let maxSheetNameLength = 31
 
     static func pageName(_ sheet: String, page: Int) -> String {
         guard page > 0 else { return sheet }
@@ -32,7 +56,7 @@ extension Writer {
 
     /// A finding's cell address as it is in the reviewed workbook.
     func workbookAddress(_ address: String) -> String {
-        guard let cell = CellOrigin(file: "", qualifiedAddress: address), cell.row > maxRows else { return address }
+        guard let cell = CellOrigin(file: "", qualifiedAddress: address), cell.row > maxRows || sheetNames[cell.sheet] != cell.sheet else { return address }
         let (name, row) = place(sheet: cell.sheet, row: cell.row)
         return CellOrigin(file: "", sheet: name, row: row, column: cell.column).qualifiedAddress
     }
@@ -40,11 +64,13 @@ extension Writer {
     /// An input sheet, cell for cell: bound tables' data rows with their typed values and formats,
     /// everything else as read; flagged cells filled and commented, and a Findings column.
     mutating func copy(_ sheet: RawSheet, flags: [CellKey: [Int]]) {
-        guard var worksheet = workbook_add_worksheet(workbook, sheet.name) else { return }
+        guard var worksheet = workbook_add_worksheet(workbook, sheetNames[sheet.name] ?? sheet.name) else { return }
         var pageStart = 0
         let bound = contents.binding.tables.values.first { $0.sheet == sheet.name && $0.table.file == contents.workbook.file }
         var width = 0
-        for row in 0 ..< sheet.rowCount { width = max(width, sheet.width(ofRow: row)) }
+        for row in 0 ..< sheet.rowCount { width = max(width, min(sheet.width(ofRow: row), Writer.maxColumns)) }
+        // The Findings column goes after the data, unless the data fills every column Excel has.
+        let findingsColumn = width < Writer.maxColumns ? width : nil
         var typedRow: [Int: Int] = [:]  // sheet row (1-based) → table row
         // Typed columns by sheet column, so a cell finds its column without a hash.
         var typedByColumn = [Column?](repeating: nil, count: width + 1)
@@ -82,22 +108,24 @@ extension Writer {
                 columnWidths[column] = Double(min(45, max(10, headerWidth + 3, widest + 2)))
                 worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), columnWidths[column]!, nil)
             }
-            columnWidths[width] = 16
-            worksheet_set_column(worksheet, lxw_col_t(width), lxw_col_t(width), 16, nil)
+            if let findingsColumn {
+                columnWidths[findingsColumn] = 16
+                worksheet_set_column(worksheet, lxw_col_t(findingsColumn), lxw_col_t(findingsColumn), 16, nil)
+            }
         }
         let first = worksheet
         for row in 0 ..< sheet.rowCount {
-            if row - pageStart >= maxRows, let next = workbook_add_worksheet(workbook, Writer.pageName(sheet.name, page: row / maxRows)) {
+            if row - pageStart >= maxRows, let next = workbook_add_worksheet(workbook, Writer.pageName(sheetNames[sheet.name] ?? sheet.name, page: row / maxRows)) {
                 // Past Excel's last row the sheet goes on in the next one, with the same widths.
                 worksheet = next
                 pageStart = row
-                for column in 0 ... width { worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), columnWidths[column] ?? 12, nil) }
+                for column in 0 ... (findingsColumn ?? width - 1) { worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), columnWidths[column] ?? 12, nil) }
             }
             let sheetRow = row + 1
             let at = row - pageStart
             let tableRow = typedRow[sheetRow]
             let rowFlags = flagsByRow[sheetRow]
-            for column in 0 ..< sheet.width(ofRow: row) {
+            for column in 0 ..< min(sheet.width(ofRow: row), Writer.maxColumns) {
                 let cellFindings = rowFlags?.first { $0.column == column }?.findings
                 let severity = cellFindings.map { worst($0) }
                 if row == header {
@@ -113,22 +141,22 @@ extension Writer {
                 }
             }
             // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
-            for (column, findings) in rowFlags ?? [] where column >= sheet.width(ofRow: row) {
+            for (column, findings) in rowFlags ?? [] where column >= sheet.width(ofRow: row) && column < Writer.maxColumns {
                 worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format(worst(findings)))
                 if commentsWritten < commentLimit { comment(findings, at: (at, column), in: worksheet) }
             }
             // The last column lists each row's rules, so a reviewer can filter to the flagged rows.
-            if row == header {
-                worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(width), "Findings", format("header"))
-            } else if bound != nil, let rules = rulesOfRow[sheetRow] {
-                worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(width), rules.joined(separator: ", "), nil)
+            if let findingsColumn, row == header {
+                worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(findingsColumn), "Findings", format("header"))
+            } else if let findingsColumn, bound != nil, let rules = rulesOfRow[sheetRow] {
+                writeText(rules.joined(separator: ", "), at: (at, findingsColumn), in: worksheet, format: nil)
             }
         }
         guard let header else { return }
         worksheet_freeze_panes(first, lxw_row_t(header + 1), 0)
         // Printed, every page starts with the header, as it stays in view on screen.
         worksheet_repeat_rows(first, lxw_row_t(header), lxw_row_t(header))
-        worksheet_autofilter(first, lxw_row_t(header), 0, lxw_row_t(max(header, min(sheet.rowCount, maxRows) - 1)), lxw_col_t(width))
+        worksheet_autofilter(first, lxw_row_t(header), 0, lxw_row_t(max(header, min(sheet.rowCount, maxRows) - 1)), lxw_col_t(findingsColumn ?? width - 1))
     }
 
     /// The format of a cell: its number format (`date`, `money`, …) and its fill; nil for neither.
@@ -160,7 +188,7 @@ extension Writer {
         func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? { cellFormat(base, severity) }
         switch value {
         case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
-        case .text(let text), .code(let text): worksheet_write_string(worksheet, row, column, text, style(nil))
+        case .text(let text), .code(let text): writeText(text, at: cell, in: worksheet, format: style(nil))
         case .number(let number) where number.isFinite:
             worksheet_write_number(worksheet, row, column, number, style(fractionsToTheCent && number != number.rounded() ? "decimal" : nil))
         case .number: break
@@ -182,7 +210,7 @@ extension Writer {
         case .blank:
             if severity != nil { worksheet_write_blank(worksheet, row, column, style(nil)) }
         case .text(let ref), .isoDateText(let ref):
-            worksheet_write_string(worksheet, row, column, sheet.text(ref), style(nil))
+            writeText(sheet.text(ref), at: position, in: worksheet, format: style(nil))
         case .bool(let flag):
             worksheet_write_boolean(worksheet, row, column, flag ? 1 : 0, style(nil))
         case .error(let error):
@@ -201,6 +229,14 @@ extension Writer {
             default: worksheet_write_number(worksheet, row, column, value, style(nil))
             }
         }
+    }
+
+    /// Text as a string cell, never a formula. Past the 32,767 characters an Excel cell holds it is
+    /// cut, with an ellipsis: the reading already reported such a cell as a data error.
+    func writeText(_ text: String, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, format: UnsafeMutablePointer<lxw_format>?) {
+        let fits = text.utf8.count <= Writer.maxCellCharacters || text.unicodeScalars.count <= Writer.maxCellCharacters
+        let shown = fits ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(Writer.maxCellCharacters - 1))) + "…"
+        worksheet_write_string(worksheet, lxw_row_t(cell.0), lxw_col_t(cell.1), shown, format)
     }
 
     /// One comment per cell, however many findings it has: each rule, its message and the fix.

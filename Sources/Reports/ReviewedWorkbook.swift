@@ -20,11 +20,11 @@ public struct ReviewContents {
     public var dataErrors: [DataError]
     public var dataErrorCount: Int
     /// Rows of the bound sheets that are not data (totals, repeated headers), which the review left out.
-    public var leftOutRows: [(sheet: String, row: Int, label: String, isTotal: Bool)]
+    public var leftOutRows: [(sheet: String, row: Int, label: String, reason: SheetLayout.SkippedRow.Reason)]
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,
-                dataErrors: [DataError], dataErrorCount: Int, leftOutRows: [(sheet: String, row: Int, label: String, isTotal: Bool)] = []) {
+                dataErrors: [DataError], dataErrorCount: Int, leftOutRows: [(sheet: String, row: Int, label: String, reason: SheetLayout.SkippedRow.Reason)] = []) {
         self.workbook = workbook
         self.binding = binding
         self.evaluation = evaluation

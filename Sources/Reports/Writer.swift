@@ -50,12 +50,18 @@ struct Writer {
     var summaryName = "Summary"
     /// The sheet each shown view is written to, by the view's name in lower case.
     var viewSheets: [String: String] = [:]
+    /// Each input sheet's name in the reviewed workbook, by its name as read: the same, unless Excel
+    /// would refuse it (a CSV file's long name, a `/`, `History`) or another sheet has it.
+    var sheetNames: [String: String] = [:]
 
     /// The Findings sheet's column widths: severity, rule, title, pathway, sheet, cell, row, message, fix, status, note.
     static let findingsWidths: [Double] = [10, 8, 30, 16, 16, 22, 7, 60, 45, 14, 30]
 
     /// The most hyperlinks Excel allows on one sheet.
     static let linkLimit = 65_530
+    /// Excel's columns (A to XFD), and the characters a cell holds.
+    static let maxColumns = 16_384
+    static let maxCellCharacters = 32_767
 
     /// Whether the input is big enough (in cells) for constant-memory mode.
     let constantMemory: Bool
@@ -82,20 +88,27 @@ struct Writer {
         guard let book = workbook_new_opt(path, &options) else { return LXW_ERROR_CREATING_XLSX_FILE }
         workbook = book
         setProperties()
-        let inputNames = Set(contents.workbook.sheets.map { $0.name.lowercased() })
-        func ownName(_ name: String) -> String { inputNames.contains(name.lowercased()) ? "Pathways \(name)" : name }
+        var taken: Set<String> = []
+        for sheet in contents.workbook.sheets where sheet.kind == .worksheet {
+            let name = Writer.validSheetName(sheet.name, avoiding: taken)
+            sheetNames[sheet.name] = name
+            taken.insert(name.lowercased())
+        }
+        // The district's sheets keep their names; Pathways' own give way (`Pathways Summary`).
+        func ownName(_ name: String) -> String {
+            let chosen = Writer.validSheetName(taken.contains(name.lowercased()) ? "Pathways \(name)" : name, avoiding: taken)
+            taken.insert(chosen.lowercased())
+            return chosen
+        }
         summaryName = ownName("Summary")
         let summary = workbook_add_worksheet(book, summaryName)!
         let rubric = workbook_add_worksheet(book, ownName("Rubric"))!
         let findingsName = ownName("Findings")
         let findingsSheet = workbook_add_worksheet(book, findingsName)!
         let flags = flaggedCells()
-        var taken = inputNames.union(["summary", "rubric", "findings"])
         for view in contents.evaluation.shownViews {
-            var name = String(view.title.filter { !"[]:*?/\\".contains($0) }.prefix(31))
-            if name.isEmpty || taken.contains(name.lowercased()) { name = String(view.name.prefix(31)) }
-            taken.insert(name.lowercased())
-            viewSheets[view.name.lowercased()] = name
+            let title = view.title.filter { !"[]:*?/\\".contains($0) }
+            viewSheets[view.name.lowercased()] = ownName(title.isEmpty ? view.name : title)
         }
         writeSummary(summary)
         writeRubric(rubric)
@@ -251,12 +264,22 @@ struct Writer {
             for leftOut in contents.leftOutRows.prefix(10) {
                 let cell = workbookAddress(CellOrigin(file: "", sheet: leftOut.sheet, row: leftOut.row, column: 0).qualifiedAddress)
                 link(cell, to: cell, style: nil)
-                text("\"\(leftOut.label)\": " + (leftOut.isTotal ? "a total of the rows above, not data, so it is not counted twice."
-                    : "the header repeated inside the data."), 1)
+                text("\"\(leftOut.label)\": " + leftOut.reason.explanation, 1)
                 row += 1
             }
             if contents.leftOutRows.count > 10 {
                 text("…"); text("and \(contents.leftOutRows.count - 10) more, each still in its sheet as it was.", 1)
+                row += 1
+            }
+        }
+        let renamed = contents.workbook.sheets.compactMap { sheet in sheetNames[sheet.name].flatMap { $0 == sheet.name ? nil : (sheet.name, $0) } }
+        if !renamed.isEmpty {
+            row += 1
+            text("Sheets under another name here", 0, "header"); text("Excel does not allow these names (at most 31 characters, none of [ ] : * ? / \\, not History, each once)", 1, "header"); row += 1
+            for (original, shown) in renamed {
+                let cell = CellOrigin(file: "", sheet: shown, row: 1, column: 0).qualifiedAddress
+                link(shown, to: cell, style: nil)
+                text("is \"\(original)\" in \(contents.workbook.file) (the findings file names it so).", 1)
                 row += 1
             }
         }

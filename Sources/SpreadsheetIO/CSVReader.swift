@@ -33,22 +33,37 @@ public enum CSVReader {
         let delimiter = sniffDelimiter(text)
         notes.delimiter = delimiter == UInt8(ascii: "\t") ? "tab" : String(UnicodeScalar(delimiter))
         var sheet = RawSheet(name: sheetName(forFile: fileName))
+        sheet.fieldsArePositional = true
         let cells = text.withUnsafeMutableBufferPointer { buffer in parse(buffer, delimiter: delimiter) }
         sheet.kinds = cells.kinds
         sheet.payloads = cells.payloads
         sheet.rowStarts = cells.rowStarts
         sheet.localText = text
-        if let row = cells.unclosedQuoteRow {
-            notes.remarks.append("Row \(row) opens a quoted field that is never closed, so everything after it was read into one cell. Check that row's quotation marks.")
+        sheet.problems = cells.problems
+        if let unclosed = cells.unclosedQuote {
+            // Every line after the opening quote went into one cell: say how many, on the row it swallowed them into.
+            let ref = TextRef(bits: sheet.payloads[unclosed.cell])
+            let swallowed = sheet.withText(ref) { bytes in bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+            let lines = swallowed == 1 ? "the line after it was" : "the \(formatCount(swallowed)) lines after it were"
+            sheet.problems.append(RawSheet.Problem(row: unclosed.row, column: unclosed.column, text: String(sheet.text(ref).prefix(60)) + "…",
+                reason: "opens a quotation mark that is never closed, so \(lines) read into this one cell instead of as rows of their own. Close the quotation mark in the export, or export the file again."))
+            notes.remarks.append("Row \(unclosed.row) opens a quoted field that is never closed, so everything after it was read into one cell. Check that row's quotation marks.")
         }
         return RawWorkbook(file: fileName, sheets: [sheet], notes: notes)
     }
+
+    /// Excel's limits, past which a file cannot be shown as it is: a row is cut at the last column
+    /// and a long field is kept whole here but reported.
+    public static let maxColumns = 16_384
+    public static let maxCellCharacters = 32_767
 
     private struct Cells {
         var kinds: [RawKind] = []
         var payloads: [UInt64] = []
         var rowStarts: [Int] = [0]
-        var unclosedQuoteRow: Int?
+        /// The quoted field that is never closed: its row (from 1), its column and its cell's index.
+        var unclosedQuote: (row: Int, column: Int, cell: Int)?
+        var problems: [RawSheet.Problem] = []
     }
 
     /// Splits records in place: an escaped field is unescaped over its own bytes, which the
@@ -65,6 +80,7 @@ public enum CSVReader {
         cells.payloads.reserveCapacity(estimatedCells)
         cells.rowStarts.reserveCapacity(count / 64 + 16)
         var position = 0
+        var overflowFields = 0
         while position < count {
             var start = position
             var end = position
@@ -92,7 +108,9 @@ public enum CSVReader {
                     write += 1
                     read += 1
                 }
-                if !closed && cells.unclosedQuoteRow == nil { cells.unclosedQuoteRow = cells.rowStarts.count }
+                if !closed && cells.unclosedQuote == nil {
+                    cells.unclosedQuote = (cells.rowStarts.count, cells.kinds.count - cells.rowStarts[cells.rowStarts.count - 1], cells.kinds.count)
+                }
                 // Text after the closing quote (`"a"b`) is kept, as spreadsheet programs do.
                 while read < count, bytes[read] != delimiter, bytes[read] != lineFeed, bytes[read] != carriageReturn {
                     if write != read { bytes[write] = bytes[read] }
@@ -106,7 +124,15 @@ public enum CSVReader {
                 end = position
             }
             let length = end - start
-            if length > 0 {
+            let column = cells.kinds.count - cells.rowStarts[cells.rowStarts.count - 1]
+            if column >= maxColumns {
+                // Past Excel's last column nothing is kept (a one-line file of millions of fields
+                // would otherwise take gigabytes), but the row says how many fields it had.
+                overflowFields += 1
+            } else if length > 0 {
+                if length > maxCellCharacters, let problem = overlong(bytes, start: start, length: length, row: cells.rowStarts.count, column: column) {
+                    cells.problems.append(problem)
+                }
                 cells.kinds.append(.text)
                 cells.payloads.append(TextRef.local(offset: start, length: min(length, TextRef.maxLength)).bits)
             } else {
@@ -121,6 +147,11 @@ public enum CSVReader {
             }
             if position < count && bytes[position] == carriageReturn { position += 1 }
             if position < count && bytes[position] == lineFeed { position += 1 }
+            if overflowFields > 0 {
+                cells.problems.append(RawSheet.Problem(row: cells.rowStarts.count, column: maxColumns - 1, text: "",
+                    reason: "is a row of \(formatCount(maxColumns + overflowFields)) fields, more than the \(formatCount(maxColumns)) columns Excel allows: only the first \(formatCount(maxColumns)) were read. Check the delimiter and the line breaks of the export."))
+                overflowFields = 0
+            }
             // A line with one empty field is an empty row.
             if cells.kinds.count - cells.rowStarts[cells.rowStarts.count - 1] == 1 && length == 0 && !isQuoted {
                 cells.kinds.removeLast()
@@ -129,6 +160,16 @@ public enum CSVReader {
             cells.rowStarts.append(cells.kinds.count)
         }
         return cells
+    }
+
+    /// A field longer than an Excel cell may be, counted in characters (its bytes are UTF-8).
+    private static func overlong(_ bytes: UnsafeMutableBufferPointer<UInt8>, start: Int, length: Int, row: Int, column: Int) -> RawSheet.Problem? {
+        let field = UnsafeBufferPointer(rebasing: bytes[start ..< start + length])
+        let characters = field.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        guard characters > maxCellCharacters else { return nil }
+        let kept = length > TextRef.maxLength ? " Only its first \(formatCount(TextRef.maxLength)) bytes were kept." : ""
+        return RawSheet.Problem(row: row, column: column, text: String(decoding: field.prefix(60), as: UTF8.self) + "…",
+                                reason: "is \(formatCount(characters)) characters long, more than the \(formatCount(maxCellCharacters)) an Excel cell can hold, so the reviewed copy shows only its beginning.\(kept) Check the export: a missing line break or quotation mark often joins many values into one.")
     }
 
     /// The delimiter that splits the first lines most consistently into the most fields.

@@ -104,6 +104,22 @@ public struct RawSheet: Sendable {
     var rowStarts: [Int] = [0]
     /// Text written in the sheet itself: CSV fields, inline strings, formula results.
     var localText: [UInt8] = []
+    /// CSV: a cell's column is its field's position in the line, so a line with a field too many or
+    /// too few has its values in the wrong columns from some point on.
+    public internal(set) var fieldsArePositional = false
+    /// What could not be read as it is (a quotation mark never closed, a row past Excel's last
+    /// column, a field longer than a cell): reported with the sheet's data errors.
+    public internal(set) var problems: [Problem] = []
+
+    public struct Problem: Sendable, Equatable {
+        /// The row number the spreadsheet shows, and the column (0 for A).
+        public let row: Int
+        public let column: Int
+        /// The beginning of what was read there.
+        public let text: String
+        /// The rest of a sentence that starts with the cell's place and text.
+        public let reason: String
+    }
     let sharedStrings: StringTable
     let numberFormats: [NumberFormat]
 

@@ -17,7 +17,20 @@ public struct SheetLayout: Sendable {
     }
 
     public struct SkippedRow: Sendable, Codable, Equatable {
-        public enum Reason: String, Sendable, Codable { case total, repeatedHeader }
+        public enum Reason: String, Sendable, Codable {
+            case total, repeatedHeader
+            /// A CSV line with more fields than the header: its values may sit in the wrong columns.
+            case tooManyFields
+
+            /// Why such a row is not data, as the rest of a sentence about it.
+            public var explanation: String {
+                switch self {
+                case .total: "a total of the rows above, not data, so it is not counted twice."
+                case .repeatedHeader: "the header repeated inside the data."
+                case .tooManyFields: "a line with more fields than the header, so its values may be in the wrong columns; it was left out rather than misread (see rule DATA on the Findings sheet)."
+                }
+            }
+        }
         /// The row number the spreadsheet shows.
         public let row: Int
         public let reason: Reason
@@ -33,6 +46,17 @@ public struct SheetLayout: Sendable {
     public let skippedRows: [SkippedRow]
     /// Empty rows inside the data, left out.
     public let blankRowCount: Int
+    /// CSV lines whose number of fields is not the header's: those with more are left out (and are
+    /// in `skippedRows` too), those with fewer are read as far as they go.
+    public var misalignedRows: [MisalignedRow] = []
+
+    public struct MisalignedRow: Sendable, Codable, Equatable {
+        /// The row number the spreadsheet shows.
+        public let row: Int
+        public let fields: Int
+        /// The header's fields, up to its last named column.
+        public let expected: Int
+    }
 
     static let rowsSearchedForHeader = 50
 
@@ -79,6 +103,8 @@ public struct SheetLayout: Sendable {
         var dataRows: [Int] = []
         dataRows.reserveCapacity(view.rowCount - headerIndex)
         var skipped: [SkippedRow] = []
+        var misaligned: [MisalignedRow] = []
+        let namedFields = (headerTexts.lastIndex { !$0.isEmpty } ?? -1) + 1
         var blankRows = 0
         // Only headerless columns need to be checked for data; the rest are kept regardless.
         var columnHasData = headerTexts.map { !$0.isEmpty }
@@ -109,6 +135,14 @@ public struct SheetLayout: Sendable {
                     continue
                 }
             }
+            if sheet.fieldsArePositional && rowWidth != namedFields {
+                if rowWidth > namedFields, (namedFields ..< rowWidth).contains(where: { !isBlankCell(view, start + $0) }) {
+                    misaligned.append(MisalignedRow(row: row + 1, fields: rowWidth, expected: namedFields))
+                    skipped.append(SkippedRow(row: row + 1, reason: .tooManyFields, label: tidyHeader(sheet.displayText(row: row, column: firstFilled))))
+                    continue
+                }
+                if rowWidth < namedFields { misaligned.append(MisalignedRow(row: row + 1, fields: rowWidth, expected: namedFields)) }
+            }
             for column in headerlessColumns where column < rowWidth && !isBlankCell(view, start + column) {
                 columnHasData[column] = true
             }
@@ -129,7 +163,7 @@ public struct SheetLayout: Sendable {
             columns.append(ColumnHeader(name: name, sourceColumn: column))
         }
         return SheetLayout(headerRow: headerIndex + 1, columns: columns, dataRows: dataRows,
-                           skippedRows: skipped, blankRowCount: blankRows)
+                           skippedRows: skipped, blankRowCount: blankRows, misalignedRows: misaligned)
     }
 
     private static func filledCells(_ view: RawSheetView, row: Int) -> Int {

@@ -55,11 +55,36 @@ public enum TableReader {
             }
         }
         let built = (0 ..< columnCount).map { results[$0]! }
-        let errors = DataErrorLog.combining(built.map(\.errors), cap: errorCap)
+        let errors = DataErrorLog.combining(built.map(\.errors) + [readingErrors(sheet, of: workbook, layout: layout, cap: errorCap)], cap: errorCap)
         let columns = built.map(\.column)
         let table = Table(file: workbook.file, sheet: sheet.name, columns: columns,
                           sourceRows: layout.dataRows.map { Int32($0 + 1) })
         return SheetReading(table: table, layout: layout, dataErrors: errors)
+    }
+
+    /// What the sheet could not hold as it was (see `RawSheet.problems`) and the lines whose
+    /// fields do not match the header, as data errors of the table read from it.
+    static func readingErrors(_ sheet: RawSheet, of workbook: RawWorkbook, layout: SheetLayout, cap: Int) -> DataErrorLog {
+        var log = DataErrorLog(cap: cap)
+        func columnName(_ column: Int) -> String {
+            layout.columns.first { $0.sourceColumn == column }?.name ?? columnLetters(column)
+        }
+        for problem in sheet.problems {
+            log.record(DataError(origin: CellOrigin(file: workbook.file, sheet: sheet.name, row: problem.row, column: problem.column),
+                                 columnName: columnName(problem.column), rawText: problem.text, reason: problem.reason))
+        }
+        for line in layout.misalignedRows {
+            let row = line.row - 1
+            let fields = (0 ..< min(line.fields, 12)).map { sheet.displayText(row: row, column: $0) }.joined(separator: workbook.notes.delimiter == "tab" ? "\t" : workbook.notes.delimiter ?? ",")
+            let text = String(fields.prefix(80)) + (line.fields > 12 || fields.count > 80 ? "…" : "")
+            let reason = line.fields > line.expected
+                ? "has \(formatCount(line.fields)) fields where the header has \(formatCount(line.expected)), so from some point on its values would be one column off (a comma inside a value without quotation marks?). The row was left out of the review rather than read into the wrong columns; fix it in the export and run again."
+                : "has \(formatCount(line.fields)) fields where the header has \(formatCount(line.expected)): the values it has were read into the first \(formatCount(line.fields)) columns and the rest left blank. Check the row in the export."
+            let column = min(line.fields, line.expected)
+            log.record(DataError(origin: CellOrigin(file: workbook.file, sheet: sheet.name, row: line.row, column: column),
+                                 columnName: columnName(column), rawText: text, reason: reason))
+        }
+        return log
     }
 }
 

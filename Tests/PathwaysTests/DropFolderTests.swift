@@ -446,10 +446,13 @@ final class RunningWatcher: @unchecked Sendable {
         let scratch = try DropScratch()
         try scratch.drop("dirty-ledger.csv")
         let log = try watchOnce(scratch, format: .json)
-        let finished = try #require(log.first { $0.contains("\"event\":\"finished\"") })
+        // Its one unreadable amount makes it a review with problems, said in the event itself.
+        let finished = try #require(log.first { $0.contains("\"event\":\"finished with problems\"") })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(finished.utf8)) as? [String: Any])
         #expect(object["file"] as? String == "dirty-ledger.csv")
         #expect(object["errors"] as? Int == 3)
+        #expect(object["unreadable"] as? Int == 1)
+        #expect((object["message"] as? String)?.hasPrefix("1 cell or line could not be read as it is (the Summary lists them); 3 errors") == true)
         #expect(object["time"] is String)
     }
 }

@@ -3,7 +3,7 @@ import Testing
 @testable import Pathways
 
 /// The reviewed workbook, read back by openpyxl: an independent reader, as a reviewer's Excel is.
-private func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
+func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     let script = #"""
     import json, sys, zipfile, openpyxl
     wb = openpyxl.load_workbook(sys.argv[1])

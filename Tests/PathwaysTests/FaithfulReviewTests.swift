@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import Pathways
+
+/// A folder with a small rule set, for reviews of inputs that are broken on purpose.
+private final class Workbench {
+    let folder: URL
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("faithful-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try Data("""
+            table transactions "Transactions"
+              required
+              column posted date  "Posting Date"
+              column owner  text  "Budget Owner" optional
+              column description text "Description" optional
+              column amount money "Amount"
+            pathway management "Management"
+            rule BO-01 "Spending without a budget owner"
+              pathway management
+              severity error
+              for transactions
+              when owner is blank
+              flag owner
+              message "Nobody owns this {amount}."
+            rule BO-02 "Large purchase"
+              pathway management
+              severity warning
+              for transactions
+              when amount >= $5,000
+              flag amount
+              message "{amount} needs approval."
+
+            """.utf8).write(to: folder.appendingPathComponent("rules/rules.rules"))
+    }
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func write(_ name: String, _ bytes: Data) throws { try bytes.write(to: folder.appendingPathComponent(name)) }
+
+    /// Reviews `name`; the outcome, the findings file and the reviewed workbook read by openpyxl.
+    func review(_ name: String) throws -> (outcome: CommandOutcome, report: [String: Any], workbook: [String: Any]) {
+        var options = RunJob.Options(input: folder.appendingPathComponent(name).path)
+        options.rules = folder.appendingPathComponent("rules").path
+        let outcome = RunJob.run(options)
+        try #require(outcome.exitCode == 0, "\(outcome.standardError)")
+        let stem = (name as NSString).deletingPathExtension
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent(stem + ".findings.json"))) as? [String: Any])
+        return (outcome, report, try readWithOpenpyxl(folder.appendingPathComponent(stem + ".reviewed.xlsx").path))
+    }
+}
+
+private func findings(_ report: [String: Any]) -> [[String: Any]] { report["findings"] as? [[String: Any]] ?? [] }
+private func cells(_ workbook: [String: Any], _ sheet: String) -> [String: [String]] {
+    ((workbook["cells"] as? [String: Any])?[sheet] as? [String: [String]]) ?? [:]
+}
+
+@Suite(.serialized) struct FaithfulReviewTests {
+    @Test func aLineWithAFieldTooManyIsLeftOutAndReportedNeverReadIntoTheWrongColumns() throws {
+        let bench = try Workbench()
+        // Row 3's description has a comma outside quotation marks: its amount would land in a column of its own.
+        try bench.write("ledger.csv", Data("""
+            Posting Date,Budget Owner,Description,Amount
+            07/01/2024,M. Alvarez,Paper,10.00
+            07/02/2024,J. Chen,Paper, pens,9000.00
+            07/03/2024,,Toner
+
+            """.utf8))
+        let (outcome, report, workbook) = try bench.review("ledger.csv")
+        let data = findings(report).filter { $0["rule"] as? String == "DATA" }
+        #expect(data.compactMap { ($0["rows"] as? [Int])?.first } == [3, 4], "each line whose fields do not match the header is a DATA finding")
+        #expect((data.first?["message"] as? String)?.contains("has 5 fields where the header has 4") == true)
+        #expect((data.last?["message"] as? String)?.contains("has 3 fields where the header has 4: the values it has were read into the first 3 columns") == true)
+        // " pens" was never read as an amount, nor 9000.00 as nothing: row 3 is not in the review.
+        #expect(!findings(report).contains { $0["rule"] as? String == "BO-02" })
+        let leftOut = try #require(report["leftOutRows"] as? [[String: Any]])
+        #expect(leftOut.map { $0["row"] as? Int } == [3] && leftOut.first?["reason"] as? String == "tooManyFields")
+        // The row that is short is read as far as it goes: its owner is blank, so it is flagged.
+        #expect(findings(report).contains { $0["rule"] as? String == "BO-01" && ($0["rows"] as? [Int]) == [4] })
+        #expect(outcome.standardOutput.contains("Cells that could not be read: 2"))
+        let summary = cells(workbook, "Summary").values.map { $0[1] }
+        #expect(summary.contains { $0.contains("a line with more fields than the header") })
+    }
+
+    @Test func aQuotationMarkNeverClosedIsReportedInTheRunTheFindingsAndTheSummary() throws {
+        let bench = try Workbench()
+        try bench.write("ledger.csv", Data("""
+            Posting Date,Budget Owner,Description,Amount
+            07/01/2024,M. Alvarez,Paper,10.00
+            07/02/2024,J. Chen,"Paper,20.00
+            07/03/2024,J. Chen,Toner,30.00
+            07/04/2024,J. Chen,Ink,40.00
+
+            """.utf8))
+        let (outcome, report, workbook) = try bench.review("ledger.csv")
+        let sentence = "opens a quotation mark that is never closed, so the 3 lines after it were read into this one cell"
+        #expect(outcome.standardOutput.contains(sentence))
+        let errors = try #require(report["dataErrors"] as? [[String: Any]])
+        #expect(errors.contains { ($0["reason"] as? String)?.contains(sentence) == true && ($0["origin"] as? [String: Any])?["cell"] as? String == "C3" })
+        #expect(findings(report).contains { $0["rule"] as? String == "DATA" && ($0["message"] as? String)?.contains(sentence) == true })
+        #expect(cells(workbook, "Summary").values.contains { $0[1].contains(sentence) })
+    }
+
+    @Test func aRowOfSixtyFiveThousandFieldsIsCutAtExcelsLastColumnAndReportedNotACrash() throws {
+        let bench = try Workbench()
+        let wide = "07/02/2024,J. Chen,Paper,20.00" + String(repeating: ",x", count: 65_532)
+        try bench.write("ledger.csv", Data("Posting Date,Budget Owner,Description,Amount\n07/01/2024,M. Alvarez,Paper,10.00\n\(wide)\n".utf8))
+        let (_, report, workbook) = try bench.review("ledger.csv")
+        let messages = findings(report).filter { $0["rule"] as? String == "DATA" }.compactMap { $0["message"] as? String }
+        #expect(messages.contains { $0.contains("is a row of 65,536 fields, more than the 16,384 columns Excel allows") })
+        #expect(messages.contains { $0.contains("has 16,384 fields where the header has 4") })
+        #expect(cells(workbook, "ledger")["A2"]?[1] == "2024-07-01 00:00:00", "the rows around it are written")
+    }
+
+    @Test func aFieldLongerThanAnExcelCellIsReportedAndTheCopyShowsItsBeginning() throws {
+        let bench = try Workbench()
+        let long = String(repeating: "é", count: 40_000)
+        try bench.write("ledger.csv", Data("Posting Date,Budget Owner,Description,Amount\n07/01/2024,M. Alvarez,\(long),10.00\n".utf8))
+        let (_, report, workbook) = try bench.review("ledger.csv")
+        #expect(findings(report).contains { $0["rule"] as? String == "DATA" && ($0["message"] as? String)?.contains("is 40,000 characters long, more than the 32,767 an Excel cell can hold") == true })
+        let shown = try #require(cells(workbook, "ledger")["C2"]?[1])
+        #expect(shown.count == 32_767 && shown.hasPrefix("éé") && shown.hasSuffix("…"))
+        #expect(cells(workbook, "ledger")["D2"]?[1] == "10", "the amount after it is in its own column")
+    }
+
+    @Test(arguments: [("district-general-ledger-detail-fy2025.csv", "district-general-ledger-detail-"),
+                      ("History.csv", "History (data)"), ("Q1: GL [draft].csv", "Q1_ GL _draft_"), ("Summary.csv", "Summary")])
+    func aSheetNameExcelWouldRefuseIsWrittenUnderAValidNameAndLinksFollow(file: String, sheet: String) throws {
+        let bench = try Workbench()
+        try bench.write(file, Data("Posting Date,Budget Owner,Description,Amount\n07/01/2024,,Paper,10.00\n".utf8))
+        let (_, report, workbook) = try bench.review(file)
+        let names = try #require(workbook["sheets"] as? [String])
+        #expect(names.contains(sheet), "\(names)")
+        #expect(cells(workbook, sheet)["C2"]?[1] == "Paper", "the data sheet is there, with its data")
+        let links = try #require(workbook["links"] as? [String: String])
+        let quoted = "'" + sheet.replacingOccurrences(of: "'", with: "''") + "'"
+        #expect(links.values.contains { $0 == "\(quoted)!B2" || $0 == "\(sheet)!B2" }, "the finding's link goes to the copied sheet: \(links)")
+        // The findings file keeps the name Pathways read, which is the file's.
+        #expect(findings(report).first { $0["rule"] as? String == "BO-01" }?["sheet"] as? String == (file as NSString).deletingPathExtension)
+        if sheet != (file as NSString).deletingPathExtension {
+            #expect(cells(workbook, "Summary").values.contains { $0[1].contains("is \"\((file as NSString).deletingPathExtension)\" in \(file)") })
+        } else {
+            #expect(names.contains("Pathways Summary"), "Pathways' own sheet gives way to the district's")
+        }
+    }
+
+    @Test func openEndedDatesInTheYear9999OrTheYear1NeverStopAReview() throws {
+        let bench = try Workbench()
+        try bench.write("rules/elapsed.rules", Data("""
+            rule MG-01 "Posted late in the year"
+              pathway management
+              severity info
+              for transactions
+              when FISCALYEAR(posted) > 9000 or ELAPSED() > 50% or WEEKNUM(posted) > 60
+              flag posted
+              message "{posted} is in fiscal year {FISCALYEAR(posted)}."
+
+            """.utf8))
+        try bench.write("ledger.csv", Data("Posting Date,Budget Owner,Description,Amount\n12/31/9999,M. Alvarez,Open-ended,10.00\n01/01/0001,J. Chen,Start,5.00\n".utf8))
+        let (_, report, _) = try bench.review("ledger.csv")
+        #expect(report["asOf"] as? String == "9999-12-31")
+        #expect(findings(report).contains { $0["rule"] as? String == "MG-01" && ($0["message"] as? String)?.contains("fiscal year 10000") == true })
+    }
+}
