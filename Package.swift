@@ -47,3 +47,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (libFuzzer), built only by scripts/fuzz, which sets PATHWAYS_FUZZ and the
+// sanitizer flags: a plain build and CI never see them.
+if Context.environment["PATHWAYS_FUZZ"] != nil {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for (name, dependencies) in [("fuzz-csv", ["SpreadsheetIO", "Tabular"]), ("fuzz-xlsx", ["SpreadsheetIO", "Tabular"]),
+                                 ("fuzz-rules", ["RulesLanguage"]), ("fuzz-values", ["Tabular", "SpreadsheetIO"])] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["FuzzSupport"] + dependencies.map { .target(name: $0) },
+                                                 path: "Fuzz/\(name)"))
+    }
+}

@@ -142,9 +142,10 @@ public enum ExcelDate {
 
     /// ISO 8601 text for a date-formatted serial, as calamine gives it: `2025-04-28` for a whole
     /// day, `2025-04-28T08:30:00` with a time, `08:30:00` for a time of day under one day,
-    /// `P1DT2H3M4S` for elapsed-time formats. nil for serials that are not dates (negative ones).
+    /// `P1DT2H3M4S` for elapsed-time formats. nil for serials that are not dates (negative ones, and
+    /// ones so large their milliseconds do not fit a whole number: no duration is 270 million years).
     public static func isoText(serial: Double, format: NumberFormat, uses1904Dates: Bool) -> String? {
-        guard serial.isFinite, serial >= 0 else { return nil }
+        guard serial.isFinite, serial >= 0, serial < 100_000_000_000 else { return nil }
         let totalMilliseconds = (serial * 86_400_000).rounded()
         var wholeDays = Int(totalMilliseconds / 86_400_000)
         var millisecondsOfDay = Int(totalMilliseconds - Double(wholeDays) * 86_400_000)

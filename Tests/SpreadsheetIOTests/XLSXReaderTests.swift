@@ -33,6 +33,22 @@ import Tabular
         #expect(sheet.displayText(row: 1, column: 5) == "=HYPERLINK(\"x\")")
     }
 
+    /// Found by fuzzing: a date or duration format on a number too large for any date trapped.
+    @Test func aDateFormattedNumberBeyondAnyDateShowsAsTheNumberItIs() throws {
+        let path = fixtures.libxlsxwriter("hugedate.xlsx") { workbook, sheet in
+            let duration = workbook_add_format(workbook)
+            format_set_num_format(duration, "[h]:mm:ss")
+            let date = workbook_add_format(workbook)
+            format_set_num_format(date, "mm/dd/yyyy")
+            worksheet_write_string(sheet, 0, 0, "Posted", nil)
+            worksheet_write_number(sheet, 1, 0, 1e300, duration)
+            worksheet_write_number(sheet, 1, 1, 4e15, date)
+        }
+        let sheet = try SpreadsheetReader.read(path: path).sheets[0]
+        #expect(sheet.displayText(row: 1, column: 0) == "1e+300")
+        #expect(sheet.displayText(row: 1, column: 1) == "4000000000000000")
+    }
+
     @Test func rowsAndCellsWithoutReferencesFollowOnFromTheLastOne() throws {
         let path = fixtures.xlsx("norefs.xlsx", sheet: """
             <row><c t="inlineStr"><is><t>a</t></is></c><c><v>1</v></c></row>
