@@ -134,7 +134,8 @@ public struct Parser {
         while current.kind != .end {
             skipLine()
             if case .comment = current.kind { advance() }
-            if current.kind == .newline { advance() }
+            // Every line end is passed, a blank line too: stopping at one would never move on.
+            while current.kind == .newline || current.kind == .blankLine { advance() }
             if current.kind == .end { return }
             if current.indent == 0, let word = current.word?.lowercased(), Parser.declarationKeywords.contains(word) { return }
         }

@@ -23,6 +23,14 @@ func parse(_ text: String, path: String = "test.rules") -> (RuleFile, [Diagnosti
             #expect(!tree.declarations.isEmpty)
         }
     }
+
+    /// Found by fuzzing: a stray line ending in a comment, then a blank line, made the parser loop forever.
+    @Test(arguments: ["e#\n\n", "e #note\n\n\nrule R-1 \"x\"\n", "stray\n\n# c\n\n"])
+    func aStrayLineBeforeABlankLineIsReportedAndParsingGoesOn(text: String) {
+        let (tree, diagnostics, _) = parse(text)
+        #expect(diagnostics.first?.message == "A declaration must start with one of: table, param, pathway, rule, view, indicator, goal, test.")
+        #expect(tree.declarations.count == (text.contains("rule R-1") ? 1 : 0))
+    }
 }
 
 func check(_ texts: [String: String]) -> CheckResult {
