@@ -23,10 +23,20 @@ public enum CSVReader {
             buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false
         }
         if hasNulBytes {
-            throw SpreadsheetError(.notASpreadsheet, file: fileName,
-                "This file holds binary data, not text, so it is neither an Excel workbook nor a CSV file. Save the workbook as .xlsx or .csv and try again.")
+            let first = text.firstIndex(of: 0)!
+            let line = text[..<first].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+            let zeros = text.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            // Text with a few stray NULs is a damaged export: apart from them it has no control
+            // characters but tabs and line breaks, where binary data has them everywhere.
+            let controls = text.reduce(0) { $0 + (($1 < 32 && $1 != 0 && $1 != 9 && $1 != 10 && $1 != 13) || $1 == 127 ? 1 : 0) }
+            throw SpreadsheetError(.notASpreadsheet, file: fileName, zeros * 20 < text.count && controls * 100 < text.count
+                ? "Line \(formatCount(line)) holds a NUL character (a zero byte), which text never has: the export is damaged there\(zeros > 1 ? ", and in \(formatCount(zeros - 1)) more places" : ""). Export the file again, or open it in Excel and save it as .xlsx or .csv."
+                : "This file holds binary data, not text, so it is neither an Excel workbook nor a CSV file. Save the workbook as .xlsx or .csv and try again.")
         }
         var notes = ReadingNotes(format: .csv, encoding: encoding.rawValue)
+        if encoding == .utf16LittleEndianWithoutBOM || encoding == .utf16BigEndianWithoutBOM {
+            notes.remarks.append("The file is UTF-16 text without the mark that usually says so; Pathways recognised it and read it as \(encoding.rawValue).")
+        }
         if encoding == .windows1252 {
             notes.remarks.append("The file is not UTF-8 text, so it was read as Windows-1252, the usual encoding of older Excel and ERP exports. Check accented names and curly quotes.")
         }

@@ -4,6 +4,8 @@ enum TextEncoding: String {
     case utf8WithBOM = "UTF-8 with byte-order mark"
     case utf16LittleEndian = "UTF-16 (little-endian)"
     case utf16BigEndian = "UTF-16 (big-endian)"
+    case utf16LittleEndianWithoutBOM = "UTF-16 (little-endian, without byte-order mark)"
+    case utf16BigEndianWithoutBOM = "UTF-16 (big-endian, without byte-order mark)"
     case windows1252 = "Windows-1252"
 
     /// Finds the encoding and returns the text as UTF-8 without a byte-order mark.
@@ -11,8 +13,30 @@ enum TextEncoding: String {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return (.utf8WithBOM, Array(bytes.dropFirst(3))) }
         if bytes.starts(with: [0xFF, 0xFE]) { return (.utf16LittleEndian, utf16ToUTF8(bytes.dropFirst(2), bigEndian: false)) }
         if bytes.starts(with: [0xFE, 0xFF]) { return (.utf16BigEndian, utf16ToUTF8(bytes.dropFirst(2), bigEndian: true)) }
+        if let bigEndian = utf16WithoutBOM(bytes) {
+            return (bigEndian ? .utf16BigEndianWithoutBOM : .utf16LittleEndianWithoutBOM, utf16ToUTF8(bytes[...], bigEndian: bigEndian))
+        }
         if isValidUTF8(bytes) { return (.utf8, bytes) }
         return (.windows1252, windows1252ToUTF8(bytes))
+    }
+
+    /// UTF-16 text saved without its byte-order mark (some ERP and PowerShell exports): most
+    /// characters of a report are ASCII, so one byte of nearly every pair is zero, always the same
+    /// one. True for big-endian, false for little-endian, nil when the text is not UTF-16.
+    static func utf16WithoutBOM(_ bytes: [UInt8]) -> Bool? {
+        let sample = bytes.prefix(4_096)
+        let pairs = sample.count / 2
+        guard pairs >= 2, sample.count % 2 == 0 || bytes.count > sample.count else { return nil }
+        var zeroFirst = 0, zeroSecond = 0
+        var index = sample.startIndex
+        while index + 1 < sample.endIndex {
+            if sample[index] == 0 { zeroFirst += 1 }
+            if sample[index + 1] == 0 { zeroSecond += 1 }
+            index += 2
+        }
+        if zeroSecond * 10 >= pairs * 7 && zeroFirst * 20 <= pairs { return false }
+        if zeroFirst * 10 >= pairs * 7 && zeroSecond * 20 <= pairs { return true }
+        return nil
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

@@ -1,8 +1,13 @@
+import Foundation
 /// Reads an XLSX workbook (Excel 2007 and later, LibreOffice, Google Sheets, Numbers, openpyxl,
 /// XlsxWriter, transitional or strict OOXML) into raw sheets.
 public enum XLSXReader {
     public static func read(path: String, limits: ReadingLimits = ReadingLimits()) throws(SpreadsheetError) -> RawWorkbook {
         let archive = try ZipArchive(path: path, limits: limits)
+        if let kind = try otherOfficeDocument(archive) {
+            throw SpreadsheetError(.notASpreadsheet, file: archive.fileName,
+                "This is \(kind), not an Excel workbook, though its name ends in .\((archive.fileName as NSString).pathExtension). \(kind.contains("spreadsheet") ? "Open it in LibreOffice or Excel and save it as Excel 2007-365 (.xlsx)." : "Export the report from the finance system as Excel (.xlsx) or CSV instead.")")
+        }
         let package = try XLSXPackage.read(archive)
         let sharedStrings = try XLSXSharedStrings.read(part: package.sharedStringsPart, in: archive)
         let formats = try XLSXStyles.read(part: package.stylesPart, in: archive)
@@ -23,6 +28,23 @@ public enum XLSXReader {
             notes.remarks.append("The workbook counts dates from 1904 (an old Mac setting); Pathways reads its dates accordingly.")
         }
         return RawWorkbook(file: archive.fileName, sheets: sheets, notes: notes)
+    }
+}
+
+extension XLSXReader {
+    /// What a zip that is not a workbook is, when it is another office document: Word, PowerPoint
+    /// and OpenDocument files are zips too, and are sometimes renamed or saved with the wrong name.
+    static func otherOfficeDocument(_ archive: ZipArchive) throws(SpreadsheetError) -> String? {
+        if archive.contains("xl/workbook.xml") { return nil }
+        if archive.contains("word/document.xml") { return "a Word document" }
+        if archive.contains("ppt/presentation.xml") { return "a PowerPoint presentation" }
+        guard let type = try archive.text(of: "mimetype")?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        switch type {
+        case "application/vnd.oasis.opendocument.spreadsheet": return "an OpenDocument spreadsheet (LibreOffice Calc, .ods)"
+        case "application/vnd.oasis.opendocument.text": return "an OpenDocument text document (LibreOffice Writer, .odt)"
+        case let other where other.hasPrefix("application/vnd.oasis.opendocument."): return "an OpenDocument file"
+        default: return nil
+        }
     }
 }
 

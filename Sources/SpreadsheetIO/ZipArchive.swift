@@ -39,9 +39,30 @@ final class ZipArchive {
         let count = zip_get_num_entries(archive, 0)
         for index in 0 ..< UInt64(max(0, count)) {
             guard let raw = zip_get_name(archive, index, zip_flags_t(ZIP_FL_ENC_RAW)) else { continue }
-            let key = ZipArchive.normalise(String(cString: raw))
-            entries[key] = index  // of duplicate names the last wins, as calamine and Excel Online read them
+            let name = String(cString: raw)
+            let key = ZipArchive.normalise(name)
+            // Two parts of one name can hold two different sheets (calamine reads the last, other
+            // programs the first): no reading of it can be trusted, so it is refused (deinit closes it).
+            if entries[key] != nil {
+                throw SpreadsheetError(.damaged, file: fileName,
+                    "The workbook is damaged: it holds two parts named \(name), so it could be read two different ways. Open it in Excel, save it again as .xlsx, and try again.")
+            }
+            entries[key] = index
         }
+    }
+
+    /// A small part's whole text (at most `limit` bytes), e.g. an OpenDocument file's `mimetype`.
+    func text(of name: String, limit: Int = 4_096) throws(SpreadsheetError) -> String? {
+        guard let stream = try open(name) else { return nil }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: limit, alignment: 1)
+        defer { buffer.deallocate() }
+        var filled = 0
+        while filled < limit {
+            let count = try stream.read(into: buffer.baseAddress! + filled, capacity: limit - filled)
+            if count == 0 { break }
+            filled += count
+        }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: buffer[..<filled]), as: UTF8.self)
     }
 
     deinit { zip_discard(archive) }

@@ -14,6 +14,38 @@ import Testing
         }
     }
 
+    @Test func aWordDocumentNamedXlsxIsCalledWhatItIs() {
+        let path = fixtures.zip("budget.xlsx", [("[Content_Types].xml", Array("<Types/>".utf8)), ("word/document.xml", Array("<w:document/>".utf8))])
+        let error = refusal(path)
+        #expect(error?.kind == .notASpreadsheet)
+        #expect(error?.message == "This is a Word document, not an Excel workbook, though its name ends in .xlsx. Export the report from the finance system as Excel (.xlsx) or CSV instead.")
+    }
+
+    @Test func anOpenDocumentSpreadsheetNamedXlsxIsCalledWhatItIs() {
+        let path = fixtures.zip("budget.xlsx", [("mimetype", Array("application/vnd.oasis.opendocument.spreadsheet".utf8)), ("content.xml", Array("<office:document-content/>".utf8))])
+        let error = refusal(path)
+        #expect(error?.kind == .notASpreadsheet)
+        #expect(error?.message.hasPrefix("This is an OpenDocument spreadsheet (LibreOffice Calc, .ods), not an Excel workbook") == true)
+        #expect(error?.message.hasSuffix("save it as Excel 2007-365 (.xlsx).") == true)
+    }
+
+    @Test func textWithAStrayNulCharacterNamesItsLine() {
+        let path = fixtures.write("ledger.csv", bytes: Array("Vendor,Amount\nAcme,12.50\nBolt,3".utf8) + [0] + Array(".00\n".utf8))
+        #expect(refusal(path)?.message.hasPrefix("Line 3 holds a NUL character (a zero byte), which text never has") == true)
+        // Binary data is still called binary, wherever its first zero byte is.
+        let binary = fixtures.write("data.csv", bytes: (0 ..< 4_096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
+        #expect(refusal(binary)?.message.hasPrefix("This file holds binary data") == true)
+    }
+
+    @Test(arguments: [false, true]) func utf16TextWithoutAByteOrderMarkIsRecognisedAndRead(bigEndian: Bool) throws {
+        let units = Array("Vendor,Amount\nCafé Olé,12.50\n".utf16)
+        let bytes = units.flatMap { bigEndian ? [UInt8($0 >> 8), UInt8($0 & 0xFF)] : [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let workbook = try SpreadsheetReader.read(path: fixtures.write("utf16.csv", bytes: bytes))
+        #expect(grid(workbook) == [["Vendor", "Amount"], ["Café Olé", "12.50"]])
+        #expect(workbook.notes.encoding == (bigEndian ? "UTF-16 (big-endian, without byte-order mark)" : "UTF-16 (little-endian, without byte-order mark)"))
+        #expect(workbook.notes.remarks.contains { $0.contains("UTF-16 text without the mark") })
+    }
+
     @Test func aZipBombIsRefusedBeforeItIsInflated() {
         // 64 MB of spaces deflates about a thousandfold.
         let spaces = [UInt8](repeating: 0x20, count: 64 << 20)
