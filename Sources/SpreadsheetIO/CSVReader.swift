@@ -50,6 +50,7 @@ public enum CSVReader {
         sheet.rowStarts = cells.rowStarts
         sheet.localText = text
         sheet.problems = cells.problems
+        if delimiter != UInt8(ascii: ",") { decideDecimalSeparator(sheet, notes: &notes) }
         if let unclosed = cells.unclosedQuote {
             // Every line after the opening quote went into one cell: say how many, on the row it swallowed them into.
             let ref = TextRef(bits: sheet.payloads[unclosed.cell])
@@ -133,6 +134,11 @@ public enum CSVReader {
                 while position < count && !endsField[Int(bytes[position])] { position += 1 }
                 end = position
             }
+            // `="001"` is Excel's way of keeping a code's zeros in a CSV file: the cell is 001.
+            if end - start >= 3, bytes[start] == UInt8(ascii: "="), bytes[start + 1] == quote, bytes[end - 1] == quote {
+                start += 2
+                end -= 1
+            }
             let length = end - start
             let column = cells.kinds.count - cells.rowStarts[cells.rowStarts.count - 1]
             if column >= maxColumns {
@@ -170,6 +176,39 @@ public enum CSVReader {
             cells.rowStarts.append(cells.kinds.count)
         }
         return cells
+    }
+
+    /// A semicolon (or tab) file from a European locale writes `1.234,56`. The numbers decide:
+    /// some that read only with a decimal comma (`12,50`) and none only with a decimal point
+    /// (`12.50`) mean a decimal comma. Numbers that read both ways as different values (`1,234`)
+    /// and nothing else to go by are said to be ambiguous, rather than quietly read one way.
+    static func decideDecimalSeparator(_ sheet: RawSheet, notes: inout ReadingNotes) {
+        var onlyComma = 0, onlyPoint = 0, eitherWay = 0
+        var example = ""
+        var looked = 0
+        for index in sheet.kinds.indices where sheet.kinds[index] == .text {
+            looked += 1
+            if looked > 50_000 { break }
+            sheet.withText(TextRef(bits: sheet.payloads[index])) { text in
+                let point = ValueText.number(text), comma = ValueText.number(text, decimalComma: true)
+                switch (point, comma) {
+                case (nil, .some): onlyComma += 1
+                case (.some, nil): onlyPoint += 1
+                case (.some(let a), .some(let b)) where a != b:
+                    eitherWay += 1
+                    if example.isEmpty { example = String(decoding: text, as: UTF8.self) }
+                default: break
+                }
+            }
+        }
+        if onlyComma > 0 && onlyPoint == 0 {
+            notes.decimalComma = true
+            notes.remarks.append("Numbers are written with a decimal comma (1.234,56), as European exports write them, and were read so.")
+        } else if onlyComma > 0 && onlyPoint > 0 {
+            notes.remarks.append("Some numbers are written with a decimal comma (12,50) and some with a decimal point (12.50), so amounts may be misread: \(formatCount(onlyComma)) were read as text. Export the file again with one number format.")
+        } else if eitherWay > 0 {
+            notes.remarks.append("Numbers such as \"\(example)\" could be read two ways (1,234 as one thousand two hundred and thirty-four, or as 1.234 with a decimal comma); nothing else in the file says which, so they were read with a decimal point. Check a few amounts against the finance system.")
+        }
     }
 
     /// A field longer than an Excel cell may be, counted in characters (its bytes are UTF-8).

@@ -5,6 +5,8 @@ import Tabular
 struct CellParser: Sendable {
     let view: RawSheetView
     let uses1904Dates: Bool
+    /// Numbers in text are written `1.234,56` (see `ReadingNotes.decimalComma`).
+    var decimalComma = false
 
     enum Outcome {
         case blank
@@ -47,7 +49,9 @@ struct CellParser: Sendable {
     private func appendNumber(_ value: Double, format: NumberFormat, to column: inout ColumnBuilder) -> Outcome {
         switch column.type {
         case .text, .code:
-            column.append(text: format.display(value, uses1904Dates: uses1904Dates))
+            let isPlain = format.category == .general || format.category == .number
+            column.append(text: isPlain && value == value.rounded() && abs(value) >= 1e15 && abs(value) < 1e21
+                ? CellParser.digitsExcelShows(value) : format.display(value, uses1904Dates: uses1904Dates))
         case .number:
             column.append(value)
         case .percent:
@@ -59,6 +63,16 @@ struct CellParser: Sendable {
             }
             column.append(money)
         case .date:
+            // Serial 0 is what an empty date becomes in many exports (Excel shows it as 0 January 1900).
+            if value == 0 {
+                column.appendBlank()
+                return .blank
+            }
+            // 20250428 stored as a number, where the column is dates.
+            if value >= 19_000_101, value < 22_000_000, value == value.rounded(), let date = ValueText.compactDate(Int(value)) {
+                column.append(date)
+                return .parsed
+            }
             guard let date = ExcelDate.date(serial: value, uses1904Dates: uses1904Dates) else {
                 column.appendBlank()
                 return .failed(reason: value < 0 ? "is a negative number, which cannot be a date." : "is not a date.")
@@ -85,25 +99,25 @@ struct CellParser: Sendable {
         default:
             break
         }
-        if isBlankText(text) {
+        if isBlankText(text) || column.type == .date && CellParser.isPlaceholderDate(trimmed(text)) {
             column.appendBlank()
             return .blank
         }
         switch column.type {
         case .number:
-            guard let value = ValueText.number(text) else { break }
+            guard let value = ValueText.number(text, decimalComma: decimalComma) else { break }
             column.append(value)
             return .parsed
         case .percent:
-            guard let value = ValueText.percent(text) else { break }
+            guard let value = ValueText.percent(text, decimalComma: decimalComma) else { break }
             column.append(value)
             return .parsed
         case .money:
-            guard let value = ValueText.money(text) else { break }
+            guard let value = ValueText.money(text, decimalComma: decimalComma) else { break }
             column.append(value)
             return .parsed
         case .date:
-            guard let value = ValueText.date(text) else { break }
+            guard let value = ValueText.date(text, compactDigits: true) else { break }
             column.append(value)
             return .parsed
         case .yesNo:
@@ -118,6 +132,41 @@ struct CellParser: Sendable {
         let shown = String(decoding: trimmed(text), as: UTF8.self)
         if ExcelError(text: shown) != .other { return .failed(reason: CellParser.spreadsheetErrorReason(shown)) }
         return .failed(reason: ColumnBuilder.mismatch(column.type))
+    }
+
+    /// `00/00/0000`, `0000-00-00` and `0`: how exports write a date that is not there.
+    static func isPlaceholderDate(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+    }
+
+    /// A whole number of 16 or more digits as Excel shows it: Excel keeps 15 significant digits,
+    /// so an ID of 1234567890123456789 stored as a number reads 1234567890123460000.
+    static func digitsExcelShows(_ value: Double) -> String {
+        // The shortest text that gives the number back: "1.2345678901234568e+18".
+        let shortest = String(abs(value))
+        let parts = shortest.split(separator: "e")
+        let exponent = parts.count == 2 ? Int(parts[1].replacing("+", with: "")) ?? 0 : (shortest.split(separator: ".").first?.count ?? 1) - 1
+        var digits = Array(parts[0].filter(\.isNumber).map { Int($0.asciiValue! - 48) })
+        while digits.count > 1 && digits.first == 0 { digits.removeFirst() }
+        digits += [Int](repeating: 0, count: max(0, 16 - digits.count))
+        // Round to 15 significant digits, carrying as far as it goes.
+        var kept = Array(digits.prefix(15))
+        var carry = digits[15] >= 5 ? 1 : 0
+        var index = 14
+        while carry > 0 && index >= 0 {
+            kept[index] += 1
+            carry = kept[index] == 10 ? 1 : 0
+            if carry == 1 { kept[index] = 0 }
+            index -= 1
+        }
+        var scale = exponent
+        if carry > 0 {
+            kept.insert(1, at: 0)
+            kept.removeLast()
+            scale += 1
+        }
+        let text = kept.map(String.init).joined() + String(repeating: "0", count: max(0, scale - 14))
+        return (value < 0 ? "-" : "") + String(text.prefix(scale + 1))
     }
 
     static func spreadsheetErrorReason(_ errorText: String) -> String {

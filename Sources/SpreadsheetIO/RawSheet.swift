@@ -237,6 +237,9 @@ public struct ReadingNotes: Sendable, Codable, Equatable {
     public var delimiter: String?
     /// XLSX: dates count from 1904 (old Mac workbooks) instead of 1900.
     public var uses1904Dates = false
+    /// CSV: numbers are written with a decimal comma (`1.234,56`), as European exports with a
+    /// semicolon delimiter write them.
+    public var decimalComma = false
     /// Sentences about anything unusual, e.g. "The file is not UTF-8; it was read as Windows-1252."
     public var remarks: [String] = []
 }

@@ -15,16 +15,16 @@ public enum TableReader {
     /// Reads a sheet with inferred column types.
     public static func read(_ sheet: RawSheet, of workbook: RawWorkbook, errorCap: Int = DataErrorLog.defaultCap) -> SheetReading {
         let layout = SheetLayout.detect(sheet)
-        let types = inferTypes(sheet, layout: layout, uses1904Dates: workbook.notes.uses1904Dates)
+        let types = inferTypes(sheet, layout: layout, uses1904Dates: workbook.notes.uses1904Dates, decimalComma: workbook.notes.decimalComma)
         return read(sheet, of: workbook, layout: layout, types: types, errorCap: errorCap)
     }
 
     /// Each column's inferred type, in the order of `layout.columns`.
-    public static func inferTypes(_ sheet: RawSheet, layout: SheetLayout, uses1904Dates: Bool) -> [ColumnType] {
+    public static func inferTypes(_ sheet: RawSheet, layout: SheetLayout, uses1904Dates: Bool, decimalComma: Bool = false) -> [ColumnType] {
         sheet.withView { view in
             layout.columns.map { column in
                 TypeInference.infer(view, column: column.sourceColumn, header: column.name,
-                                    rows: layout.dataRows, uses1904Dates: uses1904Dates)
+                                    rows: layout.dataRows, uses1904Dates: uses1904Dates, decimalComma: decimalComma)
             }
         }
     }
@@ -37,7 +37,7 @@ public enum TableReader {
         let results = ParallelSlots<(column: Column, errors: DataErrorLog)>(count: columnCount)
         defer { results.deallocate() }
         sheet.withView { view in
-            let parser = CellParser(view: view, uses1904Dates: workbook.notes.uses1904Dates)
+            let parser = CellParser(view: view, uses1904Dates: workbook.notes.uses1904Dates, decimalComma: workbook.notes.decimalComma)
             // Columns are independent, so they are typed in parallel, one per core.
             DispatchQueue.concurrentPerform(iterations: columnCount) { position in
                     let header = layout.columns[position]

@@ -23,7 +23,7 @@ enum TypeInference {
         var integers = 0
     }
 
-    static func infer(_ view: RawSheetView, column: Int, header: String, rows: [Int], uses1904Dates: Bool) -> ColumnType {
+    static func infer(_ view: RawSheetView, column: Int, header: String, rows: [Int], uses1904Dates: Bool, decimalComma: Bool = false) -> ColumnType {
         var tally = Tally()
         for row in sample(rows) {
             guard let index = view.index(row: row, column: column) else { continue }
@@ -67,18 +67,18 @@ enum TypeInference {
                 let text = view.text(index)
                 if isBlankText(text) { continue }
                 tally.cells += 1
-                classify(text, into: &tally)
+                classify(text, decimalComma: decimalComma, into: &tally)
             }
         }
         return decide(tally, header: header)
     }
 
-    private static func classify(_ text: UnsafeBufferPointer<UInt8>, into tally: inout Tally) {
+    private static func classify(_ text: UnsafeBufferPointer<UInt8>, decimalComma: Bool, into tally: inout Tally) {
         if ValueText.date(text) != nil {
             tally.dates += 1
             return
         }
-        if let numeric = ValueText.numeric(text) {
+        if let numeric = ValueText.numeric(text, decimalComma: decimalComma) {
             if numeric.hasLeadingZero && !numeric.hasThousandsSeparators && numeric.fractionDigits == 0 {
                 tally.leadingZeros += 1
                 tally.codeShaped += 1

@@ -30,7 +30,9 @@ public enum ValueText {
         }
     }
 
-    public static func numeric(_ text: UnsafeBufferPointer<UInt8>) -> Numeric? {
+    /// With `decimalComma` the text is European-style: `1.234,56` (a semicolon CSV from a
+    /// European locale). Groups of thousands may also be set apart by non-breaking or thin spaces.
+    public static func numeric(_ text: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Numeric? {
         var scanner = ByteScanner(text)
         var result = Numeric()
         var openParenthesis = false
@@ -53,7 +55,7 @@ public enum ValueText {
             scanner.advance()
             scanner.skipSpaces()
         }
-        guard scanDigits(&scanner, into: &result) else { return nil }
+        guard scanDigits(&scanner, into: &result, decimalComma: decimalComma) else { return nil }
         // Exponent: `1.5E+3`.
         if let byte = scanner.peek(), byte | 0x20 == UInt8(ascii: "e") {
             scanner.advance()
@@ -107,7 +109,8 @@ public enum ValueText {
     }
 
     /// Digits with optional thousands separators and a decimal point; false when there are none.
-    private static func scanDigits(_ scanner: inout ByteScanner, into result: inout Numeric) -> Bool {
+    private static func scanDigits(_ scanner: inout ByteScanner, into result: inout Numeric, decimalComma: Bool) -> Bool {
+        let groupSeparator = UInt8(ascii: decimalComma ? "." : ","), decimalPoint = UInt8(ascii: decimalComma ? "," : ".")
         var sawDigit = false
         var significant = 0
         var sawPoint = false
@@ -129,13 +132,23 @@ public enum ValueText {
                     if !sawPoint { result.exponent += 1 }
                 }
                 sawDigit = true
-            } else if byte == UInt8(ascii: ",") && !sawPoint && integerDigits > 0 {
+            } else if !sawPoint && integerDigits > 0 && (byte == groupSeparator || scanner.isGroupSpace) {
                 // A thousands separator must sit between groups of three digits.
                 if digitsSinceSeparator >= 0 && digitsSinceSeparator != 3 { return false }
                 if digitsSinceSeparator < 0 && integerDigits > 3 { return false }
+                // A space is a separator only with a digit right after it, not before a trailing `CR`.
+                if byte != groupSeparator {
+                    var next = scanner
+                    next.skipGroupSpace()
+                    guard next.peekDigit() != nil else { break }
+                    scanner = next
+                    digitsSinceSeparator = 0
+                    result.hasThousandsSeparators = true
+                    continue
+                }
                 digitsSinceSeparator = 0
                 result.hasThousandsSeparators = true
-            } else if byte == UInt8(ascii: ".") && !sawPoint {
+            } else if byte == decimalPoint && !sawPoint {
                 if digitsSinceSeparator >= 0 && digitsSinceSeparator != 3 { return false }
                 sawPoint = true
             } else {
@@ -150,8 +163,8 @@ public enum ValueText {
 
     /// An amount of money; nil when the text is not a number, is a percentage, or has more than
     /// four decimals or more digits than can be held exactly.
-    public static func money(_ text: UnsafeBufferPointer<UInt8>) -> Money? {
-        guard let numeric = numeric(text), !numeric.hasPercentSign, !numeric.isInexact,
+    public static func money(_ text: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Money? {
+        guard let numeric = numeric(text, decimalComma: decimalComma), !numeric.hasPercentSign, !numeric.isInexact,
               numeric.fractionDigits <= Money.fractionDigits else { return nil }
         var scaled = numeric.digits
         for _ in numeric.fractionDigits ..< Money.fractionDigits {
@@ -164,15 +177,15 @@ public enum ValueText {
     }
 
     /// A plain number, with or without thousands separators and accounting signs.
-    public static func number(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let numeric = numeric(text), !numeric.hasPercentSign else { return nil }
+    public static func number(_ text: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Double? {
+        guard let numeric = numeric(text, decimalComma: decimalComma), !numeric.hasPercentSign else { return nil }
         return numeric.doubleValue
     }
 
     /// A percentage as a fraction: `12.5%` is 0.125. Without a percent sign the text is read as
     /// the fraction itself (`0.125`), the way Excel stores a cell formatted as a percentage.
-    public static func percent(_ text: UnsafeBufferPointer<UInt8>) -> Double? {
-        guard let numeric = numeric(text), !numeric.hasCurrencySymbol else { return nil }
+    public static func percent(_ text: UnsafeBufferPointer<UInt8>, decimalComma: Bool = false) -> Double? {
+        guard let numeric = numeric(text, decimalComma: decimalComma), !numeric.hasCurrencySymbol else { return nil }
         return numeric.hasPercentSign ? numeric.doubleValue / 100 : numeric.doubleValue
     }
 
@@ -200,11 +213,27 @@ public enum ValueText {
     }
 
     /// A calendar date: ISO `2025-04-28` (a time after it is ignored), `2025/04/28`, US `04/28/2025`
-    /// or `4/28/25`, and `28-APR-25` or `28-Apr-2025`.
-    public static func date(_ text: UnsafeBufferPointer<UInt8>) -> CalendarDate? {
+    /// or `4/28/25`, `28-APR-25` or `28-Apr-2025`, and `April 28, 2025` or `Apr 28 2025`. With
+    /// `compactDigits` (a column known to hold dates) also `20250428`, as some ERPs write them.
+    public static func date(_ text: UnsafeBufferPointer<UInt8>, compactDigits: Bool = false) -> CalendarDate? {
         var scanner = ByteScanner(text)
         scanner.skipSpaces()
+        if let month = scanner.scanMonthName() {
+            // April 28, 2025
+            scanner.skip(UInt8(ascii: "."))
+            scanner.skipSpaces()
+            guard let (day, _) = scanner.scanNumber() else { return nil }
+            scanner.skip(UInt8(ascii: ","))
+            scanner.skipSpaces()
+            guard let (year, yearWidth) = scanner.scanNumber(), yearWidth == 4 else { return nil }
+            scanner.skipSpaces()
+            return scanner.isAtEnd ? CalendarDate(year: year, month: month, day: day) : nil
+        }
         guard let (first, firstWidth) = scanner.scanNumber() else { return nil }
+        if firstWidth == 8 && compactDigits {
+            scanner.skipSpaces()
+            return scanner.isAtEnd ? compactDate(first) : nil
+        }
         guard let separator = scanner.peek(),
               separator == UInt8(ascii: "-") || separator == UInt8(ascii: "/") || separator == UInt8(ascii: ".") else { return nil }
         scanner.advance()
@@ -231,6 +260,13 @@ public enum ValueText {
         }
         scanner.skipSpaces()
         return scanner.isAtEnd ? date : nil
+    }
+
+    /// `20250428` as a date: a year from 1900 to 2199 and a month and day that exist.
+    public static func compactDate(_ digits: Int) -> CalendarDate? {
+        let year = digits / 10_000
+        guard (1900 ... 2199).contains(year) else { return nil }
+        return CalendarDate(year: year, month: digits / 100 % 100, day: digits % 100)
     }
 
     /// Two-digit years as Excel reads them: 00–29 are 2000–2029, 30–99 are 1930–1999.
@@ -264,7 +300,7 @@ struct ByteScanner {
 
     @inline(__always) mutating func advance(_ count: Int = 1) { position += count }
 
-    mutating func skip(_ byte: UInt8) -> Bool {
+    @discardableResult mutating func skip(_ byte: UInt8) -> Bool {
         guard peek() == byte else { return false }
         position += 1
         return true
@@ -282,6 +318,19 @@ struct ByteScanner {
                 return
             }
         }
+    }
+
+    /// A space that sets apart groups of thousands: non-breaking (U+00A0), narrow non-breaking
+    /// (U+202F, as French exports write) or thin (U+2009).
+    var isGroupSpace: Bool {
+        let remaining = bytes.count - position
+        guard remaining >= 2 else { return false }
+        if bytes[position] == 0xC2 && bytes[position + 1] == 0xA0 { return true }
+        return remaining >= 3 && bytes[position] == 0xE2 && bytes[position + 1] == 0x80 && (bytes[position + 2] == 0xAF || bytes[position + 2] == 0x89)
+    }
+
+    mutating func skipGroupSpace() {
+        if isGroupSpace { position += bytes[position] == 0xC2 ? 2 : 3 }
     }
 
     /// `$`, `€` or `£`.

@@ -165,4 +165,52 @@ private let erpExport = """
             "Transactions, row 21, column Error (E21): \"#N/A\" is a spreadsheet error, not a value; fix the formula that gives #N/A.",
         ])
     }
+
+    @Test func datesCodesAndIdsAreReadAsExcelShowsThem() throws {
+        let path = fixtures.libxlsxwriter("shown.xlsx") { workbook, sheet in
+            let date = workbook_add_format(workbook)
+            format_set_num_format(date, "m/d/yyyy")
+            for (column, name) in ["Posted", "Check ID", "Closed"].enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), name, nil) }
+            worksheet_write_number(sheet, 1, 0, 20_250_428, nil)                 // an ERP's yyyymmdd
+            worksheet_write_number(sheet, 1, 1, 1.234_567_890_123_456_8e18, nil)  // a 19-digit id stored as a number
+            worksheet_write_number(sheet, 1, 2, 0, date)                          // no date yet: serial 0
+            worksheet_write_number(sheet, 2, 0, 45_775, date)
+            worksheet_write_number(sheet, 2, 1, 1e16, nil)
+            worksheet_write_string(sheet, 2, 2, "00/00/0000", nil)
+        }
+        let workbook = try SpreadsheetReader.read(path: path)
+        let layout = SheetLayout.detect(workbook.sheets[0])
+        let reading = TableReader.read(workbook.sheets[0], of: workbook, layout: layout, types: [.date, .code, .date])
+        let table = reading.table
+        #expect(table.column(named: "Posted")?[0] == .date(CalendarDate(year: 2025, month: 4, day: 28)!))
+        #expect(table.column(named: "Posted")?[1] == .date(CalendarDate(year: 2025, month: 4, day: 28)!))
+        #expect(table.column(named: "Check ID")?[0] == .code("1234567890123460000"), "Excel keeps 15 significant digits")
+        #expect(table.column(named: "Check ID")?[1] == .code("10000000000000000"))
+        #expect(table.column(named: "Closed")?[0] == .blank && table.column(named: "Closed")?[1] == .blank, "placeholder dates are blank")
+        #expect(reading.dataErrors.errors.isEmpty, "\(reading.dataErrors.errors)")
+    }
+
+    @Test func excelsKeepTheZerosEscapeReadsAsTheCodeItKeeps() throws {
+        let reading = try readCSV("Site,Fund,Amount\n=\"001\",=\"0199\",5.00\n\"=\"\"002\"\"\",199,6.00\n")
+        #expect(reading.table.column(named: "Site")?[0] == .code("001"))
+        #expect(reading.table.column(named: "Site")?[1] == .code("002"))
+        #expect(reading.table.column(named: "Fund")?[0] == .code("0199"))
+    }
+
+    @Test func aSemicolonFileWithDecimalCommasIsReadSo() throws {
+        let workbook = try CSVReader.read(bytes: Array("Datum;Konto;Betrag\n01.07.2024;100;1.234,56\n02.07.2024;100;-12,50\n".utf8), fileName: "buchung.csv")
+        #expect(workbook.notes.decimalComma)
+        #expect(workbook.notes.remarks.contains { $0.contains("decimal comma (1.234,56)") })
+        let layout = SheetLayout.detect(workbook.sheets[0])
+        let reading = TableReader.read(workbook.sheets[0], of: workbook, layout: layout, types: [.text, .code, .money])
+        #expect(reading.table.column(named: "Betrag")?[0] == .money(Money(scaled: 12_345_600)))
+        #expect(reading.table.column(named: "Betrag")?[1] == .money(Money(scaled: -125_000)))
+        #expect(TableReader.read(workbook.sheets[0], of: workbook).table.column(named: "Betrag")?[0] == .number(1_234.56), "inferred as numbers too")
+    }
+
+    @Test func aSemicolonFileWhoseNumbersReadTwoWaysSaysSo() throws {
+        let workbook = try CSVReader.read(bytes: Array("Account;Amount\n100;1,234\n101;2,500\n".utf8), fileName: "ambiguous.csv")
+        #expect(!workbook.notes.decimalComma)
+        #expect(workbook.notes.remarks.contains { $0.hasPrefix("Numbers such as \"1,234\" could be read two ways") })
+    }
 }

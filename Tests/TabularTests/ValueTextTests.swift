@@ -6,6 +6,8 @@ private func number(_ text: String) -> Double? { ValueText.withUTF8(text) { Valu
 private func percent(_ text: String) -> Double? { ValueText.withUTF8(text) { ValueText.percent($0) } }
 private func date(_ text: String) -> String? { ValueText.withUTF8(text) { ValueText.date($0) }?.description }
 private func yesNo(_ text: String) -> Bool? { ValueText.withUTF8(text) { ValueText.yesNo($0) } }
+private func europeanNumber(_ text: String) -> Double? { ValueText.withUTF8(text) { ValueText.number($0, decimalComma: true) } }
+private func columnDate(_ text: String) -> String? { ValueText.withUTF8(text) { ValueText.date($0, compactDigits: true) }?.description }
 
 @Suite struct ValueTextTests {
     @Test(arguments: [
@@ -71,5 +73,33 @@ private func yesNo(_ text: String) -> Bool? { ValueText.withUTF8(text) { ValueTe
         #expect(code?.hasLeadingZero == true)
         let fraction = ValueText.withUTF8("0.5") { ValueText.numeric($0) }
         #expect(fraction?.hasLeadingZero == false)
+    }
+
+    @Test(arguments: [("1\u{A0}234.56", 1_234.56), ("1\u{2009}234", 1_234), ("$1\u{202F}234\u{202F}567.5", 1_234_567.5), ("(1\u{A0}234.00)", -1_234)])
+    func thousandsSetApartByNarrowSpacesReadAsExcelShowsThem(text: String, value: Double) {
+        #expect(number(text) == value, "\(text)")
+    }
+
+    @Test func aSpaceBeforeAMarkIsNotASeparator() {
+        #expect(money("1\u{A0}234.56\u{A0}CR") == Money(scaled: -12_345_600))
+        #expect(number("12\u{A0}34") == nil, "groups of three only")
+    }
+
+    @Test(arguments: [("1.234,56", 1_234.56), ("12,5", 12.5), ("-0,75", -0.75), ("1\u{202F}234,5", 1_234.5), ("(1.000,00)", -1_000)])
+    func numbersWithADecimalComma(text: String, value: Double) {
+        #expect(europeanNumber(text) == value, "\(text)")
+        #expect(number(text) != value, "without the decimal comma \(text) is not \(value)")
+    }
+
+    @Test(arguments: [("April 28, 2025", "2025-04-28"), ("Apr 28 2025", "2025-04-28"), ("december 1, 2024", "2024-12-01"), ("Sep. 3, 2024", "2024-09-03")])
+    func datesWithTheMonthWrittenOut(text: String, iso: String) {
+        #expect(date(text) == iso)
+    }
+
+    @Test func eightDigitDatesOnlyWhereTheColumnIsDates() {
+        #expect(columnDate("20250428") == "2025-04-28")
+        #expect(date("20250428") == nil, "an eight-digit number is not taken for a date unless the column holds dates")
+        #expect(columnDate("20251340") == nil)
+        #expect(columnDate("10001234") == nil)
     }
 }
