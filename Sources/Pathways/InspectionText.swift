@@ -56,6 +56,12 @@ extension Inspection {
         if !repeats.isEmpty {
             lines.append("  Left out \(count(repeats.count, "repeated header row")): rows " + repeats.prefix(10).map { formatCount($0.row) }.joined(separator: ", "))
         }
+        let footers = sheet.skippedRows.filter { $0.reason == .footer }
+        if !footers.isEmpty {
+            lines.append("  Left out \(count(footers.count, "footer line")), which the report adds to its data:")
+            lines += footers.prefix(10).map { "    row \(formatCount($0.row)): \"\($0.label)\"" }
+            if footers.count > 10 { lines.append("    … and \(footers.count - 10) more") }
+        }
         let misaligned = sheet.skippedRows.filter { $0.reason == .tooManyFields }
         if !misaligned.isEmpty {
             lines.append("  Left out \(count(misaligned.count, "line")) with more fields than the header (see the data errors below): rows " + misaligned.prefix(10).map { formatCount($0.row) }.joined(separator: ", ") + (misaligned.count > 10 ? ", …" : ""))

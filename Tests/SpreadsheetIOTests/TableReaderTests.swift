@@ -213,4 +213,43 @@ private let erpExport = """
         #expect(!workbook.notes.decimalComma)
         #expect(workbook.notes.remarks.contains { $0.hasPrefix("Numbers such as \"1,234\" could be read two ways") })
     }
+
+    @Test func footerLinesAreLeftOutAndListedNeverReadAsData() throws {
+        let reading = try readCSV("""
+            Posted,Account,Vendor,Description,Amount
+            07/01/2024,100-610,Acme,Paper,10.00
+            07/02/2024,100-610,Bolt,Pens,20.00
+            District Total,,,,30.00
+            Count,,,,2
+            Net change,,,,30.00
+            *** End of Report ***
+            Report generated 07/03/2024 08:15 by FINRPT
+            Prepared by J. Chen
+            Page 1 of 1
+
+            """)
+        #expect(reading.table.rowCount == 2)
+        #expect(reading.layout.skippedRows.map(\.reason) == [.total, .footer, .footer, .footer, .footer, .footer, .footer])
+        #expect(reading.layout.skippedRows.map(\.label) == ["District Total", "Count", "Net change", "*** End of Report ***",
+                                                          "Report generated 07/03/2024 08:15 by FINRPT", "Prepared by J. Chen", "Page 1 of 1"])
+        #expect(reading.dataErrors.errors.isEmpty, "\(reading.dataErrors.errors)")
+    }
+
+    @Test func aBandOfLabelsAboveTheHeaderIsNotTakenForIt() throws {
+        let reading = try readCSV("""
+            Account,,Budget,,Actual,
+            Account,Description,Original,Revised,YTD,Encumbered
+            100-610,Paper,"1,000.00","1,200.00",300.00,50.00
+
+            """)
+        #expect(reading.layout.headerRow == 2)
+        #expect(reading.table.columns.map(\.name) == ["Account", "Description", "Original", "Revised", "YTD", "Encumbered"])
+        #expect(reading.table.rowCount == 1)
+    }
+
+    @Test func aShortVendorLineWithAnAmountIsStillData() throws {
+        let reading = try readCSV("Posted,Account,Vendor,Description,Amount\n07/01/2024,100-610,Acme,Paper,10.00\n07/02/2024,100-610,Page Printing,Flyers,20.00\n")
+        #expect(reading.table.rowCount == 2)
+        #expect(reading.layout.skippedRows.isEmpty)
+    }
 }
