@@ -59,7 +59,12 @@ public enum WorkbookBinder {
                 matches.append(bestHeaderRow(of: declaration, in: candidateRows[index], sheet: index,
                                              hinted: declaration.sheetHints.contains { normalizedHeader($0) == normalizedHeader(sheet.name) }))
             }
-            let complete = matches.filter { $0.missing.isEmpty }
+            // A sheet is one table's: once bound, no other table is looked for on it. And a sheet
+            // that shares one generic header with a table of several columns (a vendor list's
+            // "Vendor" on the ledger) is not that table.
+            let taken = Set(binding.tables.values.map(\.sheet))
+            let enough = min(2, declaration.columns.count)
+            let complete = matches.filter { $0.missing.isEmpty && !taken.contains(sheets[$0.sheet].name) && ($0.hinted || $0.matched >= enough) }
             let chosen: SheetMatch?
             if let hinted = complete.first(where: \.hinted) {
                 chosen = hinted
@@ -79,9 +84,16 @@ public enum WorkbookBinder {
             guard let chosen else {
                 // A sheet that is another table's (the ledger, for a workbook of one sheet) is not
                 // a near miss for this one: "add a budget column to the ledger" would mislead.
-                let taken = Set(binding.tables.values.map(\.sheet))
                 let nearMisses = matches.filter { $0.hinted || !taken.contains(sheets[$0.sheet].name) }
                 binding.messages.append(missingTable(declaration, title: title, required: required, matches: nearMisses, sheets: sheets, rules: rules))
+                continue
+            }
+            if let clash = chosen.clashes.first {
+                // Two columns with one header: taking either would be a guess.
+                let letters = clash.positions.map { columnLetters($0) }.joined(separator: " and ")
+                binding.messages.append(BindingMessage(kind: declaration.isRequired ? .error : .notAssessed, table: name,
+                    message: "Sheet \"\(sheets[chosen.sheet].name)\" has two columns headed \"\(clash.header)\" (\(letters)), so Pathways cannot tell which is `\(clash.column)` of the \(title) table.",
+                    hint: "Rename one of them in the workbook. Until then, rules that need this table are not assessed."))
                 continue
             }
             let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)
@@ -104,6 +116,8 @@ public enum WorkbookBinder {
         var matched: Int { columns.count }
         var missing: [TableColumn]
         var headers: [String]
+        /// Declared columns whose header appears on more than one column of the row.
+        var clashes: [(column: String, header: String, positions: [Int])] = []
     }
 
     private static func bestHeaderRow(of table: TableDeclaration, in rows: [[String]], sheet: Int, hinted: Bool) -> SheetMatch {
@@ -119,7 +133,12 @@ public enum WorkbookBinder {
                 !column.isOptional && columns[column.name.text.lowercased()] == nil && !canWorkOut(column, of: table, from: columns)
             }
             if missing.count < best.missing.count || (missing.count == best.missing.count && columns.count > best.columns.count) {
-                best = SheetMatch(sheet: sheet, row: rowIndex, hinted: hinted, columns: columns, missing: missing, headers: cells)
+                var clashes: [(column: String, header: String, positions: [Int])] = []
+                for (name, position) in columns.sorted(by: { $0.value < $1.value }) {
+                    let same = normalized.indices.filter { normalized[$0] == normalized[position] }
+                    if same.count > 1 { clashes.append((name, cells[position], same)) }
+                }
+                best = SheetMatch(sheet: sheet, row: rowIndex, hinted: hinted, columns: columns, missing: missing, headers: cells, clashes: clashes)
             }
         }
         return best
@@ -133,7 +152,9 @@ public enum WorkbookBinder {
         // A sheet named for the table but missing one of its columns is a broken workbook, not a
         // missing table: reviewing without it would mislead (a misspelt Amount header would leave
         // the ledger out, and the review's date with it), so the run stops and says what to fix.
-        let kind: BindingMessage.Kind = declaration.isRequired || closest?.hinted == true ? .error : .notAssessed
+        // A sheet named for the table but lacking one of its columns leaves that table out, said
+        // plainly; the rest of the workbook is still reviewed, unless the table is required.
+        let kind: BindingMessage.Kind = declaration.isRequired ? .error : .notAssessed
         guard let closest, let missing = closest.missing.first else {
             let looked = declaration.sheetHints.isEmpty ? "" : " (looked for a sheet named \(declaration.sheetHints.map { "\"\($0)\"" }.joined(separator: " or ")), or"
             return BindingMessage(kind: kind, table: declaration.name.text,
@@ -147,7 +168,7 @@ public enum WorkbookBinder {
         let close = found.filter { header in
             (missing.aliases + [missing.name.text]).contains { looksLikeAbbreviation(header, of: $0) || Suggest.closest(header, among: [$0]) != nil }
         }
-        let foundText = (close.isEmpty ? Array(found.prefix(6)) : close).map { "`\($0)`" }.joined(separator: ", ")
+        let foundText = found.isEmpty ? "it has no other headers" : "found " + (close.isEmpty ? Array(found.prefix(6)) : close).map { "`\($0)`" }.joined(separator: ", ")
         let expected = missing.aliases.first ?? missing.name.text
         let fix = close.first.map { "If `\($0)` is that column, rename its header to \"\(expected)\" in the workbook, or add \"\($0)\" to the aliases of `\(missing.name.text)`" }
             ?? "Add a column headed \"\(expected)\" to the sheet, or add the sheet's header for it to the aliases of `\(missing.name.text)`"
@@ -159,7 +180,7 @@ public enum WorkbookBinder {
         } ?? []
         let workedOut = inputs.isEmpty ? "" : " It can also be worked out from \(inputs.joined(separator: " and ")) columns, if the sheet has those."
         return BindingMessage(kind: kind, table: declaration.name.text,
-            message: "Sheet \"\(sheet.name)\" has no column for `\(missing.name.text)` of the \(title) table; found \(foundText).",
+            message: "Sheet \"\(sheet.name)\" has no column for `\(missing.name.text)` of the \(title) table; \(foundText).",
             hint: "\(fix) in \(place(missing.name.span, in: rules))." + workedOut + (kind == .error ? "" : " Until then, rules that need this table are not assessed."))
     }
 

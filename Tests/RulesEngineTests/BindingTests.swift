@@ -93,12 +93,46 @@ let ledger = """
         #expect(message.hint == "If `Amt` is that column, rename its header to \"Amount\" in the workbook, or add \"Amt\" to the aliases of `amount` in rules/tables.rules:9.")
     }
 
-    @Test func aSheetNamedForATableButMissingAColumnStopsTheReviewEvenIfTheTableIsOptional() throws {
+    @Test func aSheetNamedForATableButMissingAColumnLeavesThatTableOutWithTheReasonAndTheRestIsReviewed() throws {
         let text = "Site,Enrolment\n001,400\n"
         let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger), ("Sites", text)]), to: try checkedRules())
         let sites = try #require(binding.messages.first { $0.table == "sites" })
-        #expect(sites.kind == .error, "a misspelt header must not quietly leave the schools out")
+        #expect(sites.kind == .notAssessed, "the schools are left out, said so, and the ledger is still reviewed")
         #expect(sites.message == "Sheet \"Sites\" has no column for `enrollment` of the Schools table; found `Enrolment`.")
+        #expect(binding.errors.isEmpty)
+        #expect(binding.tables["transactions"]?.table.rowCount == 3)
+    }
+
+    @Test func aSheetWithNoOtherHeadersSaysSoRatherThanListingNothing() throws {
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger), ("Sites", "Site\n001\n")]), to: try checkedRules())
+        let sites = try #require(binding.messages.first { $0.table == "sites" })
+        #expect(sites.message == "Sheet \"Sites\" has no column for `enrollment` of the Schools table; it has no other headers.")
+    }
+
+    @Test func aSheetBoundToOneTableIsNeverBoundToAnotherNorFoundByOneGenericHeader() throws {
+        let rules = try checkedRules(tableRules + """
+
+            table vendors "Vendors"
+              column vendor text "Vendor", "Payee"
+              column city   text "City" optional
+            table payees "Payees"
+              column payee  text "Payee"
+            """)
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger)]), to: rules)
+        #expect(binding.tables["transactions"]?.sheet == "Export 7")
+        #expect(binding.tables["vendors"] == nil, "the ledger's Payee column does not make it a vendor list")
+        #expect(binding.tables["payees"] == nil, "a sheet that is the ledger is not also the payees table")
+        #expect(binding.messages.first { $0.table == "vendors" }?.kind == .notAssessed)
+    }
+
+    @Test func twoColumnsWithTheHeaderOfOneColumnAreReportedNotChosenSilently() throws {
+        let text = "Posting Date,Account,Amount,Amount\n07/01/2024,199-11-6399-001,5.00,7.00\n"
+        let optional = try checkedRules(tableRules.replacingOccurrences(of: "  required\n", with: ""))
+        let binding = WorkbookBinder.bind(try workbook([("Transactions", text)]), to: optional)
+        #expect(binding.tables["transactions"] == nil)
+        let message = try #require(binding.messages.first { $0.table == "transactions" })
+        #expect(message.kind == .notAssessed)
+        #expect(message.message == "Sheet \"Transactions\" has two columns headed \"Amount\" (C and D), so Pathways cannot tell which is `amount` of the Transactions table.")
     }
 
     @Test func aTableTheWorkbookDoesNotHaveIsNotAssessedUnlessRequired() throws {
