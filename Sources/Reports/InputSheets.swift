@@ -128,13 +128,22 @@ extension Writer {
             for column in 0 ..< min(sheet.width(ofRow: row), Writer.maxColumns) {
                 let cellFindings = rowFlags?.first { $0.column == column }?.findings
                 let severity = cellFindings.map { worst($0) }
+                let look = sheet.look(row: row, column: column)
                 if row == header {
                     worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
                                            format(severity.map { "header|" + $0 } ?? "header"))
                 } else if let tableRow, let typed = typedByColumn[column], typed[tableRow] != .blank {
-                    write(typed[tableRow], at: (at, column), in: worksheet, severity: severity)
+                    // A number read from text (an amount typed as text) has no number format of the district's to keep.
+                    let isNumeric: Bool
+                    switch typed[tableRow] {
+                    case .money, .number, .percent, .date: isNumeric = true
+                    default: isNumeric = false
+                    }
+                    let keepsLook: Bool
+                    if case .number = sheet.cell(row: row, column: column) { keepsLook = true } else { keepsLook = !isNumeric }
+                    write(typed[tableRow], at: (at, column), in: worksheet, severity: severity, look: keepsLook ? look : nil)
                 } else {
-                    write(sheet.cell(row: row, column: column), of: sheet, at: (at, column), in: worksheet, severity: severity)
+                    write(sheet.cell(row: row, column: column), of: sheet, at: (at, column), in: worksheet, severity: severity, look: look)
                 }
                 if let findings = cellFindings, commentsWritten < commentLimit {
                     comment(findings, at: (at, column), in: worksheet)
@@ -179,13 +188,37 @@ extension Writer {
         findings.map { contents.findings[$0].severity }.min { SeverityColour.rank($0) < SeverityColour.rank($1) } ?? "info"
     }
 
-    /// A typed value, with the number format its type reads best in; a number that is not finite
-    /// (a view's division by zero) is left empty, as Excel has no such number. With
-    /// `fractionsToTheCent`, a number that is not whole shows two decimals.
+    /// The district's own look for a cell (its number format, bold), with the fill of a severity;
+    /// made once per style and severity.
+    mutating func districtFormat(_ look: (style: Int, look: CellLook), severity: String?) -> UnsafeMutablePointer<lxw_format>? {
+        let key = look.style * Writer.severities.count + (severity.flatMap { Writer.severities.firstIndex(of: $0) } ?? 0)
+        if let known = lookFormats[key] { return known }
+        let made = workbook_add_format(workbook)!
+        if let code = look.look.formatCode {
+            format_set_num_format(made, code)
+        } else if look.look.builtInFormat != 0 {
+            format_set_num_format_index(made, UInt8(look.look.builtInFormat))
+        }
+        if look.look.bold { format_set_bold(made) }
+        if let severity {
+            format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(made, SeverityColour.fill(severity))
+        }
+        lookFormats[key] = made
+        return made
+    }
+
+    /// A typed value, with the number format its type reads best in, or the district's own for
+    /// the cell (`look`) where it had one; a number that is not finite (a view's division by zero)
+    /// is left empty, as Excel has no such number. With `fractionsToTheCent`, a number that is not
+    /// whole shows two decimals.
     mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?,
-                        fractionsToTheCent: Bool = false) {
+                        fractionsToTheCent: Bool = false, look: (style: Int, look: CellLook)? = nil) {
         let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
-        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? { cellFormat(base, severity) }
+        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
+            if let look { return districtFormat(look, severity: severity) }
+            return cellFormat(base, severity)
+        }
         switch value {
         case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
         case .text(let text), .code(let text): writeText(text, at: cell, in: worksheet, format: style(nil))
@@ -203,9 +236,13 @@ extension Writer {
 
     /// A cell as read: text stays text (never a formula), numbers keep a format that fits them.
     private mutating func write(_ cell: RawCell, of sheet: RawSheet, at position: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>,
-                                severity: String?) {
+                                severity: String?, look: (style: Int, look: CellLook)?) {
         let (row, column) = (lxw_row_t(position.0), lxw_col_t(position.1))
-        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? { cellFormat(base, severity) }
+        // The district's number format and bold where the cell had them (a subtotal row, its money format).
+        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
+            if let look { return districtFormat(look, severity: severity) }
+            return cellFormat(base, severity)
+        }
         switch cell {
         case .blank:
             if severity != nil { worksheet_write_blank(worksheet, row, column, style(nil)) }

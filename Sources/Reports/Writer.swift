@@ -45,6 +45,8 @@ struct Writer {
     var workbook: UnsafeMutablePointer<lxw_workbook>?
     var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
     var commentsWritten = 0
+    /// Formats of the district's own cell styles, by style and severity, see `districtFormat`.
+    var lookFormats: [Int: UnsafeMutablePointer<lxw_format>] = [:]
     /// Cell formats by (number format, severity), see `cellFormat`.
     var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: Writer.bases.count * Writer.severities.count)
     var summaryName = "Summary"

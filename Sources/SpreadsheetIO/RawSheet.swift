@@ -122,14 +122,26 @@ public struct RawSheet: Sendable {
     }
     let sharedStrings: StringTable
     let numberFormats: [NumberFormat]
+    /// How each style looks (XLSX only), by the same index as `numberFormats`.
+    let looks: [CellLook]
 
     init(name: String, kind: Kind = .worksheet, visibility: Visibility = .visible,
-         sharedStrings: StringTable = .empty, numberFormats: [NumberFormat] = []) {
+         sharedStrings: StringTable = .empty, numberFormats: [NumberFormat] = [], looks: [CellLook] = []) {
         self.name = name
         self.kind = kind
         self.visibility = visibility
         self.sharedStrings = sharedStrings
         self.numberFormats = numberFormats
+        self.looks = looks
+    }
+
+    /// A cell's style and how it looks in the district's workbook; nil for CSV and for cells
+    /// that look plain (General, not bold).
+    public func look(row: Int, column: Int) -> (style: Int, look: CellLook)? {
+        guard !styles.isEmpty, row < rowCount, column < width(ofRow: row) else { return nil }
+        let style = Int(styles[rowStarts[row] + column])
+        guard style < looks.count, !looks[style].isPlain else { return nil }
+        return (style, looks[style])
     }
 
     /// Rows up to the last one that has a cell.

@@ -10,11 +10,11 @@ public enum XLSXReader {
         }
         let package = try XLSXPackage.read(archive)
         let sharedStrings = try XLSXSharedStrings.read(part: package.sharedStringsPart, in: archive)
-        let formats = try XLSXStyles.read(part: package.stylesPart, in: archive)
+        let (formats, looks) = try XLSXStyles.read(part: package.stylesPart, in: archive)
         var sheets: [RawSheet] = []
         for entry in package.sheets {
             var sheet = RawSheet(name: entry.name, kind: entry.kind, visibility: entry.visibility,
-                                 sharedStrings: sharedStrings, numberFormats: formats)
+                                 sharedStrings: sharedStrings, numberFormats: formats, looks: looks)
             if entry.kind == .worksheet || entry.kind == .macrosheet || entry.kind == .dialogsheet,
                let part = entry.part, let stream = try archive.open(part) {
                 let xml = XMLStream(stream, fileName: archive.fileName)

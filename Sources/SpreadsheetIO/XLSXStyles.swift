@@ -1,12 +1,26 @@
-/// The number format of each cell style (`cellXfs` in `xl/styles.xml`): all the reader needs
-/// from styles to tell dates, percentages and amounts from plain numbers.
+/// How a cell looks in the district's workbook, kept so the reviewed copy shows its numbers and
+/// bold rows (subtotals, a report's own money format) as the district had them.
+public struct CellLook: Sendable, Equatable {
+    /// A custom number format's code (`$#,##0.00_);($#,##0.00)`), or nil for a built-in one.
+    public let formatCode: String?
+    /// Excel's built-in number format id (0 is General).
+    public let builtInFormat: Int
+    public let bold: Bool
+
+    public var isPlain: Bool { formatCode == nil && builtInFormat == 0 && !bold }
+}
+
+/// The number format of each cell style (`cellXfs` in `xl/styles.xml`), to tell dates,
+/// percentages and amounts from plain numbers, and how each style looks.
 enum XLSXStyles {
-    static func read(part: String?, in archive: ZipArchive) throws(SpreadsheetError) -> [NumberFormat] {
-        guard let part, let stream = try archive.open(part) else { return [] }
+    static func read(part: String?, in archive: ZipArchive) throws(SpreadsheetError) -> (formats: [NumberFormat], looks: [CellLook]) {
+        guard let part, let stream = try archive.open(part) else { return ([], []) }
         let xml = XMLStream(stream, fileName: archive.fileName, chunkSize: 256 * 1024)
-        var customFormats: [Int: NumberFormat] = [:]
+        var customFormats: [Int: (format: NumberFormat, code: String)] = [:]
         var formats: [NumberFormat] = []
-        var inCellFormats = false
+        var looks: [CellLook] = []
+        var boldFonts: [Bool] = []
+        var inCellFormats = false, inFonts = false
         while let token = try xml.next() {
             switch token.kind {
             case .start, .empty:
@@ -14,21 +28,33 @@ enum XLSXStyles {
                     // A malformed style (Hancom writes some) is skipped: it cannot change a value.
                     if let id = try xml.attributeText("numFmtId", of: token).flatMap({ Int($0) }),
                        let code = try xml.attributeText("formatCode", of: token) {
-                        customFormats[id] = NumberFormat.classify(code: code)
+                        customFormats[id] = (NumberFormat.classify(code: code), code)
                     }
+                } else if xml.matches(token.name, "fonts") {
+                    inFonts = token.kind == .start
+                } else if inFonts && xml.matches(token.name, "font") {
+                    boldFonts.append(false)
+                } else if inFonts && xml.matches(token.name, "b"), !boldFonts.isEmpty {
+                    let value = try xml.attributeText("val", of: token)
+                    boldFonts[boldFonts.count - 1] = value == nil || value == "1" || value == "true"
                 } else if xml.matches(token.name, "cellXfs") {
                     inCellFormats = token.kind == .start
                 } else if inCellFormats && xml.matches(token.name, "xf") {
                     let id = try xml.attributeText("numFmtId", of: token).flatMap { Int($0) } ?? 0
-                    formats.append(customFormats[id] ?? NumberFormat.builtIn(id))
+                    let font = try xml.attributeText("fontId", of: token).flatMap { Int($0) } ?? 0
+                    let custom = customFormats[id]
+                    formats.append(custom?.format ?? NumberFormat.builtIn(id))
+                    looks.append(CellLook(formatCode: custom?.code, builtInFormat: custom == nil && id < 164 ? id : 0,
+                                          bold: font >= 0 && font < boldFonts.count && boldFonts[font]))
                 }
             case .end:
                 if xml.matches(token.name, "cellXfs") { inCellFormats = false }
+                if xml.matches(token.name, "fonts") { inFonts = false }
             default:
                 break
             }
         }
-        return formats
+        return (formats, looks)
     }
 }
 

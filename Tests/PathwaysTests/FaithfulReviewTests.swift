@@ -161,3 +161,56 @@ private func cells(_ workbook: [String: Any], _ sheet: String) -> [String: [Stri
         #expect(findings(report).contains { $0["rule"] as? String == "MG-01" && ($0["message"] as? String)?.contains("fiscal year 10000") == true })
     }
 }
+
+/// Runs a python3 script (openpyxl is installed for the tests) with arguments; its standard output.
+private func python(_ script: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script] + arguments
+    let output = Pipe()
+    process.standardOutput = output
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "python3 failed")
+    return String(decoding: data, as: UTF8.self)
+}
+
+@Suite(.serialized) struct DistrictLookTests {
+    @Test func subtotalRowsKeepTheirBoldAndTheDistrictsMoneyFormatIsKept() throws {
+        let bench = try Workbench()
+        let input = bench.folder.appendingPathComponent("ledger.xlsx").path
+        // The district's workbook, made by another program: its own money format, a bold subtotal.
+        _ = try python(#"""
+            import sys, datetime, openpyxl
+            from openpyxl.styles import Font
+            wb = openpyxl.Workbook(); ws = wb.active; ws.title = "Transactions"
+            ws.append(["Posting Date", "Budget Owner", "Description", "Amount"])
+            money = '"$"#,##0.00_);[Red]("$"#,##0.00)'
+            for day, owner, amount in [(1, "M. Alvarez", 10), (2, None, 7000)]:
+                ws.append([datetime.date(2024, 7, day), owner, "Paper", amount])
+                ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
+                ws.cell(ws.max_row, 4).number_format = money
+            ws.append(["Fund 100 Total", None, None, 7010])
+            for cell in ws[ws.max_row]: cell.font = Font(bold=True)
+            ws.cell(ws.max_row, 4).number_format = money
+            wb.save(sys.argv[1])
+            """#, [input])
+        var options = RunJob.Options(input: input)
+        options.rules = bench.folder.appendingPathComponent("rules").path
+        let outcome = RunJob.run(options)
+        try #require(outcome.exitCode == 0, "\(outcome.standardError)")
+        let shown = try python(#"""
+            import sys, json, openpyxl
+            ws = openpyxl.load_workbook(sys.argv[1])["Transactions"]
+            print(json.dumps({c: [ws[c].number_format, bool(ws[c].font.b), ws[c].value if not hasattr(ws[c].value, "isoformat") else ws[c].value.isoformat()] for c in ["A2", "D2", "D3", "A4", "D4"]}))
+            """#, [bench.folder.appendingPathComponent("ledger.reviewed.xlsx").path])
+        let cells = try #require(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: [Any]])
+        let money = "\"$\"#,##0.00_);[Red](\"$\"#,##0.00)"
+        #expect(cells["D2"]?[0] as? String == money, "an amount in the table keeps the district's format")
+        #expect(cells["D3"]?[0] as? String == money, "a flagged amount too")
+        #expect(cells["A2"]?[0] as? String == "yyyy-mm-dd" && cells["A2"]?[2] as? String == "2024-07-01T00:00:00")
+        #expect(cells["A4"]?[1] as? Bool == true && cells["A4"]?[2] as? String == "Fund 100 Total", "the subtotal row stays bold")
+        #expect(cells["D4"]?[0] as? String == money && cells["D4"]?[1] as? Bool == true && (cells["D4"]?[2] as? NSNumber)?.intValue == 7010)
+    }
+}
