@@ -278,10 +278,14 @@ extension Writer {
 
     /// One comment per cell, however many findings it has: each rule, its message and the fix.
     mutating func comment(_ findings: [Int], at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>) {
-        let text = findings.map { index -> String in
+        var text = findings.map { index -> String in
             let finding = contents.findings[index]
             return "\(finding.rule) \(finding.title): \(finding.message)" + (finding.fix.map { "\nFix: \($0)" } ?? "")
         }.joined(separator: "\n\n")
+        // A comment holds what a cell holds; the Findings sheet lists every finding in full.
+        if text.unicodeScalars.count > Writer.maxCellCharacters {
+            text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(Writer.maxCellCharacters - 60))) + "\n\n… and more: see the Findings sheet."
+        }
         var options = lxw_comment_options()
         options.author = nil
         options.width = 360

@@ -143,6 +143,20 @@ private func cells(_ workbook: [String: Any], _ sheet: String) -> [String: [Stri
         }
     }
 
+    @Test func aCellWithMoreFindingsThanACommentHoldsGetsACommentThatSaysWhereTheRestAre() throws {
+        let bench = try Workbench()
+        let long = String(repeating: "This amount needs a closer look by the business office. ", count: 3)
+        let rules = (1 ... 250).map { index in
+            "rule X-\(index) \"Check \(index)\"\n  pathway management\n  severity info\n  for transactions\n  when amount > $0\n  flag amount\n  message \"\(long)\"\n"
+        }.joined(separator: "\n")
+        try bench.write("rules/many.rules", Data(rules.utf8))
+        try bench.write("ledger.csv", Data("Posting Date,Budget Owner,Description,Amount\n07/01/2024,M. Alvarez,Paper,10.00\n".utf8))
+        let (_, report, workbook) = try bench.review("ledger.csv")
+        #expect(findings(report).count == 250)
+        let comment = try #require(((workbook["comments"] as? [String: Any])?["ledger"] as? [String: String])?["D2"])
+        #expect(comment.count <= 32_767 && comment.hasSuffix("… and more: see the Findings sheet."))
+    }
+
     @Test func openEndedDatesInTheYear9999OrTheYear1NeverStopAReview() throws {
         let bench = try Workbench()
         try bench.write("rules/elapsed.rules", Data("""
