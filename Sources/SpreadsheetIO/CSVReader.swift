@@ -54,7 +54,10 @@ public enum CSVReader {
         if let unclosed = cells.unclosedQuote {
             // Every line after the opening quote went into one cell: say how many, on the row it swallowed them into.
             let ref = TextRef(bits: sheet.payloads[unclosed.cell])
-            let swallowed = sheet.withText(ref) { bytes in bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } }
+            // Each line break but a last one at the very end starts a line that should have been a row.
+            let swallowed = sheet.withText(ref) { bytes in
+                bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - (bytes.last == 10 || bytes.last == 13 ? 1 : 0)
+            }
             let lines = swallowed == 1 ? "the line after it was" : "the \(formatCount(swallowed)) lines after it were"
             sheet.problems.append(RawSheet.Problem(row: unclosed.row, column: unclosed.column, text: String(sheet.text(ref).prefix(60)) + "…",
                 reason: "opens a quotation mark that is never closed, so \(lines) read into this one cell instead of as rows of their own. Close the quotation mark in the export, or export the file again."))

@@ -250,6 +250,11 @@ public enum ValueText {
             // 28-APR-25
             guard scanner.skip(separator), let (year, yearWidth) = scanner.scanNumber() else { return nil }
             date = CalendarDate(year: expandYear(year, width: yearWidth), month: month, day: first)
+        } else if separator == UInt8(ascii: ".") {
+            // Day first with dots, as European exports write it: 28.04.2025 (US dates never use dots).
+            guard let (month, _) = scanner.scanNumber(), scanner.skip(separator),
+                  let (year, yearWidth) = scanner.scanNumber(), yearWidth == 2 || yearWidth == 4 else { return nil }
+            date = CalendarDate(year: expandYear(year, width: yearWidth), month: month, day: first)
         } else {
             // Month first, as US exports write it: 04/28/2025, 4/28/25.
             guard separator == UInt8(ascii: "/") || separator == UInt8(ascii: "-"),

@@ -92,7 +92,7 @@ private func cells(_ workbook: [String: Any], _ sheet: String) -> [String: [Stri
 
             """.utf8))
         let (outcome, report, workbook) = try bench.review("ledger.csv")
-        let sentence = "opens a quotation mark that is never closed, so the 3 lines after it were read into this one cell"
+        let sentence = "opens a quotation mark that is never closed, so the 2 lines after it were read into this one cell"
         #expect(outcome.standardOutput.contains(sentence))
         let errors = try #require(report["dataErrors"] as? [[String: Any]])
         #expect(errors.contains { ($0["reason"] as? String)?.contains(sentence) == true && ($0["origin"] as? [String: Any])?["cell"] as? String == "C3" })

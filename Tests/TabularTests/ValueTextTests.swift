@@ -96,6 +96,12 @@ private func columnDate(_ text: String) -> String? { ValueText.withUTF8(text) { 
         #expect(date(text) == iso)
     }
 
+    @Test func dottedDatesAreDayFirstAsEuropeanExportsWriteThem() {
+        #expect(date("01.07.2024") == "2024-07-01")
+        #expect(date("28.04.25") == "2025-04-28")
+        #expect(date("04.28.2025") == nil, "no 28th month")
+    }
+
     @Test func eightDigitDatesOnlyWhereTheColumnIsDates() {
         #expect(columnDate("20250428") == "2025-04-28")
         #expect(date("20250428") == nil, "an eight-digit number is not taken for a date unless the column holds dates")
