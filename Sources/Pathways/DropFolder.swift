@@ -289,7 +289,8 @@ public final class DropFolder: @unchecked Sendable {
             log.event("vanished", file: name, "it was no longer in processing/ when its review was to start, so it was not reviewed")
             return
         }
-        log.event("taken", file: name, "reviewing")
+        // A held workbook's tries are not news: the log said once why it waits, and says when it is filed.
+        if !(heldLock.withLock { held[name] != nil }) { log.event("taken", file: name, "reviewing") }
         let stage = claims.appendingPathComponent(".stage-\(name)")
         try? FileManager.default.removeItem(at: stage)
         do {
@@ -489,7 +490,9 @@ public final class DropFolder: @unchecked Sendable {
         guard let folders = try? FileManager.default.contentsOfDirectory(atPath: processing.path) else { return }
         let finished = inodes(in: [archive, failed, inbox])
         var recovered: [String] = []
-        for folder in folders.sorted() {
+        // This watcher's own folder first: what the others' claims move into it is not taken up twice.
+        let own = claims.lastPathComponent
+        for folder in [own] + folders.filter({ $0 != own }).sorted() where folders.contains(folder) {
             // This watcher's own folder, new as it is, can hold what an earlier watcher that had the
             // same process id left (in a container the watcher is often always process 1).
             let isOwn = folder == claims.lastPathComponent

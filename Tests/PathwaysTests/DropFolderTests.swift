@@ -410,6 +410,19 @@ final class RunningWatcher: @unchecked Sendable {
         #expect(log.contains { $0.contains("recovered ledger.csv") })
     }
 
+    /// A dead watcher's folder that sorts before this one's (`100000000@…`, a pid no system gives):
+    /// what it moved into this watcher's folder was once taken up a second time, reviewed twice at once.
+    @Test func aClaimMovedFromADeadWatcherIsReviewedOnceWhateverTheFoldersOrder() throws {
+        let scratch = try DropScratch()
+        let stale = scratch.url("processing/100000000@\(ProcessInfo.processInfo.hostName)")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: samples.appendingPathComponent("dirty-ledger.csv"), to: stale.appendingPathComponent("ledger.csv"))
+        let log = try watchOnce(scratch)
+        #expect(log.filter { $0.contains("recovered ledger.csv") }.count == 1, "\(log)")
+        #expect(log.filter { $0.contains("ledger.csv: 1 cell or line") }.count == 1)
+        #expect(scratch.names("archive").count == 1 && scratch.names("processing").isEmpty)
+    }
+
     @Test func aWatcherThatDiedAfterWritingAFailureNoteFilesTheWorkbookUnderThatNoteWhenRestarted() throws {
         let scratch = try DropScratch()
         let stale = scratch.url("processing/999999999@\(ProcessInfo.processInfo.hostName)")
