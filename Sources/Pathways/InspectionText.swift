@@ -46,21 +46,18 @@ extension Inspection {
             }
             lines.append("  " + (padded + [truncate(row[4], to: 60)]).joined(separator: "  "))
         }
-        let totals = sheet.skippedRows.filter { $0.reason == .total }
-        if !totals.isEmpty {
-            lines.append("  Left out \(count(totals.count, "total row")), which are sums of the data, not data:")
-            lines += totals.prefix(10).map { "    row \(formatCount($0.row)): \"\($0.label)\"" }
-            if totals.count > 10 { lines.append("    … and \(totals.count - 10) more") }
+        // Totals and footers are listed with their labels, a reason each.
+        for (reason, noun, why) in [(SheetLayout.SkippedRow.Reason.total, "total row", "which are sums of the data, not data"),
+                                    (.footer, "footer line", "which the report adds to its data")] {
+            let rows = sheet.skippedRows.filter { $0.reason == reason }
+            guard !rows.isEmpty else { continue }
+            lines.append("  Left out \(count(rows.count, noun)), \(why):")
+            lines += rows.prefix(10).map { "    row \(formatCount($0.row)): \"\($0.label)\"" }
+            if rows.count > 10 { lines.append("    … and \(rows.count - 10) more") }
         }
         let repeats = sheet.skippedRows.filter { $0.reason == .repeatedHeader }
         if !repeats.isEmpty {
             lines.append("  Left out \(count(repeats.count, "repeated header row")): rows " + repeats.prefix(10).map { formatCount($0.row) }.joined(separator: ", "))
-        }
-        let footers = sheet.skippedRows.filter { $0.reason == .footer }
-        if !footers.isEmpty {
-            lines.append("  Left out \(count(footers.count, "footer line")), which the report adds to its data:")
-            lines += footers.prefix(10).map { "    row \(formatCount($0.row)): \"\($0.label)\"" }
-            if footers.count > 10 { lines.append("    … and \(footers.count - 10) more") }
         }
         let misaligned = sheet.skippedRows.filter { $0.reason == .tooManyFields }
         if !misaligned.isEmpty {

@@ -243,8 +243,7 @@ final class RunningWatcher: @unchecked Sendable {
     @Test func aFileThatChangesWhileItIsReviewedGoesBackToTheInboxAndIsTakenAgainWhenComplete() throws {
         let scratch = try DropScratch()
         // A ledger big enough that its review is still going when the copy adds its last lines.
-        var ledger = "Posting Date,Account,Vendor,Description,Amount\n"
-        for line in 0 ..< 20_000 { ledger += "07/0\(line % 9 + 1)/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,\(line % 500 + 1).25\n" }
+        let ledger = Self.bigLedger
         try ledger.write(to: scratch.url("inbox/ledger.csv"), atomically: true, encoding: .utf8)
         let watcher = try RunningWatcher(scratch, rules: project.appendingPathComponent("rules").path)
         // The copy is not finished: once the file is taken, the rest arrives.
@@ -261,6 +260,10 @@ final class RunningWatcher: @unchecked Sendable {
         #expect(archived == ledger + rest, "the review is of the whole file, and the file is kept whole")
         #expect(scratch.names("outbox") == ["ledger.findings.json", "ledger.reviewed.xlsx"], "no review of the half-copied file is left")
     }
+
+    /// A ledger of 20,000 lines: long enough to review that a test can act while its review goes on.
+    static let bigLedger = "Posting Date,Account,Vendor,Description,Amount\n"
+        + (0 ..< 20_000).map { "07/0\($0 % 9 + 1)/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,\($0 % 500 + 1).25\n" }.joined()
 
     private func waitForClaim(_ name: String, in scratch: DropScratch) throws -> URL {
         var found: URL?
@@ -377,8 +380,7 @@ final class RunningWatcher: @unchecked Sendable {
 
     @Test func aWorkbookDeletedFromProcessingDuringItsReviewIsSaidToBeGone() throws {
         let scratch = try DropScratch()
-        var ledger = "Posting Date,Account,Vendor,Description,Amount\n"
-        for line in 0 ..< 20_000 { ledger += "07/0\(line % 9 + 1)/2024,100-1000-610-101-100-000,Acme,Classroom supplies for grade 3,\(line % 500 + 1).25\n" }
+        let ledger = Self.bigLedger
         try ledger.write(to: scratch.url("inbox/ledger.csv"), atomically: true, encoding: .utf8)
         let watcher = try RunningWatcher(scratch, rules: project.appendingPathComponent("rules").path)
         let claimed = try waitForClaim("ledger.csv", in: scratch)
