@@ -58,12 +58,21 @@ public enum ReviewedWorkbook {
     public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit,
                              constantMemoryCells: Int = defaultConstantMemoryCells, rowsPerSheet: Int = excelRowLimit) throws(WriteError) {
         let temporary = AtomicFile.temporaryURL(beside: target)
+        // A folder that cannot take the file is found out here, in a sentence, before libxlsxwriter
+        // would say so on the terminal in its own words.
+        let probe = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard probe >= 0 else {
+            throw WriteError(description: "The reviewed workbook could not be written in \(target.deletingLastPathComponent().path): \(AtomicFile.reason(errno: errno)).")
+        }
+        close(probe)
         var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit,
                             constantMemoryCells: constantMemoryCells, maxRows: max(2, rowsPerSheet))
         let status = writer.writeAll()
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)
-            throw WriteError(description: "The reviewed workbook could not be written (\(String(cString: lxw_strerror(status)))).")
+            var space = statvfs()
+            let isFull = statvfs(target.deletingLastPathComponent().path, &space) == 0 && UInt64(space.f_bavail) * UInt64(space.f_frsize) < 1 << 20
+            throw WriteError(description: "The reviewed workbook could not be written: " + (isFull ? "the disk is full." : "\(String(cString: lxw_strerror(status)))."))
         }
         do {
             try AtomicFile.moveIntoPlace(temporary, as: target)
