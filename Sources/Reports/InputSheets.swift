@@ -65,6 +65,8 @@ extension Writer {
     /// everything else as read; flagged cells filled and commented, and a Findings column.
     mutating func copy(_ sheet: RawSheet, flags: [CellKey: [Int]]) {
         guard var worksheet = workbook_add_worksheet(workbook, sheetNames[sheet.name] ?? sheet.name) else { return }
+        // A sheet the district hid stays hidden in the copy (Unhide in Excel shows it).
+        if sheet.visibility != .visible { worksheet_hide(worksheet) }
         var pageStart = 0
         let bound = contents.binding.tables.values.first { $0.sheet == sheet.name && $0.table.file == contents.workbook.file }
         var width = 0

@@ -4,7 +4,7 @@ import Tabular
 
 /// Runs a checked rule set's rules against a bound workbook.
 public enum RuleRunner {
-    /// Evaluates every rule. `asOf` defaults to the latest date in the largest dated table, so a run on
+    /// Evaluates every rule. `asOf` defaults to the latest date before 2100 in the largest dated table, so a run on
     /// the same workbook is the same run whatever day it is.
     public static func run(_ rules: CheckedRuleSet, on binding: WorkbookBinding, params: ParamValues? = nil,
                            asOf: CalendarDate? = nil) -> Evaluation {
@@ -163,6 +163,9 @@ public enum RuleRunner {
     }
 
     /// The latest date in any date column of the largest bound table (the ledger).
+    /// Dates from this year on are open-ended markers, not days anything happened.
+    static let openEndedYear = 2100
+
     static func latestDate(in binding: WorkbookBinding) -> CalendarDate? {
         // The ledger is the largest table with dates (ties go to the first by name, so a run never
         // depends on the order tables happen to be kept in).
@@ -170,10 +173,13 @@ public enum RuleRunner {
             table.table.columns.contains { if case .dates = $0.storage { true } else { false } }
         }
         guard let ledger = dated.max(by: { $0.table.rowCount < $1.table.rowCount }) else { return nil }
+        // ERPs write "open-ended" as a far-future date (9999-12-31, 2999-12-31): such a date is no
+        // posting, and taking it as the review date would move every share of the year.
+        let openEnded = Int32(CalendarDate.daysSince1970(year: openEndedYear, month: 1, day: 1))
         var latest: Int32?
         for column in ledger.table.columns {
             guard case .dates(let days, let blanks) = column.storage else { continue }
-            for row in days.indices where !blanks.isBlank(row) { latest = max(latest ?? days[row], days[row]) }
+            for row in days.indices where !blanks.isBlank(row) && days[row] < openEnded { latest = max(latest ?? days[row], days[row]) }
         }
         return latest.map(CalendarDate.init(daysSince1970:))
     }
@@ -194,8 +200,15 @@ struct TemplateValues {
         }
     }
 
+    /// A blank value shows as "(blank)": left out, it would leave a sentence that starts with a
+    /// space or reads as if a word were missing ("  was posted on a Sunday").
     func text(at index: Int) -> String {
-        parts.map { text, vector in text ?? vector.map { $0.value(index).description } ?? "" }.joined()
+        parts.map { text, vector in
+            text ?? vector.map { vector in
+                let value = vector.value(index)
+                return value == .blank ? "(blank)" : value.description
+            } ?? ""
+        }.joined()
     }
 
     /// How a key is written in the rule: `vendor`, `WEEKNUM(posted)`.

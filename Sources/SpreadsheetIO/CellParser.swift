@@ -105,6 +105,10 @@ struct CellParser: Sendable {
         }
         switch column.type {
         case .number:
+            if CellParser.isAccountingZero(text) {
+                column.append(0)
+                return .parsed
+            }
             guard let value = ValueText.number(text, decimalComma: decimalComma) else { break }
             column.append(value)
             return .parsed
@@ -113,6 +117,10 @@ struct CellParser: Sendable {
             column.append(value)
             return .parsed
         case .money:
+            if CellParser.isAccountingZero(text) {
+                column.append(Money.zero)
+                return .parsed
+            }
             guard let value = ValueText.money(text, decimalComma: decimalComma) else { break }
             column.append(value)
             return .parsed
@@ -132,6 +140,22 @@ struct CellParser: Sendable {
         let shown = String(decoding: trimmed(text), as: UTF8.self)
         if ExcelError(text: shown) != .other { return .failed(reason: CellParser.spreadsheetErrorReason(shown)) }
         return .failed(reason: ColumnBuilder.mismatch(column.type))
+    }
+
+    /// `-`, `$ -` or `$  -   `: zero as Excel's accounting format shows it, which exports copy as text.
+    static func isAccountingZero(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var dashes = 0
+        var index = 0
+        while index < text.count {
+            switch text[index] {
+            case UInt8(ascii: "-"): dashes += 1
+            case UInt8(ascii: " "), 0x09, UInt8(ascii: "$"): break
+            case 0xC2 where index + 1 < text.count && text[index + 1] == 0xA0: index += 1
+            default: return false
+            }
+            index += 1
+        }
+        return dashes == 1
     }
 
     /// `00/00/0000`, `0000-00-00` and `0`: how exports write a date that is not there.

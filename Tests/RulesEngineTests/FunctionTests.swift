@@ -20,7 +20,7 @@ import Tabular
 
         """
 
-    /// The value of a formula on the first row of a small table.
+    /// The value of a formula on the first row of a small table, as a message shows it ("(blank)" for a blank).
     private func value(_ formula: String) throws -> String {
         // Inside a message's quotes, the formula's own quotes are doubled.
         let quoted = formula.replacingOccurrences(of: "\"", with: "\"\"")
@@ -41,7 +41,7 @@ import Tabular
     static let cases: [(String, String)] = [
         ("ROUND(amount, 2)", "-$1,234.57"), ("ROUND(amount, 0)", "-$1,235.00"), ("ROUND(amount, -2)", "-$1,200.00"),
         ("ROUND(count)", "13"), ("ABS(amount)", "$1,234.57"), ("ABS(-count)", "12.5"),
-        ("IF(done, \"open\", \"closed\")", "open"), ("IF(count > 100, 1)", ""),
+        ("IF(done, \"open\", \"closed\")", "open"), ("IF(count > 100, 1)", "(blank)"),
         ("LEFT(code, 3)", "004"), ("RIGHT(code, 2)", "17"), ("MID(code, 2, 3)", "041"), ("LEN(name)", "14"),
         ("UPPER(TRIM(name))", "ACME SUPPLY"), ("LOWER(code)", "00417"),
         ("YEAR(posted)", "2024"), ("MONTH(posted)", "7"), ("DAY(posted)", "1"), ("WEEKDAY(posted)", "2"), ("WEEKNUM(posted)", "27"),
@@ -49,7 +49,7 @@ import Tabular
         ("MIN(amount, $5)", "-$1,234.57"), ("MAX(count, 20)", "20"),
         ("SUM(amount)", "-$1,224.57"), ("SUM(amount) * 1000", "-$1,224,565.00"), ("COUNT()", "2"), ("COUNT(count)", "1"), ("AVERAGE(share)", "31.25%"),
         ("MEDIAN(amount)", "-$612.28"), ("MAX(posted)", "2024-12-31"), ("SHARE(done)", "50%"),
-        ("amount * share", "-$154.32"), ("amount / 2", "-$617.28"), ("amount / 2 * 10000", "-$6,172,825.00"), ("amount / amount", "1"), ("count / 0", ""),
+        ("amount * share", "-$154.32"), ("amount / 2", "-$617.28"), ("amount / 2 * 10000", "-$6,172,825.00"), ("amount / amount", "1"), ("count / 0", "(blank)"),
         ("posted + 30", "2024-07-31"), ("FISCALYEAR(posted)", "2025"), ("ELAPSED()", "100%"), ("name & \"/\" & code", "  Acme Supply /00417"), ("count ^ 2", "156.25"),
         // Python's statistics.stdev of -1234.565 and 10 is 880.0403511; CV of 12.5% and 50% is 0.8485281.
         ("STDEV(amount)", "$880.04"), ("CORREL(amount, amount)", "1"), ("CV(share)", "0.8485"),

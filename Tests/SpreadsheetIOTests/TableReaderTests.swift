@@ -252,4 +252,13 @@ private let erpExport = """
         #expect(reading.table.rowCount == 2)
         #expect(reading.layout.skippedRows.isEmpty)
     }
+
+    @Test func excelsAccountingZeroReadsAsZero() throws {
+        let workbook = try CSVReader.read(bytes: Array("Account,Amount,Count\n100,\"$ -   \",-\n101,-,3\n102,--,4\n".utf8), fileName: "gl.csv")
+        let reading = TableReader.read(workbook.sheets[0], of: workbook, layout: SheetLayout.detect(workbook.sheets[0]), types: [.code, .money, .number])
+        #expect(reading.table.column(named: "Amount")?[0] == .money(.zero))
+        #expect(reading.table.column(named: "Amount")?[1] == .money(.zero))
+        #expect(reading.table.column(named: "Count")?[0] == .number(0))
+        #expect(reading.dataErrors.errors.map(\.origin.cellAddress) == ["B4"], "two dashes are not a zero")
+    }
 }
