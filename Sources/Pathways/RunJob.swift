@@ -72,6 +72,8 @@ public enum RunJob {
         public let dataErrors: [DataError]
         public let dataErrorCount: Int
         public let leftOutRows: [LeftOutRow]
+        /// Choices the reviewer should check, e.g. a sheet taken for its name while another fits better.
+        public var notes: [String] = []
     }
 
     public static func run(_ options: Options) -> CommandOutcome {
@@ -175,7 +177,8 @@ public enum RunJob {
             let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
                                           notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules,
                                           ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount,
-                                          leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, SheetLayout.SkippedRow.Reason(rawValue: $0.reason) ?? .total) })
+                                          leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, SheetLayout.SkippedRow.Reason(rawValue: $0.reason) ?? .total) },
+                                          notes: report.notes)
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
@@ -236,7 +239,8 @@ public enum RunJob {
                       asOf: evaluation.asOf?.description, tables: tables,
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
-                      dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount, leftOutRows: leftOut)
+                      dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount, leftOutRows: leftOut,
+                      notes: binding.messages.filter { $0.kind == .note }.map(\.description))
     }
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
@@ -244,6 +248,7 @@ public enum RunJob {
     /// `sheetOfView`: a view's sheet in the reviewed workbook (its title), by the view's name.
     static func summary(_ report: Report, written paths: [String], sheetOfView: [String: String] = [:]) -> String {
         var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf ?? "an unknown date (the workbook has no dates; use --as-of)")"]
+        lines += report.notes.map { "  Check: \($0)" }
         lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\" (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
             .joined(separator: "; "))
         let overridden = report.params.filter { $0.source != .rules }

@@ -21,10 +21,13 @@ public struct ReviewContents {
     public var dataErrorCount: Int
     /// Rows of the bound sheets that are not data (totals, repeated headers), which the review left out.
     public var leftOutRows: [(sheet: String, row: Int, label: String, reason: SheetLayout.SkippedRow.Reason)]
+    /// Choices the reviewer should check before trusting the review (which sheet a table came from).
+    public var notes: [String]
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,
-                dataErrors: [DataError], dataErrorCount: Int, leftOutRows: [(sheet: String, row: Int, label: String, reason: SheetLayout.SkippedRow.Reason)] = []) {
+                dataErrors: [DataError], dataErrorCount: Int, leftOutRows: [(sheet: String, row: Int, label: String, reason: SheetLayout.SkippedRow.Reason)] = [],
+                notes: [String] = []) {
         self.workbook = workbook
         self.binding = binding
         self.evaluation = evaluation
@@ -35,6 +38,7 @@ public struct ReviewContents {
         self.dataErrors = dataErrors
         self.dataErrorCount = dataErrorCount
         self.leftOutRows = leftOutRows
+        self.notes = notes
     }
 }
 

@@ -219,6 +219,11 @@ struct Writer {
         row += 1
         text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 1
         text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 2
+        // Before anything else: a choice Pathways made that the reviewer should confirm.
+        for note in contents.notes {
+            text("Check first", 0, "warning"); text(note, 1); row += 1
+        }
+        if !contents.notes.isEmpty { row += 1 }
         text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
         for severity in ["error", "warning", "info"] {
             let count = contents.findings.filter { $0.severity == severity }.count

@@ -23,7 +23,8 @@ public struct BoundTable: Sendable {
 
 /// A sentence about binding, for the finance officer: why a table was not found or is ambiguous.
 public struct BindingMessage: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case error, notAssessed }
+    /// `note`: the table was found, but the reviewer should check on which sheet.
+    public enum Kind: String, Sendable { case error, notAssessed, note }
     public let kind: Kind
     public let table: String
     public let message: String
@@ -96,6 +97,13 @@ public enum WorkbookBinder {
                     hint: "Rename one of them in the workbook. Until then, rules that need this table are not assessed."))
                 continue
             }
+            // A sheet taken for its name while another holds more of the table's columns (a "Ledger"
+            // of monthly totals beside the real detail) is a choice the reviewer should see.
+            if chosen.hinted, let better = complete.filter({ !$0.hinted && $0.matched > chosen.matched }).max(by: { $0.matched < $1.matched }) {
+                binding.messages.append(BindingMessage(kind: .note, table: name,
+                    message: "Sheet \"\(sheets[chosen.sheet].name)\" was taken as the \(title) table because of its name, but sheet \"\(sheets[better.sheet].name)\" has more of its columns (\(better.matched) against \(chosen.matched)).",
+                    hint: "If \"\(sheets[better.sheet].name)\" is the \(title) table, rename the other sheet, or add \"\(sheets[better.sheet].name)\" to the table's `from sheet` line in \(place(declaration.name.span, in: rules)) and run again."))
+            }
             let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)
             binding.tables[name.lowercased()] = bound
             if bound.table.rowCount == 0 {
@@ -146,8 +154,14 @@ public enum WorkbookBinder {
 
     private static func missingTable(_ declaration: TableDeclaration, title: String, required: [TableColumn], matches: [SheetMatch],
                                      sheets: [RawSheet], rules: CheckedRuleSet) -> BindingMessage {
-        // The sheet that came closest: named in the hints, or holding at least half the required columns.
-        let closest = matches.filter { $0.hinted || (required.count - $0.missing.count) * 2 >= max(1, required.count) }
+        // The sheet that came closest: named in the hints, holding more than half the required
+        // columns, or half of them and a header that looks like a missing one (`Amout`). A sheet
+        // that shares one column of two and nothing like the other is no near miss.
+        let closest = matches.filter { match in
+            let held = (required.count - match.missing.count) * 2
+            return match.hinted || held > max(1, required.count)
+                || held == required.count && match.missing.contains { missing in !unclaimedHeaders(match).filter { looksLike($0, missing) }.isEmpty }
+        }
             .max { ($0.hinted ? 1 : 0, $0.matched) < ($1.hinted ? 1 : 0, $1.matched) }
         // A sheet named for the table but missing one of its columns is a broken workbook, not a
         // missing table: reviewing without it would mislead (a misspelt Amount header would leave
@@ -163,11 +177,8 @@ public enum WorkbookBinder {
         }
         let sheet = sheets[closest.sheet]
         // The headers no declared column took are the candidates.
-        let taken = Set(closest.columns.values)
-        let found = closest.headers.enumerated().filter { !$0.element.isEmpty && !taken.contains($0.offset) }.map(\.element)
-        let close = found.filter { header in
-            (missing.aliases + [missing.name.text]).contains { looksLikeAbbreviation(header, of: $0) || Suggest.closest(header, among: [$0]) != nil }
-        }
+        let found = unclaimedHeaders(closest)
+        let close = found.filter { looksLike($0, missing) }
         let foundText = found.isEmpty ? "it has no other headers" : "found " + (close.isEmpty ? Array(found.prefix(6)) : close).map { "`\($0)`" }.joined(separator: ", ")
         let expected = missing.aliases.first ?? missing.name.text
         let fix = close.first.map { "If `\($0)` is that column, rename its header to \"\(expected)\" in the workbook, or add \"\($0)\" to the aliases of `\(missing.name.text)`" }
@@ -182,6 +193,17 @@ public enum WorkbookBinder {
         return BindingMessage(kind: kind, table: declaration.name.text,
             message: "Sheet \"\(sheet.name)\" has no column for `\(missing.name.text)` of the \(title) table; \(foundText).",
             hint: "\(fix) in \(place(missing.name.span, in: rules))." + workedOut + (kind == .error ? "" : " Until then, rules that need this table are not assessed."))
+    }
+
+    /// A match's headers that no declared column took.
+    private static func unclaimedHeaders(_ match: SheetMatch) -> [String] {
+        let taken = Set(match.columns.values)
+        return match.headers.enumerated().filter { !$0.element.isEmpty && !taken.contains($0.offset) }.map(\.element)
+    }
+
+    /// A header that may be a misspelling or abbreviation of one of the column's names.
+    private static func looksLike(_ header: String, _ column: TableColumn) -> Bool {
+        (column.aliases + [column.name.text]).contains { looksLikeAbbreviation(header, of: $0) || Suggest.closest(header, among: [$0]) != nil }
     }
 
     /// `Amt` for "Amount", `Acct No` for "Account Number": the same first letter, and the rest in order.

@@ -144,4 +144,19 @@ let ledger = """
         let nothing = WorkbookBinder.bind(try workbook([("Notes", "Memo\nhello\n")]), to: try checkedRules())
         #expect(nothing.errors.map(\.table) == ["transactions"])
     }
+
+    @Test func aSheetTakenForItsNameWhileAnotherFitsBetterIsAChoiceTheReviewerIsAskedToCheck() throws {
+        let totals = "Posting Date,Account,Amount\n07/31/2024,199-11-6399-001,1222.06\n"
+        let binding = WorkbookBinder.bind(try workbook([("GL Detail", totals), ("Export 7", ledger)]), to: try checkedRules())
+        #expect(binding.tables["transactions"]?.sheet == "GL Detail", "the name still decides")
+        let note = try #require(binding.messages.first { $0.kind == .note })
+        #expect(note.message == "Sheet \"GL Detail\" was taken as the Transactions table because of its name, but sheet \"Export 7\" has more of its columns (5 against 3).")
+        #expect(binding.errors.isEmpty)
+    }
+
+    @Test func aSheetSharingHalfATablesColumnsIsNotOfferedAsItsNearMiss() throws {
+        let binding = WorkbookBinder.bind(try workbook([("Export 7", ledger), ("Codes", "Site,Name\n001,Lakeview\n")]), to: try checkedRules())
+        let sites = try #require(binding.messages.first { $0.table == "sites" })
+        #expect(sites.message.hasPrefix("The workbook has no Schools table"), "\(sites.message)")
+    }
 }
