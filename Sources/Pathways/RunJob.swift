@@ -72,7 +72,8 @@ public enum RunJob {
         public let dataErrors: [DataError]
         public let dataErrorCount: Int
         public let leftOutRows: [LeftOutRow]
-        /// Choices the reviewer should check, e.g. a sheet taken for its name while another fits better.
+        /// What the reviewer should check before trusting the review: how the file was read (an
+        /// encoding guessed, numbers that read two ways) and a sheet taken for its name while another fits better.
         public var notes: [String] = []
     }
 
@@ -240,7 +241,7 @@ public enum RunJob {
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
                       dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount, leftOutRows: leftOut,
-                      notes: binding.messages.filter { $0.kind == .note }.map(\.description))
+                      notes: workbook.notes.remarks + binding.messages.filter { $0.kind == .note }.map(\.description))
     }
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }

@@ -101,6 +101,17 @@ private func cells(_ workbook: [String: Any], _ sheet: String) -> [String: [Stri
         #expect(cells(workbook, "Summary").values.contains { $0[1].contains(sentence) })
     }
 
+    @Test func numbersThatReadTwoWaysAreSaidToBeAmbiguousInTheReviewItself() throws {
+        let bench = try Workbench()
+        try bench.write("ledger.csv", Data("Posting Date;Budget Owner;Description;Amount\n07/01/2024;M. Alvarez;Paper;1,234\n07/02/2024;J. Chen;Pens;2,500\n".utf8))
+        let (outcome, report, workbook) = try bench.review("ledger.csv")
+        let sentence = "Numbers such as \"1,234\" could be read two ways"
+        #expect(outcome.standardOutput.contains("  Check: " + sentence))
+        #expect((report["notes"] as? [String])?.contains { $0.hasPrefix(sentence) } == true)
+        #expect(cells(workbook, "Summary").values.contains { $0[1] == "Check first" })
+        #expect(cells(workbook, "Summary").values.contains { $0[1].hasPrefix(sentence) })
+    }
+
     @Test func aRowOfSixtyFiveThousandFieldsIsCutAtExcelsLastColumnAndReportedNotACrash() throws {
         let bench = try Workbench()
         let wide = "07/02/2024,J. Chen,Paper,20.00" + String(repeating: ",x", count: 65_532)
