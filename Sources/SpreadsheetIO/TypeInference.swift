@@ -79,7 +79,10 @@ enum TypeInference {
             return
         }
         if let numeric = ValueText.numeric(text, decimalComma: decimalComma) {
-            if numeric.hasLeadingZero && !numeric.hasThousandsSeparators && numeric.fractionDigits == 0 {
+            // Leading zeros, or more digits than Excel keeps (16 and up: a check or card number),
+            // make an id, not a quantity.
+            let isLongId = numeric.fractionDigits == 0 && numeric.exponent == 0 && !numeric.isNegative && numeric.digits >= 1_000_000_000_000_000
+            if (numeric.hasLeadingZero || isLongId) && !numeric.hasThousandsSeparators && numeric.fractionDigits == 0 {
                 tally.leadingZeros += 1
                 tally.codeShaped += 1
                 return

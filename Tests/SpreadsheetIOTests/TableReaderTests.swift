@@ -261,4 +261,10 @@ private let erpExport = """
         #expect(reading.table.column(named: "Count")?[0] == .number(0))
         #expect(reading.dataErrors.errors.map(\.origin.cellAddress) == ["B4"], "two dashes are not a zero")
     }
+
+    @Test func idsOfSixteenDigitsOrMoreAreInferredAsCodesNotNumbers() throws {
+        let reading = try readCSV("Check ID,Amount\n1234567890123456789,5.00\n9876543210987654,6.00\n")
+        #expect(reading.table.column(named: "Check ID")?.type == .code)
+        #expect(reading.table.column(named: "Check ID")?[0] == .code("1234567890123456789"), "every digit of the text is kept")
+    }
 }
