@@ -71,7 +71,7 @@ public enum ReviewedWorkbook {
         close(probe)
         var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit,
                             constantMemoryCells: constantMemoryCells, maxRows: max(2, rowsPerSheet))
-        let status = writer.writeAll()
+        let status = LibraryMessages.withheld { writer.writeAll() }
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)
             var space = statvfs()

@@ -110,7 +110,7 @@ public enum XLSXWriter {
                 }
             }
         }
-        let status = workbook_close(workbook)
+        let status = LibraryMessages.withheld { workbook_close(workbook) }
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)
             throw WriteError(description: "The workbook \(path) could not be written (\(String(cString: lxw_strerror(status)))).")

@@ -242,3 +242,34 @@ private func python(_ script: String, _ arguments: [String]) throws -> String {
         #expect(cells["D4"]?[0] as? String == money && cells["D4"]?[1] as? Bool == true && (cells["D4"]?[2] as? NSNumber)?.intValue == 7010)
     }
 }
+
+@Suite(.serialized) struct LibraryMessageTests {
+    /// libxlsxwriter's own `[ERROR] workbook_close(): …` lines never reach a finance officer's
+    /// terminal: a full disk (a 40 KB memory disk, which needs root) gets Pathways' sentence alone.
+    @Test(.enabled(if: geteuid() == 0)) func aFullDiskIsOneSentenceWithoutTheLibrarysOwnErrors() throws {
+        var project = URL(fileURLWithPath: #filePath)
+        for _ in 0 ..< 3 { project.deleteLastPathComponent() }
+        let disk = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: disk) }
+        func shell(_ arguments: [String]) throws -> (status: Int32, standardError: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let data = errors.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        try #require(try shell(["/bin/mount", "-t", "tmpfs", "-o", "size=40k", "tmpfs", disk.path]).status == 0, "a memory disk could be mounted")
+        defer { _ = try? shell(["/bin/umount", disk.path]) }
+        let run = try shell([project.appendingPathComponent(".build/debug/pathways").path, "run",
+                             project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path,
+                             "--rules", project.appendingPathComponent("rules").path, "--out", disk.path])
+        #expect(run.status == 2)
+        #expect(run.standardError == "pathways: The reviewed workbook could not be written: the disk is full.\n")
+    }
+}
