@@ -229,9 +229,7 @@ public struct SheetLayout: Sendable {
         return count
     }
 
-    private static func filledCells(_ view: RawSheetView, row: Int) -> Int {
-        (view.rowStarts[row] ..< view.rowStarts[row + 1]).reduce(0) { $0 + (isBlankCell(view, $1) ? 0 : 1) }
-    }
+    private static func filledCells(_ view: RawSheetView, row: Int) -> Int { filledCells(view, row: row, stoppingAfter: .max) }
 
     @inline(__always) private static func isBlankCell(_ view: RawSheetView, _ index: Int) -> Bool {
         switch view.kinds[index] {
