@@ -197,7 +197,7 @@ public enum RunJob {
             }
             written.append(target.path)
         }
-        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: written, sheetOfView: Dictionary(rules.views.map { ($0.name.text, $0.title ?? $0.name.text) }, uniquingKeysWith: { first, _ in first }))
+        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: written, sheetOfView: Dictionary(rules.views.map { ($0.name, $0.title) }, uniquingKeysWith: { first, _ in first }))
         if let threshold = options.failOn {
             let worst = threshold == "warning" ? ["error", "warning"] : ["error"]
             if report.findings.contains(where: { worst.contains($0.severity) }) { outcome.exitCode = 1 }

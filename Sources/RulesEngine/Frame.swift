@@ -5,25 +5,39 @@ import Tabular
 struct Frame {
     var source: RowSource
     var grouping: Grouping?
-    /// Group-level (or row-level, when ungrouped) values of `let`s and of a view's earlier columns.
-    var bindings: [String: Vector] = [:]
-    var groupKeys: [Expression] = []
+    /// Group-level (or row-level, when ungrouped) values of `let`s and of a view's earlier
+    /// columns, by slot; nil for one not worked out (yet, or at all: see `unavailable`).
+    var bindings: [Vector?] = []
+    /// `let`s that need something the workbook lacks: they fail the rule only if its `when` uses
+    /// them; a message or fix works them out again with missing columns blank.
+    var unavailable: [Int: (value: CheckedExpression, problem: NotAssessed)] = [:]
     /// Row-level vectors of the group keys, computed once.
     var keyVectors: [Vector] = []
-    /// Inside a total over another table: names without a table in front are the outer row's, so
-    /// here they may only be params.
-    var qualifiedOnly = false
-    /// Inside such a total, the outer row's values the condition uses, fixed for this evaluation.
-    var outerLeaves: [(Expression, Value)] = []
+    /// Inside a total over a table: the outer row's values its conditions read, fixed for this
+    /// pass, by the `outer` expression that reads each.
+    var outerValues: [ObjectIdentifier: Value]?
     /// In a message or fix, a column the workbook does not have (an optional one) is blank, so a
     /// name missing from an export changes the sentence, not whether the rule is assessed.
     var missingColumnsAreBlank = false
-    /// `let`s that need something the workbook lacks: they fail the rule only if its `when` uses
-    /// them; a message or fix works them out again with missing columns blank.
-    var unavailableBindings: [String: (value: Expression, problem: NotAssessed)] = [:]
 
     /// How many values a formula at this level has: one per group, or one per row.
     var count: Int { grouping?.count ?? source.rowCount }
+
+    /// Works out `let`s (or a view's values) in order into binding slots; one that cannot be
+    /// worked out is kept with its reason.
+    mutating func bind(_ values: [CheckedExpression], with evaluator: Evaluator, each: (Int, Result<Vector, NotAssessed>) -> Void = { _, _ in }) throws {
+        bindings = [Vector?](repeating: nil, count: values.count)
+        for (slot, value) in values.enumerated() {
+            do {
+                let vector = try evaluator.evaluate(value, in: self)
+                bindings[slot] = vector
+                each(slot, .success(vector))
+            } catch let problem as NotAssessed {
+                unavailable[slot] = (value, problem)
+                each(slot, .failure(problem))
+            }
+        }
+    }
 }
 
 /// Rows a formula runs over: a bound table or a view's rows, with its columns as vectors.
@@ -66,17 +80,6 @@ final class RowSource: @unchecked Sendable {
         guard let vector = loader(key) else { return nil }
         columns[key] = vector
         return vector
-    }
-
-    /// A column by its header text.
-    func column(header: String) -> Vector? {
-        guard let bound else { return column(header) }
-        let wanted = normalizedHeader(header)
-        for column in bound.declaration.columns where column.aliases.contains(where: { normalizedHeader($0) == wanted })
-            || normalizedHeader(column.name.text) == wanted {
-            return self.column(column.name.text)
-        }
-        return nil
     }
 }
 

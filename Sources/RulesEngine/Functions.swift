@@ -1,11 +1,12 @@
 import Foundation
+import RulesLanguage
 import Tabular
 
 /// The evaluation of the catalogue's one-value functions, row by row of the vectors.
 enum ScalarFunctions {
-    static func apply(_ name: String, _ values: [Vector], count: Int) throws -> Vector {
-        switch name {
-        case "ROUND":
+    static func apply(_ function: Function, _ values: [Vector], count: Int, fiscalYear: FiscalYear) -> Vector {
+        switch function {
+        case .round:
             let digits = values.count > 1 ? numbers(values[1]) : [Double](repeating: 0, count: count)
             switch values[0] {
             case .money(let amounts):
@@ -25,36 +26,47 @@ enum ScalarFunctions {
                 }, percent: percent)
             default: return values[0]
             }
-        case "ABS":
+        case .abs:
             switch values[0] {
             case .money(let amounts): return .money(amounts.map { $0 == Vector.blankMoney ? $0 : abs($0) })
             case .numbers(let numbers, let percent): return .numbers(numbers.map { abs($0) }, percent: percent)
             default: return values[0]
             }
-        case "IF":
+        case .if:
             guard case .flags(let conditions) = values[0] else { return values[1] }
             let otherwise = values.count > 2 ? values[2] : Vector.constant(.blank, count: count)
             return Vector.build((0 ..< count).map { conditions[$0] == 1 ? values[1].value($0) : otherwise.value($0) }, like: values[1])
-        case "LEFT", "RIGHT", "MID", "LEN", "UPPER", "LOWER", "TRIM":
-            return text(name, values, count: count)
-        case "YEAR", "MONTH", "DAY", "WEEKDAY", "WEEKNUM":
+        case .left, .right, .mid, .len, .upper, .lower, .trim:
+            return text(function, values, count: count)
+        case .fiscalYear, .fiscalYearStart, .fiscalYearEnd:
+            guard case .dates(let days) = values[0] else { return .constant(.blank, count: count) }
+            if function == .fiscalYear {
+                return .numbers(days.map { $0 == Vector.blankDate ? .nan : Double(fiscalYear.name(of: CalendarDate(daysSince1970: $0))) }, percent: false)
+            }
+            return .dates(days.map { day in
+                guard day != Vector.blankDate else { return Vector.blankDate }
+                let year = fiscalYear.name(of: CalendarDate(daysSince1970: day))
+                let first = function == .fiscalYearStart ? fiscalYear.start(of: year) : fiscalYear.start(of: year + 1) - 1
+                return Int32(clamping: first)
+            })
+        case .year, .month, .day, .weekday, .weeknum:
             guard case .dates(let days) = values[0] else { return .numbers([Double](repeating: .nan, count: count), percent: false) }
             return .numbers(days.map { day in
                 guard day != Vector.blankDate else { return .nan }
                 let date = CalendarDate(daysSince1970: day)
                 let (year, month, dayOfMonth) = date.components
-                switch name {
-                case "YEAR": return Double(year)
-                case "MONTH": return Double(month)
-                case "DAY": return Double(dayOfMonth)
-                case "WEEKDAY": return Double(weekday(day))
+                switch function {
+                case .year: return Double(year)
+                case .month: return Double(month)
+                case .day: return Double(dayOfMonth)
+                case .weekday: return Double(weekday(day))
                 default:
                     // Excel's WEEKNUM: week 1 holds 1 January; weeks start on Sunday.
                     let january1 = CalendarDate.daysSince1970(year: year, month: 1, day: 1)
                     return Double((Int(day) - january1 + weekday(Int32(january1)) - 1) / 7 + 1)
                 }
             }, percent: false)
-        case "DATE":
+        case .date:
             let years = numbers(values[0]), months = numbers(values[1]), days = numbers(values[2])
             return .dates((0 ..< count).map { row in
                 // Beyond any real date (or not a number) is blank, as Excel's #NUM! is no date either.
@@ -66,18 +78,19 @@ enum ScalarFunctions {
                 guard let first = CalendarDate(year: year, month: monthIndex - year * 12 + 1, day: 1) else { return Vector.blankDate }
                 return first.daysSince1970 + Int32(clamping: Int(days[row]) - 1)
             })
-        case "MIN", "MAX":
+        case .min, .max:
             let rows = (0 ..< count).map { row in values.map { $0.value(row) }.filter { $0 != .blank } }
             return Vector.build(rows.map { candidates in
-                candidates.min { name == "MIN" ? Value.isOrderedBefore($0, $1) : Value.isOrderedBefore($1, $0) } ?? .blank
+                candidates.min { function == .min ? Value.isOrderedBefore($0, $1) : Value.isOrderedBefore($1, $0) } ?? .blank
             }, like: values[0])
-        default:
-            throw NotAssessed(reason: "\(name) is not a function Pathways knows")
+        case .sum, .count, .average, .median, .stdev, .stdevp, .cv, .cvp, .correl, .share, .today, .elapsed, .lookup:
+            // Totals, the as-of date and LOOKUP are the evaluator's: they need more than one row's values.
+            preconditionFailure("\(function.rawValue) is not a function of one value")
         }
     }
 
-    private static func text(_ name: String, _ values: [Vector], count: Int) -> Vector {
-        if name == "LEN", case .pooled(let ids, let pool, _) = values[0] {
+    private static func text(_ function: Function, _ values: [Vector], count: Int) -> Vector {
+        if function == .len, case .pooled(let ids, let pool, _) = values[0] {
             // Lengths straight from the pooled bytes, without building a string per row.
             return .numbers(ids.map { Double(pool.characterCount($0)) }, percent: false)
         }
@@ -86,15 +99,15 @@ enum ScalarFunctions {
         if case .pooled(_, _, let isCode) = values[0] { code = isCode } else if case .texts(_, let isCode) = values[0] { code = isCode } else { code = false }
         let first = values.count > 1 ? numbers(values[1]) : [Double](repeating: 1, count: count)
         let second = values.count > 2 ? numbers(values[2]) : []
-        if name == "LEN" { return .numbers(texts.map { Double($0?.count ?? 0) }, percent: false) }
+        if function == .len { return .numbers(texts.map { Double($0?.count ?? 0) }, percent: false) }
         return .texts((0 ..< count).map { row -> String? in
             guard let text = texts[row] else { return nil }
-            switch name {
-            case "UPPER": return text.uppercased()
-            case "LOWER": return text.lowercased()
-            case "TRIM": return text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-            case "LEFT": return String(text.prefix(max(0, Int(first[row].isNaN ? 1 : first[row]))))
-            case "RIGHT": return String(text.suffix(max(0, Int(first[row].isNaN ? 1 : first[row]))))
+            switch function {
+            case .upper: return text.uppercased()
+            case .lower: return text.lowercased()
+            case .trim: return text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            case .left: return String(text.prefix(max(0, Int(first[row].isNaN ? 1 : first[row]))))
+            case .right: return String(text.suffix(max(0, Int(first[row].isNaN ? 1 : first[row]))))
             default:
                 let start = max(1, Int(first[row].isNaN ? 1 : first[row]))
                 let length = max(0, Int(second[row].isNaN ? 0 : second[row]))
@@ -117,22 +130,22 @@ enum ScalarFunctions {
 
 /// Totals over groups of rows; blanks are skipped.
 enum Aggregates {
-    static func apply(_ name: String, _ values: [Vector], groups: GroupRows) -> Vector {
+    static func apply(_ function: Function, _ values: [Vector], groups: GroupRows) -> Vector {
         let count = groups.count
-        switch name {
-        case "COUNT":
+        switch function {
+        case .count:
             guard let counted = values.first else {
                 return .numbers((0 ..< count).map { Double(groups.starts[$0 + 1] - groups.starts[$0]) }, percent: false)
             }
             let blanks = counted.blanks
             return .numbers((0 ..< count).map { group in Double(groups.rows(group).filter { !blanks[Int($0)] }.count) }, percent: false)
-        case "SHARE":
+        case .share:
             guard case .flags(let flags) = values[0] else { return .numbers([Double](repeating: .nan, count: count), percent: true) }
             return .numbers((0 ..< count).map { group in
                 let rows = groups.rows(group)
                 return rows.isEmpty ? .nan : Double(rows.filter { flags[Int($0)] == 1 }.count) / Double(rows.count)
             }, percent: true)
-        case "CORREL":
+        case .correl:
             let first = ScalarFunctions.numbers(values[0]), second = ScalarFunctions.numbers(values[1])
             return .numbers((0 ..< count).map { group in
                 correlation(groups.rows(group).map(Int.init).filter { !first[$0].isNaN && !second[$0].isNaN }.map { (first[$0], second[$0]) })
@@ -142,18 +155,19 @@ enum Aggregates {
         }
         switch values[0] {
         case .money(let amounts):
-            if name == "CV" {
+            if function == .cv || function == .cvp {
                 return .numbers((0 ..< count).map { group in
-                    coefficientOfVariation(groups.rows(group).map { amounts[Int($0)] }.filter { $0 != Vector.blankMoney }.map(Double.init))
+                    coefficientOfVariation(groups.rows(group).map { amounts[Int($0)] }.filter { $0 != Vector.blankMoney }.map(Double.init),
+                                           population: function == .cvp)
                 }, percent: false)
             }
-            return .money((0 ..< count).map { group in moneyTotal(name, groups.rows(group), amounts) })
+            return .money((0 ..< count).map { group in moneyTotal(function, groups.rows(group), amounts) })
         case .dates(let days):
             return .dates((0 ..< count).map { group in
                 var result: Int32?
                 for row in groups.rows(group) where days[Int(row)] != Vector.blankDate {
                     let day = days[Int(row)]
-                    result = result.map { name == "MIN" ? min($0, day) : max($0, day) } ?? day
+                    result = result.map { function == .min ? min($0, day) : max($0, day) } ?? day
                 }
                 return result ?? Vector.blankDate
             })
@@ -161,14 +175,14 @@ enum Aggregates {
             let numbers = ScalarFunctions.numbers(values[0])
             let percent: Bool
             if case .numbers(_, let isPercent) = values[0] { percent = isPercent } else { percent = false }
-            return .numbers((0 ..< count).map { group in numberTotal(name, groups.rows(group), numbers) }, percent: percent && name != "CV")
+            return .numbers((0 ..< count).map { group in numberTotal(function, groups.rows(group), numbers) }, percent: percent && function != .cv && function != .cvp)
         }
     }
 
     /// SUM, AVERAGE, MIN and MAX stream over the rows; the others need the values together.
-    private static func moneyTotal(_ name: String, _ rows: ArraySlice<Int32>, _ amounts: [Int64]) -> Int64 {
-        switch name {
-        case "SUM", "AVERAGE":
+    private static func moneyTotal(_ function: Function, _ rows: ArraySlice<Int32>, _ amounts: [Int64]) -> Int64 {
+        switch function {
+        case .sum, .average:
             var total: Int64 = 0
             var present = 0
             for row in rows where amounts[Int(row)] != Vector.blankMoney {
@@ -177,45 +191,45 @@ enum Aggregates {
                 total = sum
                 present += 1
             }
-            if name == "SUM" { return total }
+            if function == .sum { return total }
             return present == 0 ? Vector.blankMoney : (Double(total) / Double(present)).rounded(.toNearestOrAwayFromZero).clampedInt64
-        case "MIN", "MAX":
+        case .min, .max:
             var result: Int64?
             for row in rows where amounts[Int(row)] != Vector.blankMoney {
                 let amount = amounts[Int(row)]
-                result = result.map { name == "MIN" ? min($0, amount) : max($0, amount) } ?? amount
+                result = result.map { function == .min ? min($0, amount) : max($0, amount) } ?? amount
             }
             return result ?? Vector.blankMoney
         default:
             let present = rows.map { amounts[Int($0)] }.filter { $0 != Vector.blankMoney }.map(Double.init)
-            let result = name == "MEDIAN" ? median(present) : standardDeviation(present)
+            let result = function == .median ? median(present) : standardDeviation(present, population: function == .stdevp)
             return result.map { $0.rounded(.toNearestOrAwayFromZero).clampedInt64 } ?? Vector.blankMoney
         }
     }
 
-    private static func numberTotal(_ name: String, _ rows: ArraySlice<Int32>, _ numbers: [Double]) -> Double {
-        switch name {
-        case "SUM", "AVERAGE":
+    private static func numberTotal(_ function: Function, _ rows: ArraySlice<Int32>, _ numbers: [Double]) -> Double {
+        switch function {
+        case .sum, .average:
             var total = 0.0
             var present = 0
             for row in rows where !numbers[Int(row)].isNaN {
                 total += numbers[Int(row)]
                 present += 1
             }
-            return name == "SUM" ? total : (present == 0 ? .nan : total / Double(present))
-        case "MIN", "MAX":
+            return function == .sum ? total : (present == 0 ? .nan : total / Double(present))
+        case .min, .max:
             var result: Double?
             for row in rows where !numbers[Int(row)].isNaN {
                 let number = numbers[Int(row)]
-                result = result.map { name == "MIN" ? min($0, number) : max($0, number) } ?? number
+                result = result.map { function == .min ? min($0, number) : max($0, number) } ?? number
             }
             return result ?? .nan
         default:
             let present = rows.map { numbers[Int($0)] }.filter { !$0.isNaN }
-            switch name {
-            case "MEDIAN": return median(present) ?? .nan
-            case "STDEV": return standardDeviation(present) ?? .nan
-            case "CV": return coefficientOfVariation(present)
+            switch function {
+            case .median: return median(present) ?? .nan
+            case .stdev, .stdevp: return standardDeviation(present, population: function == .stdevp) ?? .nan
+            case .cv, .cvp: return coefficientOfVariation(present, population: function == .cvp)
             default: return .nan
             }
         }
@@ -227,15 +241,15 @@ enum Aggregates {
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    /// The sample standard deviation, as Excel's STDEV.
-    static func standardDeviation(_ values: [Double]) -> Double? {
-        guard values.count > 1 else { return nil }
+    /// The sample standard deviation, as Excel's STDEV, or the population one, as STDEV.P.
+    static func standardDeviation(_ values: [Double], population: Bool = false) -> Double? {
+        guard values.count > (population ? 0 : 1) else { return nil }
         let mean = values.reduce(0, +) / Double(values.count)
-        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - (population ? 0 : 1))).squareRoot()
     }
 
-    static func coefficientOfVariation(_ values: [Double]) -> Double {
-        guard let deviation = standardDeviation(values) else { return .nan }
+    static func coefficientOfVariation(_ values: [Double], population: Bool = false) -> Double {
+        guard let deviation = standardDeviation(values, population: population) else { return .nan }
         let mean = values.reduce(0, +) / Double(values.count)
         return mean == 0 ? .nan : deviation / mean
     }

@@ -39,20 +39,16 @@ public struct GoalResult: Codable, Sendable, Equatable {
 
 extension RuleRunner {
     /// The rows of every view, in dependency order; a view whose table is missing is left out.
-    static func evaluateViews(_ rules: CheckedRuleSet, sources: inout [String: RowSource], evaluator: inout Evaluator) -> [String: String] {
+    static func evaluateViews(_ rules: CheckedRuleSet, evaluator: inout Evaluator) -> [String: String] {
         // Views come after the views they use, so each one's sources are ready, or known to be missing.
-        for view in rules.viewsInDependencyOrder {
-            let name = view.name.text.lowercased()
-            guard let from = view.table?.text.lowercased() else { continue }
-            guard let source = sources[from] else {
-                evaluator.absent[name] = evaluator.absence(of: from)
+        for view in rules.views {
+            let name = view.name.lowercased()
+            guard let source = evaluator.sources[view.table] else {
+                evaluator.absent[name] = evaluator.absence(of: view.table)
                 continue
             }
             do {
-                sources[name] = try evaluateView(view, on: source, with: evaluator, absent: &evaluator.absent)
-                if view.groupKeys.count == 1, case .name(nil, let key) = view.groupKeys[0] { evaluator.viewKeys[name] = key.text }
-                evaluator = Evaluator(sources: sources, params: evaluator.params, asOf: evaluator.asOf, listParams: evaluator.listParams,
-                                      viewKeys: evaluator.viewKeys, absent: evaluator.absent)
+                evaluator.sources[name] = try evaluateView(view, on: source, with: &evaluator)
             } catch let problem as NotAssessed {
                 evaluator.absent[name] = problem.reason
             } catch {
@@ -61,15 +57,13 @@ extension RuleRunner {
         }
         // A rule or indicator on a view that could not be worked out says why, in a sentence.
         var notAssessed: [String: String] = [:]
-        for view in rules.views where sources[view.name.text.lowercased()] == nil {
-            let reason = evaluator.absence(of: view.name.text)
-            notAssessed[view.name.text.lowercased()] = NotAssessed(reason: reason).sentence
+        for view in rules.views where evaluator.sources[view.name.lowercased()] == nil {
+            notAssessed[view.name.lowercased()] = NotAssessed(reason: evaluator.absence(of: view.name)).sentence
         }
         return notAssessed
     }
 
-    private static func evaluateView(_ view: ViewDeclaration, on source: RowSource, with evaluator: Evaluator,
-                                     absent: inout [String: String]) throws -> RowSource {
+    private static func evaluateView(_ view: CheckedView, on source: RowSource, with evaluator: inout Evaluator) throws -> RowSource {
         var input = source
         if let filter = view.filter, case .flags(let flags) = try evaluator.evaluate(filter, in: Frame(source: source)) {
             input = RowSource(filtering: source, rows: flags.indices.filter { flags[$0] == 1 })
@@ -83,26 +77,24 @@ extension RuleRunner {
             frame.keyVectors = try view.groupKeys.map { try evaluator.evaluate($0, in: frame) }
             let grouping = Grouping(keys: frame.keyVectors, rowCount: input.rowCount)
             frame.grouping = grouping
-            frame.groupKeys = view.groupKeys
             count = grouping.count
-            for (position, key) in view.groupKeys.enumerated() {
-                if case .name(nil, let name) = key { columns[name.text.lowercased()] = frame.keyVectors[position].gathering(grouping.firstRows) }
+            for (position, name) in view.keyColumns {
+                columns[name.lowercased()] = frame.keyVectors[position].gathering(grouping.firstRows)
             }
         }
-        for column in view.columns {
-            // A column that needs data the workbook lacks (an optional column) is left out, so only
-            // what uses it is not assessed, not the whole view.
-            let vector: Vector
-            do {
-                vector = try evaluator.evaluate(column.value, in: frame)
-            } catch let problem as NotAssessed {
-                absent["\(view.name.text.lowercased()).\(column.name.text.lowercased())"] = problem.reason
-                continue
+        // A column that needs data the workbook lacks (an optional column) is left out with its
+        // reason, so only what uses it is not assessed, and says what is really missing.
+        var reasons: [String: String] = [:]
+        try frame.bind(view.slots.map(\.value), with: evaluator) { slot, result in
+            guard view.slots[slot].isColumn else { return }
+            let column = view.slots[slot].name.lowercased()
+            switch result {
+            case .success(let vector): columns[column] = vector
+            case .failure(let problem): reasons["\(view.name.lowercased()).\(column)"] = problem.reason
             }
-            frame.bindings[column.name.text.lowercased()] = vector
-            columns[column.name.text.lowercased()] = vector
         }
-        return RowSource(view: view.name.text, rowCount: count, columns: columns)
+        evaluator.absent.merge(reasons) { first, _ in first }
+        return RowSource(view: view.name, rowCount: count, columns: columns)
     }
 
     /// Every indicator's value and level, then each pathway's level, then each goal's status.
@@ -110,44 +102,39 @@ extension RuleRunner {
         -> ([IndicatorResult], [PathwayResult], [GoalResult]) {
         var results: [IndicatorResult] = []
         var measured: [String: Value] = [:]
+        let district = RowSource(view: "district", rowCount: 1, columns: [:])
         for indicator in rules.indicators {
-            let thresholds = indicator.bands.map { band in
-                band.comparison.map { "\(band.level.rawValue) \($0) \(band.threshold.map(RuleFormatter.text) ?? "")" } ?? "otherwise \(band.level.rawValue)"
-            }
             func notAssessed(_ reason: String) -> IndicatorResult {
-                IndicatorResult(indicator: indicator.id.text, title: indicator.title ?? indicator.id.text, pathway: indicator.pathway?.text ?? "",
-                                assessed: false, value: nil, level: nil, thresholds: thresholds, reason: reason)
+                IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway,
+                                assessed: false, value: nil, level: nil, thresholds: indicator.thresholds, reason: reason, about: indicator.about)
             }
-            guard let measure = indicator.measure else { continue }
             do {
-                var frame = Frame(source: RowSource(view: "district", rowCount: 1, columns: [:]))
-                frame.qualifiedOnly = true
-                let value = try evaluator.evaluate(measure, in: frame).value(0)
+                var frame = Frame(source: district)
+                try frame.bind(indicator.lets, with: evaluator)
+                let value = try evaluator.evaluate(indicator.measure, in: frame).value(0)
                 guard value != .blank else {
-                    results.append(notAssessed("There was nothing to measure: the rows it needs are missing or blank."))
+                    results.append(notAssessed(try whyBlank(indicator.measure, in: frame, evaluator: evaluator, rules: rules)))
                     continue
                 }
-                measured[indicator.id.text.lowercased()] = value
-                let limits = indicator.bands.map { band in band.threshold.flatMap { literalValue($0) ?? paramValue($0, evaluator) } }
+                measured[indicator.id.lowercased()] = value
+                let limits = try indicator.bands.map { band in try band.threshold.map { try evaluator.evaluate($0, in: frame).value(0) } }
                 let level = zip(indicator.bands, limits).first { band, limit in
-                    guard let comparison = band.comparison, band.threshold != nil else { return true }
+                    guard let comparison = band.comparison else { return true }
                     guard let limit else { return false }
                     return Value.satisfies(value, comparison, limit)
                 }?.0.level
                 // A ratio whose levels are percentages reads best as one: 0.5714 against 85% shows as 57.1%.
                 var shown = value
-                if case .number(let ratio) = value, limits.contains(where: { if case .percent = $0 { true } else { false } }) { shown = .percent(ratio) }
-                results.append(IndicatorResult(indicator: indicator.id.text, title: indicator.title ?? indicator.id.text,
-                                               pathway: indicator.pathway?.text ?? "", assessed: true, value: shown.description,
-                                               level: level?.rawValue, thresholds: thresholds, reason: nil))
+                if case .number(let ratio) = value, limits.contains(where: { if case .percent? = $0 { true } else { false } }) { shown = .percent(ratio) }
+                results.append(IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway, assessed: true,
+                                               value: shown.description, level: level?.rawValue, thresholds: indicator.thresholds, reason: nil,
+                                               about: indicator.about))
             } catch let problem as NotAssessed {
                 results.append(notAssessed(problem.sentence))
             } catch {
                 results.append(notAssessed("\(error)"))
             }
         }
-        let abouts = Dictionary(rules.indicators.map { ($0.id.text, $0.about) }, uniquingKeysWith: { first, _ in first })
-        for index in results.indices { results[index].about = abouts[results[index].indicator] ?? nil }
         let pathways = rules.pathways.map { pathway -> PathwayResult in
             let own = results.filter { $0.pathway.lowercased() == pathway.name.text.lowercased() }
             let levels = own.compactMap { $0.level.flatMap(Level.init(rawValue:)) }.sorted()
@@ -156,25 +143,43 @@ extension RuleRunner {
             return PathwayResult(pathway: pathway.name.text, title: pathway.title ?? pathway.name.text, level: median?.rawValue,
                                  assessedIndicators: levels.count, indicators: own.count)
         }
+        let district1 = Frame(source: district)
         let goals = rules.goals.map { goal -> GoalResult in
-            let target = goal.target.map(RuleFormatter.text) ?? ""
-            let deadline = goal.deadline.map(RuleFormatter.text) ?? ""
-            let base = (goal.id.text, goal.title ?? goal.id.text, goal.indicator?.text ?? "", "\(goal.comparison ?? "") \(target)")
-            guard let value = goal.indicator.flatMap({ measured[$0.text.lowercased()] }), let comparison = goal.comparison,
-                  let limit = goal.target.flatMap({ literalValue($0) ?? paramValue($0, evaluator) }) else {
-                return GoalResult(goal: base.0, title: base.1, indicator: base.2, target: base.3, deadline: deadline, status: .notAssessed)
+            func result(_ status: GoalResult.Status) -> GoalResult {
+                GoalResult(goal: goal.id, title: goal.title, indicator: goal.indicator, target: goal.targetText, deadline: goal.deadlineText, status: status)
             }
-            let due = goal.deadline.flatMap(literalValue)
-            let status: GoalResult.Status = Value.satisfies(value, comparison, limit) ? .met
-                : (due.map { if case .date(let date) = $0 { evaluator.asOf.map { $0 > date } ?? false } else { false } } ?? false) ? .missed : .notYetMet
-            return GoalResult(goal: base.0, title: base.1, indicator: base.2, target: base.3, deadline: deadline, status: status)
+            guard let value = measured[goal.indicator.lowercased()], let limit = try? evaluator.evaluate(goal.target, in: district1).value(0) else {
+                return result(.notAssessed)
+            }
+            if Value.satisfies(value, goal.comparison, limit) { return result(.met) }
+            return result(evaluator.asOf.map { $0 > goal.deadline } ?? false ? .missed : .notYetMet)
         }
         return (results, pathways, goals)
     }
 
-    private static func paramValue(_ expression: Expression, _ evaluator: Evaluator) -> Value? {
-        if case .name(nil, let name) = expression { return evaluator.params[name.text.lowercased()] }
-        return nil
+    /// Why a measure came out blank, as a sentence for the reviewer: the total it divides by is
+    /// zero, the condition of its IF does not hold yet, or there were no rows to measure.
+    private static func whyBlank(_ measure: CheckedExpression, in frame: Frame, evaluator: Evaluator, rules: CheckedRuleSet) throws -> String {
+        func written(_ expression: CheckedExpression) -> String { rules.files[expression.span.file].slice(expression.span) }
+        func cause(_ expression: CheckedExpression) throws -> String? {
+            guard try evaluator.evaluate(expression, in: frame).value(0) == .blank else { return nil }
+            switch expression.node {
+            case .binary(.divide, let left, let right, _):
+                let divisor = try evaluator.evaluate(right, in: frame).value(0)
+                if divisor == .blank || Value.satisfies(divisor, .equal, .number(0)) {
+                    return try cause(right) ?? "It divides by \(written(right)), which is \(divisor == .blank ? "blank" : "zero") on this workbook: there is nothing to measure."
+                }
+                return try cause(left)
+            case .call(.if, let arguments):
+                if case .flags(let flags) = try evaluator.evaluate(arguments[0], in: frame), flags.first != 1 {
+                    return "It is not measured: its condition \(written(arguments[0])) does not hold on this workbook."
+                }
+                return try arguments.dropFirst().lazy.compactMap(cause).first
+            default:
+                return try expression.parts.lazy.compactMap(cause).first
+            }
+        }
+        return try cause(measure) ?? "There was nothing to measure: the rows it needs are missing or blank."
     }
 }
 
@@ -187,7 +192,7 @@ extension RowSource {
 
 extension Value {
     /// `value comparison limit`, with amounts, numbers and percentages compared by size.
-    static func satisfies(_ value: Value, _ comparison: String, _ limit: Value) -> Bool {
+    static func satisfies(_ value: Value, _ comparison: BinaryOperator, _ limit: Value) -> Bool {
         func number(_ value: Value) -> Double? {
             switch value {
             case .number(let number), .percent(let number): number
@@ -198,10 +203,10 @@ extension Value {
         }
         guard let a = number(value), let b = number(limit) else { return false }
         switch comparison {
-        case "<=": return a <= b
-        case "<": return a < b
-        case ">=": return a >= b
-        case ">": return a > b
+        case .lessOrEqual: return a <= b
+        case .less: return a < b
+        case .greaterOrEqual: return a >= b
+        case .greater: return a > b
         default: return a == b
         }
     }

@@ -1,9 +1,12 @@
 import Foundation
+import RulesLanguage
 import Tabular
 
-/// Operators over whole vectors, with blanks handled as the reference says: a blank number or
-/// amount counts as 0 and blank text as "", division by zero gives a blank, a blank condition is
-/// no, and a comparison with a blank date is never true.
+/// Operators over whole vectors, with blanks handled as the reference says: an empty cell's number
+/// or amount counts as 0 and its text as "", division by zero gives a blank, a blank condition is
+/// no, and a comparison with a blank date is never true. A value that could not be worked out
+/// (0 ÷ 0, the average of no rows) is no 0: arithmetic with it is blank, and a comparison with it
+/// is never true; the checker says which sides are cells (`blankIsZero`).
 enum Operators {
     static func not(_ value: Vector) -> Vector {
         guard case .flags(let flags) = value else { return value }
@@ -18,18 +21,28 @@ enum Operators {
         }
     }
 
-    static func binary(_ op: String, _ lhs: Vector, _ rhs: Vector) -> Vector {
-        switch op {
-        case "and", "or":
+    static func binary(_ operation: BinaryOperator, _ lhs: Vector, _ rhs: Vector, blankIsZero: (Bool, Bool)) -> Vector {
+        switch operation {
+        case .and, .or:
             guard case .flags(let left) = lhs, case .flags(let right) = rhs else { return .flags([UInt8](repeating: 0, count: lhs.count)) }
-            return .flags(zip(left, right).map { op == "and" ? ($0 == 1 && $1 == 1 ? 1 : 0) : ($0 == 1 || $1 == 1 ? 1 : 0) })
-        case "=", "<>", "<", ">", "<=", ">=":
-            return compare(op, lhs, rhs)
-        case "&":
+            return .flags(zip(left, right).map { operation == .and ? ($0 == 1 && $1 == 1 ? 1 : 0) : ($0 == 1 || $1 == 1 ? 1 : 0) })
+        case .concatenate:
             let left = lhs.strings, right = rhs.strings
             return .texts(zip(left, right).map { ($0 ?? "") + ($1 ?? "") }, code: false)
-        default:
-            return arithmetic(op, lhs, rhs)
+        case .equal, .notEqual, .less, .greater, .lessOrEqual, .greaterOrEqual:
+            return compare(operation.rawValue, lhs, rhs).blankWhere(undefined(lhs, rhs, blankIsZero))
+        case .add, .subtract, .multiply, .divide, .power:
+            return arithmetic(operation.rawValue, lhs, rhs).blankWhere(undefined(lhs, rhs, blankIsZero))
+        }
+    }
+
+    /// The rows where a side that is not a cell is blank: its value could not be worked out.
+    private static func undefined(_ lhs: Vector, _ rhs: Vector, _ blankIsZero: (Bool, Bool)) -> [Bool]? {
+        switch (blankIsZero.0 || !lhs.hasBlank, blankIsZero.1 || !rhs.hasBlank) {
+        case (true, true): nil
+        case (false, true): lhs.blanks
+        case (true, false): rhs.blanks
+        case (false, false): zip(lhs.blanks, rhs.blanks).map { $0 || $1 }
         }
     }
 
@@ -166,6 +179,39 @@ enum Operators {
 }
 
 extension Vector {
+    /// Whether any row is blank.
+    var hasBlank: Bool {
+        switch self {
+        case .numbers(let values, _): values.contains { $0.isNaN }
+        case .money(let values): values.contains(Vector.blankMoney)
+        case .dates(let values): values.contains(Vector.blankDate)
+        case .flags(let values): values.contains(Vector.blankFlag)
+        case .pooled(let ids, _, _): ids.contains(TextPool.blankID)
+        case .texts(let values, _): values.contains { $0 == nil || $0 == "" }
+        }
+    }
+
+    /// The same values, blank in the rows marked; a condition there is no.
+    func blankWhere(_ rows: [Bool]?) -> Vector {
+        guard let rows else { return self }
+        switch self {
+        case .numbers(var values, let percent):
+            for row in values.indices where rows[row] { values[row] = .nan }
+            return .numbers(values, percent: percent)
+        case .money(var values):
+            for row in values.indices where rows[row] { values[row] = Vector.blankMoney }
+            return .money(values)
+        case .dates(var values):
+            for row in values.indices where rows[row] { values[row] = Vector.blankDate }
+            return .dates(values)
+        case .flags(var values):
+            for row in values.indices where rows[row] { values[row] = 0 }
+            return .flags(values)
+        default:
+            return self
+        }
+    }
+
     /// Lower-cased text per row, "" for blank, for Excel's case-blind comparisons.
     var comparableStrings: [String] {
         switch self {

@@ -23,8 +23,8 @@ public struct ParamValues: Sendable {
         for param in rules.params {
             let key = param.name.text.lowercased()
             if case .list(let items, _) = param.value {
-                lists[key] = items.compactMap(RuleRunner.literalValue)
-            } else if let value = RuleRunner.literalValue(param.value) {
+                lists[key] = items.compactMap(Literal.value)
+            } else if let value = Literal.value(param.value) {
                 singles[key] = value
             }
             settings.append(ParamSetting(name: param.name.text, value: RuleFormatter.text(param.value), source: .rules))

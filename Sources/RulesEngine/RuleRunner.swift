@@ -11,36 +11,33 @@ public enum RuleRunner {
         var sources: [String: RowSource] = [:]
         for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
         let values = params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])
-        var evaluator = Evaluator(sources: sources, params: values.singles,
-                                  asOf: asOf ?? latestDate(in: binding), listParams: values.lists)
+        var evaluator = Evaluator(sources: sources, rules: rules, values: values, asOf: asOf ?? latestDate(in: binding))
         for table in rules.tables where binding.tables[table.name.text.lowercased()] == nil {
             evaluator.absent[table.name.text.lowercased()] = "the workbook has no \(table.title ?? table.name.text) table"
         }
-        let notAssessedViews = evaluateViews(rules, sources: &sources, evaluator: &evaluator)
-        for source in sources.values { source.preload() }
+        let notAssessedViews = evaluateViews(rules, evaluator: &evaluator)
+        for source in evaluator.sources.values { source.preload() }
         // Rules are independent of each other: they are evaluated on all cores.
         let results = ParallelSlots<([Finding], RuleOutcome)>(count: rules.rules.count)
         defer { results.deallocate() }
         let allRules = rules.rules
         let tableTitles = Dictionary(rules.tables.map { ($0.name.text.lowercased(), $0.title ?? $0.name.text) }, uniquingKeysWith: { first, _ in first })
         let runner = evaluator
-        let readySources = sources
         DispatchQueue.concurrentPerform(iterations: allRules.count) { position in
             let rule = allRules[position]
-            guard let tableName = rule.table?.text.lowercased(), let source = readySources[tableName] else {
-                let title = tableTitles[rule.table?.text.lowercased() ?? ""] ?? rule.table?.text ?? ""
-                results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
-                                                     reason: notAssessedViews[rule.table?.text.lowercased() ?? ""] ?? "The workbook has no \(title) table."))
+            guard let source = runner.sources[rule.table] else {
+                let title = tableTitles[rule.table] ?? rule.table
+                results[position] = ([], RuleOutcome(rule: rule.id, assessed: false, findings: 0,
+                                                     reason: notAssessedViews[rule.table] ?? "The workbook has no \(title) table."))
                 return
             }
             do {
                 let found = try evaluate(rule, on: source, with: runner)
-                results[position] = (found, RuleOutcome(rule: rule.id.text, assessed: true, findings: found.count, reason: nil))
+                results[position] = (found, RuleOutcome(rule: rule.id, assessed: true, findings: found.count, reason: nil))
             } catch let problem as NotAssessed {
-                results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0,
-                                                     reason: problem.sentence))
+                results[position] = ([], RuleOutcome(rule: rule.id, assessed: false, findings: 0, reason: problem.sentence))
             } catch {
-                results[position] = ([], RuleOutcome(rule: rule.id.text, assessed: false, findings: 0, reason: "\(error)"))
+                results[position] = ([], RuleOutcome(rule: rule.id, assessed: false, findings: 0, reason: "\(error)"))
             }
         }
         var findings: [Finding] = []
@@ -55,56 +52,36 @@ public enum RuleRunner {
         let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator)
         var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
         evaluation.shownViews = rules.views.filter(\.isShown).compactMap { view in
-            guard let rows = sources[view.name.text.lowercased()] else { return nil }
-            let columns = view.groupKeys.compactMap { key -> String? in if case .name(nil, let name) = key { name.text } else { nil } }
-                + view.columns.map(\.name.text).filter { rows.column($0) != nil }
+            guard let rows = evaluator.sources[view.name.lowercased()] else { return nil }
+            let columns = view.keyColumns.map(\.name) + view.slots.filter(\.isColumn).map(\.name).filter { rows.column($0) != nil }
             let vectors = columns.map { rows.column($0) }
-            return ShownView(name: view.name.text, title: view.title ?? view.name.text, columns: columns,
+            return ShownView(name: view.name, title: view.title, columns: columns,
                              rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
         }
         return evaluation
     }
 
-    private static func evaluate(_ rule: RuleDeclaration, on source: RowSource, with evaluator: Evaluator) throws -> [Finding] {
+    private static func evaluate(_ rule: CheckedRule, on source: RowSource, with evaluator: Evaluator) throws -> [Finding] {
         var frame = Frame(source: source)
         if !rule.groupKeys.isEmpty {
             frame.keyVectors = try rule.groupKeys.map { try evaluator.evaluate($0, in: frame) }
             frame.grouping = Grouping(keys: frame.keyVectors, rowCount: source.rowCount)
-            frame.groupKeys = rule.groupKeys
         }
-        for binding in rule.lets {
-            do {
-                frame.bindings[binding.name.text.lowercased()] = try evaluator.evaluate(binding.value, in: frame)
-            } catch let problem as NotAssessed {
-                frame.unavailableBindings[binding.name.text.lowercased()] = (binding.value, problem)
-            }
-        }
-        guard let condition = rule.condition, case .flags(let flags) = try evaluator.evaluate(condition, in: frame) else { return [] }
+        try frame.bind(rule.lets, with: evaluator)
+        guard case .flags(let flags) = try evaluator.evaluate(rule.condition, in: frame) else { return [] }
         let hits = flags.indices.filter { flags[$0] == 1 }
         guard !hits.isEmpty else { return [] }
-        let message = try rule.message.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
+        let message = try TemplateValues(rule.message, in: frame, evaluator: evaluator)
         // A grouped finding shows the totals its condition looked at.
-        var totals: [(String, Vector)] = []
-        if frame.grouping != nil, let condition = rule.condition {
-            for call in aggregateCalls(in: condition) where !totals.contains(where: { $0.0 == RuleFormatter.text(call) }) {
-                totals.append((RuleFormatter.text(call), try evaluator.evaluate(call, in: frame)))
-            }
+        let totals = try rule.totals.map { total -> (String, Vector) in
+            guard case .total(let written) = total.node else { return ("", try evaluator.evaluate(total, in: frame)) }
+            return (written.text, try evaluator.evaluate(total, in: frame))
         }
         let fix = try rule.fix.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
         let bound = source.bound
-        let flagged = rule.flags.compactMap { flag -> String? in
-            switch flag {
-            case .name(nil, let name): return name.text
-            case .header(nil, let header, _):
-                return bound?.declaration.columns.first { column in
-                    column.aliases.contains { normalizedHeader($0) == normalizedHeader(header) }
-                }?.name.text
-            default: return nil
-            }
-        }
         // The sheet name (quoted as needed) and each flagged column's letters, worked out once per rule.
         let sheetPrefix = bound.map { String(CellOrigin(file: $0.table.file, sheet: $0.sheet, row: 1, column: 0).qualifiedAddress.dropLast(2)) } ?? ""
-        let flaggedLetters = bound.map { bound in flagged.compactMap { bound.column($0).map { columnLetters($0.sourceColumn) } } } ?? []
+        let flaggedLetters = bound.map { bound in rule.flags.compactMap { bound.column($0).map { columnLetters($0.sourceColumn) } } } ?? []
         return hits.map { index in
             let rows = frame.grouping.map { $0.groups.rows(index).map(Int.init) } ?? [index]
             // A view's rows are not cells of the workbook: they are pointed at by their position.
@@ -116,49 +93,19 @@ public enum RuleRunner {
             } ?? []
             let group: [String: String]? = frame.grouping.map { grouping in
                 var values: [String: String] = [:]
-                for (position, key) in rule.groupKeys.enumerated() {
-                    values[TemplateValues.text(of: key)] = frame.keyVectors[position].value(grouping.firstRows[index]).description
+                for (position, key) in rule.groupKeyTexts.enumerated() {
+                    values[key] = frame.keyVectors[position].value(grouping.firstRows[index]).description
                 }
                 return values
             }
-            var finding = Finding(rule: rule.id.text, title: rule.title ?? rule.id.text, severity: rule.severity?.rawValue ?? "warning",
-                                  pathway: rule.pathway?.text ?? "", table: source.name, sheet: bound?.sheet ?? source.name,
-                                  rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: flagged, cells: cells,
-                                  message: message?.text(at: index) ?? rule.title ?? rule.id.text, fix: fix?.text(at: index), group: group)
+            var finding = Finding(rule: rule.id, title: rule.title, severity: rule.severity.rawValue,
+                                  pathway: rule.pathway, table: source.name, sheet: bound?.sheet ?? source.name,
+                                  rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: rule.flags, cells: cells,
+                                  message: message.text(at: index), fix: fix?.text(at: index), group: group)
             if !totals.isEmpty {
                 finding.values = Dictionary(totals.map { ($0.0, $0.1.value(index).description) }, uniquingKeysWith: { first, _ in first })
             }
             return finding
-        }
-    }
-
-    /// The totals (SUM, COUNT, …) a formula uses, outermost first.
-    static func aggregateCalls(in expression: Expression) -> [Expression] {
-        if case .call(let name, let arguments, _, _) = expression, FunctionCatalogue.named(name.text)?.totalsRows(given: arguments.count) == true {
-            return [expression]
-        }
-        return expression.parts.flatMap(aggregateCalls)
-    }
-
-    /// A param's or literal's value.
-    static func literalValue(_ expression: Expression) -> Value? {
-        switch expression {
-        case .number(let text, _): return Double(text).map(Value.number)
-        case .money(let text, _): return ValueText.withUTF8(text) { ValueText.money($0) }.map(Value.money)
-        case .percent(let text, _): return Double(text).map { .percent($0 / 100) }
-        case .date(let text, _):
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            return parts.count == 3 ? CalendarDate(year: parts[0], month: parts[1], day: parts[2]).map(Value.date) : nil
-        case .text(let text, _): return .text(text)
-        case .yesNo(let flag, _): return .yesNo(flag)
-        case .unary("-", let operand, _):
-            switch literalValue(operand) {
-            case .number(let number)?: return .number(-number)
-            case .money(let money)?: return .money(Money(scaled: -money.scaled))
-            case .percent(let fraction)?: return .percent(-fraction)
-            default: return nil
-            }
-        default: return nil
         }
     }
 
@@ -189,13 +136,13 @@ public enum RuleRunner {
 struct TemplateValues {
     private let parts: [(String?, Vector?)]
 
-    init(_ template: Template, in frame: Frame, evaluator: Evaluator) throws {
+    init(_ template: CheckedTemplate, in frame: Frame, evaluator: Evaluator) throws {
         var frame = frame
         frame.missingColumnsAreBlank = true
         parts = try template.parts.map { part in
             switch part {
             case .text(let text): return (text, nil)
-            case .expression(let expression): return (nil, try evaluator.evaluate(expression, in: frame))
+            case .value(let expression): return (nil, try evaluator.evaluate(expression, in: frame))
             }
         }
     }
@@ -209,14 +156,5 @@ struct TemplateValues {
                 return value == .blank ? "(blank)" : value.description
             } ?? ""
         }.joined()
-    }
-
-    /// How a key is written in the rule: `vendor`, `WEEKNUM(posted)`.
-    static func text(of expression: Expression) -> String {
-        switch expression {
-        case .name(let qualifier, let name): return (qualifier.map { $0.text + "." } ?? "") + name.text
-        case .call(let name, let arguments, _, _): return name.text.uppercased() + "(" + arguments.map(text(of:)).joined(separator: ", ") + ")"
-        default: return "key"
-        }
     }
 }

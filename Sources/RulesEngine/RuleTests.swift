@@ -23,7 +23,7 @@ public enum RuleTestRunner {
     /// The ids of rules and indicators that no test expects anything of, in the order they are written.
     public static func untested(_ rules: CheckedRuleSet) -> [String] {
         let tested = Set(rules.tests.flatMap { $0.expectations.map { $0.id.text.lowercased() } })
-        return (rules.rules.map(\.id.text) + rules.indicators.map(\.id.text)).filter { !tested.contains($0.lowercased()) }
+        return (rules.rules.map(\.id) + rules.indicators.map(\.id)).filter { !tested.contains($0.lowercased()) }
     }
 
     private static func run(_ test: TestDeclaration, of rules: CheckedRuleSet) -> RuleTestResult {
@@ -53,8 +53,8 @@ public enum RuleTestRunner {
             return parts.count == 3 ? CalendarDate(year: parts[0], month: parts[1], day: parts[2]) : nil
         }
         let evaluation = RuleRunner.run(rules, on: binding, params: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: asOf)
-        let views = Set(rules.views.map { $0.name.text.lowercased() })
-        let ruleTables = Dictionary(rules.rules.map { ($0.id.text.lowercased(), $0.table?.text.lowercased() ?? "") }, uniquingKeysWith: { first, _ in first })
+        let views = Set(rules.views.map { $0.name.lowercased() })
+        let ruleTables = Dictionary(rules.rules.map { ($0.id.lowercased(), $0.table) }, uniquingKeysWith: { first, _ in first })
         var expectationsByID: [(id: String, expectations: [Expectation])] = []
         for expectation in test.expectations {
             if let index = expectationsByID.firstIndex(where: { $0.id.lowercased() == expectation.id.text.lowercased() }) {
@@ -67,7 +67,7 @@ public enum RuleTestRunner {
             if let table = ruleTables[id.lowercased()] {
                 // Example rows count from 1 below the header row; a view's rows from its first.
                 let toExampleRow: (Int) -> Int = views.contains(table) ? { $0 } : { $0 - 1 }
-                let viewName = views.contains(table) ? rules.views.first { $0.name.text.lowercased() == table }?.name.text : nil
+                let viewName = views.contains(table) ? rules.views.first { $0.name.lowercased() == table }?.name : nil
                 failures += ruleFailures(id, expectations, evaluation: evaluation, toExampleRow: toExampleRow, ofView: viewName)
             } else {
                 failures += indicatorFailures(id, expectations, evaluation: evaluation)

@@ -282,10 +282,13 @@ public enum WorkbookBinder {
         let asRead = boundTable(columns, index)
         // Columns the sheet lacks but can be worked out from the ones it has (`or debit - credit`).
         let source = RowSource(bound: asRead)
-        let evaluator = Evaluator(sources: [declaration.name.text.lowercased(): source], params: [:], asOf: nil)
+        let evaluator = Evaluator(sources: [declaration.name.text.lowercased(): source], rules: rules,
+                                  values: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: nil)
+        let formulas = rules.columnFormulas[declaration.name.text.lowercased()] ?? [:]
         var workedOut: Set<String> = []
         for column in declaration.columns where index[column.name.text.lowercased()] == nil {
-            guard let formula = column.formula, let first = formulaInputs(formula, of: declaration).first, let input = asRead.column(first),
+            guard let written = column.formula, let formula = formulas[column.name.text.lowercased()],
+                  let first = formulaInputs(written, of: declaration).first, let input = asRead.column(first),
                   let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
             index[column.name.text.lowercased()] = columns.count
             columns.append(Column(name: column.name.text, type: columnType(column.type), sourceColumn: input.sourceColumn,

@@ -1,33 +1,47 @@
+import Tabular
+
 /// Where a formula is being checked: which rows its names refer to, and what else is in scope.
 struct Scope {
     /// What the formula is part of, for messages: "rule BO-05".
     var owner: String
     /// The table or view whose row a bare column name means.
     var table: TableSymbol?
-    /// Group keys of a grouped rule or view: outside aggregates only these (and lets) may be used.
+    /// Group keys of a grouped rule or view: outside totals only these (and lets) may be used.
     var groupKeys: [Expression] = []
-    /// Names bound by `let` or by a view's earlier columns, one value per row or group.
-    var bindings: [String: ValueType] = [:]
-    /// Inside an aggregate: the rows it runs over.
+    /// Names bound by `let` or by a view's earlier columns: their slot and type.
+    var bindings: [String: (slot: Int, type: ValueType)] = [:]
+    /// Inside a total: the rows it runs over.
     var aggregateRange: TableSymbol?
-    /// Whether row values may appear outside an aggregate (false in an indicator's measure).
+    /// Inside a total that names its table (`SUM(sites.enrollment where …)`): names without a
+    /// table in front are the outer row's or group's, not the totalled row's.
+    var totalsNamedTable = false
+    /// Whether row values may appear outside a total (false in an indicator's measure).
     var allowsRowValues = true
 
     var isGrouped: Bool { !groupKeys.isEmpty }
+
+    /// The scope outside the total being checked.
+    var outside: Scope {
+        var scope = self
+        scope.aggregateRange = nil
+        scope.totalsNamedTable = false
+        return scope
+    }
 }
 
-/// Type-checks formulas and resolves their names.
+/// Type-checks formulas and resolves their names, giving each its checked form.
 struct ExpressionChecker {
     /// Tables and views known so far (views are added as they are checked).
     var tables: [String: TableSymbol]
-    let params: [String: ValueType]
+    /// Each param's position among the rule set's params, type and value as written.
+    let params: [String: (index: Int, type: ValueType, value: Expression)]
     private(set) var diagnostics: [Diagnostic] = []
     /// Names used, to report the unused ones.
     private(set) var usedParams: Set<String> = []
     private(set) var usedBindings: Set<String> = []
     private(set) var usedTables: Set<String> = []
 
-    init(tables: [String: TableSymbol], params: [String: ValueType]) {
+    init(tables: [String: TableSymbol], params: [String: (index: Int, type: ValueType, value: Expression)]) {
         self.tables = tables
         self.params = params
     }
@@ -37,12 +51,13 @@ struct ExpressionChecker {
     }
 
     /// Checks that a formula is a condition.
-    mutating func checkCondition(_ expression: Expression, in scope: Scope, what: String) {
-        let type = check(expression, in: scope)
-        if type != .yesNo && type != .unknown {
-            error(expression.span, "\(what) must be a condition (yes or no), but this is \(type).",
-                  hint: conditionHint(for: expression, type: type))
+    mutating func checkCondition(_ expression: Expression, in scope: Scope, what: String) -> CheckedExpression {
+        let checked = check(expression, in: scope)
+        if checked.type != .yesNo && checked.type != .unknown {
+            error(expression.span, "\(what) must be a condition (yes or no), but this is \(checked.type).",
+                  hint: conditionHint(for: expression, type: checked.type))
         }
+        return checked
     }
 
     private func conditionHint(for expression: Expression, type: ValueType) -> String {
@@ -62,86 +77,88 @@ struct ExpressionChecker {
         }
     }
 
+    private func invalid(_ span: SourceSpan) -> CheckedExpression { CheckedExpression(.invalid, .unknown, span) }
+
     // MARK: Expressions
 
-    mutating func check(_ expression: Expression, in scope: Scope) -> ValueType {
-        if !scope.groupKeys.isEmpty && scope.aggregateRange == nil, let key = scope.groupKeys.first(where: { $0 == expression }),
-           !isPlainName(key) {
+    mutating func check(_ expression: Expression, in scope: Scope) -> CheckedExpression {
+        if scope.isGrouped && scope.aggregateRange == nil, let position = scope.groupKeys.firstIndex(of: expression), !isPlainName(expression) {
             // A key written out again (`WEEKNUM(posted)`) has one value per group.
             var rowScope = scope
             rowScope.groupKeys = []
-            return check(key, in: rowScope)
+            return CheckedExpression(.groupKey(position), check(expression, in: rowScope).type, expression.span)
         }
+        let span = expression.span
         switch expression {
-        case .number: return .number
-        case .money: return .money
-        case .percent: return .percent
-        case .date(let text, let span):
-            if !isValidDate(text) { error(span, "`\(text)` is not a date that exists.", hint: "Dates are written year-month-day: 2027-06-30.") }
-            return .date
-        case .text: return .text
-        case .yesNo: return .yesNo
-        case .invalid: return .unknown
+        case .number, .money, .percent, .text, .yesNo:
+            let value = Literal.value(expression)
+            return CheckedExpression(.literal(value ?? .blank), Literal.type(expression) ?? .unknown, span)
+        case .date(let text, _):
+            guard let value = Literal.value(expression) else {
+                error(span, "`\(text)` is not a date that exists.", hint: "Dates are written year-month-day: 2027-06-30.")
+                return invalid(span)
+            }
+            return CheckedExpression(.literal(value), .date, span)
+        case .invalid:
+            return invalid(span)
         case .name(let qualifier, let name):
             return resolve(qualifier: qualifier, name: name, in: scope)
-        case .header(let qualifier, let header, let span):
-            return resolveHeader(qualifier: qualifier, header: header, span: span, in: scope)
-        case .list(let items, let span):
-            let types = items.map { check($0, in: scope) }
-            let known = types.filter { $0 != .unknown }
-            guard let first = known.first else { return .list(.unknown) }
-            if let odd = zip(items, types).first(where: { !$0.1.isComparable(with: first) }) {
-                error(odd.0.span, "A list must hold one kind of value, but this is \(odd.1) among \(first.plural).")
-                return .list(.unknown)
-            }
-            _ = span
-            return .list(first == .code || known.contains(.code) ? .code : first)
-        case .unary(let op, let operand, let span):
-            let type = check(operand, in: scope)
+        case .header(let qualifier, let header, let headerSpan):
+            return resolveHeader(qualifier: qualifier, header: header, span: headerSpan, in: scope)
+        case .list(let items, _):
+            error(span, "A list in brackets can only follow `in`, as in object in (\"890\", \"899\").",
+                  hint: "To compare with one value, use `=`.")
+            _ = items.map { check($0, in: scope) }
+            return invalid(span)
+        case .unary(let op, let operand, _):
+            let inner = check(operand, in: scope)
             if op == "not" {
-                if type != .yesNo && type != .unknown {
-                    error(span, "`not` turns a condition around, but this is \(type).", hint: conditionHint(for: operand, type: type))
+                if inner.type != .yesNo && inner.type != .unknown {
+                    error(span, "`not` turns a condition around, but this is \(inner.type).", hint: conditionHint(for: operand, type: inner.type))
                 }
-                return .yesNo
+                return CheckedExpression(.unary(.not, inner), .yesNo, span)
             }
-            if !type.isNumeric {
-                error(span, "Only numbers and amounts can be negative; this is \(type).")
-                return .unknown
+            if !inner.type.isNumeric {
+                error(span, "Only numbers and amounts can be negative; this is \(inner.type).")
+                return invalid(span)
             }
-            return type
-        case .binary(let op, let left, let right, let span):
+            if case .literal(let value) = inner.node, let negated = Literal.negated(value) {
+                return CheckedExpression(.literal(negated), inner.type, span)
+            }
+            return CheckedExpression(.unary(.negate, inner), inner.type, span)
+        case .binary(let op, let left, let right, _):
             return checkBinary(op, left, right, span, in: scope)
-        case .isBlank(let operand, _, _):
-            _ = check(operand, in: scope)
-            return .yesNo
-        case .isIn(let value, let list, _, let span):
-            let valueType = check(value, in: scope)
-            let listType = checkListOperand(list, in: scope)
-            if case .list(let element) = listType, !valueType.isComparable(with: element) {
-                error(span, "This checks whether \(valueType) is in \(listType), which can never be.",
+        case .isBlank(let operand, let negated, _):
+            return CheckedExpression(.isBlank(check(operand, in: scope), negated: negated), .yesNo, span)
+        case .isIn(let value, let list, let negated, _):
+            let checkedValue = check(value, in: scope)
+            let (members, element) = checkMembers(list, in: scope)
+            if let element, !checkedValue.type.isComparable(with: element) {
+                error(span, "This checks whether \(checkedValue.type) is in a list of \(element.plural), which can never be.",
                       hint: "Compare like with like: codes with codes, amounts with amounts.")
             }
-            return .yesNo
-        case .between(let value, let low, let high, _, let span):
-            let types = [check(value, in: scope), check(low, in: scope), check(high, in: scope)]
+            guard let members else { return invalid(span) }
+            return CheckedExpression(.isIn(checkedValue, members, negated: negated), .yesNo, span)
+        case .between(let value, let low, let high, let negated, _):
+            let parts = [check(value, in: scope), check(low, in: scope), check(high, in: scope)]
+            let types = parts.map(\.type)
             if !(types[0].isComparable(with: types[1]) && types[0].isComparable(with: types[2])) {
                 error(span, "`between` compares \(types[0]) with \(types[1]) and \(types[2]); they must be the same kind of value.")
             } else if types[0] == .text || types[0] == .yesNo {
                 error(span, "`between` needs numbers, amounts, percentages or dates, not \(types[0]).")
             }
-            return .yesNo
-        case .like(let value, let pattern, _, let span):
-            let valueType = check(value, in: scope)
-            let patternType = check(pattern, in: scope)
-            if !valueType.isTextual {
-                error(value.span, "`like` matches text, but this is \(valueType).", hint: "Use `like` with codes and text, for example object like \"63*\".")
+            return CheckedExpression(.between(parts[0], parts[1], parts[2], negated: negated), .yesNo, span)
+        case .like(let value, let pattern, let negated, _):
+            let checkedValue = check(value, in: scope)
+            let checkedPattern = check(pattern, in: scope)
+            if !checkedValue.type.isTextual {
+                error(value.span, "`like` matches text, but this is \(checkedValue.type).", hint: "Use `like` with codes and text, for example object like \"63*\".")
             }
-            if !patternType.isTextual {
+            if !checkedPattern.type.isTextual {
                 error(pattern.span, "The pattern after `like` must be a text in quotes, such as \"63*\".")
             }
-            _ = span
-            return .yesNo
-        case .call(let name, let arguments, let filter, let span):
+            return CheckedExpression(.like(checkedValue, checkedPattern, negated: negated), .yesNo, span)
+        case .call(let name, let arguments, let filter, _):
             return checkCall(name, arguments, filter: filter, span: span, in: scope)
         }
     }
@@ -151,109 +168,164 @@ struct ExpressionChecker {
         return false
     }
 
-    private mutating func checkListOperand(_ list: Expression, in scope: Scope) -> ValueType {
+    /// What follows `in`: a list written out, a list param, or a table's column.
+    private mutating func checkMembers(_ list: Expression, in scope: Scope) -> (CheckedExpression.Members?, ValueType?) {
         switch list {
+        case .list(let items, _):
+            var values: [Value] = []
+            var element: ValueType?
+            for item in items {
+                guard let value = Literal.value(item), let type = Literal.type(item) else {
+                    error(item.span, "A list after `in` is written out: numbers, amounts, dates or texts in quotes.",
+                          hint: "To test against another table's values, write `in sites.site`.")
+                    return (nil, nil)
+                }
+                if let first = element, !type.isComparable(with: first) {
+                    error(item.span, "A list must hold one kind of value, but this is \(type) among \(first.plural).")
+                    return (nil, nil)
+                }
+                element = element == .code ? .code : type
+                values.append(value)
+            }
+            return (.values(values), element)
         case .name(let qualifier?, let name):
-            // `in sites.site`: the values of another table's column.
-            guard let table = tables[qualifier.text.lowercased()] else { return check(list, in: scope) }
+            // `in sites.site`: every value of another table's column.
+            guard let table = tables[qualifier.text.lowercased()] else {
+                _ = resolve(qualifier: qualifier, name: name, in: scope)
+                return (nil, nil)
+            }
             usedTables.insert(table.name.lowercased())
             guard let column = table.column(name.text) else {
                 unknownColumn(name, in: table)
-                return .list(.unknown)
+                return (nil, nil)
             }
-            return .list(column.type)
+            return (.column(table: table.name.lowercased(), column: column.name.lowercased()), column.type)
+        case .name(nil, let name) where scope.bindings[name.text.lowercased()] == nil && params[name.text.lowercased()] != nil:
+            let param = params[name.text.lowercased()]!
+            usedParams.insert(name.text.lowercased())
+            guard case .list(let element) = param.type else {
+                error(list.span, "`in` needs a list, such as (\"890\", \"6399\"), a list parameter, or another table's column, but \(name.text) is \(param.type).",
+                      hint: "To compare with one value, use `=`.")
+                return (nil, nil)
+            }
+            return (.param(param.index), element)
         default:
-            let type = check(list, in: scope)
-            if case .list = type { return type }
-            if type != .unknown {
-                error(list.span, "`in` needs a list, such as (\"890\", \"6399\"), a list parameter, or another table's column, but this is \(type).",
+            let checked = check(list, in: scope)
+            if checked.type != .unknown {
+                error(list.span, "`in` needs a list, such as (\"890\", \"6399\"), a list parameter, or another table's column, but this is \(checked.type).",
                       hint: "To compare with one value, use `=`.")
             }
-            return .list(.unknown)
+            return (nil, nil)
         }
     }
 
-    private mutating func checkBinary(_ op: String, _ left: Expression, _ right: Expression, _ span: SourceSpan, in scope: Scope) -> ValueType {
-        let leftType = check(left, in: scope)
-        let rightType = check(right, in: scope)
+    private mutating func checkBinary(_ op: String, _ left: Expression, _ right: Expression, _ span: SourceSpan, in scope: Scope) -> CheckedExpression {
+        let lhs = check(left, in: scope)
+        let rhs = check(right, in: scope)
+        guard let operation = BinaryOperator(rawValue: op) else { return invalid(span) }
+        func result(_ type: ValueType) -> CheckedExpression {
+            CheckedExpression(.binary(operation, lhs, rhs, blankIsZero: (lhs.isCellValue, rhs.isCellValue)), type, span)
+        }
+        let leftType = lhs.type, rightType = rhs.type
         if leftType == .unknown || rightType == .unknown {
-            switch op {
-            case "and", "or", "=", "<>", "<", ">", "<=", ">=": return .yesNo
-            case "&": return .text
-            // A product or quotient's type depends on both sides: money / money is a number.
-            case "*", "/", "^": return .unknown
-            default: return leftType == .unknown ? rightType : leftType
+            switch operation {
+            case .and, .or, .equal, .notEqual, .less, .greater, .lessOrEqual, .greaterOrEqual: return result(.yesNo)
+            case .concatenate: return result(.text)
+            // A product or quotient's type depends on both sides: money / money is a ratio.
+            case .multiply, .divide, .power: return result(.unknown)
+            default: return result(leftType == .unknown ? rightType : leftType)
             }
         }
-        switch op {
-        case "and", "or":
+        switch operation {
+        case .and, .or:
             for (side, type) in [(left, leftType), (right, rightType)] where type != .yesNo {
                 error(side.span, "`\(op)` joins conditions, but this is \(type).", hint: conditionHint(for: side, type: type))
             }
-            return .yesNo
-        case "=", "<>", "<", ">", "<=", ">=":
+            return result(.yesNo)
+        case .equal, .notEqual, .less, .greater, .lessOrEqual, .greaterOrEqual:
             if !leftType.isComparable(with: rightType) {
                 error(span, "This compares \(leftType) with \(rightType), which can never match.",
                       hint: comparisonHint(left, leftType, right, rightType))
-            } else if ["<", ">", "<=", ">="].contains(op) && (leftType == .yesNo || leftType.isList) {
+            } else if operation != .equal && operation != .notEqual && (leftType == .yesNo || leftType.isList) {
                 error(span, "Only numbers, amounts, percentages, dates and text can be put in order with `\(op)`.")
+            } else {
+                checkPercentWrittenAsNumber(lhs, against: rhs)
+                checkPercentWrittenAsNumber(rhs, against: lhs)
             }
-            return .yesNo
-        case "&":
-            return .text
-        case "+", "-":
+            return result(.yesNo)
+        case .concatenate:
+            return result(.text)
+        case .add, .subtract:
             switch (leftType, rightType) {
-            case (.date, .number) : return .date
-            case (.number, .date) where op == "+": return .date
-            case (.date, .date) where op == "-": return .number
-            case (.money, .money), (.money, .number), (.number, .money): return .money
-            case (.percent, .percent): return .percent
-            case (.number, .number), (.number, .percent), (.percent, .number): return .number
+            case (.date, .number) : return result(.date)
+            case (.number, .date) where operation == .add: return result(.date)
+            case (.date, .date) where operation == .subtract: return result(.number)
+            case (.money, .money), (.money, .number), (.number, .money): return result(.money)
+            case (.percent, .percent): return result(.percent)
+            case (.number, .number), (.number, .percent), (.percent, .number): return result(.number)
             default:
-                error(span, "\(leftType.capitalized) and \(rightType) cannot be \(op == "+" ? "added" : "subtracted").",
+                error(span, "\(leftType.capitalized) and \(rightType) cannot be \(operation == .add ? "added" : "subtracted").",
                       hint: leftType.isTextual || rightType.isTextual ? "To join texts use `&`: vendor & \" \" & account." : nil)
-                return .unknown
+                return invalid(span)
             }
-        case "*":
+        case .multiply:
             switch (leftType, rightType) {
-            case (.money, .number), (.number, .money), (.money, .percent), (.percent, .money): return .money
-            case (.number, .number), (.number, .percent), (.percent, .number): return .number
-            case (.percent, .percent): return .percent
+            case (.money, .number), (.number, .money), (.money, .percent), (.percent, .money): return result(.money)
+            case (.number, .number), (.number, .percent), (.percent, .number): return result(.number)
+            case (.percent, .percent): return result(.percent)
             case (.money, .money):
                 error(span, "Multiplying two amounts of money gives no meaningful amount.", hint: "Multiply an amount by a number or a percentage.")
-                return .unknown
+                return invalid(span)
             default:
                 error(span, "\(leftType.capitalized) and \(rightType) cannot be multiplied.")
-                return .unknown
+                return invalid(span)
             }
-        case "/":
+        case .divide:
             switch (leftType, rightType) {
-            case (.money, .money): return .number
-            case (.money, .number), (.money, .percent): return .money
-            case (.number, .number), (.percent, .percent), (.number, .percent), (.percent, .number): return .number
-            case (.number, .money), (.percent, .money): return .number
+            // An amount over an amount is a ratio: it shows, and compares, as a percentage.
+            case (.money, .money): return result(.percent)
+            case (.money, .number), (.money, .percent): return result(.money)
+            case (.number, .number), (.percent, .percent), (.number, .percent), (.percent, .number): return result(.number)
+            case (.number, .money), (.percent, .money): return result(.number)
             default:
                 error(span, "\(leftType.capitalized) cannot be divided by \(rightType).")
-                return .unknown
+                return invalid(span)
             }
-        case "^":
+        case .power:
             guard leftType == .number || leftType == .percent, rightType == .number else {
                 error(span, "Only numbers can be raised to a power, not \(leftType == .number ? rightType : leftType).")
-                return .unknown
+                return invalid(span)
             }
-            return .number
+            return result(.number)
+        }
+    }
+
+    /// A percentage compared with a whole number of 2 or more written without `%` (95 for 95%)
+    /// would compare with 9,500%: said at the number, or at the param's value.
+    mutating func checkPercentWrittenAsNumber(_ number: CheckedExpression, against other: CheckedExpression,
+                                              subject: String = "This is compared with a percentage") {
+        guard other.type == .percent, number.type == .number else { return }
+        switch number.node {
+        case .literal(.number(let value)) where value >= 2:
+            error(number.span, "\(subject), so \(formatNumber(value)) here means \(formatNumber(value * 100))%.",
+                  hint: "Write it with a percent sign: \(formatNumber(value))%.")
+        case .param(let index):
+            guard let (name, param) = params.first(where: { $0.value.index == index }),
+                  case .number(let text, _) = param.value, let value = Double(text), value >= 2 else { return }
+            error(param.value.span, "The parameter \(name) is compared with a percentage, so \(text) means \(formatNumber(value * 100))%.",
+                  hint: "Write it with a percent sign: param \(name) = \(text)%.")
         default:
-            return .unknown
+            break
         }
     }
 
     private func comparisonHint(_ left: Expression, _ leftType: ValueType, _ right: Expression, _ rightType: ValueType) -> String? {
         for (side, otherType) in [(right, leftType), (left, rightType)] {
             guard case .text(let text, _) = side else { continue }
-            if otherType == .date, ValueText.isDateLike(text) {
-                return "Write the date without quotes: \(ValueText.isoDate(text) ?? text)."
+            if otherType == .date, QuotedValue.isDateLike(text) {
+                return "Write the date without quotes: \(QuotedValue.isoDate(text) ?? text)."
             }
-            if otherType == .money || otherType == .number || otherType == .percent, let number = ValueText.numberLike(text) {
+            if otherType == .money || otherType == .number || otherType == .percent, let number = QuotedValue.numberLike(text) {
                 return "Write the \(otherType == .money ? "amount" : "number") without quotes: \(otherType == .money ? "$" : "")\(number)."
             }
         }
@@ -262,8 +334,9 @@ struct ExpressionChecker {
 
     // MARK: Names
 
-    private mutating func resolve(qualifier: Name?, name: Name, in scope: Scope) -> ValueType {
+    private mutating func resolve(qualifier: Name?, name: Name, in scope: Scope) -> CheckedExpression {
         let key = name.text.lowercased()
+        let span = qualifier.map { $0.span.to(name.span) } ?? name.span
         if let qualifier {
             guard let table = tables[qualifier.text.lowercased()] else {
                 if params[qualifier.text.lowercased()] != nil || scope.table?.column(qualifier.text) != nil {
@@ -273,91 +346,134 @@ struct ExpressionChecker {
                         ?? "The tables and views are: \(nameList(tables.values.map(\.name).sorted()))."
                     error(qualifier.span, "There is no table or view named `\(qualifier.text)`.", hint: hint)
                 }
-                return .unknown
+                return invalid(span)
             }
             usedTables.insert(table.name.lowercased())
             guard let column = table.column(name.text) else {
                 unknownColumn(name, in: table)
-                return .unknown
+                return invalid(span)
             }
-            return rowValue(column.type, of: table, span: qualifier.span.to(name.span), written: "\(qualifier.text).\(name.text)", in: scope)
+            return rowValue(column, of: table, span: span, written: "\(qualifier.text).\(name.text)", in: scope)
         }
-        if let type = scope.bindings[key] {
+        if let binding = scope.bindings[key] {
             usedBindings.insert(key)
-            return type
+            let value = CheckedExpression(.binding(binding.slot), binding.type, span)
+            guard scope.aggregateRange != nil else { return value }
+            if scope.totalsNamedTable { return CheckedExpression(.outer(value), binding.type, span) }
+            if scope.isGrouped {
+                error(span, "`\(name.text)` is worked out once per group, so it cannot be used inside a total over the group's rows.",
+                      hint: "Use it outside the total, or write its formula inside instead.")
+                return invalid(span)
+            }
+            return value
         }
-        // Inside a total over the scope's own rows, a bare name is a column of those rows.
-        if let range = scope.aggregateRange, scope.table == nil || range.name == scope.table?.name, let column = range.column(name.text) {
-            return column.type
+        if let range = scope.aggregateRange {
+            // Inside a total: a name alone is a column of the totalled rows, unless the total names
+            // its table, when it is the outer row's (`SUM(sites.x where sites.level = level)`).
+            if !scope.totalsNamedTable || scope.table == nil, let column = range.column(name.text) {
+                return CheckedExpression(.column(column.name.lowercased()), column.type, span)
+            }
+            if scope.totalsNamedTable, scope.table != nil, params[key] == nil {
+                let outer = resolve(qualifier: nil, name: name, in: scope.outside)
+                if case .invalid = outer.node, range.column(name.text) != nil {
+                    // The last diagnostic is about the outer row; say what was probably meant.
+                    diagnostics.removeLast()
+                    error(name.span, "Inside a total over \(range.name), a name without `\(range.name).` in front is this row's, and \(scope.owner) has no `\(name.text)` of its own.",
+                          hint: "To use the totalled rows' value, write \(range.name).\(name.text).")
+                }
+                return outerValue(outer)
+            }
         }
         // Otherwise it belongs to the row or group the formula is about.
         if let table = scope.table, let column = table.column(name.text) {
             if scope.isGrouped {
-                if scope.groupKeys.contains(where: { if case .name(nil, let keyName) = $0 { keyName.text.lowercased() == key } else { false } }) {
-                    return column.type
+                if let position = scope.groupKeys.firstIndex(where: { if case .name(nil, let keyName) = $0 { keyName.text.lowercased() == key } else { false } }) {
+                    return CheckedExpression(.groupKey(position), column.type, span)
                 }
                 error(name.span, "In \(scope.owner), `\(name.text)` has many values in each group.",
                       hint: "Use a total such as SUM(\(name.text)), MAX(\(name.text)) or COUNT(\(name.text)), or add \(name.text) to `by`.")
-                return .unknown
+                return invalid(span)
             }
-            return column.type
+            return CheckedExpression(.column(column.name.lowercased()), column.type, span)
         }
-        if let type = params[key] {
+        if let param = params[key] {
             usedParams.insert(key)
-            return type
+            if case .list = param.type {
+                error(name.span, "`\(name.text)` is a list; a list can only follow `in`.", hint: "For example: object in \(name.text)")
+                return invalid(span)
+            }
+            return CheckedExpression(.param(param.index), param.type, span)
         }
         unknownName(name, in: scope)
-        return .unknown
+        return invalid(span)
     }
 
-    /// A column's value: fine inside an aggregate over its rows or in its own row; elsewhere a
+    private func outerValue(_ value: CheckedExpression) -> CheckedExpression {
+        if case .invalid = value.node { return value }
+        if case .param = value.node { return value }
+        return CheckedExpression(.outer(value), value.type, value.span)
+    }
+
+    /// A column's value: fine inside a total over its rows or in its own row; elsewhere a
     /// column has many values, and the message says what to write instead.
-    private mutating func rowValue(_ type: ValueType, of table: TableSymbol, span: SourceSpan, written: String, in scope: Scope) -> ValueType {
+    private mutating func rowValue(_ column: TableSymbol.Column, of table: TableSymbol, span: SourceSpan, written: String, in scope: Scope) -> CheckedExpression {
+        let value = CheckedExpression(.column(column.name.lowercased()), column.type, span)
         if let range = scope.aggregateRange {
-            if range.name == table.name || scope.table?.name == table.name { return type }
+            if range.name == table.name { return value }
+            if scope.table?.name == table.name {
+                // The outer row's own column, inside a total over another table.
+                return outerValue(rowValue(column, of: table, span: span, written: written, in: scope.outside))
+            }
         } else if scope.table?.name == table.name && !scope.isGrouped && scope.allowsRowValues {
-            return type
+            return value
         }
         if scope.aggregateRange == nil && scope.isGrouped && scope.table?.name == table.name {
             error(span, "In \(scope.owner), `\(written)` has many values in each group.",
                   hint: "Use a total such as SUM(\(written)), MAX(\(written)) or COUNT(\(written)), or add \(written) to `by`.")
-            return .unknown
+            return invalid(span)
         }
         if !scope.allowsRowValues && scope.aggregateRange == nil {
             error(span, "`\(written)` has one value per row; \(scope.owner) needs a single value.",
                   hint: "Wrap it in a total such as SUM(\(written)), AVERAGE(\(written)) or SHARE(…).")
-            return .unknown
+            return invalid(span)
+        }
+        if let range = scope.aggregateRange {
+            error(span, "A total runs over one table's rows, and this one totals \(range.name), so it cannot also read `\(written)`.",
+                  hint: table.keys.first.map { "To take the value from the matching row, write LOOKUP(\(written), \($0))." } ?? "Work it out in a view first.")
+            return invalid(span)
         }
         let key = table.keys.first
         error(span, "`\(written)` is a column of another \(table.kindName), which has many rows.",
               hint: key.map { "To take the value from the matching row, write LOOKUP(\(written), \($0))." }
                 ?? "Use it inside a total such as SUM(\(written) where …).")
-        return .unknown
+        return invalid(span)
     }
 
-    private mutating func resolveHeader(qualifier: Name?, header: String, span: SourceSpan, in scope: Scope) -> ValueType {
+    private mutating func resolveHeader(qualifier: Name?, header: String, span: SourceSpan, in scope: Scope) -> CheckedExpression {
         let table: TableSymbol?
         if let qualifier {
             table = tables[qualifier.text.lowercased()]
             if table == nil {
                 error(qualifier.span, "There is no table or view named `\(qualifier.text)`.")
-                return .unknown
+                return invalid(span)
             }
         } else {
-            table = scope.aggregateRange ?? scope.table
+            table = scope.totalsNamedTable ? scope.table : scope.aggregateRange ?? scope.table
         }
         guard let table else {
             error(span, "`[\(header)]` names a column by its header, but \(scope.owner) has no table.",
                   hint: "Qualify it with its table: transactions.[\(header)].")
-            return .unknown
+            return invalid(span)
         }
         guard let column = table.column(header: header) else {
             let suggestion = Suggest.closest(header, among: table.allHeaders)
             error(span, "\(table.kindTitle) \(table.name) has no column with the header `\(header)`.",
                   hint: (suggestion.map { "Did you mean [\($0)]? " } ?? "") + "Its headers are: \(nameList(table.allHeaders)).")
-            return .unknown
+            return invalid(span)
         }
-        return rowValue(column.type, of: table, span: span, written: "[\(header)]", in: scope)
+        // `[Budget Owner]` is the column whose header it is: resolved as if written by name.
+        let named = Name(text: column.name, span: span)
+        return resolve(qualifier: qualifier.map { Name(text: $0.text, span: $0.span) }, name: named, in: scope)
     }
 
     private mutating func unknownColumn(_ name: Name, in table: TableSymbol) {
@@ -416,6 +532,7 @@ struct ExpressionChecker {
         "NOT": "Write `not` before the condition: not (amount > 0).",
         "IFERROR": "Pathways never shows formula errors: a division by zero or blank gives a blank, which `is blank` can test.",
         "STDEV.S": "Use STDEV(values).",
+        "STDEV.P": "Use STDEVP(values).",
         "AVG": "Use AVERAGE(values).",
         "MEAN": "Use AVERAGE(values).",
         "ROUNDUP": "Use ROUND(value, digits), which rounds to the nearest, halves away from zero.",
@@ -424,7 +541,7 @@ struct ExpressionChecker {
         "COUNTA": "Use COUNT(column), which counts the rows where the column is not blank.",
     ]
 
-    private mutating func checkCall(_ name: Name, _ arguments: [Expression], filter: Expression?, span: SourceSpan, in scope: Scope) -> ValueType {
+    private mutating func checkCall(_ name: Name, _ arguments: [Expression], filter: Expression?, span: SourceSpan, in scope: Scope) -> CheckedExpression {
         guard let spec = FunctionCatalogue.named(name.text) else {
             let upper = name.text.uppercased()
             if let hint = ExpressionChecker.excelEquivalents[upper] {
@@ -435,96 +552,127 @@ struct ExpressionChecker {
                 error(name.span, "There is no function `\(name.text)`.", hint: "`pathways functions` lists the functions a formula can use.")
             }
             // Its values are not checked: what they should be depends on the function meant.
-            return .unknown
+            return invalid(span)
         }
         guard spec.arity.contains(arguments.count) else {
             let expected = spec.arity.lowerBound == spec.arity.upperBound ? "\(spec.arity.lowerBound)" :
                 spec.arity.upperBound == 255 ? "at least \(spec.arity.lowerBound)" : "\(spec.arity.lowerBound) or \(spec.arity.upperBound)"
             error(span, "\(spec.name) takes \(expected) value\(expected == "1" ? "" : "s"), but \(arguments.count) \(arguments.count == 1 ? "was" : "were") given.",
                   hint: "Write it as \(spec.usage).")
-            return .unknown
+            return invalid(span)
         }
+        if spec.function == .lookup { return checkLookup(arguments, span: span, in: scope) }
         // MIN and MAX of several values compare them; of one, they total over rows.
-        let aggregates = spec.totalsRows(given: arguments.count)
-        if spec.name == "LOOKUP" { return checkLookup(arguments, span: span, in: scope) }
+        let totals = spec.totalsRows(given: arguments.count)
         var inner = scope
-        if aggregates {
+        var range = CheckedExpression.Total.Range.ownRows
+        if totals {
             if scope.aggregateRange != nil {
                 error(name.span, "\(spec.name) cannot go inside another total.", hint: "Compute the inner total in a `view` and total that view's column.")
-                return .unknown
+                return invalid(span)
             }
-            guard let range = aggregateRange(arguments + (filter.map { [$0] } ?? []), in: scope) else {
-                let example = spec.name == "SHARE" ? "SHARE(transactions.owner is blank)" : spec.name == "COUNT" ? "COUNT(where transactions.amount > 0)"
+            if let named = firstQualifiedTable(arguments + (filter.map { [$0] } ?? [])) {
+                inner.aggregateRange = named
+                inner.totalsNamedTable = true
+                range = .table(named.name.lowercased())
+            } else if let own = scope.table {
+                inner.aggregateRange = own
+            } else {
+                let example = spec.function == .share ? "SHARE(transactions.owner is blank)" : spec.function == .count ? "COUNT(where transactions.amount > 0)"
                     : "\(spec.name)(transactions.amount)"
                 error(span, "\(spec.name) needs to know which rows to total, and \(scope.owner) has no table.",
                       hint: "Name the table in front of each column: \(example).")
-                return .unknown
+                return invalid(span)
             }
-            usedTables.insert(range.name.lowercased())
-            inner.aggregateRange = range
+            usedTables.insert(inner.aggregateRange!.name.lowercased())
         } else if filter != nil {
             error(filter!.span, "Only totals such as SUM and COUNT take `where`; \(spec.name) works on one value.")
         }
-        var types: [ValueType] = []
+        var checkedArguments: [CheckedExpression] = []
         var argumentsFit = true
         for (position, argument) in arguments.enumerated() {
-            let type = check(argument, in: inner)
-            types.append(type)
+            let checked = check(argument, in: inner)
+            checkedArguments.append(checked)
             let parameter = spec.arguments[min(position, spec.arguments.count - 1)]
-            if !parameter.accepts.accepts(type) {
-                error(argument.span, "\(spec.name)'s \(parameter.name) must be \(parameter.accepts.description), but this is \(type).",
+            if !parameter.accepts.accepts(checked.type) {
+                error(argument.span, "\(spec.name)'s \(parameter.name) must be \(parameter.accepts.description), but this is \(checked.type).",
                       hint: "Write it as \(spec.usage).")
                 argumentsFit = false
             }
         }
-        if !argumentsFit { return .unknown }
+        if !argumentsFit { return invalid(span) }
+        let types = checkedArguments.map(\.type)
         // A condition is yes or no, never blank, so COUNT of one counts every row.
-        if spec.name == "COUNT", let argument = arguments.first, types.first == .yesNo {
+        if spec.function == .count, let argument = arguments.first, types.first == .yesNo {
             let condition = RuleFormatter.text(argument)
             error(argument.span, "COUNT(\(condition)) counts every row: COUNT counts values that are not blank, and a condition is never blank.",
                   hint: "To count the rows where it holds, write COUNT(where \(filter.map { "(\(condition)) and (\(RuleFormatter.text($0)))" } ?? condition)).")
         }
-        if let filter { checkCondition(filter, in: inner, what: "The `where` of \(spec.name)") }
-        if spec.name == "IF", types.count == 3, !types[1].isComparable(with: types[2]) {
+        let checkedFilter = filter.map { checkCondition($0, in: inner, what: "The `where` of \(spec.name)") }
+        if spec.function == .if, types.count == 3, !types[1].isComparable(with: types[2]) {
             error(span, "IF gives \(types[1]) in one case and \(types[2]) in the other; both must be the same kind of value.")
         }
-        if (spec.name == "MIN" || spec.name == "MAX"), let first = types.first, let odd = types.first(where: { !$0.isComparable(with: first) }) {
+        if (spec.function == .min || spec.function == .max), let first = types.first, let odd = types.first(where: { !$0.isComparable(with: first) }) {
             error(span, "\(spec.name) compares \(first) with \(odd); they must be the same kind of value.")
         }
+        let type: ValueType
         switch spec.result {
-        case .fixed(let type): return type
-        case .sameAs(let position): return position < types.count ? types[position] : .unknown
+        case .fixed(let fixed): type = fixed
+        case .sameAs(let position): type = position < types.count ? types[position] : .unknown
+        }
+        guard totals else { return CheckedExpression(.call(spec.function, checkedArguments), type, span) }
+        if case .table(let table) = range, scope.table != nil {
+            checkTotalReadsItsRows(spec, arguments: zip(arguments, checkedArguments), filter: filter.map { ($0, checkedFilter!) }, table: table)
+        }
+        let written = RuleFormatter.text(.call(name, arguments, filter: filter, span))
+        return CheckedExpression(.total(.init(function: spec.function, arguments: checkedArguments, filter: checkedFilter, range: range, text: written)), type, span)
+    }
+
+    /// In a total that names its table, a name without it is the outer row's. Adding up the outer
+    /// row's value, or a `where` that never looks at the totalled rows, is then surely a mistake:
+    /// `AVERAGE(sites.x where level = "ES")` keeps every row or none.
+    private mutating func checkTotalReadsItsRows(_ spec: FunctionSpec, arguments: some Sequence<(Expression, CheckedExpression)>,
+                                                 filter: (Expression, CheckedExpression)?, table: String) {
+        let tableName = tables[table]?.name ?? table
+        for (written, checked) in arguments where checked.readsOuter {
+            let example = if case .name(nil, let name) = written { "\(tableName).\(name.text)" } else { "\(tableName).column" }
+            error(written.span, "\(spec.name)'s values come from the rows of \(tableName) it totals, but this reads the row outside the total.",
+                  hint: "A name without `\(tableName).` in front is this row's here, because the total names columns of \(tableName); to total the rows, write \(example).")
+        }
+        guard let (_, condition) = filter else { return }
+        for part in condition.conjuncts where part.readsOuter && !part.readsTotalledRows {
+            error(part.span, "This condition looks only at the row outside the total, not at the rows of \(tableName) it totals, so it keeps all of them or none.",
+                  hint: "To test the totalled rows, write \(tableName). in front of their columns.")
         }
     }
 
-    /// The rows a total runs over: a table or view named in its formula (`transactions.amount`),
-    /// or else the rows of the scope (the group, or the rule's table).
-    /// The rows a total runs over: the first other table its values name, else the scope's own.
-    func aggregateRange(_ expressions: [Expression], in scope: Scope) -> TableSymbol? {
+    /// The table a total's values name (`transactions.amount`): the rows it runs over.
+    private func firstQualifiedTable(_ expressions: [Expression]) -> TableSymbol? {
         for expression in expressions {
-            if let table = firstQualifiedTable(expression), table.name != scope.table?.name { return table }
+            if let table = qualifiedTable(in: expression) { return table }
         }
-        return scope.table
+        return nil
     }
 
-    private func firstQualifiedTable(_ expression: Expression) -> TableSymbol? {
+    private func qualifiedTable(in expression: Expression) -> TableSymbol? {
         switch expression {
         case .name(let qualifier?, _), .header(let qualifier?, _, _): return tables[qualifier.text.lowercased()]
-        case .call(let name, _, _, _) where name.text.uppercased() == "LOOKUP": return nil
-        default: return expression.parts.lazy.compactMap { firstQualifiedTable($0) }.first
+        // LOOKUP's first value names its own table; `in sites.site` a whole column.
+        case .call(let name, let arguments, _, _) where name.text.uppercased() == "LOOKUP" && arguments.count == 2: return qualifiedTable(in: arguments[1])
+        case .isIn(let value, .name(_?, _), _, _): return qualifiedTable(in: value)
+        default: return expression.parts.lazy.compactMap { qualifiedTable(in: $0) }.first
         }
     }
 
-    private mutating func checkLookup(_ arguments: [Expression], span: SourceSpan, in scope: Scope) -> ValueType {
-        let target: (TableSymbol, TableSymbol.Column)?
+    private mutating func checkLookup(_ arguments: [Expression], span: SourceSpan, in scope: Scope) -> CheckedExpression {
+        var target: (TableSymbol, TableSymbol.Column)?
         switch arguments[0] {
         case .name(let qualifier?, let name):
             if let table = tables[qualifier.text.lowercased()] {
                 usedTables.insert(table.name.lowercased())
-                if let column = table.column(name.text) { target = (table, column) } else { unknownColumn(name, in: table); target = nil }
+                if let column = table.column(name.text) { target = (table, column) } else { unknownColumn(name, in: table) }
             } else {
                 error(qualifier.span, "There is no table or view named `\(qualifier.text)`.")
-                target = nil
             }
         case .header(let qualifier?, let header, let headerSpan):
             if let table = tables[qualifier.text.lowercased()], let column = table.column(header: header) {
@@ -532,30 +680,56 @@ struct ExpressionChecker {
                 target = (table, column)
             } else {
                 error(headerSpan, "There is no column [\(header)] in `\(qualifier.text)`.")
-                target = nil
             }
         default:
             error(arguments[0].span, "LOOKUP's first value names the column to fetch, with its table: LOOKUP(sites.enrollment, site).")
-            target = nil
         }
-        let keyType = check(arguments[1], in: scope)
-        guard let (table, column) = target else { return .unknown }
+        let key = check(arguments[1], in: scope)
+        guard let (table, column) = target else { return invalid(span) }
         guard let keyName = table.keys.first, let keyColumn = table.column(keyName) else {
             error(arguments[0].span, "LOOKUP needs \(table.name) to have a key column to match on.",
                   hint: "Add a `key` line to \(table.kindName) \(table.name), for example: key site.")
-            return .unknown
+            return invalid(span)
         }
-        if !keyType.isComparable(with: keyColumn.type) {
-            error(arguments[1].span, "This is matched against \(table.name).\(keyName), which is \(keyColumn.type), but it is \(keyType).")
+        if !key.type.isComparable(with: keyColumn.type) {
+            error(arguments[1].span, "This is matched against \(table.name).\(keyName), which is \(keyColumn.type), but it is \(key.type).")
         }
-        return column.type
+        return CheckedExpression(.lookup(table: table.name.lowercased(), column: column.name.lowercased(), keyColumn: keyColumn.name.lowercased(), key: key),
+                                 column.type, span)
+    }
+}
+
+extension CheckedExpression {
+    /// The formulas directly inside this one.
+    public var parts: [CheckedExpression] {
+        switch node {
+        case .unary(_, let operand), .isBlank(let operand, _), .isIn(let operand, _, _): [operand]
+        case .binary(_, let left, let right, _), .like(let left, let right, _): [left, right]
+        case .between(let value, let low, let high, _): [value, low, high]
+        case .call(_, let arguments): arguments
+        case .lookup(_, _, _, let key): [key]
+        case .total(let total): total.arguments + (total.filter.map { [$0] } ?? [])
+        default: []
+        }
     }
 
-    private func isValidDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1 ... 12).contains(parts[1]), parts[2] >= 1 else { return false }
-        let days = [31, (parts[0] % 4 == 0 && parts[0] % 100 != 0) || parts[0] % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        return parts[2] <= days[parts[1] - 1]
+    /// Whether it reads the row or group outside a total (an `outer` value).
+    public var readsOuter: Bool {
+        if case .outer = node { return true }
+        return parts.contains { $0.readsOuter }
+    }
+
+    /// Whether it reads a column of the rows it is evaluated on (outside any `outer` value).
+    public var readsTotalledRows: Bool {
+        if case .column = node { return true }
+        if case .outer = node { return false }
+        return parts.contains { $0.readsTotalledRows }
+    }
+
+    /// The conditions joined by `and`.
+    public var conjuncts: [CheckedExpression] {
+        if case .binary(.and, let left, let right, _) = node { return left.conjuncts + right.conjuncts }
+        return [self]
     }
 }
 
@@ -565,7 +739,7 @@ extension ValueType {
 }
 
 /// Recognising values a trainer put in quotes by mistake.
-enum ValueText {
+enum QuotedValue {
     static func isDateLike(_ text: String) -> Bool { isoDate(text) != nil }
 
     /// `"2025-07-01"` or `"07/01/2025"` as 2025-07-01.
@@ -585,5 +759,21 @@ enum ValueText {
         let stripped = text.trimmingSpaces.filter { $0 != "$" }
         guard !stripped.isEmpty, stripped.allSatisfy({ $0.isNumber || $0 == "," || $0 == "." }) else { return nil }
         return stripped
+    }
+}
+
+extension CheckedExpression {
+    /// The totals (SUM, COUNT, …) a formula uses, outermost first, each once.
+    var totals: [CheckedExpression] {
+        var found: [CheckedExpression] = []
+        func collect(_ expression: CheckedExpression) {
+            if case .total(let total) = expression.node {
+                if !found.contains(where: { if case .total(let other) = $0.node { other.text == total.text } else { false } }) { found.append(expression) }
+                return
+            }
+            expression.parts.forEach(collect)
+        }
+        collect(self)
+        return found
     }
 }

@@ -1,21 +1,26 @@
+import Tabular
+
 /// A rule set that has passed every check: the only form the rules engine accepts, so nothing
-/// unchecked reaches evaluation.
+/// unchecked reaches evaluation. Its rules, views, indicators and goals are the checked program:
+/// every name resolved, every literal read, every type known.
 public struct CheckedRuleSet: Sendable {
     public let files: [SourceFile]
     public let tables: [TableDeclaration]
+    /// Columns worked out from a row's other columns (`or debit - credit`), by table, then column (lower case).
+    public let columnFormulas: [String: [String: CheckedExpression]]
+    /// The params in the order `CheckedExpression.Node.param` counts them.
     public let params: [ParamDeclaration]
+    /// Each param's type, by lower-case name.
+    public let paramTypes: [String: ValueType]
     public let pathways: [PathwayDeclaration]
-    public let rules: [RuleDeclaration]
-    public let views: [ViewDeclaration]
+    public let rules: [CheckedRule]
     /// The views, each after the views it uses: the order to work them out in.
-    public let viewsInDependencyOrder: [ViewDeclaration]
-    public let indicators: [IndicatorDeclaration]
-    public let goals: [GoalDeclaration]
+    public let views: [CheckedView]
+    public let indicators: [CheckedIndicator]
+    public let goals: [CheckedGoal]
     public let tests: [TestDeclaration]
     /// Each table's and view's columns with their types.
     public let symbols: [String: TableSymbol]
-    /// Each parameter's type.
-    public let paramTypes: [String: ValueType]
 }
 
 /// The outcome of checking: every diagnostic, and the checked rule set when there were no errors.
@@ -61,8 +66,6 @@ struct DeclarationChecker {
     private var pathways: [PathwayDeclaration] = []
     private var rules: [RuleDeclaration] = []
     private var views: [ViewDeclaration] = []
-    /// Views in the order they were checked: each after those it uses.
-    private var checkedViews: [ViewDeclaration] = []
     private var indicators: [IndicatorDeclaration] = []
     private var goals: [GoalDeclaration] = []
     private var tests: [TestDeclaration] = []
@@ -71,6 +74,13 @@ struct DeclarationChecker {
     private var paramTypes: [String: ValueType] = [:]
     private var paramValues: [String: Expression] = [:]
     private var measureTypes: [String: ValueType] = [:]
+    // The checked program, built as the declarations are checked.
+    private var columnFormulas: [String: [String: CheckedExpression]] = [:]
+    private var checkedRules: [CheckedRule] = []
+    /// Views in the order they were checked: each after those it uses.
+    private var checkedViews: [CheckedView] = []
+    private var checkedIndicators: [CheckedIndicator] = []
+    private var checkedGoals: [CheckedGoal] = []
     private var usedPathways: Set<String> = []
     private var expressionChecker: ExpressionChecker
 
@@ -92,8 +102,8 @@ struct DeclarationChecker {
     }
 
     func ruleSet() -> CheckedRuleSet {
-        CheckedRuleSet(files: files, tables: tables, params: params, pathways: pathways, rules: rules, views: views,
-                       viewsInDependencyOrder: checkedViews, indicators: indicators, goals: goals, tests: tests, symbols: symbols, paramTypes: paramTypes)
+        CheckedRuleSet(files: files, tables: tables, columnFormulas: columnFormulas, params: params, paramTypes: paramTypes, pathways: pathways,
+                       rules: checkedRules, views: checkedViews, indicators: checkedIndicators, goals: checkedGoals, tests: tests, symbols: symbols)
     }
 
     private mutating func error(_ span: SourceSpan, _ message: String, hint: String? = nil) {
@@ -113,7 +123,11 @@ struct DeclarationChecker {
         checkDuplicates()
         checkTables()
         checkParams()
-        expressionChecker = ExpressionChecker(tables: symbols, params: paramTypes)
+        var paramsByName: [String: (index: Int, type: ValueType, value: Expression)] = [:]
+        for (index, param) in params.enumerated() where paramsByName[param.name.text.lowercased()] == nil {
+            paramsByName[param.name.text.lowercased()] = (index, paramTypes[param.name.text.lowercased()] ?? .unknown, param.value)
+        }
+        expressionChecker = ExpressionChecker(tables: symbols, params: paramsByName)
         checkColumnFormulas()
         checkViews()
         checkRules()
@@ -222,10 +236,11 @@ struct DeclarationChecker {
                           hint: "Work \(column.name.text) out from columns the sheet has.")
                     continue
                 }
-                let type = expressionChecker.check(formula, in: Scope(owner: owner, table: symbol))
-                if type != .unknown && !type.isComparable(with: ValueType(column.type)) {
-                    error(formula.span, "\(owner.prefix(1).uppercased() + owner.dropFirst()) is \(ValueType(column.type)), but this formula gives \(type).")
+                let checked = expressionChecker.check(formula, in: Scope(owner: owner, table: symbol))
+                if checked.type != .unknown && !checked.type.isComparable(with: ValueType(column.type)) {
+                    error(formula.span, "\(owner.prefix(1).uppercased() + owner.dropFirst()) is \(ValueType(column.type)), but this formula gives \(checked.type).")
                 }
+                columnFormulas[table.name.text.lowercased(), default: [:]][column.name.text.lowercased()] = checked
             }
         }
     }
@@ -261,20 +276,10 @@ struct DeclarationChecker {
     }
 
     private func literalType(_ expression: Expression) -> ValueType? {
-        switch expression {
-        case .number: return .number
-        case .money: return .money
-        case .percent: return .percent
-        case .date: return .date
-        case .text: return .text
-        case .yesNo: return .yesNo
-        case .unary("-", let operand, _): return [.number, .money, .percent].contains(literalType(operand)) ? literalType(operand) : nil
-        case .list(let items, _):
-            let types = items.map(literalType)
-            guard let first = types.first ?? nil, types.allSatisfy({ $0 == first }) else { return nil }
-            return .list(first)
-        default: return nil
-        }
+        guard let type = Literal.type(expression) else { return nil }
+        // A date that does not exist is no value.
+        if case .date = expression, Literal.value(expression) == nil { return nil }
+        return type
     }
 
     // MARK: Views
@@ -310,7 +315,6 @@ struct DeclarationChecker {
             for dependency in dependencies(view) { visit(dependency, path: path + [name]) }
             if state[name] == 1 {
                 checkView(view)
-                checkedViews.append(view)
                 state[name] = 2
             }
         }
@@ -325,8 +329,12 @@ struct DeclarationChecker {
     }
 
     private mutating func checkView(_ view: ViewDeclaration) {
-        var symbol = TableSymbol(name: view.name.text, span: view.name.span, isView: true,
-                                 keys: view.groupKeys.compactMap { if case .name(nil, let name) = $0 { name.text } else { nil } })
+        let plainKeys = view.groupKeys.enumerated().compactMap { position, key -> (position: Int, name: String)? in
+            if case .name(nil, let name) = key { (position, name.text) } else { nil }
+        }
+        // LOOKUP into a view matches on its key, which one plain `by` name makes unique.
+        let lookupKey = plainKeys.count == 1 && view.groupKeys.count == 1 ? [plainKeys[0].name] : []
+        var symbol = TableSymbol(name: view.name.text, span: view.name.span, isView: true, keys: lookupKey)
         guard let tableName = view.table else {
             error(view.name.span, "View \(view.name.text) needs a `from` line saying which table it summarises.",
                   hint: "For example: from transactions by site")
@@ -339,26 +347,33 @@ struct DeclarationChecker {
         }
         let owner = "view \(view.name.text)"
         var scope = Scope(owner: owner, table: source)
+        var keys: [CheckedExpression] = []
         for key in view.groupKeys {
-            let type = expressionChecker.check(key, in: scope)
-            if case .name(nil, let name) = key { symbol.add(.init(name: name.text, type: type, aliases: [], segmentOf: nil)) }
+            let checked = expressionChecker.check(key, in: scope)
+            keys.append(checked)
+            if case .name(nil, let name) = key { symbol.add(.init(name: name.text, type: checked.type, aliases: [], segmentOf: nil)) }
         }
-        if let filter = view.filter { expressionChecker.checkCondition(filter, in: scope, what: "The `where` of \(owner)") }
+        let filter = view.filter.map { expressionChecker.checkCondition($0, in: scope, what: "The `where` of \(owner)") }
         scope.groupKeys = view.groupKeys
-        for column in view.columns {
-            if symbol.column(column.name.text) != nil || scope.bindings[column.name.text.lowercased()] != nil {
-                error(column.name.span, "View \(view.name.text) already has a column named `\(column.name.text)`.")
+        var slots: [(name: String, value: CheckedExpression, isColumn: Bool)] = []
+        let named = view.lets.map { ($0.name, $0.value, false) } + view.columns.map { ($0.name, $0.value, true) }
+        for (name, value, isColumn) in named {
+            if symbol.column(name.text) != nil || scope.bindings[name.text.lowercased()] != nil {
+                error(name.span, "View \(view.name.text) already has a \(isColumn ? "column" : "value") named `\(name.text)`.")
                 continue
             }
-            let type = expressionChecker.check(column.value, in: scope)
-            scope.bindings[column.name.text.lowercased()] = type
-            symbol.add(.init(name: column.name.text, type: type, aliases: [], segmentOf: nil))
+            let checked = expressionChecker.check(value, in: scope)
+            scope.bindings[name.text.lowercased()] = (slots.count, checked.type)
+            slots.append((name.text, checked, isColumn))
+            if isColumn { symbol.add(.init(name: name.text, type: checked.type, aliases: [], segmentOf: nil)) }
         }
         if view.columns.isEmpty {
             error(view.name.span, "View \(view.name.text) has no columns.", hint: "Add lines such as: column spent = SUM(amount)")
         }
         symbols[view.name.text.lowercased()] = symbol
         expressionChecker.tables = symbols
+        checkedViews.append(CheckedView(name: view.name.text, title: view.title ?? view.name.text, table: source.name.lowercased(), filter: filter,
+                                        groupKeys: keys, keyColumns: plainKeys, slots: slots, isShown: view.isShown))
     }
 
     private mutating func lookupTable(_ name: Name, for owner: String) -> TableSymbol? {
@@ -399,69 +414,98 @@ struct DeclarationChecker {
             }
             guard let table = lookupTable(tableName, for: owner) else { continue }
             var scope = Scope(owner: owner, table: table)
-            for key in rule.groupKeys { _ = expressionChecker.check(key, in: scope) }
+            let keys = rule.groupKeys.map { expressionChecker.check($0, in: scope) }
             scope.groupKeys = rule.groupKeys
-            for binding in rule.lets {
-                if scope.bindings[binding.name.text.lowercased()] != nil || table.column(binding.name.text) != nil {
-                    error(binding.name.span, "`\(binding.name.text)` is already a name in rule \(rule.id.text).",
-                          hint: "Give the value its own name, for example \(binding.name.text)_total.")
-                }
-                scope.bindings[binding.name.text.lowercased()] = expressionChecker.check(binding.value, in: scope)
-            }
-            if let condition = rule.condition {
+            let lets = checkLets(rule.lets, in: &scope, owner: owner, table: table)
+            var condition: CheckedExpression?
+            if let written = rule.condition {
                 let mistakesBefore = expressionChecker.diagnostics.count
-                expressionChecker.checkCondition(condition, in: scope, what: "The `when` of \(owner)")
-                let lets = Dictionary(rule.lets.map { ($0.name.text.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+                let checked = expressionChecker.checkCondition(written, in: scope, what: "The `when` of \(owner)")
+                condition = checked
                 // Said only of a condition with no other mistake: a misspelt column reads nothing either.
-                if rule.groupKeys.isEmpty && expressionChecker.diagnostics.count == mistakesBefore && onlyTotalsItsTable(condition, of: table, lets: lets) {
-                    error(condition.span, "This condition adds up the whole \(table.name) table and never looks at the row itself, so it is the same for every row: rule \(rule.id.text) would flag every row or none.",
+                if rule.groupKeys.isEmpty && expressionChecker.diagnostics.count == mistakesBefore && onlyTotalsItsTable(checked, of: table, lets: lets) {
+                    error(written.span, "This condition adds up the whole \(table.name) table and never looks at the row itself, so it is the same for every row: rule \(rule.id.text) would flag every row or none.",
                           hint: "To look at groups of rows, add `by` to the `for` line, as in: for \(table.name) by vendor. To look at each row, use its columns.")
                 }
             } else {
                 error(rule.id.span, "Rule \(rule.id.text) needs a `when` line saying what it looks for.", hint: "For example: when owner is blank")
             }
-            checkFlags(rule, table: table)
-            if let message = rule.message { checkTemplate(message, in: scope) } else {
+            let flags = checkFlags(rule, table: table)
+            let message = rule.message.map { checkTemplate($0, in: scope) }
+            if message == nil {
                 error(rule.id.span, "Rule \(rule.id.text) needs a `message` line telling the reviewer what is wrong.",
                       hint: "For example: message \"Nobody owns account {account}.\"")
             }
-            if let fix = rule.fix { checkTemplate(fix, in: scope) }
+            let fix = rule.fix.map { checkTemplate($0, in: scope) }
             for binding in rule.lets where !expressionChecker.usedBindings.contains(binding.name.text.lowercased()) {
                 warning(binding.name.span, "`\(binding.name.text)` is worked out but never used in rule \(rule.id.text).",
                         hint: "Use it in `when` or the message, or remove the `let` line.")
             }
+            guard let condition, let message, let severity = rule.severity else { continue }
+            checkedRules.append(CheckedRule(
+                id: rule.id.text, title: rule.title ?? rule.id.text, pathway: rule.pathway?.text ?? "", severity: severity,
+                table: table.name.lowercased(), groupKeys: keys, groupKeyTexts: rule.groupKeys.map(keyText), lets: lets, condition: condition,
+                message: message, fix: fix, flags: flags, totals: rule.groupKeys.isEmpty ? [] : condition.totals,
+                about: rule.about, source: rule.source))
         }
+    }
+
+    /// How a key is written in the rule, as a finding's group shows it: `vendor`, `WEEKNUM(posted)`.
+    private func keyText(_ expression: Expression) -> String {
+        switch expression {
+        case .name(let qualifier, let name): return (qualifier.map { $0.text + "." } ?? "") + name.text
+        case .call(let name, let arguments, _, _): return name.text.uppercased() + "(" + arguments.map(keyText).joined(separator: ", ") + ")"
+        default: return "key"
+        }
+    }
+
+    /// `let` lines, each a binding slot in order; a later one may use an earlier one.
+    private mutating func checkLets(_ lets: [LetBinding], in scope: inout Scope, owner: String, table: TableSymbol?) -> [CheckedExpression] {
+        var checked: [CheckedExpression] = []
+        for binding in lets {
+            if scope.bindings[binding.name.text.lowercased()] != nil || table?.column(binding.name.text) != nil {
+                error(binding.name.span, "`\(binding.name.text)` is already a name in \(owner).",
+                      hint: "Give the value its own name, for example \(binding.name.text)_total.")
+            }
+            let value = expressionChecker.check(binding.value, in: scope)
+            scope.bindings[binding.name.text.lowercased()] = (checked.count, value.type)
+            checked.append(value)
+        }
+        return checked
     }
 
     /// Whether a condition totals its own table's rows (`SUM(amount)`, `COUNT()`) without ever
-    /// reading the row itself (a column, a header, or a `let` that does; inside a total over
-    /// another table, a name without a table in front is the row's): the same for every row.
-    private func onlyTotalsItsTable(_ condition: Expression, of table: TableSymbol, lets: [String: Expression]) -> Bool {
+    /// reading the row itself (a column, or a `let` that does; inside a total that names its
+    /// table, a name without it is the row's): the same for every row.
+    private func onlyTotalsItsTable(_ condition: CheckedExpression, of table: TableSymbol, lets: [CheckedExpression]) -> Bool {
         var totalsOwnRows = false
-        func reads(_ expression: Expression, rowLevel: Bool) -> Bool {
-            switch expression {
-            case .name(nil, let name):
-                if let value = lets[name.text.lowercased()] { return reads(value, rowLevel: rowLevel) }
-                return rowLevel && table.column(name.text) != nil
-            case .header(nil, _, _): return rowLevel
-            case .call(let name, let arguments, _, _) where FunctionCatalogue.named(name.text)?.totalsRows(given: arguments.count) == true:
-                // The same rows the checker totals over: another table's when its values name one.
-                let overAnotherTable = expressionChecker.aggregateRange(expression.parts, in: Scope(owner: "", table: table))?.name != table.name
-                if !overAnotherTable { totalsOwnRows = true }
-                return expression.parts.contains { reads($0, rowLevel: overAnotherTable) }
-            // A broken formula has its own message.
+        func reads(_ expression: CheckedExpression) -> Bool {
+            switch expression.node {
+            case .column, .outer: return true
+            case .binding(let slot): return reads(lets[slot])
+            case .total(let total):
+                switch total.range {
+                case .ownRows:
+                    totalsOwnRows = true
+                    return false
+                case .table(let name):
+                    if name == table.name.lowercased() { totalsOwnRows = true }
+                    return expression.readsOuter
+                }
             case .invalid: return true
-            default: return expression.parts.contains { reads($0, rowLevel: rowLevel) }
+            default: return expression.parts.contains(where: reads)
             }
         }
-        return !reads(condition, rowLevel: true) && totalsOwnRows
+        return !reads(condition) && totalsOwnRows
     }
 
-    private mutating func checkFlags(_ rule: RuleDeclaration, table: TableSymbol) {
+    /// The columns a rule colours, by their declared names (as written when named).
+    private mutating func checkFlags(_ rule: RuleDeclaration, table: TableSymbol) -> [String] {
         if rule.flags.isEmpty {
             error(rule.id.span, "Rule \(rule.id.text) needs a `flag` line naming the column to colour in the reviewed workbook.",
                   hint: "For example: flag amount")
         }
+        var flagged: [String] = []
         for flag in rule.flags {
             switch flag {
             case .name(nil, let name):
@@ -469,9 +513,13 @@ struct DeclarationChecker {
                     let suggestion = Suggest.closest(name.text, among: table.columns.map(\.name))
                     error(name.span, "Rule \(rule.id.text) flags `\(name.text)`, but \(table.kindName) \(table.name) has no such column.",
                           hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "Its columns are: \(nameList(table.columns.map(\.name))).")
+                } else {
+                    flagged.append(name.text)
                 }
             case .header(nil, let header, let span):
-                if table.column(header: header) == nil {
+                if let column = table.column(header: header) {
+                    flagged.append(column.name)
+                } else {
                     error(span, "Rule \(rule.id.text) flags [\(header)], but \(table.kindName) \(table.name) has no column with that header.",
                           hint: "Its headers are: \(nameList(table.allHeaders)).")
                 }
@@ -480,12 +528,16 @@ struct DeclarationChecker {
                       hint: "Put conditions in `when` and values in the message.")
             }
         }
+        return flagged
     }
 
-    private mutating func checkTemplate(_ template: Template, in scope: Scope) {
-        for part in template.parts {
-            if case .expression(let expression) = part { _ = expressionChecker.check(expression, in: scope) }
-        }
+    private mutating func checkTemplate(_ template: Template, in scope: Scope) -> CheckedTemplate {
+        CheckedTemplate(parts: template.parts.map { part in
+            switch part {
+            case .text(let text): .text(text)
+            case .expression(let expression): .value(expressionChecker.check(expression, in: scope))
+            }
+        })
     }
 
     // MARK: Indicators and goals
@@ -495,29 +547,44 @@ struct DeclarationChecker {
             let owner = "indicator \(indicator.id.text)"
             checkPathway(indicator.pathway, owner: owner, at: indicator.id.span)
             var measureType = ValueType.unknown
-            if let measure = indicator.measure {
-                let scope = Scope(owner: owner, table: nil, allowsRowValues: false)
-                measureType = expressionChecker.check(measure, in: scope)
+            var scope = Scope(owner: owner, table: nil, allowsRowValues: false)
+            let lets = checkLets(indicator.lets, in: &scope, owner: owner, table: nil)
+            var measure: CheckedExpression?
+            if let written = indicator.measure {
+                let checked = expressionChecker.check(written, in: scope)
+                measure = checked
+                measureType = checked.type
                 if !measureType.isNumeric {
-                    error(measure.span, "An indicator measures a number, an amount or a percentage, but this is \(measureType).",
+                    error(written.span, "An indicator measures a number, an amount or a percentage, but this is \(measureType).",
                           hint: "For example: measure SHARE(transactions.owner is not blank)")
                 }
             } else {
                 error(indicator.id.span, "Indicator \(indicator.id.text) needs a `measure` line saying what it measures.",
                       hint: "For example: measure CV(site_spending.per_pupil)")
             }
+            for binding in indicator.lets where !expressionChecker.usedBindings.contains(binding.name.text.lowercased()) {
+                warning(binding.name.span, "`\(binding.name.text)` is worked out but never used in \(owner).",
+                        hint: "Use it in the measure, or remove the `let` line.")
+            }
             measureTypes[indicator.id.text.lowercased()] = measureType
-            checkBands(indicator, measureType: measureType)
+            let bands = checkBands(indicator, measureType: measureType, scope: scope)
+            guard let measure, let bands else { continue }
+            let thresholds = indicator.bands.map { band in
+                band.comparison.map { "\(band.level.rawValue) \($0) \(band.threshold.map(RuleFormatter.text) ?? "")" } ?? "otherwise \(band.level.rawValue)"
+            }
+            checkedIndicators.append(CheckedIndicator(id: indicator.id.text, title: indicator.title ?? indicator.id.text, pathway: indicator.pathway?.text ?? "",
+                                                      lets: lets, measure: measure, bands: bands, thresholds: thresholds, about: indicator.about))
         }
     }
 
-    private mutating func checkBands(_ indicator: IndicatorDeclaration, measureType: ValueType) {
+    private mutating func checkBands(_ indicator: IndicatorDeclaration, measureType: ValueType, scope: Scope) -> [CheckedIndicator.Band]? {
         let bands = indicator.bands
         guard !bands.isEmpty else {
             error(indicator.id.span, "Indicator \(indicator.id.text) has no levels.",
                   hint: "Add lines such as: exemplary when >= 95%, established when >= 80%, otherwise emerging")
-            return
+            return nil
         }
+        var checkedBands: [CheckedIndicator.Band] = []
         var previous: (level: Level, value: Double, comparison: String)?
         var direction: String?
         for (position, band) in bands.enumerated() {
@@ -529,16 +596,17 @@ struct DeclarationChecker {
                 if position != bands.count - 1 {
                     error(band.levelSpan, "`otherwise` must be the last level: the levels after it could never apply.")
                 }
+                checkedBands.append(.init(level: band.level, comparison: nil, threshold: nil))
                 continue
             }
-            let thresholdType = expressionChecker.check(threshold, in: Scope(owner: "indicator \(indicator.id.text)", table: nil, allowsRowValues: false))
+            let checkedThreshold = expressionChecker.check(threshold, in: scope)
+            let thresholdType = checkedThreshold.type
+            checkedBands.append(.init(level: band.level, comparison: BinaryOperator(rawValue: comparison), threshold: checkedThreshold))
             if !thresholdType.isComparable(with: measureType) {
                 error(threshold.span, "This level compares the measure, which is \(measureType), with \(thresholdType).")
-            } else if measureType == .percent, case .number(let text, _) = threshold, let number = Double(text), number > 1 {
-                // A share is at most 1 (100%): 95 against it means 9,500%, which no share reaches.
-                let percent = number * 100
-                error(threshold.span, "The measure is a percentage, so \(text) here means \(percent == percent.rounded() ? String(Int(percent)) : String(percent))%.",
-                      hint: "Write it with a percent sign: \(text)%.")
+            } else {
+                expressionChecker.checkPercentWrittenAsNumber(checkedThreshold, against: CheckedExpression(.invalid, measureType, threshold.span),
+                                                              subject: "The measure is a percentage")
             }
             let rising = comparison.hasPrefix(">")
             if let direction, direction != (rising ? ">" : "<") {
@@ -562,6 +630,7 @@ struct DeclarationChecker {
             error(last.levelSpan, "Values \(gap) the \(last.level.rawValue) threshold get no level.",
                   hint: "End with an `otherwise` line, for example: otherwise emerging")
         }
+        return checkedBands
     }
 
     /// A threshold's value as a fraction or plain number, following parameters.
@@ -593,26 +662,39 @@ struct DeclarationChecker {
                         ?? (indicators.isEmpty ? "No indicator is declared yet." : "The indicators are: \(nameList(indicators.map(\.id.text)))."))
                 continue
             }
-            if let target = goal.target {
-                let type = expressionChecker.check(target, in: Scope(owner: "goal \(goal.id.text)", table: nil, allowsRowValues: false))
-                if !type.isComparable(with: measureType) {
-                    error(target.span, "The target is \(type), but indicator \(indicatorName.text) measures \(measureType).")
+            let scope = Scope(owner: "goal \(goal.id.text)", table: nil, allowsRowValues: false)
+            var target: CheckedExpression?
+            if let written = goal.target {
+                let checked = expressionChecker.check(written, in: scope)
+                target = checked
+                if !checked.type.isComparable(with: measureType) {
+                    error(written.span, "The target is \(checked.type), but indicator \(indicatorName.text) measures \(measureType).")
+                } else {
+                    expressionChecker.checkPercentWrittenAsNumber(checked, against: CheckedExpression(.invalid, measureType, written.span),
+                                                                  subject: "Indicator \(indicatorName.text) measures a percentage")
                 }
                 if goal.comparison == nil {
-                    error(target.span, "Say which way the target points: `target >= 100%` or `target <= 0.10`.")
+                    error(written.span, "Say which way the target points: `target >= 100%` or `target <= 0.10`.")
                 }
             } else {
                 error(goal.id.span, "Goal \(goal.id.text) needs a `target` line.", hint: "For example: target >= 100%")
             }
-            if let deadline = goal.deadline {
-                if case .date = deadline {
-                    _ = expressionChecker.check(deadline, in: Scope(owner: "goal \(goal.id.text)", table: nil, allowsRowValues: false))
+            var deadline: CalendarDate?
+            if let written = goal.deadline {
+                if case .date = written, case .literal(.date(let date)) = expressionChecker.check(written, in: scope).node {
+                    deadline = date
+                } else if case .date = written {
+                    // Its mistake (a date that does not exist) is reported already.
                 } else {
-                    error(deadline.span, "A goal's `by` line gives its deadline as a date, written year-month-day.", hint: "For example: by 2027-06-30")
+                    error(written.span, "A goal's `by` line gives its deadline as a date, written year-month-day.", hint: "For example: by 2027-06-30")
                 }
             } else {
                 error(goal.id.span, "Goal \(goal.id.text) needs a `by` line with its deadline; a SMART goal is time-bound.", hint: "For example: by 2027-06-30")
             }
+            guard let target, let deadline, let comparison = goal.comparison.flatMap(BinaryOperator.init(rawValue:)), let writtenTarget = goal.target else { continue }
+            checkedGoals.append(CheckedGoal(id: goal.id.text, title: goal.title ?? goal.id.text, indicator: indicatorName.text, comparison: comparison,
+                                            target: target, targetText: "\(comparison.rawValue) \(RuleFormatter.text(writtenTarget))",
+                                            deadline: deadline, deadlineText: goal.deadline.map(RuleFormatter.text) ?? ""))
         }
     }
 

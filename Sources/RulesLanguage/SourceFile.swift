@@ -38,7 +38,7 @@ public struct SourceFile: Sendable {
         return String(decoding: bytes[start ..< end], as: UTF8.self)
     }
 
-    func slice(_ span: SourceSpan) -> String {
+    public func slice(_ span: SourceSpan) -> String {
         String(decoding: bytes[span.start ..< min(span.end, bytes.count)], as: UTF8.self)
     }
 }

@@ -156,6 +156,8 @@ public struct ViewDeclaration: Equatable, Sendable {
     public var table: Name?
     public var groupKeys: [Expression] = []
     public var filter: Expression?
+    /// Values worked out per group (or row) before the columns, not shown.
+    public var lets: [LetBinding] = []
     public var columns: [ViewColumn] = []
     public var isShown = false
     public var about: String?
@@ -182,6 +184,8 @@ public struct IndicatorDeclaration: Equatable, Sendable {
     public var id: Name
     public var title: String?
     public var pathway: Name?
+    /// Values worked out before the measure.
+    public var lets: [LetBinding] = []
     public var measure: Expression?
     public var bands: [LevelBand] = []
     public var about: String?

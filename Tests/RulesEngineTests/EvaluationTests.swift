@@ -213,7 +213,7 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         // 2024-07-01 was a Monday: WEEKDAY 2, in week 27 of 2024.
         #expect(ScalarFunctions.weekday(CalendarDate(year: 2024, month: 7, day: 1)!.daysSince1970) == 2)
         #expect(ScalarFunctions.weekday(CalendarDate(year: 2024, month: 6, day: 30)!.daysSince1970) == 1)
-        let dates = try ScalarFunctions.apply("DATE", [.numbers([2024], percent: false), .numbers([13], percent: false), .numbers([0], percent: false)], count: 1)
+        let dates = ScalarFunctions.apply(.date, [.numbers([2024], percent: false), .numbers([13], percent: false), .numbers([0], percent: false)], count: 1, fiscalYear: FiscalYear(startMonth: 7))
         #expect(dates.value(0) == .date(CalendarDate(year: 2024, month: 12, day: 31)!), "month 13 day 0 is the last day of December")
     }
 }

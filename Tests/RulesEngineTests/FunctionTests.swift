@@ -49,10 +49,14 @@ import Tabular
         ("MIN(amount, $5)", "-$1,234.57"), ("MAX(count, 20)", "20"),
         ("SUM(amount)", "-$1,224.57"), ("SUM(amount) * 1000", "-$1,224,565.00"), ("COUNT()", "2"), ("COUNT(count)", "1"), ("AVERAGE(share)", "31.25%"),
         ("MEDIAN(amount)", "-$612.28"), ("MAX(posted)", "2024-12-31"), ("SHARE(done)", "50%"),
-        ("amount * share", "-$154.32"), ("amount / 2", "-$617.28"), ("amount / 2 * 10000", "-$6,172,825.00"), ("amount / amount", "1"), ("count / 0", "(blank)"),
-        ("posted + 30", "2024-07-31"), ("FISCALYEAR(posted)", "2025"), ("ELAPSED()", "100%"), ("name & \"/\" & code", "  Acme Supply /00417"), ("count ^ 2", "156.25"),
+        ("amount * share", "-$154.32"), ("amount / 2", "-$617.28"), ("amount / 2 * 10000", "-$6,172,825.00"), ("amount / amount", "100%"), ("count / 0", "(blank)"),
+        // A value that could not be worked out is no 0: arithmetic with it is blank, a comparison never true.
+        ("1 - count / 0", "(blank)"), ("count / 0 < 1", "No"), ("count / 0 = 0", "No"),
+        ("posted + 30", "2024-07-31"), ("FISCALYEAR(posted)", "2025"), ("FISCALYEARSTART(posted)", "2024-07-01"), ("FISCALYEAREND(posted)", "2025-06-30"), ("ELAPSED()", "100%"), ("name & \"/\" & code", "  Acme Supply /00417"), ("count ^ 2", "156.25"),
         // Python's statistics.stdev of -1234.565 and 10 is 880.0403511; CV of 12.5% and 50% is 0.8485281.
         ("STDEV(amount)", "$880.04"), ("CORREL(amount, amount)", "1"), ("CV(share)", "0.8485"),
+        // Python's statistics.pstdev of the same amounts is 622.2825; of the shares 0.1875, over their mean 0.3125 is 0.6.
+        ("STDEVP(amount)", "$622.28"), ("CVP(share)", "0.6"),
     ]
 
     @Test func everyFunctionOfTheCatalogueIsExercised() {

@@ -243,7 +243,7 @@ private func checkWithBase(_ text: String) -> CheckResult {
         #expect(result.report.errorCount == 0, "\(result.report.text)")
         let symbol = try #require(result.ruleSet?.symbols["per_site"])
         #expect(symbol.column("scaled")?.type == .money)
-        #expect(symbol.column("ratio")?.type == .number)
+        #expect(symbol.column("ratio")?.type == .percent, "an amount over an amount is a ratio, shown as a percentage")
         #expect(symbol.column("days")?.type == .number)
         #expect(symbol.column("later")?.type == .date)
         #expect(symbol.column("label")?.type == .text)
