@@ -17,7 +17,7 @@ public enum RunJob {
         public var asOf: String?
         public var json = false
         /// Exit 1 when there are findings at this severity or worse.
-        public var failOn: String?
+        public var failOn: Severity?
         /// Which files to write: the reviewed workbook (`xlsx`), the findings (`json`), or both.
         public var outputFormats: Set<String> = ["xlsx", "json"]
         /// Most cell comments in the reviewed workbook.
@@ -63,7 +63,8 @@ public enum RunJob {
         public let asOf: String?
         public let tables: [TableUse]
         public let params: [ParamSetting]
-        public let counts: [String: Int]
+        /// Findings by severity, DATA warnings included: `{"error": 3, "info": 9, "warning": 4}` in JSON.
+        public let counts: [Severity: Int]
         public let findings: [Finding]
         public let notAssessed: [NotAssessed]
         public let indicators: [IndicatorResult]
@@ -198,10 +199,7 @@ public enum RunJob {
             written.append(target.path)
         }
         outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: written, sheetOfView: Dictionary(rules.views.map { ($0.name.text, $0.title ?? $0.name.text) }, uniquingKeysWith: { first, _ in first }))
-        if let threshold = options.failOn {
-            let worst = threshold == "warning" ? ["error", "warning"] : ["error"]
-            if report.findings.contains(where: { worst.contains($0.severity) }) { outcome.exitCode = 1 }
-        }
+        if let threshold = options.failOn, report.findings.contains(where: { $0.severity <= threshold }) { outcome.exitCode = 1 }
         return outcome
     }
 
@@ -221,12 +219,14 @@ public enum RunJob {
         let dataErrors = DataErrorLog.combining(errors)
         // A cell that cannot be read is itself a finding, so a reviewer sees it beside the others.
         let unreadable = dataErrors.errors.map { error in
-            Finding(rule: "DATA", title: "A cell Pathways could not read", severity: "warning", pathway: "", table: "",
+            Finding(rule: "DATA", title: "A cell Pathways could not read", severity: .warning, pathway: "", table: "",
                     sheet: error.origin.sheet, rows: [error.origin.row], columns: [error.columnName], cells: [error.origin.qualifiedAddress],
                     message: "\"\(error.rawText)\" \(error.reason)", fix: "Correct the cell in the ERP export, or in the workbook, and run again.", group: nil)
         }
-        let findings = evaluation.findings + unreadable
-        var counts = ["error": 0, "warning": 0, "info": 0]
+        // Sorted here, once, with the DATA warnings among the rest: the findings file, the summary and
+        // the Findings sheet all show them in this order.
+        let findings = (evaluation.findings + unreadable).sorted(by: Finding.worstFirst)
+        var counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
         for finding in findings { counts[finding.severity, default: 0] += 1 }
         var notAssessed = evaluation.outcomes.filter { !$0.assessed }.map { Report.NotAssessed(item: "rule \($0.rule)", reason: $0.reason ?? "") }
         notAssessed += evaluation.indicators.filter { !$0.assessed }.map { Report.NotAssessed(item: "indicator \($0.indicator)", reason: $0.reason ?? "") }
@@ -256,17 +256,17 @@ public enum RunJob {
         if !overridden.isEmpty {
             lines.append("  Parameters set for this run: " + overridden.map { "\($0.name) = \($0.value) (\($0.source.rawValue))" }.joined(separator: ", "))
         }
-        lines.append("  Findings: \(count(report.counts["error"] ?? 0, "error")), \(count(report.counts["warning"] ?? 0, "warning")), \(formatCount(report.counts["info"] ?? 0)) for information")
+        lines.append("  Findings: \(count(report.counts[.error] ?? 0, "error")), \(count(report.counts[.warning] ?? 0, "warning")), \(formatCount(report.counts[.info] ?? 0)) for information")
         if !report.pathways.isEmpty {
             // A pathway of rules alone (budget-owner accountability) has findings, not a level.
             lines.append("  Pathways: " + report.pathways.map { pathway in
                 let partly = pathway.level != nil && pathway.assessedIndicators < pathway.indicators
                     ? " (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" : ""
-                return "\(pathway.title) \(pathway.indicators == 0 ? "(rules only)" : pathway.level ?? "not assessed")" + partly
+                return "\(pathway.title) \(pathway.indicators == 0 ? "(rules only)" : pathway.level?.rawValue ?? "not assessed")" + partly
             }.joined(separator: "; "))
         }
         for indicator in report.indicators where indicator.assessed {
-            lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level ?? "no level"))")
+            lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level?.rawValue ?? "no level"))")
         }
         for goal in report.goals {
             lines.append("  Goal \(goal.goal) \(goal.title): \(goal.status.rawValue) (target \(goal.target) by \(goal.deadline))")
@@ -287,7 +287,7 @@ public enum RunJob {
         }
         if !report.findings.isEmpty {
             lines.append("  First findings:")
-            lines += report.findings.prefix(5).map { "    \($0.severity) \($0.rule) \($0.cells.first ?? sheetOfView[$0.sheet] ?? $0.sheet): \($0.message)" }
+            lines += report.findings.prefix(5).map { "    \($0.severity.rawValue) \($0.rule) \($0.cells.first ?? sheetOfView[$0.sheet] ?? $0.sheet): \($0.message)" }
         }
         lines += paths.map { "  Written: \($0)" }
         return lines.joined(separator: "\n") + "\n"

@@ -1,5 +1,6 @@
 import CXlsxWriter
 import RulesEngine
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
@@ -133,7 +134,7 @@ extension Writer {
                 let look = sheet.look(row: row, column: column)
                 if row == header {
                     worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
-                                           format(severity.map { "header|" + $0 } ?? "header"))
+                                           format("header", fill: severity.map(Fill.severity)))
                 } else if let tableRow, let typed = typedByColumn[column], typed[tableRow] != .blank {
                     // A number read from text (an amount typed as text) has no number format of the district's to keep.
                     let isNumeric: Bool
@@ -153,7 +154,7 @@ extension Writer {
             }
             // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
             for (column, findings) in rowFlags ?? [] where column >= sheet.width(ofRow: row) && column < Writer.maxColumns {
-                worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format(worst(findings)))
+                worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format("", fill: .severity(worst(findings))))
                 if commentsWritten < commentLimit { comment(findings, at: (at, column), in: worksheet) }
             }
             // The last column lists each row's rules, so a reviewer can filter to the flagged rows.
@@ -172,28 +173,30 @@ extension Writer {
 
     /// The format of a cell: its number format (`date`, `money`, …) and its fill; nil for neither.
     /// Looked up in a small table rather than by building a key per cell.
-    mutating func cellFormat(_ base: String?, _ severity: String?) -> UnsafeMutablePointer<lxw_format>? {
+    mutating func cellFormat(_ base: String?, _ severity: Severity?) -> UnsafeMutablePointer<lxw_format>? {
         guard base != nil || severity != nil else { return nil }
         let baseIndex = base.flatMap { Writer.bases.firstIndex(of: $0) } ?? 0
-        let severityIndex = severity.flatMap { Writer.severities.firstIndex(of: $0) } ?? 0
-        let slot = baseIndex * Writer.severities.count + severityIndex
+        let slot = baseIndex * Writer.fillSlots + Writer.slot(of: severity)
         if let known = cellFormats[slot] { return known }
-        let made = format([base, severity].compactMap { $0 }.joined(separator: "|"))
+        let made = format(base ?? "", fill: severity.map(Fill.severity))
         cellFormats[slot] = made
         return made
     }
 
     static let bases = ["", "date", "datetime", "time", "money", "percent", "decimal"]
-    static let severities = ["", "error", "warning", "info"]
+    /// No fill, then one per severity.
+    static let fillSlots = Severity.allCases.count + 1
 
-    func worst(_ findings: [Int]) -> String {
-        findings.map { contents.findings[$0].severity }.min { SeverityColour.rank($0) < SeverityColour.rank($1) } ?? "info"
+    static func slot(of severity: Severity?) -> Int { severity.map { Severity.allCases.firstIndex(of: $0)! + 1 } ?? 0 }
+
+    func worst(_ findings: [Int]) -> Severity {
+        findings.map { contents.findings[$0].severity }.min() ?? .info
     }
 
     /// The district's own look for a cell (its number format, bold), with the fill of a severity;
     /// made once per style and severity.
-    mutating func districtFormat(_ look: (style: Int, look: CellLook), severity: String?) -> UnsafeMutablePointer<lxw_format>? {
-        let key = look.style * Writer.severities.count + (severity.flatMap { Writer.severities.firstIndex(of: $0) } ?? 0)
+    mutating func districtFormat(_ look: (style: Int, look: CellLook), severity: Severity?) -> UnsafeMutablePointer<lxw_format>? {
+        let key = look.style * Writer.fillSlots + Writer.slot(of: severity)
         if let known = lookFormats[key] { return known }
         let made = workbook_add_format(workbook)!
         if let code = look.look.formatCode {
@@ -214,7 +217,7 @@ extension Writer {
     /// the cell (`look`) where it had one; a number that is not finite (a view's division by zero)
     /// is left empty, as Excel has no such number. With `fractionsToTheCent`, a number that is not
     /// whole shows two decimals.
-    mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?,
+    mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: Severity?,
                         fractionsToTheCent: Bool = false, look: (style: Int, look: CellLook)? = nil) {
         let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
         func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
@@ -238,7 +241,7 @@ extension Writer {
 
     /// A cell as read: text stays text (never a formula), numbers keep a format that fits them.
     private mutating func write(_ cell: RawCell, of sheet: RawSheet, at position: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>,
-                                severity: String?, look: (style: Int, look: CellLook)?) {
+                                severity: Severity?, look: (style: Int, look: CellLook)?) {
         let (row, column) = (lxw_row_t(position.0), lxw_col_t(position.1))
         // The district's number format and bold where the cell had them (a subtotal row, its money format).
         func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {

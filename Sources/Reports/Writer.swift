@@ -1,41 +1,33 @@
 import CXlsxWriter
 import Foundation
 import RulesEngine
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
 /// The colours of severities, chosen from the Okabe–Ito palette so they stay apart for
 /// colour-blind readers: light vermillion, light orange, light sky blue.
 enum SeverityColour {
-    static func fill(_ severity: String) -> UInt32 {
+    static func fill(_ severity: Severity) -> UInt32 {
         switch severity {
-        case "error": 0xF6C6AD
-        case "warning": 0xFBE2A8
-        default: 0xC6E3F5
+        case .error: 0xF6C6AD
+        case .warning: 0xFBE2A8
+        case .info: 0xC6E3F5
         }
     }
-
-    static func rank(_ severity: String) -> Int { severity == "error" ? 0 : severity == "warning" ? 1 : 2 }
 }
 
 /// The colours of rubric levels: a green-to-lavender scale of light tints, apart from the
 /// severities' orange, yellow and blue.
 enum LevelColour {
-    static let levels = ["exemplary", "established", "developing", "emerging"]
-
-    static func fill(_ level: String) -> UInt32 {
+    static func fill(_ level: Level) -> UInt32 {
         switch level {
-        case "exemplary": 0x9BD3AE
-        case "established": 0xD4EDDA
-        case "developing": 0xEDEDED
-        default: 0xD8C8E8
+        case .exemplary: 0x9BD3AE
+        case .established: 0xD4EDDA
+        case .developing: 0xEDEDED
+        case .emerging: 0xD8C8E8
         }
     }
-}
-
-/// A flagged cell of an input sheet: its findings, worst first.
-struct FlaggedCell {
-    var findings: [Int] = []
 }
 
 struct Writer {
@@ -48,7 +40,7 @@ struct Writer {
     /// Formats of the district's own cell styles, by style and severity, see `districtFormat`.
     var lookFormats: [Int: UnsafeMutablePointer<lxw_format>] = [:]
     /// Cell formats by (number format, severity), see `cellFormat`.
-    var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: Writer.bases.count * Writer.severities.count)
+    var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: Writer.bases.count * Writer.fillSlots)
     var summaryName = "Summary"
     /// The sheet each shown view is written to, by the view's name in lower case.
     var viewSheets: [String: String] = [:]
@@ -155,10 +147,28 @@ struct Writer {
 
     // MARK: Formats
 
-    /// A format by a key of what it needs: `bold`, `date`, `money|error`, … made once.
-    mutating func format(_ key: String) -> UnsafeMutablePointer<lxw_format> {
-        if let known = formats[key] { return known }
+    /// A cell's fill: a finding's severity or a rubric level, each with its own colour.
+    enum Fill: Hashable {
+        case severity(Severity)
+        case level(Level)
+
+        var colour: UInt32 {
+            switch self {
+            case .severity(let severity): SeverityColour.fill(severity)
+            case .level(let level): LevelColour.fill(level)
+            }
+        }
+    }
+
+    /// A format by a key of what it needs (`bold`, `date`, `money|wrap`, …) and its fill, made once.
+    mutating func format(_ key: String, fill: Fill? = nil) -> UnsafeMutablePointer<lxw_format> {
+        let cacheKey = fill.map { "\(key)|\($0)" } ?? key
+        if let known = formats[cacheKey] { return known }
         let made = workbook_add_format(workbook)!
+        if let fill {
+            format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
+            format_set_bg_color(made, fill.colour)
+        }
         for part in key.split(separator: "|") {
             switch part {
             case "bold": format_set_bold(made)
@@ -185,16 +195,10 @@ struct Writer {
             case "percent": format_set_num_format(made, "0.0%")
             case "percent2": format_set_num_format(made, "0.00%")
             case "decimal": format_set_num_format(made, "#,##0.00")
-            case "error", "warning", "info":
-                format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
-                format_set_bg_color(made, SeverityColour.fill(String(part)))
-            case "exemplary", "established", "developing", "emerging":
-                format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
-                format_set_bg_color(made, LevelColour.fill(String(part)))
             default: break
             }
         }
-        formats[key] = made
+        formats[cacheKey] = made
         return made
     }
 
@@ -204,12 +208,12 @@ struct Writer {
         var row: lxw_row_t = 0
         // Sentences wrap, so a long one grows its row instead of running off the page, and every
         // cell sits at the top of its row, beside the label it belongs to.
-        func link(_ label: String, to cell: String, style: String?) {
-            worksheet_write_url_opt(sheet, row, 0, "internal:" + cell, format((style.map { $0 + "|" } ?? "") + "link|wrap"), label, "Go to the cell")
+        func link(_ label: String, to cell: String, fill: Fill? = nil) {
+            worksheet_write_url_opt(sheet, row, 0, "internal:" + cell, format("link|wrap", fill: fill), label, "Go to the cell")
         }
-        func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil) {
+        func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil, fill: Fill? = nil) {
             if column == 1 { XLSXWriter.fitRow(sheet, row, [(value, 70)]) }
-            worksheet_write_string(sheet, row, column, value, format(style == "title" ? "title" : (style.map { $0 + "|" } ?? "") + "wrap"))
+            worksheet_write_string(sheet, row, column, value, format(style == "title" ? "title" : (style.map { $0 + "|" } ?? "") + "wrap", fill: fill))
         }
         worksheet_set_column(sheet, 0, 0, 28, nil)
         worksheet_set_column(sheet, 1, 1, 70, format("wrap"))
@@ -221,13 +225,13 @@ struct Writer {
         text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 2
         // Before anything else: a choice Pathways made that the reviewer should confirm.
         for note in contents.notes {
-            text("Check first", 0, "warning"); text(note, 1); row += 1
+            text("Check first", 0, fill: .severity(.warning)); text(note, 1); row += 1
         }
         if !contents.notes.isEmpty { row += 1 }
         text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
-        for severity in ["error", "warning", "info"] {
+        for severity in Severity.allCases {
             let count = contents.findings.filter { $0.severity == severity }.count
-            text(severity == "info" ? "For information" : severity.capitalized + "s", 0, severity)
+            text(severity == .info ? "For information" : severity.rawValue.capitalized + "s", 0, fill: .severity(severity))
             worksheet_write_number(sheet, row, 1, Double(count), nil)
             row += 1
         }
@@ -237,17 +241,17 @@ struct Writer {
             text(pathway.title)
             let findings = contents.findings.filter { $0.pathway == pathway.pathway }.count
             text(pathway.indicators == 0 ? "Rules only, no rubric level: \(findings) finding\(findings == 1 ? "" : "s") (see the Findings sheet)."
-                 : pathway.level.map { "\($0.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
-                 ?? "Not assessed: no indicator of this pathway could be measured.", 1, pathway.indicators == 0 ? nil : pathway.level)
+                 : pathway.level.map { "\($0.rawValue.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
+                 ?? "Not assessed: no indicator of this pathway could be measured.", 1, fill: pathway.indicators == 0 ? nil : pathway.level.map(Fill.level))
             row += 1
         }
         row += 1
         text("Most serious findings", 0, "header"); text("", 1, "header"); row += 1
         for finding in contents.findings.prefix(5) {
             if let cell = target(of: finding)?.cell {
-                link("\(finding.rule) \(cell)", to: cell, style: finding.severity)
+                link("\(finding.rule) \(cell)", to: cell, fill: .severity(finding.severity))
             } else {
-                text("\(finding.rule) \(finding.sheet)", 0, finding.severity)
+                text("\(finding.rule) \(finding.sheet)", 0, fill: .severity(finding.severity))
             }
             text(finding.message, 1)
             row += 1
@@ -256,7 +260,7 @@ struct Writer {
             row += 1
             text("Cells that could not be read", 0, "header"); text("\(contents.dataErrorCount) in all", 1, "header"); row += 1
             for error in contents.dataErrors.prefix(10) {
-                text(error.origin.qualifiedAddress, 0, "warning")
+                text(error.origin.qualifiedAddress, 0, fill: .severity(.warning))
                 text("\"\(error.rawText)\" in column \(error.columnName) \(error.reason)", 1)
                 row += 1
             }
@@ -270,7 +274,7 @@ struct Writer {
             text("Rows left out of the review", 0, "header"); text("\(contents.leftOutRows.count) in all", 1, "header"); row += 1
             for leftOut in contents.leftOutRows.prefix(10) {
                 let cell = workbookAddress(CellOrigin(file: "", sheet: leftOut.sheet, row: leftOut.row, column: 0).qualifiedAddress)
-                link(cell, to: cell, style: nil)
+                link(cell, to: cell)
                 text("\"\(leftOut.label)\": " + leftOut.reason.explanation, 1)
                 row += 1
             }
@@ -285,7 +289,7 @@ struct Writer {
             text("Sheets under another name here", 0, "header"); text("Excel does not allow these names (at most 31 characters, none of [ ] : * ? / \\, not History, each once)", 1, "header"); row += 1
             for (original, shown) in renamed {
                 let cell = CellOrigin(file: "", sheet: shown, row: 1, column: 0).qualifiedAddress
-                link(shown, to: cell, style: nil)
+                link(shown, to: cell)
                 text("is \"\(original)\" in \(contents.workbook.file) (the findings file names it so).", 1)
                 row += 1
             }
@@ -301,17 +305,17 @@ struct Writer {
         }
         row += 1
         text("Colours", 0, "header"); text("Meaning", 1, "header"); row += 1
-        for (severity, meaning) in [("error", "Error: must be corrected."), ("warning", "Warning: needs a look and, often, an explanation."),
-                                    ("info", "For information: worth knowing, not necessarily wrong.")] {
-            text(severity.capitalized, 0, severity)
+        for (severity, meaning) in [(Severity.error, "Error: must be corrected."), (.warning, "Warning: needs a look and, often, an explanation."),
+                                    (.info, "For information: worth knowing, not necessarily wrong.")] {
+            text(severity.rawValue.capitalized, 0, fill: .severity(severity))
             text(meaning, 1)
             row += 1
         }
         row += 1
         text("Rubric levels", 0, "header"); text("Meaning", 1, "header"); row += 1
-        for (level, meaning) in [("exemplary", "Exemplary: a model for other districts."), ("established", "Established: sound practice in place."),
-                                 ("developing", "Developing: partly in place."), ("emerging", "Emerging: just beginning.")] {
-            text(level.capitalized, 0, level)
+        for (level, meaning) in [(Level.exemplary, "Exemplary: a model for other districts."), (.established, "Established: sound practice in place."),
+                                 (.developing, "Developing: partly in place."), (.emerging, "Emerging: just beginning.")] {
+            text(level.rawValue.capitalized, 0, fill: .level(level))
             text(meaning, 1)
             row += 1
         }
@@ -322,7 +326,6 @@ struct Writer {
     /// findings of each rule — over their data, written below the rest so that every row is
     /// written in order (as constant-memory mode needs).
     private mutating func writeSummaryCharts(_ sheet: UnsafeMutablePointer<lxw_worksheet>, name: String, from firstRow: lxw_row_t) {
-        let scores = ["emerging": 1.0, "developing": 2, "established": 3, "exemplary": 4]
         var row = firstRow
         worksheet_write_string(sheet, row, 0, "Chart data: pathway", format("header"))
         worksheet_write_string(sheet, row, 1, "Level (1 emerging to 4 exemplary)", format("header"))
@@ -331,7 +334,7 @@ struct Writer {
         let pathwayRows = row
         for pathway in pathways {
             worksheet_write_string(sheet, row, 0, pathway.title, nil)
-            worksheet_write_number(sheet, row, 1, pathway.level.flatMap { scores[$0] } ?? 0, nil)
+            worksheet_write_number(sheet, row, 1, pathway.level.map(Writer.score) ?? 0, nil)
             row += 1
         }
         row += 1
@@ -387,14 +390,14 @@ struct Writer {
         }
         for (index, indicator) in contents.evaluation.indicators.enumerated() {
             let row = lxw_row_t(index + 1)
-            let cells = [pathwayTitle(indicator.pathway), indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.capitalized ?? "",
+            let cells = [pathwayTitle(indicator.pathway), indicator.indicator, indicator.title, indicator.value ?? "", indicator.level?.rawValue.capitalized ?? "",
                          indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No"), indicator.about ?? ""]
             XLSXWriter.fitRow(sheet, row, [2, 5, 6, 7].map { (cells[$0], widths[$0]) })
             for (column, value) in cells.enumerated() {
                 if column == 3, let (number, base) = Writer.measured(value) {
                     worksheet_write_number(sheet, row, 3, number, format(base + "|wrap"))
                 } else {
-                    worksheet_write_string(sheet, row, lxw_col_t(column), value, column == 4 ? levelFormat(indicator.level) : format("wrap"))
+                    worksheet_write_string(sheet, row, lxw_col_t(column), value, format("wrap", fill: column == 4 ? indicator.level.map(Fill.level) : nil))
                 }
             }
         }
@@ -418,11 +421,8 @@ struct Writer {
         contents.evaluation.pathways.first { $0.pathway == pathway }?.title ?? pathway
     }
 
-    /// Levels have colours of their own, the same everywhere, so a rubric level never reads as a
-    /// finding's severity.
-    private mutating func levelFormat(_ level: String?) -> UnsafeMutablePointer<lxw_format>? {
-        format(level.map { LevelColour.levels.contains($0) ? $0 + "|wrap" : "wrap" } ?? "wrap")
-    }
+    /// A level as the chart shows it: 1 emerging to 4 exemplary.
+    static func score(_ level: Level) -> Double { Double(Level.allCases.count - Level.allCases.firstIndex(of: level)!) }
 
     /// Where data row `index` (from 0) of a sheet with one header row lands: past Excel's last row
     /// the sheet goes on in `Name (2)`, … under the same header, so each page holds one row fewer.
@@ -552,7 +552,7 @@ struct Writer {
             XLSXWriter.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (finding.message, 7), (finding.fix ?? "", 8)]
                 .map { ($0.0, Writer.findingsWidths[$0.1]) })
             // Every cell of a finding's row is aligned to the top, so a long message reads beside its rule.
-            worksheet_write_string(sheet, row, 0, finding.severity.capitalized, format(finding.severity + "|wrap"))
+            worksheet_write_string(sheet, row, 0, finding.severity.rawValue.capitalized, format("wrap", fill: .severity(finding.severity)))
             worksheet_write_string(sheet, row, 1, finding.rule, wrap)
             worksheet_write_string(sheet, row, 2, finding.title, wrap)
             worksheet_write_string(sheet, row, 3, pathway, wrap)

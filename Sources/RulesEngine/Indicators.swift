@@ -9,7 +9,7 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
     public let assessed: Bool
     /// The measured value as a reviewer reads it (`12.5%`, `0.08`, `$1,200.00`).
     public let value: String?
-    public let level: String?
+    public let level: Level?
     /// The levels' thresholds as written: `exemplary <= 0.10`, …, `otherwise emerging`.
     public let thresholds: [String]
     public let reason: String?
@@ -21,7 +21,7 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
 public struct PathwayResult: Codable, Sendable, Equatable {
     public let pathway: String
     public let title: String
-    public let level: String?
+    public let level: Level?
     public let assessedIndicators: Int
     public let indicators: Int
 }
@@ -139,7 +139,7 @@ extension RuleRunner {
                 if case .number(let ratio) = value, limits.contains(where: { if case .percent = $0 { true } else { false } }) { shown = .percent(ratio) }
                 results.append(IndicatorResult(indicator: indicator.id.text, title: indicator.title ?? indicator.id.text,
                                                pathway: indicator.pathway?.text ?? "", assessed: true, value: shown.description,
-                                               level: level?.rawValue, thresholds: thresholds, reason: nil))
+                                               level: level, thresholds: thresholds, reason: nil))
             } catch let problem as NotAssessed {
                 results.append(notAssessed(problem.sentence))
             } catch {
@@ -150,10 +150,10 @@ extension RuleRunner {
         for index in results.indices { results[index].about = abouts[results[index].indicator] ?? nil }
         let pathways = rules.pathways.map { pathway -> PathwayResult in
             let own = results.filter { $0.pathway.lowercased() == pathway.name.text.lowercased() }
-            let levels = own.compactMap { $0.level.flatMap(Level.init(rawValue:)) }.sorted()
+            let levels = own.compactMap(\.level).sorted()
             // The median level; with an even count, the weaker of the two middle ones.
             let median = levels.isEmpty ? nil : levels[levels.count / 2]
-            return PathwayResult(pathway: pathway.name.text, title: pathway.title ?? pathway.name.text, level: median?.rawValue,
+            return PathwayResult(pathway: pathway.name.text, title: pathway.title ?? pathway.name.text, level: median,
                                  assessedIndicators: levels.count, indicators: own.count)
         }
         let goals = rules.goals.map { goal -> GoalResult in

@@ -50,8 +50,6 @@ public enum RuleRunner {
             findings += found
             outcomes.append(outcome)
         }
-        let order = ["error": 0, "warning": 1, "info": 2]
-        findings.sort { ((order[$0.severity] ?? 3), $0.rule, $0.rows.first ?? 0) < ((order[$1.severity] ?? 3), $1.rule, $1.rows.first ?? 0) }
         let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator)
         var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
         evaluation.shownViews = rules.views.filter(\.isShown).compactMap { view in
@@ -121,7 +119,7 @@ public enum RuleRunner {
                 }
                 return values
             }
-            var finding = Finding(rule: rule.id.text, title: rule.title ?? rule.id.text, severity: rule.severity?.rawValue ?? "warning",
+            var finding = Finding(rule: rule.id.text, title: rule.title ?? rule.id.text, severity: rule.severity ?? .warning,
                                   pathway: rule.pathway?.text ?? "", table: source.name, sheet: bound?.sheet ?? source.name,
                                   rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: flagged, cells: cells,
                                   message: message?.text(at: index) ?? rule.title ?? rule.id.text, fix: fix?.text(at: index), group: group)

@@ -113,7 +113,10 @@ struct Run: ParsableCommand {
     )
 
     enum Output: String, ExpressibleByArgument { case text, json }
-    enum FailOn: String, ExpressibleByArgument { case error, warning }
+    enum FailOn: String, ExpressibleByArgument {
+        case error, warning
+        var severity: Severity { self == .error ? .error : .warning }
+    }
 
     @Argument(help: "The workbook to review: an .xlsx file or a .csv file.")
     var input: String
@@ -158,7 +161,7 @@ struct Run: ParsableCommand {
         options.output = out
         options.asOf = asOf
         options.json = format == .json
-        options.failOn = failOn?.rawValue
+        options.failOn = failOn?.severity
         options.commentLimit = commentLimit
         options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         for param in params {

@@ -103,7 +103,7 @@ private final class Scratch {
         let scratch = try Scratch()
         var options = scratch.options()
         options.asOf = "2025-06-30"
-        options.failOn = "error"
+        options.failOn = .error
         let outcome = RunJob.run(options)
         #expect(outcome.exitCode == 1, "there is an error finding")
         #expect(try scratch.report()["asOf"] as? String == "2025-06-30")
