@@ -45,7 +45,7 @@ public final class StopRequest: Sendable {
 public final class DropFolder: @unchecked Sendable {
     public struct Options: Sendable {
         public var folder: String
-        public var rules = "rules"
+        public var rules = RuleSetFolder.defaultPath
         public var workers = ProcessInfo.processInfo.activeProcessorCount
         /// Seconds between looks at the inbox. A file is taken when two looks in a row find it the
         /// same size with the same modification time: network shares give no change notices.

@@ -10,7 +10,7 @@ import Tabular
 public enum RunJob {
     public struct Options: Sendable {
         public var input: String
-        public var rules = "rules"
+        public var rules = RuleSetFolder.defaultPath
         /// Where the findings go; by default the input's folder.
         public var output: String?
         public var params: [String: String] = [:]
