@@ -5,7 +5,9 @@ let package = Package(
     name: "Pathways",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "pathways", targets: ["pathways"]),
+        // The command is `pathways`; its target is PathwaysCLI, so that its folder does not collide
+        // with Sources/Pathways on a file system that ignores case (macOS, Windows).
+        .executable(name: "pathways", targets: ["PathwaysCLI"]),
         .library(name: "Pathways", targets: ["Pathways"]),
     ],
     dependencies: [
@@ -31,7 +33,7 @@ let package = Package(
         .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports", "CFileSystem"]),
         .target(name: "Samples", dependencies: ["Tabular", "SpreadsheetIO"]),
         .executableTarget(
-            name: "pathways",
+            name: "PathwaysCLI",
             dependencies: ["Pathways", "Reports", "Samples", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(

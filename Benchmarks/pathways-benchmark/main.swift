@@ -480,7 +480,8 @@ func benchmarkReview(input: String, rulesFolder: String, output: String) throws 
     phase = DispatchTime.now()
     let target = URL(fileURLWithPath: output).appendingPathComponent("review.reviewed.xlsx")
     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-    let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: evaluation.findings,
+    // Worst first, as `pathways run` shows them.
+    let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: evaluation.findings.sorted(by: Finding.worstFirst),
                                   notAssessed: [], ruleFiles: rules.files.map(\.path), ruleFingerprint: "benchmark",
                                   dataErrors: [], dataErrorCount: 0)
     try ReviewedWorkbook.write(contents, to: target)
@@ -502,7 +503,7 @@ func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) t
     for finding in evaluation.findings {
         for address in finding.cells {
             guard let cell = CellOrigin(file: "", qualifiedAddress: address) else { continue }
-            flagged[cell.row, default: [:]][cell.column] = (finding.severity, "\(finding.rule) \(finding.title): \(finding.message)")
+            flagged[cell.row, default: [:]][cell.column] = (finding.severity.rawValue, "\(finding.rule) \(finding.title): \(finding.message)")
         }
     }
     let start = DispatchTime.now()

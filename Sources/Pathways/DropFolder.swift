@@ -45,7 +45,7 @@ public final class StopRequest: Sendable {
 public final class DropFolder: @unchecked Sendable {
     public struct Options: Sendable {
         public var folder: String
-        public var rules = "rules"
+        public var rules = RuleSetFolder.defaultPath
         public var workers = ProcessInfo.processInfo.activeProcessorCount
         /// Seconds between looks at the inbox. A file is taken when two looks in a row find it the
         /// same size with the same modification time: network shares give no change notices.
@@ -296,17 +296,17 @@ public final class DropFolder: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(at: stage, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: stage) }
-            let outcome: CommandOutcome
+            let result: JobResult
             if let rules {
                 var job = RunJob.Options(input: input.path)
                 job.output = stage.path
-                outcome = RunJob.run(job, rules: rules)
+                result = RunJob.review(job, rules: rules)
             } else {
-                outcome = CommandOutcome(standardError: "The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "
-                                         + "Whoever looks after the rules will find what to fix in failed/rules-error.txt.\n", exitCode: 2)
+                result = .failed(JobFailure(.rules, [JobFailure.Reason("The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "
+                                                                       + "Whoever looks after the rules will find what to fix in failed/rules-error.txt.")]))
             }
-            if outcome.outputsCouldNotBeWritten {
-                throw FolderError(description: ErrorReport(file: name, problem: outcome.standardError, rulesHaveMistakes: false).reasons.joined(separator: " "))
+            if case .failed(let failure) = result, failure.cause == .outputs {
+                throw FolderError(description: ErrorReport(file: name, failure: failure).reasons.joined(separator: " "))
             }
             // Looked at again just before filing: a file someone deleted is said to be gone, and a
             // copy still going on (a writer that paused longer than a poll, or still has the file
@@ -328,26 +328,26 @@ public final class DropFolder: @unchecked Sendable {
             }
             let stem = (name as NSString).deletingPathExtension
             let plan = try plan(for: name, received: started)
-            if outcome.exitCode == 0 {
-                let report = try? JSONSerialization.jsonObject(with: Data(contentsOf: stage.appendingPathComponent(stem + ".findings.json"))) as? [String: Any]
+            switch result {
+            case .reviewed(let review):
                 for suffix in [".reviewed.xlsx", ".findings.json"] {
                     try AtomicFile.moveIntoPlace(stage.appendingPathComponent(stem + suffix), as: outbox.appendingPathComponent(plan.outboxStem + suffix))
                 }
                 let kept = try DropFolder.moveKeepingEveryName(input, into: archive, received: plan.received)
-                let counts = report?["counts"] as? [String: Int] ?? [:]
+                let counts = review.report.counts
                 let seconds = Date().timeIntervalSince(started)
                 // Cells or lines that could not be read as they are make a review that is not to be
                 // taken at face value: the log says so before the counts.
-                let unread = report?["dataErrorCount"] as? Int ?? 0
+                let unread = review.report.dataErrorCount
                 let problems = unread == 0 ? "" : "\(unread == 1 ? "1 cell or line" : "\(unread) cells or lines") could not be read as \(unread == 1 ? "it is" : "they are") (the Summary lists them); "
                 log.event(unread == 0 ? "finished" : "finished with problems", file: name,
-                          problems + "\(counts["error"] ?? 0) errors, \(counts["warning"] ?? 0) warnings, \(counts["info"] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
-                          fields: ["errors": counts["error"] ?? 0, "warnings": counts["warning"] ?? 0, "information": counts["info"] ?? 0,
+                          problems + "\(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
+                          fields: ["errors": counts[.error] ?? 0, "warnings": counts[.warning] ?? 0, "information": counts[.info] ?? 0,
                                    "unreadable": unread, "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
-            } else {
+            case .failed(let failure):
                 // The note is written before the workbook is filed, naming where it will be kept: a
                 // watcher killed in between takes the workbook up again and writes the same note.
-                let note = ErrorReport(file: name, problem: outcome.standardError, rulesHaveMistakes: rules == nil)
+                let note = ErrorReport(file: name, failure: failure)
                 let kept = try DropFolder.moveKeepingEveryName(input, into: failed, received: plan.received) { target in
                     try note.write(to: failed, stem: plan.failedStem, keptAs: target.lastPathComponent, staging: stage)
                 }
@@ -569,7 +569,8 @@ public final class DropFolder: @unchecked Sendable {
         case .failure(let problem):
             let consequence = rules == nil ? "Until they are fixed, workbooks dropped into the inbox go to failed/ with a note; copy them in again afterwards."
                 : "Until they are fixed, workbooks are reviewed with the rules as they were before this change."
-            try? AtomicFile.write(Data((problem.report + "\nThe rules in \(options.rules) \(problem.verdict) (above). \(consequence)\n").utf8), to: errorFile)
+            let what = problem.unreadable.map { $0 + "\n" } ?? problem.report
+            try? AtomicFile.write(Data((what + "\nThe rules in \(options.rules) \(problem.verdict) (above). \(consequence)\n").utf8), to: errorFile)
             log.event("rules", rules == nil ? "the rules \(problem.verdict), so workbooks go to failed/ until they are fixed; see failed/rules-error.txt"
                                             : "the changed rules \(problem.verdict), so the last good rules are still used; see failed/rules-error.txt")
         }

@@ -6,21 +6,15 @@ import Tabular
 /// one-sheet workbook (`<name>.error.xlsx`) and as text (`<name>.error.txt`).
 struct ErrorReport {
     let file: String
-    /// Why, in the sentences Pathways printed, one a line.
+    /// Why, a sentence a line.
     let reasons: [String]
     /// The rules had mistakes: nothing is wrong with the workbook itself.
     let rulesHaveMistakes: Bool
 
-    init(file: String, problem: String, rulesHaveMistakes: Bool) {
+    init(file: String, failure: JobFailure) {
         self.file = file
-        self.rulesHaveMistakes = rulesHaveMistakes
-        // The officer's words, without the prefixes a command puts before each line.
-        reasons = problem.split(separator: "\n").map { line in
-            var text = line.hasPrefix("pathways: ") ? String(line.dropFirst(10)) : String(line)
-            if text.hasPrefix(file + ": ") { text = String(text.dropFirst(file.count + 2)) }
-            // Without the prefix a command's "pathways: there is …" starts a sentence.
-            return text.prefix(1).uppercased() + text.dropFirst()
-        }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        rulesHaveMistakes = failure.cause == .rules
+        reasons = failure.reasons.map(\.sentence)
     }
 
     /// The first reason, for the log.

@@ -9,9 +9,6 @@ public struct CommandOutcome: Sendable, Equatable {
     public var standardError = ""
     /// 0 success, 1 mistakes found, 2 the command could not run.
     public var exitCode: Int32 = 0
-    /// The input was fine but what the command writes could not be written (a full disk, a
-    /// read-only folder): the drop folder keeps such a workbook and tries it again.
-    public var outputsCouldNotBeWritten = false
 }
 
 /// `pathways check`, `pathways test`, `pathways fmt` and `pathways functions`.

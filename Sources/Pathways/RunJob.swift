@@ -10,14 +10,14 @@ import Tabular
 public enum RunJob {
     public struct Options: Sendable {
         public var input: String
-        public var rules = "rules"
+        public var rules = RuleSetFolder.defaultPath
         /// Where the findings go; by default the input's folder.
         public var output: String?
         public var params: [String: String] = [:]
         public var asOf: String?
         public var json = false
         /// Exit 1 when there are findings at this severity or worse.
-        public var failOn: String?
+        public var failOn: Severity?
         /// Which files to write: the reviewed workbook (`xlsx`), the findings (`json`), or both.
         public var outputFormats: Set<String> = ["xlsx", "json"]
         /// Most cell comments in the reviewed workbook.
@@ -44,8 +44,8 @@ public enum RunJob {
             public let table: String
             public let sheet: String
             public let row: Int
-            /// `total`, `repeatedHeader` or `tooManyFields`.
-            public let reason: String
+            /// `total`, `repeatedHeader`, `footer` or `tooManyFields` in JSON.
+            public let reason: SheetLayout.SkippedRow.Reason
             public let label: String
         }
 
@@ -63,7 +63,8 @@ public enum RunJob {
         public let asOf: String?
         public let tables: [TableUse]
         public let params: [ParamSetting]
-        public let counts: [String: Int]
+        /// Findings by severity, DATA warnings included: `{"error": 3, "info": 9, "warning": 4}` in JSON.
+        public let counts: [Severity: Int]
         public let findings: [Finding]
         public let notAssessed: [NotAssessed]
         public let indicators: [IndicatorResult]
@@ -77,26 +78,38 @@ public enum RunJob {
         public var notes: [String] = []
     }
 
+    /// `pathways run`: reviews the workbook and says what came of it, as a command does.
     public static func run(_ options: Options) -> CommandOutcome {
+        let result: JobResult
+        var sheetOfView: [String: String] = [:]
         switch loadRules(options.rules) {
-        case .success(let rules): run(options, rules: rules)
-        case .failure(let problem): CommandOutcome(standardError: problem.message, exitCode: 2)
+        case .success(let rules):
+            result = review(options, rules: rules)
+            sheetOfView = Dictionary(rules.views.map { ($0.name, $0.title) }, uniquingKeysWith: { first, _ in first })
+        case .failure(let problem):
+            result = .failed(JobFailure(problem))
+        }
+        switch result {
+        case .failed(let failure):
+            return CommandOutcome(standardError: failure.commandLineText, exitCode: 2)
+        case .reviewed(let review):
+            var outcome = CommandOutcome()
+            outcome.standardOutput = options.json ? String(decoding: review.findingsJSON, as: UTF8.self) + "\n"
+                : summary(review.report, written: review.written, sheetOfView: sheetOfView)
+            if let threshold = options.failOn, review.report.findings.contains(where: { $0.severity <= threshold }) { outcome.exitCode = 1 }
+            return outcome
         }
     }
 
-    public struct RulesProblem: Error {
-        /// The checker's report, or why the folder could not be read.
-        public let report: String
+    /// Why a folder's rules cannot be used.
+    public struct RulesProblem: Error, Sendable {
         public let folder: String
-        /// The folder or a file in it could not be read: there are no rules to have mistakes.
-        public var couldNotBeRead = false
+        /// The checker's report, each mistake with its line marked; empty when they could not be read.
+        public var report = ""
+        /// Why the folder or a file in it could not be read, in a sentence: there are no rules to have mistakes.
+        public var unreadable: String?
         /// What the problem is, as the end of "The rules in rules/ …".
-        public var verdict: String { couldNotBeRead ? "could not be read" : "have mistakes" }
-        /// What to do, for someone running a command.
-        public var message: String {
-            couldNotBeRead ? report + "pathways: nothing was reviewed.\n"
-                : report + "pathways: the rules in \(folder) have mistakes, so nothing was reviewed. Fix them (see above) and run again.\n"
-        }
+        public var verdict: String { unreadable != nil ? "could not be read" : "have mistakes" }
     }
 
     /// Reads and checks the rule files of a folder.
@@ -105,64 +118,62 @@ public enum RunJob {
         do {
             files = try RuleSetFolder.load(folder)
         } catch {
-            return .failure(RulesProblem(report: "pathways: \(error.description)\n", folder: folder, couldNotBeRead: true))
+            return .failure(RulesProblem(folder: folder, unreadable: error.description))
         }
         let check = RuleChecker.check(files)
         guard let rules = check.ruleSet else {
-            return .failure(RulesProblem(report: check.report.text, folder: folder))
+            return .failure(RulesProblem(folder: folder, report: check.report.text))
         }
         return .success(rules)
     }
 
-    /// Reviews `options.input` with rules already checked (the drop folder keeps them between files).
-    public static func run(_ options: Options, rules: CheckedRuleSet) -> CommandOutcome {
-        func fail(_ message: String) -> CommandOutcome { CommandOutcome(standardError: message, exitCode: 2) }
-        func failToWrite(_ message: String) -> CommandOutcome {
-            CommandOutcome(standardError: message, exitCode: 2, outputsCouldNotBeWritten: true)
-        }
+    /// Reviews `options.input` with rules already checked (the drop folder keeps them between
+    /// files), writing the outputs `options` asks for.
+    public static func review(_ options: Options, rules: CheckedRuleSet) -> JobResult {
+        func fail(_ reasons: JobFailure.Reason...) -> JobResult { .failed(JobFailure(.workbook, reasons)) }
+        func failToWrite(_ reason: String) -> JobResult { .failed(JobFailure(.outputs, [JobFailure.Reason(reason)])) }
         let workbook: RawWorkbook
         do {
             workbook = try SpreadsheetReader.read(path: options.input)
         } catch {
-            return fail("pathways: \(error.description)\n")
+            return fail(JobFailure.Reason(error.message, about: error.file))
         }
         var asOf: CalendarDate?
         if let text = options.asOf {
             guard let date = ValueText.withUTF8(text, { ValueText.date($0) }) else {
-                return fail("pathways: --as-of \(text) is not a date; write it as 2025-06-30.\n")
+                return fail(JobFailure.Reason("--as-of \(text) is not a date; write it as 2025-06-30."))
             }
             asOf = date
         }
         let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params)
         if !params.problems.isEmpty {
-            return fail(params.problems.map { "pathways: \($0)\n" }.joined())
+            return .failed(JobFailure(.workbook, params.problems.map { JobFailure.Reason($0) }))
         }
         let binding = WorkbookBinder.bind(workbook, to: rules)
         if !binding.errors.isEmpty {
-            return fail(binding.errors.map { "pathways: \(workbook.file): \($0)\n" }.joined()
-                        + "pathways: nothing was reviewed; fix the workbook or the table declarations and run again.\n")
+            return .failed(JobFailure(.workbook, binding.errors.map { JobFailure.Reason("\($0)", about: workbook.file) }
+                                      + [JobFailure.Reason("nothing was reviewed; fix the workbook or the table declarations and run again.")]))
         }
         // With no rows of any table there is nothing to review, and a review with no findings
         // would read as a clean bill of health: the run fails and says what it looked for.
         if !binding.tables.values.contains(where: { $0.table.rowCount > 0 }) {
             let empty = binding.messages.filter { $0.kind == .notAssessed && binding.tables[$0.table.lowercased()] != nil }
             let reasons = empty.isEmpty ? binding.messages.filter { $0.kind == .notAssessed } : empty
-            return fail("pathways: \(workbook.file): there is nothing in it to review: "
-                        + (empty.isEmpty ? "none of its sheets is one of the tables the rules read.\n" : "its tables have no rows.\n")
-                        + reasons.map { "pathways: \(workbook.file): \(empty.isEmpty ? $0.message : $0.description)\n" }.joined()
-                        + "pathways: nothing was reviewed; check that this is the export you meant to review (a general ledger, a budget report or a list of schools).\n")
+            return .failed(JobFailure(.workbook, [JobFailure.Reason("there is nothing in it to review: "
+                                                                    + (empty.isEmpty ? "none of its sheets is one of the tables the rules read." : "its tables have no rows."), about: workbook.file)]
+                + reasons.map { JobFailure.Reason(empty.isEmpty ? $0.message : $0.description, about: workbook.file) }
+                + [JobFailure.Reason("nothing was reviewed; check that this is the export you meant to review (a general ledger, a budget report or a list of schools).")]))
         }
         let evaluation = RuleRunner.run(rules, on: binding, params: params, asOf: asOf)
         let report = makeReport(workbook: workbook, rules: rules, binding: binding, params: params, evaluation: evaluation)
 
-        var outcome = CommandOutcome()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let json: Data
         do {
             json = try encoder.encode(report)
         } catch {
-            return fail("pathways: the findings could not be written as JSON: \(error)\n")
+            return fail(JobFailure.Reason("the findings could not be written as JSON: \(error)"))
         }
         let inputURL = URL(fileURLWithPath: options.input)
         let folder = options.output.map { URL(fileURLWithPath: $0) } ?? inputURL.deletingLastPathComponent()
@@ -171,20 +182,20 @@ public enum RunJob {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            return failToWrite("pathways: the folder \(folder.path) could not be made: \(error.localizedDescription)\n")
+            return failToWrite("the folder \(folder.path) could not be made: \(error.localizedDescription)")
         }
         if options.outputFormats.contains("xlsx") {
             let target = folder.appendingPathComponent(stem + ".reviewed.xlsx")
             let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
                                           notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules,
                                           ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount,
-                                          leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, SheetLayout.SkippedRow.Reason(rawValue: $0.reason) ?? .total) },
+                                          leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, $0.reason) },
                                           notes: report.notes)
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
             } catch {
-                return failToWrite("pathways: \(error.description)\n")
+                return failToWrite(error.description)
             }
             written.append(target.path)
         }
@@ -193,16 +204,11 @@ public enum RunJob {
             do {
                 try AtomicFile.write(json + Data("\n".utf8), to: target)
             } catch {
-                return failToWrite("pathways: the findings could not be written to \(target.path): \(error.localizedDescription)\n")
+                return failToWrite("the findings could not be written to \(target.path): \(error.localizedDescription)")
             }
             written.append(target.path)
         }
-        outcome.standardOutput = options.json ? String(decoding: json, as: UTF8.self) + "\n" : summary(report, written: written, sheetOfView: Dictionary(rules.views.map { ($0.name, $0.title) }, uniquingKeysWith: { first, _ in first }))
-        if let threshold = options.failOn {
-            let worst = threshold == "warning" ? ["error", "warning"] : ["error"]
-            if report.findings.contains(where: { worst.contains($0.severity) }) { outcome.exitCode = 1 }
-        }
-        return outcome
+        return .reviewed(Review(report: report, written: written, findingsJSON: json))
     }
 
     static func makeReport(workbook: RawWorkbook, rules: CheckedRuleSet, binding: WorkbookBinding, params: ParamValues,
@@ -215,18 +221,20 @@ public enum RunJob {
             tables.append(Report.TableUse(table: declaration.name.text, sheet: bound.sheet, headerRow: bound.headerRow, rows: bound.table.rowCount))
             errors.append(bound.dataErrors)
             leftOut += bound.layout.skippedRows.map {
-                Report.LeftOutRow(table: declaration.name.text, sheet: bound.sheet, row: $0.row, reason: $0.reason.rawValue, label: $0.label)
+                Report.LeftOutRow(table: declaration.name.text, sheet: bound.sheet, row: $0.row, reason: $0.reason, label: $0.label)
             }
         }
         let dataErrors = DataErrorLog.combining(errors)
         // A cell that cannot be read is itself a finding, so a reviewer sees it beside the others.
         let unreadable = dataErrors.errors.map { error in
-            Finding(rule: "DATA", title: "A cell Pathways could not read", severity: "warning", pathway: "", table: "",
+            Finding(rule: "DATA", title: "A cell Pathways could not read", severity: .warning, pathway: "", table: "",
                     sheet: error.origin.sheet, rows: [error.origin.row], columns: [error.columnName], cells: [error.origin.qualifiedAddress],
                     message: "\"\(error.rawText)\" \(error.reason)", fix: "Correct the cell in the ERP export, or in the workbook, and run again.", group: nil)
         }
-        let findings = evaluation.findings + unreadable
-        var counts = ["error": 0, "warning": 0, "info": 0]
+        // Sorted here, once, with the DATA warnings among the rest: the findings file, the summary and
+        // the Findings sheet all show them in this order.
+        let findings = (evaluation.findings + unreadable).sorted(by: Finding.worstFirst)
+        var counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
         for finding in findings { counts[finding.severity, default: 0] += 1 }
         var notAssessed = evaluation.outcomes.filter { !$0.assessed }.map { Report.NotAssessed(item: "rule \($0.rule)", reason: $0.reason ?? "") }
         notAssessed += evaluation.indicators.filter { !$0.assessed }.map { Report.NotAssessed(item: "indicator \($0.indicator)", reason: $0.reason ?? "") }
@@ -256,17 +264,17 @@ public enum RunJob {
         if !overridden.isEmpty {
             lines.append("  Parameters set for this run: " + overridden.map { "\($0.name) = \($0.value) (\($0.source.rawValue))" }.joined(separator: ", "))
         }
-        lines.append("  Findings: \(count(report.counts["error"] ?? 0, "error")), \(count(report.counts["warning"] ?? 0, "warning")), \(formatCount(report.counts["info"] ?? 0)) for information")
+        lines.append("  Findings: \(count(report.counts[.error] ?? 0, "error")), \(count(report.counts[.warning] ?? 0, "warning")), \(formatCount(report.counts[.info] ?? 0)) for information")
         if !report.pathways.isEmpty {
             // A pathway of rules alone (budget-owner accountability) has findings, not a level.
             lines.append("  Pathways: " + report.pathways.map { pathway in
                 let partly = pathway.level != nil && pathway.assessedIndicators < pathway.indicators
                     ? " (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" : ""
-                return "\(pathway.title) \(pathway.indicators == 0 ? "(rules only)" : pathway.level ?? "not assessed")" + partly
+                return "\(pathway.title) \(pathway.indicators == 0 ? "(rules only)" : pathway.level?.rawValue ?? "not assessed")" + partly
             }.joined(separator: "; "))
         }
         for indicator in report.indicators where indicator.assessed {
-            lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level ?? "no level"))")
+            lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level?.rawValue ?? "no level"))")
         }
         for goal in report.goals {
             lines.append("  Goal \(goal.goal) \(goal.title): \(goal.status.rawValue) (target \(goal.target) by \(goal.deadline))")
@@ -287,7 +295,7 @@ public enum RunJob {
         }
         if !report.findings.isEmpty {
             lines.append("  First findings:")
-            lines += report.findings.prefix(5).map { "    \($0.severity) \($0.rule) \($0.cells.first ?? sheetOfView[$0.sheet] ?? $0.sheet): \($0.message)" }
+            lines += report.findings.prefix(5).map { "    \($0.severity.rawValue) \($0.rule) \($0.cells.first ?? sheetOfView[$0.sheet] ?? $0.sheet): \($0.message)" }
         }
         lines += paths.map { "  Written: \($0)" }
         return lines.joined(separator: "\n") + "\n"

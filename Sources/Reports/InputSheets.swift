@@ -1,8 +1,10 @@
 import CXlsxWriter
 import RulesEngine
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
+/// Every sheet of the input, cell for cell, with its flagged cells filled and commented.
 extension Writer {
     /// The flagged cells of each input sheet, by sheet name, then (row, column) as the sheet numbers
     /// them (rows from 1, columns from 0), read back from the findings' cell addresses.
@@ -17,49 +19,6 @@ extension Writer {
         return flags
     }
 
-    /// The sheet that holds input row `row` (from 1) of `sheet` and its row there: past Excel's
-    /// 1,048,576 rows a sheet continues on `Name (2)`, `Name (3)`, ….
-    func place(sheet: String, row: Int) -> (sheet: String, row: Int) {
-        let page = (row - 1) / maxRows
-        return (Writer.pageName(sheetNames[sheet] ?? sheet, page: page), (row - 1) % maxRows + 1)
-    }
-
-    /// A name Excel accepts for a sheet that wants to be called `wanted`: at most 31 characters,
-    /// none of `[ ] : * ? / \`, no apostrophe at either end, not `History` (Excel keeps it for
-    /// itself), and none of the names in `taken` (lower-cased), which Excel compares without case.
-    static func validSheetName(_ wanted: String, avoiding taken: Set<String>) -> String {
-        var name = String(wanted.map { "[]:*?/\\".contains($0) ? "_" : $0 })
-        name = String(name.drop { $0 == "'" }.reversed().drop { $0 == "'" }.reversed())
-        if name.trimmingCharacters(in: .whitespaces).isEmpty { name = "Sheet" }
-        if name.lowercased() == "history" { name = "History (data)" }
-        func cut(_ text: String, leaving room: Int) -> String {
-            String(String.UnicodeScalarView(text.unicodeScalars.prefix(maxSheetNameLength - room)))
-        }
-        name = cut(name, leaving: 0)
-        var candidate = name
-        var attempt = 1
-        while taken.contains(candidate.lowercased()) {
-            attempt += 1
-            let suffix = " (\(attempt))"
-            candidate = cut(name, leaving: suffix.unicodeScalars.count) + suffix
-        }
-        return candidate
-    }
-
-    static let maxSheetNameLength = 31
-
-    static func pageName(_ sheet: String, page: Int) -> String {
-        guard page > 0 else { return sheet }
-        let suffix = " (\(page + 1))"
-        return String(sheet.prefix(31 - suffix.count)) + suffix
-    }
-
-    /// A finding's cell address as it is in the reviewed workbook.
-    func workbookAddress(_ address: String) -> String {
-        guard let cell = CellOrigin(file: "", qualifiedAddress: address), cell.row > maxRows || sheetNames[cell.sheet] != cell.sheet else { return address }
-        let (name, row) = place(sheet: cell.sheet, row: cell.row)
-        return CellOrigin(file: "", sheet: name, row: row, column: cell.column).qualifiedAddress
-    }
 
     /// An input sheet, cell for cell: bound tables' data rows with their typed values and formats,
     /// everything else as read; flagged cells filled and commented, and a Findings column.
@@ -133,7 +92,7 @@ extension Writer {
                 let look = sheet.look(row: row, column: column)
                 if row == header {
                     worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
-                                           format(severity.map { "header|" + $0 } ?? "header"))
+                                           format("header", fill: severity.map(Fill.severity)))
                 } else if let tableRow, let typed = typedByColumn[column], typed[tableRow] != .blank {
                     // A number read from text (an amount typed as text) has no number format of the district's to keep.
                     let isNumeric: Bool
@@ -153,7 +112,7 @@ extension Writer {
             }
             // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
             for (column, findings) in rowFlags ?? [] where column >= sheet.width(ofRow: row) && column < Writer.maxColumns {
-                worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format(worst(findings)))
+                worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format("", fill: .severity(worst(findings))))
                 if commentsWritten < commentLimit { comment(findings, at: (at, column), in: worksheet) }
             }
             // The last column lists each row's rules, so a reviewer can filter to the flagged rows.
@@ -170,75 +129,9 @@ extension Writer {
         worksheet_autofilter(first, lxw_row_t(header), 0, lxw_row_t(max(header, min(sheet.rowCount, maxRows) - 1)), lxw_col_t(findingsColumn ?? width - 1))
     }
 
-    /// The format of a cell: its number format (`date`, `money`, …) and its fill; nil for neither.
-    /// Looked up in a small table rather than by building a key per cell.
-    mutating func cellFormat(_ base: String?, _ severity: String?) -> UnsafeMutablePointer<lxw_format>? {
-        guard base != nil || severity != nil else { return nil }
-        let baseIndex = base.flatMap { Writer.bases.firstIndex(of: $0) } ?? 0
-        let severityIndex = severity.flatMap { Writer.severities.firstIndex(of: $0) } ?? 0
-        let slot = baseIndex * Writer.severities.count + severityIndex
-        if let known = cellFormats[slot] { return known }
-        let made = format([base, severity].compactMap { $0 }.joined(separator: "|"))
-        cellFormats[slot] = made
-        return made
-    }
-
-    static let bases = ["", "date", "datetime", "time", "money", "percent", "decimal"]
-    static let severities = ["", "error", "warning", "info"]
-
-    func worst(_ findings: [Int]) -> String {
-        findings.map { contents.findings[$0].severity }.min { SeverityColour.rank($0) < SeverityColour.rank($1) } ?? "info"
-    }
-
-    /// The district's own look for a cell (its number format, bold), with the fill of a severity;
-    /// made once per style and severity.
-    mutating func districtFormat(_ look: (style: Int, look: CellLook), severity: String?) -> UnsafeMutablePointer<lxw_format>? {
-        let key = look.style * Writer.severities.count + (severity.flatMap { Writer.severities.firstIndex(of: $0) } ?? 0)
-        if let known = lookFormats[key] { return known }
-        let made = workbook_add_format(workbook)!
-        if let code = look.look.formatCode {
-            format_set_num_format(made, code)
-        } else if look.look.builtInFormat != 0 {
-            format_set_num_format_index(made, UInt8(look.look.builtInFormat))
-        }
-        if look.look.bold { format_set_bold(made) }
-        if let severity {
-            format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
-            format_set_bg_color(made, SeverityColour.fill(severity))
-        }
-        lookFormats[key] = made
-        return made
-    }
-
-    /// A typed value, with the number format its type reads best in, or the district's own for
-    /// the cell (`look`) where it had one; a number that is not finite (a view's division by zero)
-    /// is left empty, as Excel has no such number. With `fractionsToTheCent`, a number that is not
-    /// whole shows two decimals.
-    mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: String?,
-                        fractionsToTheCent: Bool = false, look: (style: Int, look: CellLook)? = nil) {
-        let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
-        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
-            if let look { return districtFormat(look, severity: severity) }
-            return cellFormat(base, severity)
-        }
-        switch value {
-        case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
-        case .text(let text), .code(let text): writeText(text, at: cell, in: worksheet, format: style(nil))
-        case .number(let number) where number.isFinite:
-            worksheet_write_number(worksheet, row, column, number, style(fractionsToTheCent && number != number.rounded() ? "decimal" : nil))
-        case .number: break
-        case .money(let money): worksheet_write_number(worksheet, row, column, money.doubleValue, style("money"))
-        case .percent(let fraction): worksheet_write_number(worksheet, row, column, fraction, style("percent"))
-        case .date(let date):
-            worksheet_write_number(worksheet, row, column, Double(ExcelDate.serial(of: date, uses1904Dates: false)), style("date"))
-        // Written as words: a boolean cell prints as 1 or 0 in LibreOffice.
-        case .yesNo(let flag): worksheet_write_string(worksheet, row, column, flag ? "Yes" : "No", style(nil))
-        }
-    }
-
     /// A cell as read: text stays text (never a formula), numbers keep a format that fits them.
     private mutating func write(_ cell: RawCell, of sheet: RawSheet, at position: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>,
-                                severity: String?, look: (style: Int, look: CellLook)?) {
+                                severity: Severity?, look: (style: Int, look: CellLook)?) {
         let (row, column) = (lxw_row_t(position.0), lxw_col_t(position.1))
         // The district's number format and bold where the cell had them (a subtotal row, its money format).
         func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
@@ -268,32 +161,6 @@ extension Writer {
             default: worksheet_write_number(worksheet, row, column, value, style(nil))
             }
         }
-    }
-
-    /// Text as a string cell, never a formula. Past the 32,767 characters an Excel cell holds it is
-    /// cut, with an ellipsis: the reading already reported such a cell as a data error.
-    func writeText(_ text: String, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, format: UnsafeMutablePointer<lxw_format>?) {
-        let fits = text.utf8.count <= Writer.maxCellCharacters || text.unicodeScalars.count <= Writer.maxCellCharacters
-        let shown = fits ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(Writer.maxCellCharacters - 1))) + "…"
-        worksheet_write_string(worksheet, lxw_row_t(cell.0), lxw_col_t(cell.1), shown, format)
-    }
-
-    /// One comment per cell, however many findings it has: each rule, its message and the fix.
-    mutating func comment(_ findings: [Int], at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>) {
-        var text = findings.map { index -> String in
-            let finding = contents.findings[index]
-            return "\(finding.rule) \(finding.title): \(finding.message)" + (finding.fix.map { "\nFix: \($0)" } ?? "")
-        }.joined(separator: "\n\n")
-        // A comment holds what a cell holds; the Findings sheet lists every finding in full.
-        if text.unicodeScalars.count > Writer.maxCellCharacters {
-            text = String(String.UnicodeScalarView(text.unicodeScalars.prefix(Writer.maxCellCharacters - 60))) + "\n\n… and more: see the Findings sheet."
-        }
-        var options = lxw_comment_options()
-        options.author = nil
-        options.width = 360
-        options.height = UInt16(min(400, 60 + 40 * findings.count))
-        worksheet_write_comment_opt(worksheet, lxw_row_t(cell.0), lxw_col_t(cell.1), text, &options)
-        commentsWritten += 1
     }
 }
 

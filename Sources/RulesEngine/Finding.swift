@@ -5,7 +5,7 @@ import Tabular
 public struct Finding: Codable, Sendable, Equatable {
     public let rule: String
     public let title: String
-    public let severity: String
+    public let severity: Severity
     public let pathway: String
     /// The rule's table, and the sheet it was read from.
     public let table: String
@@ -24,7 +24,7 @@ public struct Finding: Codable, Sendable, Equatable {
     /// A grouped rule's totals from its `when`, as written (`SUM(amount)`) with the group's value.
     public var values: [String: String]? = nil
 
-    public init(rule: String, title: String, severity: String, pathway: String, table: String, sheet: String, rows: [Int],
+    public init(rule: String, title: String, severity: Severity, pathway: String, table: String, sheet: String, rows: [Int],
                 columns: [String], cells: [String], message: String, fix: String?, group: [String: String]?) {
         self.rule = rule
         self.title = title
@@ -38,6 +38,13 @@ public struct Finding: Codable, Sendable, Equatable {
         self.message = message
         self.fix = fix
         self.group = group
+    }
+}
+
+extension Finding {
+    /// The one order findings are shown in, everywhere: worst first, then by rule id, then by first row.
+    public static func worstFirst(_ lhs: Finding, _ rhs: Finding) -> Bool {
+        (lhs.severity, lhs.rule, lhs.rows.first ?? 0) < (rhs.severity, rhs.rule, rhs.rows.first ?? 0)
     }
 }
 

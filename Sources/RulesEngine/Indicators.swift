@@ -9,7 +9,7 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
     public let assessed: Bool
     /// The measured value as a reviewer reads it (`12.5%`, `0.08`, `$1,200.00`).
     public let value: String?
-    public let level: String?
+    public let level: Level?
     /// The levels' thresholds as written: `exemplary <= 0.10`, …, `otherwise emerging`.
     public let thresholds: [String]
     public let reason: String?
@@ -21,7 +21,7 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
 public struct PathwayResult: Codable, Sendable, Equatable {
     public let pathway: String
     public let title: String
-    public let level: String?
+    public let level: Level?
     public let assessedIndicators: Int
     public let indicators: Int
 }
@@ -127,7 +127,7 @@ extension RuleRunner {
                 var shown = value
                 if case .number(let ratio) = value, limits.contains(where: { if case .percent? = $0 { true } else { false } }) { shown = .percent(ratio) }
                 results.append(IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway, assessed: true,
-                                               value: shown.description, level: level?.rawValue, thresholds: indicator.thresholds, reason: nil,
+                                               value: shown.description, level: level, thresholds: indicator.thresholds, reason: nil,
                                                about: indicator.about))
             } catch let problem as NotAssessed {
                 results.append(notAssessed(problem.sentence))
@@ -137,10 +137,10 @@ extension RuleRunner {
         }
         let pathways = rules.pathways.map { pathway -> PathwayResult in
             let own = results.filter { $0.pathway.lowercased() == pathway.name.text.lowercased() }
-            let levels = own.compactMap { $0.level.flatMap(Level.init(rawValue:)) }.sorted()
+            let levels = own.compactMap(\.level).sorted()
             // The median level; with an even count, the weaker of the two middle ones.
             let median = levels.isEmpty ? nil : levels[levels.count / 2]
-            return PathwayResult(pathway: pathway.name.text, title: pathway.title ?? pathway.name.text, level: median?.rawValue,
+            return PathwayResult(pathway: pathway.name.text, title: pathway.title ?? pathway.name.text, level: median,
                                  assessedIndicators: levels.count, indicators: own.count)
         }
         let district1 = Frame(source: district)

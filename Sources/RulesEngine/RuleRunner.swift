@@ -47,8 +47,6 @@ public enum RuleRunner {
             findings += found
             outcomes.append(outcome)
         }
-        let order = ["error": 0, "warning": 1, "info": 2]
-        findings.sort { ((order[$0.severity] ?? 3), $0.rule, $0.rows.first ?? 0) < ((order[$1.severity] ?? 3), $1.rule, $1.rows.first ?? 0) }
         let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator)
         var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
         evaluation.shownViews = rules.views.filter(\.isShown).compactMap { view in
@@ -98,7 +96,7 @@ public enum RuleRunner {
                 }
                 return values
             }
-            var finding = Finding(rule: rule.id, title: rule.title, severity: rule.severity.rawValue,
+            var finding = Finding(rule: rule.id, title: rule.title, severity: rule.severity,
                                   pathway: rule.pathway, table: source.name, sheet: bound?.sheet ?? source.name,
                                   rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: rule.flags, cells: cells,
                                   message: message.text(at: index), fix: fix?.text(at: index), group: group)

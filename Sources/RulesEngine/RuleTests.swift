@@ -111,8 +111,8 @@ public enum RuleTestRunner {
         return expectations.compactMap { expectation in
             guard case .level(let level) = expectation.outcome else { return nil }
             guard result.assessed else { return "\(id) could not be measured on the example rows: \(result.reason ?? "no reason was given.")" }
-            guard result.level != level.rawValue else { return nil }
-            return "Expected \(id) to be \(level.rawValue), but it measured \(result.value ?? "nothing"), which is \(result.level ?? "no level")."
+            guard result.level != level else { return nil }
+            return "Expected \(id) to be \(level.rawValue), but it measured \(result.value ?? "nothing"), which is \(result.level?.rawValue ?? "no level")."
         }
     }
 

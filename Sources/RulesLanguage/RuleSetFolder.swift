@@ -7,6 +7,9 @@ import Darwin
 /// A rule set is every `.rules` file in a folder (not its subfolders), in name order; the order
 /// of declarations across files does not matter.
 public enum RuleSetFolder {
+    /// Where every command looks for the rules unless told otherwise (`--rules DIR`).
+    public static let defaultPath = "rules"
+
     public struct LoadError: Error, Sendable, CustomStringConvertible {
         public let description: String
     }

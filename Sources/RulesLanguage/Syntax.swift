@@ -118,7 +118,15 @@ public struct PathwayDeclaration: Equatable, Sendable {
     public var about: String?
 }
 
-public enum Severity: String, Equatable, Sendable, CaseIterable { case error, warning, info }
+/// How serious a rule's finding is. Sorted worst first (`error < warning < info`), and written in
+/// JSON as its name, so a findings file reads `"severity" : "error"`.
+public enum Severity: String, Equatable, Sendable, CaseIterable, Comparable, Codable, CodingKeyRepresentable {
+    case error, warning, info
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
 
 public struct LetBinding: Equatable, Sendable {
     public var name: Name
@@ -163,7 +171,8 @@ public struct ViewDeclaration: Equatable, Sendable {
     public var about: String?
 }
 
-public enum Level: String, Equatable, Sendable, CaseIterable, Comparable {
+/// A rubric level, sorted best first (`exemplary < … < emerging`), and written in JSON as its name.
+public enum Level: String, Equatable, Sendable, CaseIterable, Comparable, Codable {
     case exemplary, established, developing, emerging
 
     public static func < (lhs: Level, rhs: Level) -> Bool {

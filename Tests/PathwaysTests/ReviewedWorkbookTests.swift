@@ -340,4 +340,38 @@ rule BO-01 "Spending without a budget owner"
         #expect(summary.values.contains { $0[1] == "Cells that could not be read" })
         #expect(summary.values.contains { $0[1] == "ledger!D2" })
     }
+
+    @Test func aDataWarningComesBeforeAnInfoFindingInTheFileAndTheFindingsSheet() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-order-\(UUID().uuidString)")
+        let rules = folder.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try """
+        table transactions "Transactions"
+          column posted date   "Posting Date"
+          column amount money  "Amount"
+        pathway management "Management"
+        rule AA-1 "Any spending"
+          pathway management
+          severity info
+          for transactions
+          when amount > $0
+          flag amount
+          message "{amount} was spent."
+
+        """.write(to: rules.appendingPathComponent("order.rules"), atomically: true, encoding: .utf8)
+        // The first line's amount is read; the second's is not, and is a DATA warning.
+        try "Posting Date,Amount\n07/01/2024,100.00\n07/02/2024,12O.00\n".write(to: folder.appendingPathComponent("ledger.csv"), atomically: true, encoding: .utf8)
+        var options = RunJob.Options(input: folder.appendingPathComponent("ledger.csv").path)
+        options.rules = rules.path
+        let outcome = RunJob.run(options)
+        try #require(outcome.exitCode == 0, "\(outcome.standardError)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("ledger.findings.json"))) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.map { "\($0["severity"] ?? "") \($0["rule"] ?? "")" } == ["warning DATA", "info AA-1"], "worst first, though AA-1 sorts before DATA by name")
+        let workbook = try readWithOpenpyxl(folder.appendingPathComponent("ledger.reviewed.xlsx").path)
+        let sheet = try #require((workbook["cells"] as? [String: Any])?["Findings"] as? [String: [String]])
+        #expect([sheet["A2"]?[1], sheet["B2"]?[1], sheet["A3"]?[1], sheet["B3"]?[1]] == ["Warning", "DATA", "Info", "AA-1"])
+        #expect(outcome.standardOutput.contains("    warning DATA ledger!B3: \"12O.00\" is not an amount.\n    info AA-1 ledger!B2"), "\(outcome.standardOutput)")
+    }
 }

@@ -284,3 +284,24 @@ private final class RuleFolder {
         #expect(RuleCommands.check(folder: folder.path, format: .text).exitCode == 0)
     }
 }
+
+/// The command line itself, run as a reviewer or a trainer runs it.
+@Suite struct CommandLineTests {
+    @Test func everyCommandThatReadsRulesIsGivenTheirFolderTheSameWay() throws {
+        var project = URL(fileURLWithPath: #filePath)
+        for _ in 0 ..< 3 { project.deleteLastPathComponent() }
+        for command in ["run", "watch", "check", "test", "fmt"] {
+            let process = Process()
+            process.executableURL = project.appendingPathComponent(".build/debug/pathways")
+            process.arguments = [command, "--help"]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let help = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let line = help.split(separator: "\n").first { $0.contains("--rules <dir>") && !$0.hasPrefix("USAGE") }
+            #expect(line?.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                    == "--rules <dir> The folder of .rules files. (default: rules)", "pathways \(command)")
+        }
+    }
+}

@@ -85,6 +85,37 @@ private final class Scratch {
         #expect((report["notAssessed"] as? [[String: Any]])?.map { $0["item"] as? String } == ["rule SI-01", "table sites"])
     }
 
+    @Test func aReviewAndAFailureComeBackAsValuesNotAsText() throws {
+        let scratch = try Scratch()
+        guard case .success(let rules) = RunJob.loadRules(scratch.path("rules")) else {
+            Issue.record("the scratch rules check")
+            return
+        }
+        guard case .reviewed(let review) = RunJob.review(scratch.options(), rules: rules) else {
+            Issue.record("the ledger is reviewed")
+            return
+        }
+        #expect(review.report.counts == [.error: 1, .warning: 2, .info: 0])
+        #expect(review.report.dataErrorCount == 1)
+        #expect(review.written.map { URL(fileURLWithPath: $0).lastPathComponent } == ["ledger.reviewed.xlsx", "ledger.findings.json"])
+        try scratch.write("other.csv", "Name,Phone\nA,1\n")
+        guard case .failed(let failure) = RunJob.review(scratch.options("other.csv"), rules: rules) else {
+            Issue.record("a workbook without the tables is not reviewed")
+            return
+        }
+        #expect(failure.cause == .workbook)
+        #expect(failure.reasons.first?.file == "other.csv")
+        #expect(failure.reasons.first?.text.hasPrefix("The workbook has no Transactions table") == true)
+        #expect(failure.reasons.last == JobFailure.Reason("nothing was reviewed; fix the workbook or the table declarations and run again."))
+        #expect(failure.reasons.last?.sentence == "Nothing was reviewed; fix the workbook or the table declarations and run again.")
+        guard case .failure(let problem) = RunJob.loadRules(scratch.path("no-rules")) else {
+            Issue.record("a missing folder has no rules")
+            return
+        }
+        #expect(JobFailure(problem).cause == .rules)
+        #expect(problem.unreadable?.hasPrefix("There is no folder of rules at") == true)
+    }
+
     @Test func parametersComeFromTheParamsSheetAndTheCommandLine() throws {
         let scratch = try Scratch()
         var options = scratch.options()
@@ -103,7 +134,7 @@ private final class Scratch {
         let scratch = try Scratch()
         var options = scratch.options()
         options.asOf = "2025-06-30"
-        options.failOn = "error"
+        options.failOn = .error
         let outcome = RunJob.run(options)
         #expect(outcome.exitCode == 1, "there is an error finding")
         #expect(try scratch.report()["asOf"] as? String == "2025-06-30")

@@ -39,7 +39,7 @@ private let samples = project.appendingPathComponent("workbooks/samples")
             return AnswerKey.ExpectedFinding(rule: finding.rule, sheet: finding.table, rows: [], key: key)
         }.sorted()
         var levels: [String: String] = [:]
-        for indicator in evaluation.indicators { levels[indicator.indicator] = indicator.assessed ? indicator.level ?? "no level" : "not assessed" }
+        for indicator in evaluation.indicators { levels[indicator.indicator] = indicator.assessed ? indicator.level?.rawValue ?? "no level" : "not assessed" }
         let leftOut = binding.tables.values.flatMap { table in
             table.layout.skippedRows.map { AnswerKey.LeftOutRow(sheet: table.sheet, row: $0.row, label: $0.label) }
         }.sorted { ($0.sheet, $0.row) < ($1.sheet, $1.row) }

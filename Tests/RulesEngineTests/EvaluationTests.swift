@@ -53,7 +53,7 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(finding.cells == ["Transactions!D3"])
         #expect(finding.message == "Nobody owns account 199-11-6411-001, so nobody answers for this $3,000.00.")
         #expect(finding.fix == "Assign a budget owner to 199-11-6411-001.")
-        #expect(finding.severity == "warning" && finding.pathway == "management" && finding.sheet == "Transactions")
+        #expect(finding.severity == .warning && finding.pathway == "management" && finding.sheet == "Transactions")
     }
 
     @Test func aGroupedRuleFindsASplitPurchase() throws {
@@ -294,20 +294,20 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         let evaluation = try run()
         let byID = Dictionary(uniqueKeysWithValues: evaluation.indicators.map { ($0.indicator, $0) })
         #expect(byID["MG-1"]?.value == "80%")
-        #expect(byID["MG-1"]?.level == "emerging")
+        #expect(byID["MG-1"]?.level == .emerging)
         #expect(byID["MG-2"]?.value == "254")
-        #expect(byID["MG-2"]?.level == "established")
+        #expect(byID["MG-2"]?.level == .established)
         #expect(byID["MG-2"]?.thresholds == ["exemplary >= 300", "established >= 250", "developing >= 200", "otherwise emerging"])
         // Per-pupil amounts 7,000/412 = $16.9903, 0.30/150 = $0.0020 and 25,000/200 = $125.00.
         // statistics.stdev / statistics.mean of the three, in Python: 1.4324241983910924, shown to four decimals.
         #expect(byID["RE-1"]?.value == "1.4324")
-        #expect(byID["RE-1"]?.level == "emerging")
+        #expect(byID["RE-1"]?.level == .emerging)
     }
 
     @Test func pathwayLevelsAreTheMedianAndGoalsHaveAStatus() throws {
         let evaluation = try run()
         let management = try #require(evaluation.pathways.first { $0.pathway == "management" })
-        #expect(management.level == "emerging", "the weaker of established and emerging")
+        #expect(management.level == .emerging, "the weaker of established and emerging")
         #expect(management.assessedIndicators == 2)
         #expect(evaluation.goals.map(\.status) == [.missed, .notYetMet, .met])
     }

@@ -44,6 +44,12 @@ struct Inspect: ParsableCommand {
     }
 }
 
+/// `--rules DIR`: every command that reads the rules is given their folder the same way.
+struct RulesFolder: ParsableArguments {
+    @Option(name: .customLong("rules"), help: ArgumentHelp("The folder of .rules files.", valueName: "dir"))
+    var path = RuleSetFolder.defaultPath
+}
+
 /// Prints what a command produced and ends with its exit status.
 func finish(_ outcome: CommandOutcome) throws {
     print(outcome.standardOutput, terminator: "")
@@ -56,14 +62,13 @@ struct Check: ParsableCommand {
         abstract: "Check a folder of rule files and report every mistake, with the line and a way to fix it."
     )
 
-    @Argument(help: "The folder of .rules files.")
-    var rules = "rules"
+    @OptionGroup var rules: RulesFolder
 
     @Option(help: "text for people, json for tools.")
     var format: RuleCommands.ReportFormat = .text
 
     func run() throws {
-        try finish(RuleCommands.check(folder: rules, format: format))
+        try finish(RuleCommands.check(folder: rules.path, format: format))
     }
 }
 
@@ -74,11 +79,10 @@ struct Test: ParsableCommand {
         abstract: "Run the examples (`test` blocks) in the rule files and say which do not give what they expect."
     )
 
-    @Argument(help: "The folder of .rules files.")
-    var rules = "rules"
+    @OptionGroup var rules: RulesFolder
 
     func run() throws {
-        try finish(RuleCommands.test(folder: rules))
+        try finish(RuleCommands.test(folder: rules.path))
     }
 }
 
@@ -91,11 +95,13 @@ struct Format: ParsableCommand {
     @Flag(help: "Change nothing; list the files that are not laid out the standard way, and fail if there are any.")
     var check = false
 
-    @Argument(help: "Rule files or folders of them.")
-    var paths: [String] = ["rules"]
+    @OptionGroup var rules: RulesFolder
+
+    @Argument(help: "Rule files to lay out, instead of every file in the rules folder.")
+    var files: [String] = []
 
     func run() throws {
-        try finish(RuleCommands.format(paths: paths, checkOnly: check))
+        try finish(RuleCommands.format(paths: files.isEmpty ? [rules.path] : files, checkOnly: check))
     }
 }
 
@@ -113,13 +119,15 @@ struct Run: ParsableCommand {
     )
 
     enum Output: String, ExpressibleByArgument { case text, json }
-    enum FailOn: String, ExpressibleByArgument { case error, warning }
+    enum FailOn: String, ExpressibleByArgument {
+        case error, warning
+        var severity: Severity { self == .error ? .error : .warning }
+    }
 
     @Argument(help: "The workbook to review: an .xlsx file or a .csv file.")
     var input: String
 
-    @Option(help: "The folder of .rules files.")
-    var rules = "rules"
+    @OptionGroup var rules: RulesFolder
 
     @Option(help: "The folder for <input name>.reviewed.xlsx and <input name>.findings.json (default: beside the input).")
     var out: String?
@@ -154,11 +162,11 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var options = RunJob.Options(input: input)
-        options.rules = rules
+        options.rules = rules.path
         options.output = out
         options.asOf = asOf
         options.json = format == .json
-        options.failOn = failOn?.rawValue
+        options.failOn = failOn?.severity
         options.commentLimit = commentLimit
         options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         for param in params {
@@ -193,14 +201,13 @@ struct Sample: ParsableCommand {
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch a drop folder: review each workbook copied into its inbox, put the reviewed workbook in its outbox, and keep the original in archive (or in failed, with a note saying why).",
-        discussion: "The folder holds inbox, outbox, archive, failed and processing, made if missing. SIGINT or SIGTERM stops taking new files, finishes the reviews in progress, and exits 0."
+        discussion: "The folder holds inbox, outbox, archive, failed and processing, made if missing. The rules are read again when they change. SIGINT or SIGTERM stops taking new files, finishes the reviews in progress, and exits 0."
     )
 
     @Argument(help: "The drop folder.")
     var folder: String
 
-    @Option(help: "The folder of .rules files; they are read again when they change.")
-    var rules = "rules"
+    @OptionGroup var rules: RulesFolder
 
     @Option(help: "How many workbooks to review at once; by default one per core of this machine.")
     var workers = ProcessInfo.processInfo.activeProcessorCount
@@ -222,7 +229,7 @@ struct Watch: ParsableCommand {
     func run() throws {
         StopRequest.stopOnTerminationSignals()
         var options = DropFolder.Options(folder: folder)
-        options.rules = rules
+        options.rules = rules.path
         options.workers = workers
         options.poll = poll
         options.once = once

@@ -1,0 +1,78 @@
+import Foundation
+
+/// What reviewing one workbook came to: a review, or a failure with its sentences. The command
+/// line, the drop folder and the error workbook each render it in their own way; none of them
+/// reads back a file or a message Pathways wrote to learn what happened.
+public enum JobResult: Sendable {
+    case reviewed(Review)
+    case failed(JobFailure)
+}
+
+/// A workbook reviewed: what the review found, and the files written.
+public struct Review: Sendable {
+    /// What the findings file holds: every finding (unreadable cells included, worst first), the
+    /// counts, levels and goals, what was not assessed, and the notes to check first.
+    public let report: RunJob.Report
+    /// The files written, in the order they were written (the reviewed workbook, then the findings).
+    public let written: [String]
+    /// The findings file's JSON, as written; `pathways run --format json` prints it.
+    public let findingsJSON: Data
+
+    /// What the reviewer should check before trusting the review.
+    public var notes: [String] { report.notes }
+}
+
+/// A workbook that was not reviewed, and why.
+public struct JobFailure: Error, Sendable, Equatable {
+    public enum Cause: Sendable, Equatable {
+        /// The rules have mistakes or could not be read: nothing is wrong with the workbook.
+        case rules
+        /// The workbook could not be read or reviewed as it is, or the run was asked for wrongly.
+        case workbook
+        /// The review was done but what it writes could not be written (a full disk, a read-only
+        /// folder): the drop folder keeps such a workbook and tries it again.
+        case outputs
+    }
+
+    /// One reason, as a sentence, and the workbook it is about, if it names one.
+    public struct Reason: Sendable, Equatable {
+        /// The workbook's name, which the command line puts before the sentence (`budget.xlsx: …`).
+        public let file: String?
+        public let text: String
+
+        public init(_ text: String, about file: String? = nil) {
+            self.text = text
+            self.file = file
+        }
+
+        /// The reason on its own, starting as a sentence does.
+        public var sentence: String { text.prefix(1).uppercased() + text.dropFirst() }
+    }
+
+    public let cause: Cause
+    public let reasons: [Reason]
+    /// For rules with mistakes, the checker's report with each mistake's line marked, to be read
+    /// before the reasons; empty otherwise.
+    public var rulesReport = ""
+
+    public init(_ cause: Cause, _ reasons: [Reason], rulesReport: String = "") {
+        self.cause = cause
+        self.reasons = reasons
+        self.rulesReport = rulesReport
+    }
+
+    /// The rules could not be read, or have mistakes.
+    public init(_ problem: RunJob.RulesProblem) {
+        if let unreadable = problem.unreadable {
+            self.init(.rules, [Reason(unreadable), Reason("nothing was reviewed.")])
+        } else {
+            self.init(.rules, [Reason("the rules in \(problem.folder) have mistakes, so nothing was reviewed. Fix them (see above) and run again.")],
+                      rulesReport: problem.report)
+        }
+    }
+
+    /// As a command prints it on standard error: the checker's report, then a line per reason.
+    public var commandLineText: String {
+        rulesReport + reasons.map { "pathways: " + ($0.file.map { "\($0): " } ?? "") + $0.text + "\n" }.joined()
+    }
+}

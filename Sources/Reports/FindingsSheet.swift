@@ -1,0 +1,111 @@
+import CXlsxWriter
+import Foundation
+import RulesEngine
+import SpreadsheetIO
+import Tabular
+
+/// The Findings sheet: every finding, worst first, with a link to its cell and a Status drop-down.
+extension Writer {
+    /// The Findings sheet's column widths: severity, rule, title, pathway, sheet, cell, row, message, fix, status, note.
+    static let findingsWidths: [Double] = [10, 8, 30, 16, 16, 22, 7, 60, 45, 14, 30]
+
+    /// The most hyperlinks Excel allows on one sheet.
+    static let linkLimit = 65_530
+
+    /// Where a finding points the reviewer: its first flagged cell in the input sheets, or its row
+    /// (and first flagged column) on a shown view's sheet; nil for a finding on no shown sheet.
+    func target(of finding: Finding) -> (sheet: String, cell: String, row: Int)? {
+        if let cell = finding.cells.first.map(workbookAddress) {
+            let origin = CellOrigin(file: "", qualifiedAddress: cell)
+            return (origin?.sheet ?? finding.sheet, cell, origin?.row ?? finding.rows.first ?? 0)
+        }
+        guard let name = viewSheets[finding.table.lowercased()], let row = finding.rows.first,
+              let view = contents.evaluation.shownViews.first(where: { $0.name.lowercased() == finding.table.lowercased() }) else { return nil }
+        let column = finding.columns.first.flatMap { flagged in view.columns.firstIndex { $0.lowercased() == flagged.lowercased() } } ?? 0
+        let (page, pageRow) = headedPlace(row - 1)
+        let sheet = Writer.pageName(name, page: page)
+        return (sheet, CellOrigin(file: "", sheet: sheet, row: pageRow + 1, column: column).qualifiedAddress, pageRow + 1)
+    }
+
+    mutating func writeFindings(_ first: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+        let headers = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Status", "Note"]
+        let widths = Writer.findingsWidths
+        for (sheet, findings) in pages(of: first, named: name, count: contents.findings.count) {
+            for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
+            let rows = max(1, findings.count)
+            if constantMemory {
+                for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
+                worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1))
+            } else {
+                addFindingsTable(sheet, headers: headers, rows: rows)
+            }
+            writeFindingRows(sheet, findings: findings)
+        }
+    }
+
+    /// An Excel table gives the reviewer filters and banded rows; its header names the columns.
+    func addFindingsTable(_ sheet: UnsafeMutablePointer<lxw_worksheet>, headers: [String], rows: Int) {
+        let columns: [UnsafeMutablePointer<lxw_table_column>] = headers.map { header in
+            let column = UnsafeMutablePointer<lxw_table_column>.allocate(capacity: 1)
+            column.initialize(to: lxw_table_column())
+            column.pointee.header = strdup(header)
+            return column
+        }
+        var columnList: [UnsafeMutablePointer<lxw_table_column>?] = columns + [nil]
+        columnList.withUnsafeMutableBufferPointer { list in
+            var options = lxw_table_options()
+            options.columns = list.baseAddress
+            options.style_type = UInt8(LXW_TABLE_STYLE_TYPE_LIGHT.rawValue)
+            options.style_type_number = 9
+            worksheet_add_table(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1), &options)
+        }
+        for column in columns {
+            free(column.pointee.header)
+            column.deallocate()
+        }
+    }
+
+    mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, findings: Range<Int>) {
+        let wrap = format("wrap")
+        let link = format("link")
+        for index in findings {
+            let finding = contents.findings[index]
+            let row = lxw_row_t(index - findings.lowerBound + 1)
+            let target = target(of: finding)
+            let pathway = pathwayTitle(finding.pathway)
+            XLSXWriter.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (finding.message, 7), (finding.fix ?? "", 8)]
+                .map { ($0.0, Writer.findingsWidths[$0.1]) })
+            // Every cell of a finding's row is aligned to the top, so a long message reads beside its rule.
+            worksheet_write_string(sheet, row, 0, finding.severity.rawValue.capitalized, format("wrap", fill: .severity(finding.severity)))
+            worksheet_write_string(sheet, row, 1, finding.rule, wrap)
+            worksheet_write_string(sheet, row, 2, finding.title, wrap)
+            worksheet_write_string(sheet, row, 3, pathway, wrap)
+            worksheet_write_string(sheet, row, 4, target?.sheet ?? finding.sheet, wrap)
+            if let cell = target?.cell {
+                // Excel allows 65,530 links on a sheet; past them the address is written as text.
+                if Int(row) <= Writer.linkLimit {
+                    worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, link, cell, "Go to the cell")
+                } else {
+                    worksheet_write_string(sheet, row, 5, cell, wrap)
+                }
+            }
+            // The row as the reviewed sheet numbers it, beside the link to it.
+            if let shown = target?.row ?? finding.rows.first { worksheet_write_number(sheet, row, 6, Double(shown), wrap) }
+            worksheet_write_string(sheet, row, 7, finding.message, wrap)
+            worksheet_write_string(sheet, row, 8, finding.fix ?? "", wrap)
+        }
+        // Status: a drop-down the reviewer fills in.
+        let statuses: [String] = ["Open", "Explained", "Fixed", "Not an issue"]
+        let choices = statuses.map { strdup($0) }
+        var list: [UnsafeMutablePointer<CChar>?] = choices + [nil]
+        list.withUnsafeMutableBufferPointer { values in
+            var validation = lxw_data_validation()
+            validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+            validation.value_list = values.baseAddress
+            worksheet_data_validation_range(sheet, 1, 9, lxw_row_t(max(1, findings.count)), 9, &validation)
+        }
+        for choice in choices { free(choice) }
+        worksheet_freeze_panes(sheet, 1, 0)
+        worksheet_repeat_rows(sheet, 0, 0)
+    }
+}

@@ -1,0 +1,190 @@
+import CXlsxWriter
+import Foundation
+import RulesEngine
+import RulesLanguage
+import SpreadsheetIO
+import Tabular
+
+/// The Summary sheet: counts, pathway levels, the most serious findings, what could not be read or
+/// assessed, the colour legend, and two charts.
+extension Writer {
+    mutating func writeSummary(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        var row: lxw_row_t = 0
+        // Sentences wrap, so a long one grows its row instead of running off the page, and every
+        // cell sits at the top of its row, beside the label it belongs to.
+        func link(_ label: String, to cell: String, fill: Fill? = nil) {
+            worksheet_write_url_opt(sheet, row, 0, "internal:" + cell, format("link|wrap", fill: fill), label, "Go to the cell")
+        }
+        func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil, fill: Fill? = nil) {
+            if column == 1 { XLSXWriter.fitRow(sheet, row, [(value, 70)]) }
+            worksheet_write_string(sheet, row, column, value, format(style == "title" ? "title" : (style.map { $0 + "|" } ?? "") + "wrap", fill: fill))
+        }
+        worksheet_set_column(sheet, 0, 0, 28, nil)
+        worksheet_set_column(sheet, 1, 1, 70, format("wrap"))
+        text("Pathways review of \(contents.workbook.file)", 0, "title"); row += 2
+        text("As of", 0, "bold")
+        text(contents.evaluation.asOf?.description ?? "Not known: the workbook has no dates. Rules that depend on the date were not assessed.", 1)
+        row += 1
+        text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 1
+        text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 2
+        // Before anything else: a choice Pathways made that the reviewer should confirm.
+        for note in contents.notes {
+            text("Check first", 0, fill: .severity(.warning)); text(note, 1); row += 1
+        }
+        if !contents.notes.isEmpty { row += 1 }
+        text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
+        for severity in Severity.allCases {
+            let count = contents.findings.filter { $0.severity == severity }.count
+            text(severity == .info ? "For information" : severity.rawValue.capitalized + "s", 0, fill: .severity(severity))
+            worksheet_write_number(sheet, row, 1, Double(count), nil)
+            row += 1
+        }
+        row += 1
+        text("Pathway", 0, "header"); text("Level", 1, "header"); row += 1
+        for pathway in contents.evaluation.pathways {
+            text(pathway.title)
+            let findings = contents.findings.filter { $0.pathway == pathway.pathway }.count
+            text(pathway.indicators == 0 ? "Rules only, no rubric level: \(findings) finding\(findings == 1 ? "" : "s") (see the Findings sheet)."
+                 : pathway.level.map { "\($0.rawValue.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
+                 ?? "Not assessed: no indicator of this pathway could be measured.", 1, fill: pathway.indicators == 0 ? nil : pathway.level.map(Fill.level))
+            row += 1
+        }
+        row += 1
+        text("Most serious findings", 0, "header"); text("", 1, "header"); row += 1
+        for finding in contents.findings.prefix(5) {
+            if let cell = target(of: finding)?.cell {
+                link("\(finding.rule) \(cell)", to: cell, fill: .severity(finding.severity))
+            } else {
+                text("\(finding.rule) \(finding.sheet)", 0, fill: .severity(finding.severity))
+            }
+            text(finding.message, 1)
+            row += 1
+        }
+        if contents.dataErrorCount > 0 {
+            row += 1
+            text("Cells that could not be read", 0, "header"); text("\(contents.dataErrorCount) in all", 1, "header"); row += 1
+            for error in contents.dataErrors.prefix(10) {
+                text(error.origin.qualifiedAddress, 0, fill: .severity(.warning))
+                text("\"\(error.rawText)\" in column \(error.columnName) \(error.reason)", 1)
+                row += 1
+            }
+            if contents.dataErrorCount > 10 {
+                text("…"); text("and \(contents.dataErrorCount - 10) more: the Findings sheet lists every one (rule DATA).", 1)
+                row += 1
+            }
+        }
+        if !contents.leftOutRows.isEmpty {
+            row += 1
+            text("Rows left out of the review", 0, "header"); text("\(contents.leftOutRows.count) in all", 1, "header"); row += 1
+            for leftOut in contents.leftOutRows.prefix(10) {
+                let cell = workbookAddress(CellOrigin(file: "", sheet: leftOut.sheet, row: leftOut.row, column: 0).qualifiedAddress)
+                link(cell, to: cell)
+                text("\"\(leftOut.label)\": " + leftOut.reason.explanation, 1)
+                row += 1
+            }
+            if contents.leftOutRows.count > 10 {
+                text("…"); text("and \(contents.leftOutRows.count - 10) more, each still in its sheet as it was.", 1)
+                row += 1
+            }
+        }
+        let renamed = contents.workbook.sheets.compactMap { sheet in sheetNames[sheet.name].flatMap { $0 == sheet.name ? nil : (sheet.name, $0) } }
+        if !renamed.isEmpty {
+            row += 1
+            text("Sheets under another name here", 0, "header"); text("Excel does not allow these names (at most 31 characters, none of [ ] : * ? / \\, not History, each once)", 1, "header"); row += 1
+            for (original, shown) in renamed {
+                let cell = CellOrigin(file: "", sheet: shown, row: 1, column: 0).qualifiedAddress
+                link(shown, to: cell)
+                text("is \"\(original)\" in \(contents.workbook.file) (the findings file names it so).", 1)
+                row += 1
+            }
+        }
+        if !contents.notAssessed.isEmpty {
+            row += 1
+            text("Not assessed", 0, "header"); text("Why", 1, "header"); row += 1
+            for item in contents.notAssessed {
+                text(item.item)
+                text(item.reason, 1)
+                row += 1
+            }
+        }
+        row += 1
+        text("Colours", 0, "header"); text("Meaning", 1, "header"); row += 1
+        for (severity, meaning) in [(Severity.error, "Error: must be corrected."), (.warning, "Warning: needs a look and, often, an explanation."),
+                                    (.info, "For information: worth knowing, not necessarily wrong.")] {
+            text(severity.rawValue.capitalized, 0, fill: .severity(severity))
+            text(meaning, 1)
+            row += 1
+        }
+        row += 1
+        text("Rubric levels", 0, "header"); text("Meaning", 1, "header"); row += 1
+        for (level, meaning) in [(Level.exemplary, "Exemplary: a model for other districts."), (.established, "Established: sound practice in place."),
+                                 (.developing, "Developing: partly in place."), (.emerging, "Emerging: just beginning.")] {
+            text(level.rawValue.capitalized, 0, fill: .level(level))
+            text(meaning, 1)
+            row += 1
+        }
+        writeSummaryCharts(sheet, name: summaryName, from: row + 1)
+    }
+
+    /// Two charts beside the summary — each pathway's level (1 emerging to 4 exemplary) and the
+    /// findings of each rule — over their data, written below the rest so that every row is
+    /// written in order (as constant-memory mode needs).
+    mutating func writeSummaryCharts(_ sheet: UnsafeMutablePointer<lxw_worksheet>, name: String, from firstRow: lxw_row_t) {
+        var row = firstRow
+        worksheet_write_string(sheet, row, 0, "Chart data: pathway", format("header"))
+        worksheet_write_string(sheet, row, 1, "Level (1 emerging to 4 exemplary)", format("header"))
+        row += 1
+        let pathways = contents.evaluation.pathways.filter { $0.indicators > 0 }
+        let pathwayRows = row
+        for pathway in pathways {
+            worksheet_write_string(sheet, row, 0, pathway.title, nil)
+            worksheet_write_number(sheet, row, 1, pathway.level.map(Writer.score) ?? 0, nil)
+            row += 1
+        }
+        row += 1
+        worksheet_write_string(sheet, row, 0, "Chart data: rule", format("header"))
+        worksheet_write_string(sheet, row, 1, "Findings", format("header"))
+        row += 1
+        // Each rule by its id and title, most findings first (stable, so ties keep the severity order).
+        var counts: [(String, Int)] = []
+        for finding in contents.findings {
+            let label = finding.title == finding.rule ? finding.rule : "\(finding.rule) \(finding.title)"
+            if let index = counts.firstIndex(where: { $0.0 == label }) { counts[index].1 += 1 } else { counts.append((label, 1)) }
+        }
+        counts = counts.enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }.map(\.element)
+        let ruleRows = row
+        for (rule, count) in counts {
+            worksheet_write_string(sheet, row, 0, rule, nil)
+            worksheet_write_number(sheet, row, 1, Double(count), nil)
+            row += 1
+        }
+        if !pathways.isEmpty, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_BAR.rawValue)) {
+            let series = chart_add_series(chart, nil, nil)
+            chart_series_set_categories(series, name, pathwayRows, 0, pathwayRows + lxw_row_t(pathways.count - 1), 0)
+            chart_series_set_values(series, name, pathwayRows, 1, pathwayRows + lxw_row_t(pathways.count - 1), 1)
+            chart_title_set_name(chart, "Pathway levels (1 emerging to 4 exemplary)")
+            chart_axis_set_min(chart.pointee.x_axis, 0)
+            chart_axis_set_max(chart.pointee.x_axis, 4)
+            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+            worksheet_insert_chart(sheet, 1, 3, chart)
+        }
+        if !counts.isEmpty, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_BAR.rawValue)) {
+            let series = chart_add_series(chart, nil, nil)
+            chart_series_set_categories(series, name, ruleRows, 0, ruleRows + lxw_row_t(counts.count - 1), 0)
+            chart_series_set_values(series, name, ruleRows, 1, ruleRows + lxw_row_t(counts.count - 1), 1)
+            chart_title_set_name(chart, "Findings by rule")
+            chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+            // The rule with most findings at the top, where a reader starts, and every rule named.
+            chart_axis_set_reverse(chart.pointee.y_axis)
+            chart_axis_set_interval_unit(chart.pointee.y_axis, 1)
+            // Every rule gets a readable bar: the chart grows with the number of rules.
+            var options = lxw_chart_options()
+            options.x_scale = 1.5
+            options.y_scale = max(1, Double(counts.count) / 6)
+            worksheet_insert_chart_opt(sheet, 17, 3, chart, &options)
+        }
+    }
+
+    /// A level as the chart shows it: 1 emerging to 4 exemplary.
+    static func score(_ level: Level) -> Double { Double(Level.allCases.count - Level.allCases.firstIndex(of: level)!) }
+}
