@@ -40,7 +40,6 @@ public struct WorkbookBinding: Sendable {
 
     /// A required table is missing, or a sheet matches ambiguously: the run cannot go on.
     public var errors: [BindingMessage] { messages.filter { $0.kind == .error } }
-    public func isBound(_ table: String) -> Bool { tables[table.lowercased()] != nil }
 }
 
 /// Finds each declared table in a workbook: by sheet-name hints first, otherwise the sheet whose

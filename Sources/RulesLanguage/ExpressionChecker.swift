@@ -624,8 +624,9 @@ struct ExpressionChecker {
         if case .table(let table) = range, scope.table != nil {
             checkTotalReadsItsRows(spec, arguments: zip(arguments, checkedArguments), filter: filter.map { ($0, checkedFilter!) }, table: table)
         }
-        let written = RuleFormatter.text(.call(name, arguments, filter: filter, span))
-        return CheckedExpression(.total(.init(function: spec.function, arguments: checkedArguments, filter: checkedFilter, range: range, text: written)), type, span)
+        let total = CheckedExpression.Total(function: spec.function, arguments: checkedArguments, filter: checkedFilter, range: range,
+                                            written: .call(name, arguments, filter: filter, span))
+        return CheckedExpression(.total(total), type, span)
     }
 
     /// In a total that names its table, a name without it is the outer row's. Adding up the outer

@@ -11,20 +11,6 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     case and, or
     case equal = "=", notEqual = "<>", less = "<", greater = ">", lessOrEqual = "<=", greaterOrEqual = ">="
     case concatenate = "&", add = "+", subtract = "-", multiply = "*", divide = "/", power = "^"
-
-    public var isComparison: Bool {
-        switch self {
-        case .equal, .notEqual, .less, .greater, .lessOrEqual, .greaterOrEqual: true
-        default: false
-        }
-    }
-
-    public var isArithmetic: Bool {
-        switch self {
-        case .add, .subtract, .multiply, .divide, .power: true
-        default: false
-        }
-    }
 }
 
 /// A formula after checking: its type and what it does, its names resolved.
@@ -84,8 +70,11 @@ public final class CheckedExpression: Sendable {
         public let arguments: [CheckedExpression]
         public let filter: CheckedExpression?
         public let range: Range
-        /// How it is written, `SUM(amount)`, for a finding's values.
-        public let text: String
+        /// The total as written, kept to show it with a finding's values.
+        let written: Expression
+
+        /// How it is written, `SUM(amount)`, as a finding's values name it.
+        public var text: String { RuleFormatter.text(written) }
 
         public enum Range: Sendable, Equatable {
             /// The rows of the formula's own frame: a group's rows, or every row of the table.

@@ -51,7 +51,6 @@ public struct TableSymbol: Sendable {
         }
     }
 
-    var columnNames: [String] { columns.filter { $0.segmentOf == nil }.map(\.name) }
     /// The header texts a workbook may use for the columns (segments are cut from a column, not headers).
     var allHeaders: [String] { columns.filter { $0.segmentOf == nil }.flatMap { $0.aliases.isEmpty ? [$0.name] : $0.aliases } }
 

@@ -13,7 +13,6 @@ struct SampleSheets {
     var typoLine: Int?
     var unreadable: [AnswerKey.UnreadableCell] = []
 
-    func lineRow(_ index: Int) -> Int { lineRows[index] }
     func accountRow(_ index: Int) -> Int { accountRows[index] }
 }
 

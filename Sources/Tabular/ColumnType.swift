@@ -14,19 +14,6 @@ public enum ColumnType: String, CaseIterable, Sendable, Codable {
     case date
     /// Yes or no.
     case yesNo = "yes/no"
-
-    /// How the type is named in messages to finance officers.
-    public var displayName: String {
-        switch self {
-        case .text: "text"
-        case .code: "code"
-        case .number: "number"
-        case .money: "amount"
-        case .percent: "percentage"
-        case .date: "date"
-        case .yesNo: "yes/no value"
-        }
-    }
 }
 
 /// One value read from a typed column.
