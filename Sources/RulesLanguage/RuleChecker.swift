@@ -701,6 +701,7 @@ struct DeclarationChecker {
     // MARK: Tests
 
     private mutating func checkTests() {
+        guard !tests.isEmpty else { return }
         let ruleTables = Dictionary(rules.compactMap { rule in rule.table.map { (rule.id.text.lowercased(), ($0.text.lowercased(), rule)) } },
                                     uniquingKeysWith: { first, _ in first })
         let indicatorIDs = Set(indicators.map { $0.id.text.lowercased() })

@@ -13,6 +13,8 @@ public struct TableSymbol: Sendable {
     public let span: SourceSpan
     public let isView: Bool
     public private(set) var columns: [Column] = []
+    /// Each column's position by its lower-case name: a formula names columns often.
+    private var positions: [String: Int] = [:]
     public let keys: [String]
 
     /// A view already reported as broken (part of a cycle): any column of it is accepted
@@ -35,12 +37,14 @@ public struct TableSymbol: Sendable {
         acceptsAnyColumn = true
     }
 
-    mutating func add(_ column: Column) { columns.append(column) }
+    mutating func add(_ column: Column) {
+        positions[column.name.lowercased()] = positions[column.name.lowercased()] ?? columns.count
+        columns.append(column)
+    }
 
     public func column(_ name: String) -> Column? {
-        let lowered = name.lowercased()
         if acceptsAnyColumn { return Column(name: name, type: .unknown, aliases: [], segmentOf: nil) }
-        return columns.first { $0.name.lowercased() == lowered }
+        return positions[name.lowercased()].map { columns[$0] }
     }
 
     /// The column whose header text (or name) this is, ignoring case and spacing.
