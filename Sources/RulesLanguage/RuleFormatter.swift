@@ -57,10 +57,6 @@ private struct Printer {
         lines.append(pad + text + (comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""))
     }
 
-    mutating func clause(_ keyword: String, _ text: String, indent: Int = 2) {
-        line(text, indent: indent, comments: comments[keyword])
-    }
-
     /// Lines are kept to about this many characters where a formula can be broken.
     static let lineLength = 100
 
@@ -109,65 +105,109 @@ private struct Printer {
     }
 
     mutating func declaration(_ declaration: Declaration, headerComment: String?) {
-        func header(_ text: String) {
-            lines.append(text + (headerComment.map { "  # \($0)".trimmingTrailing } ?? ""))
+        func header(_ keyword: DeclarationKeyword, _ text: String) {
+            lines.append(keyword.rawValue + " " + text + (headerComment.map { "  # \($0)".trimmingTrailing } ?? ""))
         }
         switch declaration {
         case .table(let table):
-            header("table \(table.name.text)" + title(table.title))
-            if let about = table.about { clause("about", "about \(quote(about))") }
-            if !table.sheetHints.isEmpty { clause("from", "from sheet " + table.sheetHints.map(quote).joined(separator: ", ")) }
-            if table.isRequired { clause("required", "required") }
-            if !table.keys.isEmpty { clause("key", "key " + table.keys.map(\.text).joined(separator: ", ")) }
+            header(.table, table.name.text + title(table.title))
+            for keyword in DeclarationKeyword.table.clauses { tableClause(keyword, table) }
+        case .param(let param):
+            header(.param, "\(param.name.text) = \(expression(param.value))" + (param.about.map { " " + quote($0) } ?? ""))
+        case .pathway(let pathway):
+            header(.pathway, pathway.name.text + title(pathway.title))
+            if let about = pathway.about { clause(.about, quote(about)) }
+        case .rule(let rule):
+            header(.rule, rule.id.text + title(rule.title))
+            for keyword in DeclarationKeyword.rule.clauses { ruleClause(keyword, rule) }
+        case .view(let view):
+            header(.view, view.name.text + title(view.title))
+            for keyword in DeclarationKeyword.view.clauses { viewClause(keyword, view) }
+        case .indicator(let indicator):
+            header(.indicator, indicator.id.text + title(indicator.title))
+            for keyword in DeclarationKeyword.indicator.clauses { indicatorClause(keyword, indicator) }
+        case .goal(let goal):
+            header(.goal, goal.id.text + title(goal.title))
+            for keyword in DeclarationKeyword.goal.clauses { goalClause(keyword, goal) }
+        case .test(let test):
+            header(.test, quote(test.name))
+            for keyword in DeclarationKeyword.test.clauses { testClause(keyword, test) }
+        }
+    }
+
+    /// A one-line clause: its keyword, then `text`, with the comments kept for it.
+    private mutating func clause(_ keyword: ClauseKeyword, _ text: String, key: String? = nil, indent: Int = 2) {
+        line(keyword.rawValue + (text.isEmpty ? "" : " " + text), indent: indent, comments: comments[key ?? keyword.rawValue])
+    }
+
+    private mutating func tableClause(_ keyword: ClauseKeyword, _ table: TableDeclaration) {
+        switch keyword {
+        case .about: if let about = table.about { clause(.about, quote(about)) }
+        case .from: if !table.sheetHints.isEmpty { clause(.from, "sheet " + table.sheetHints.map(quote).joined(separator: ", ")) }
+        case .required: if table.isRequired { clause(.required, "") }
+        case .key: if !table.keys.isEmpty { clause(.key, table.keys.map(\.text).joined(separator: ", ")) }
+        case .column:
+            // Each column is followed by its own `segments` and `or` lines.
             let nameWidth = table.columns.map(\.name.text.count).max() ?? 0
             let typeWidth = table.columns.map(\.type.rawValue.count).max() ?? 0
             for (index, column) in table.columns.enumerated() {
-                var text = "column " + padded(column.name.text, nameWidth) + " " + padded(column.type.rawValue, typeWidth)
+                var text = ClauseKeyword.column.rawValue + " " + padded(column.name.text, nameWidth) + " " + padded(column.type.rawValue, typeWidth)
                 if !column.aliases.isEmpty { text += " " + column.aliases.map(quote).joined(separator: ", ") }
                 if column.isOptional { text += " optional" }
                 line(trimmedRight(text), comments: column.comments)
                 if !column.segments.isEmpty {
-                    let segments = "segments " + column.segments.map(\.text).joined(separator: ", ")
-                        + (column.separator.map { " split by \(quote($0))" } ?? "")
-                    clause("segments:\(index)", segments, indent: 4)
+                    let segments = column.segments.map(\.text).joined(separator: ", ") + (column.separator.map { " split by \(quote($0))" } ?? "")
+                    clause(.segments, segments, key: "segments:\(index)", indent: 4)
                 }
-                if let formula = column.formula { clause("or:\(index)", "or \(expression(formula))", indent: 4) }
+                if let formula = column.formula { clause(.or, expression(formula), key: "or:\(index)", indent: 4) }
             }
-        case .param(let param):
-            header("param \(param.name.text) = \(expression(param.value))" + (param.about.map { " " + quote($0) } ?? ""))
-        case .pathway(let pathway):
-            header("pathway \(pathway.name.text)" + title(pathway.title))
-            if let about = pathway.about { clause("about", "about \(quote(about))") }
-        case .rule(let rule):
-            header("rule \(rule.id.text)" + title(rule.title))
-            if let pathway = rule.pathway { clause("pathway", "pathway \(pathway.text)") }
-            if let severity = rule.severity { clause("severity", "severity \(severity.rawValue)") }
+        default: break
+        }
+    }
+
+    private mutating func ruleClause(_ keyword: ClauseKeyword, _ rule: RuleDeclaration) {
+        switch keyword {
+        case .pathway: if let pathway = rule.pathway { clause(.pathway, pathway.text) }
+        case .severity: if let severity = rule.severity { clause(.severity, severity.rawValue) }
+        case .for:
             if let table = rule.table {
-                clause("for", "for \(table.text)" + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
+                clause(.for, table.text + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
-            for binding in rule.lets { formula("let \(binding.name.text) = ", binding.value, comments: binding.comments) }
-            if let condition = rule.condition { formula("when ", condition, comments: comments["when"]) }
-            if !rule.flags.isEmpty { clause("flag", "flag " + rule.flags.map { expression($0) }.joined(separator: ", ")) }
-            if let message = rule.message { clause("message", "message \(template(message))") }
-            if let fix = rule.fix { clause("fix", "fix \(template(fix))") }
-            if let about = rule.about { clause("about", "about \(quote(about))") }
-            if let source = rule.source { clause("source", "source \(quote(source))") }
-        case .view(let view):
-            header("view \(view.name.text)" + title(view.title))
+        case .let: for binding in rule.lets { formula("let \(binding.name.text) = ", binding.value, comments: binding.comments) }
+        case .when: if let condition = rule.condition { formula("when ", condition, comments: comments["when"]) }
+        case .flag: if !rule.flags.isEmpty { clause(.flag, rule.flags.map { expression($0) }.joined(separator: ", ")) }
+        case .message: if let message = rule.message { clause(.message, template(message)) }
+        case .fix: if let fix = rule.fix { clause(.fix, template(fix)) }
+        case .about: if let about = rule.about { clause(.about, quote(about)) }
+        case .source: if let source = rule.source { clause(.source, quote(source)) }
+        default: break
+        }
+    }
+
+    private mutating func viewClause(_ keyword: ClauseKeyword, _ view: ViewDeclaration) {
+        switch keyword {
+        case .from:
             if let table = view.table {
-                clause("from", "from \(table.text)" + (view.groupKeys.isEmpty ? "" : " by " + view.groupKeys.map { expression($0) }.joined(separator: ", ")))
+                clause(.from, table.text + (view.groupKeys.isEmpty ? "" : " by " + view.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
-            if let filter = view.filter { formula("where ", filter, comments: comments["where"]) }
+        case .where: if let filter = view.filter { formula("where ", filter, comments: comments["where"]) }
+        case .column:
             let width = view.columns.map(\.name.text.count).max() ?? 0
             for column in view.columns {
                 line("column \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
             }
-            if view.isShown { clause("show", "show") }
-            if let about = view.about { clause("about", "about \(quote(about))") }
-        case .indicator(let indicator):
-            header("indicator \(indicator.id.text)" + title(indicator.title))
-            if let pathway = indicator.pathway { clause("pathway", "pathway \(pathway.text)") }
-            if let measure = indicator.measure { formula("measure ", measure, comments: comments["measure"]) }
+        case .show: if view.isShown { clause(.show, "") }
+        case .about: if let about = view.about { clause(.about, quote(about)) }
+        default: break
+        }
+    }
+
+    private mutating func indicatorClause(_ keyword: ClauseKeyword, _ indicator: IndicatorDeclaration) {
+        switch keyword {
+        case .pathway: if let pathway = indicator.pathway { clause(.pathway, pathway.text) }
+        case .measure: if let measure = indicator.measure { formula("measure ", measure, comments: comments["measure"]) }
+        case .otherwise:
+            // The level lines, in the order written, `otherwise` among them.
             let width = indicator.bands.filter { $0.comparison != nil }.map(\.level.rawValue.count).max() ?? 0
             for band in indicator.bands {
                 if let comparison = band.comparison, let threshold = band.threshold {
@@ -176,19 +216,28 @@ private struct Printer {
                     line("otherwise \(band.level.rawValue)", comments: band.comments)
                 }
             }
-            if let about = indicator.about { clause("about", "about \(quote(about))") }
-            if let source = indicator.source { clause("source", "source \(quote(source))") }
-        case .goal(let goal):
-            header("goal \(goal.id.text)" + title(goal.title))
-            if let indicator = goal.indicator { clause("indicator", "indicator \(indicator.text)") }
-            if let target = goal.target { clause("target", "target \(goal.comparison.map { $0 + " " } ?? "")\(expression(target))") }
-            if let deadline = goal.deadline { clause("by", "by \(expression(deadline))") }
-            if let owner = goal.owner { clause("owner", "owner \(quote(owner))") }
-            if let about = goal.about { clause("about", "about \(quote(about))") }
-        case .test(let test):
-            header("test \(quote(test.name))")
+        case .about: if let about = indicator.about { clause(.about, quote(about)) }
+        case .source: if let source = indicator.source { clause(.source, quote(source)) }
+        default: break
+        }
+    }
+
+    private mutating func goalClause(_ keyword: ClauseKeyword, _ goal: GoalDeclaration) {
+        switch keyword {
+        case .indicator: if let indicator = goal.indicator { clause(.indicator, indicator.text) }
+        case .target: if let target = goal.target { clause(.target, (goal.comparison.map { $0 + " " } ?? "") + expression(target)) }
+        case .by: if let deadline = goal.deadline { clause(.by, expression(deadline)) }
+        case .owner: if let owner = goal.owner { clause(.owner, quote(owner)) }
+        case .about: if let about = goal.about { clause(.about, quote(about)) }
+        default: break
+        }
+    }
+
+    private mutating func testClause(_ keyword: ClauseKeyword, _ test: TestDeclaration) {
+        switch keyword {
+        case .given:
             for example in test.examples {
-                line("given \(example.table.text)")
+                clause(.given, example.table.text, key: "")
                 let rows = [example.headers] + example.rows
                 let widths = (0 ..< (rows.map(\.count).max() ?? 0)).map { column in
                     rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
@@ -198,16 +247,18 @@ private struct Printer {
                     line(trimmedRight("| " + cells.joined(separator: " | ") + " |"), indent: 4)
                 }
             }
-            if let asOf = test.asOf { clause("as", "as of \(asOf)") }
+        case .as: if let asOf = test.asOf { clause(.as, "of \(asOf)") }
+        case .expect:
             for (index, expectation) in test.expectations.enumerated() {
-                var text = "expect \(expectation.id.text) "
+                var text = expectation.id.text + " "
                 switch expectation.outcome {
                 case .flags(let row, let column): text += "flags row \(row)" + (column.map { " column \($0.text)" } ?? "")
                 case .flagsNothing: text += "flags nothing"
                 case .level(let level): text += "level \(level.rawValue)"
                 }
-                clause("expect:\(index + 1)", text)
+                clause(.expect, text, key: "expect:\(index + 1)")
             }
+        default: break
         }
     }
 
