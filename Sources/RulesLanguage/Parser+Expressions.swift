@@ -1,13 +1,78 @@
+/// What one formula may hold before Pathways stops reading it, so that no rule file, however
+/// written, can overflow the stack of the parser or of anything that later walks the tree.
+struct FormulaBudget {
+    /// Brackets (a function's too), signs, `not`s and powers may each nest this deep.
+    static let nestingLimit = 100
+    /// Operators in one formula (the message says "1,000"); a long chain of them is a deep tree too.
+    static let operatorLimit = 1_000
+
+    enum Nesting: Hashable {
+        case bracket, sign, not, power
+
+        var tooDeep: (message: String, hint: String) {
+            let limit = FormulaBudget.nestingLimit
+            return switch self {
+            case .bracket: ("This formula nests brackets more than \(limit) deep; Pathways stops there.",
+                            "Split it: work out an inner part first with a `let` line, and use its name here.")
+            case .sign: ("This formula has more than \(limit) signs in a row; Pathways stops there.",
+                         "Write one sign before a value, as in -amount.")
+            case .not: ("This formula has more than \(limit) `not`s in a row; Pathways stops there.",
+                        "Two `not`s cancel out: remove them in pairs.")
+            case .power: ("This formula raises to a power more than \(limit) times in a row; Pathways stops there.",
+                          "Split it: work out part of it first with a `let` line.")
+            }
+        }
+    }
+
+    var nesting: [Nesting: Int] = [:]
+    var operators = 0
+    /// The formula was given up on: the rest of its line is skipped and nothing more is reported.
+    var isExceeded = false
+}
+
 /// Formulas: `amount > approval_limit and owner is blank`, with Excel's operators and functions.
 extension Parser {
-    /// Operator precedence, loosest first: or; and; not; comparisons (= <> < > <= >=, is blank,
-    /// in, between, like); &; + -; * /; ^; unary minus.
-    mutating func parseExpression() -> Expression { parseOr() }
+    /// A whole formula. Operator precedence, loosest first: or; and; not; comparisons (= <> < >
+    /// <= >=, is blank, in, between, like); &; + -; * /; ^; unary minus.
+    mutating func parseExpression() -> Expression {
+        budget = FormulaBudget()
+        defer { budget = FormulaBudget() }
+        return parseOr()
+    }
+
+    /// Goes one level deeper, or, past the limit, says so once, gives up on the rest of the
+    /// formula and returns false.
+    private mutating func deeper(_ kind: FormulaBudget.Nesting, at span: SourceSpan) -> Bool {
+        guard !budget.isExceeded else { return false }
+        guard budget.nesting[kind, default: 0] < FormulaBudget.nestingLimit else {
+            giveUp(at: span, kind.tooDeep)
+            return false
+        }
+        budget.nesting[kind, default: 0] += 1
+        return true
+    }
+
+    private mutating func shallower(_ kind: FormulaBudget.Nesting) { budget.nesting[kind, default: 1] -= 1 }
+
+    /// Counts one operator of the formula, giving up on it past the limit.
+    private mutating func countOperator(at span: SourceSpan) {
+        budget.operators += 1
+        if budget.operators > FormulaBudget.operatorLimit && !budget.isExceeded {
+            giveUp(at: span, ("This formula has more than 1,000 operators; Pathways stops there.",
+                              "Split it into parts with `let` lines, each with a name, and combine the names."))
+        }
+    }
+
+    private mutating func giveUp(at span: SourceSpan, _ sentence: (message: String, hint: String)) {
+        error(span, sentence.message, hint: sentence.hint)
+        budget.isExceeded = true
+        skipLine()
+    }
 
     private mutating func parseOr() -> Expression {
         var left = parseAnd()
         while current.isWord("or") {
-            advance()
+            countOperator(at: advance().span)
             let right = parseAnd()
             left = .binary("or", left, right, left.span.to(right.span))
         }
@@ -17,7 +82,7 @@ extension Parser {
     private mutating func parseAnd() -> Expression {
         var left = parseNot()
         while current.isWord("and") {
-            advance()
+            countOperator(at: advance().span)
             let right = parseNot()
             left = .binary("and", left, right, left.span.to(right.span))
         }
@@ -26,6 +91,8 @@ extension Parser {
 
     private mutating func parseNot() -> Expression {
         if current.isWord("not") {
+            guard deeper(.not, at: current.span) else { return .invalid(current.span) }
+            defer { shallower(.not) }
             let start = advance().span
             let operand = parseNot()
             return .unary("not", operand, start.to(operand.span))
@@ -36,7 +103,7 @@ extension Parser {
     private mutating func parseComparison() -> Expression {
         let left = parseConcatenation()
         if case .symbol(let symbol) = current.kind, ["=", "<>", "<", ">", "<=", ">="].contains(symbol) {
-            advance()
+            countOperator(at: advance().span)
             if current.isSymbol("=") && (symbol == "=" ) {
                 error(current.span, "`==` is not needed: a single `=` compares, as in Excel.", hint: "Write `status = \"Closed\"`.")
                 advance()
@@ -50,7 +117,7 @@ extension Parser {
             negated = true
         }
         if current.isWord("is") {
-            advance()
+            countOperator(at: advance().span)
             var isNegated = false
             if current.isWord("not") {
                 advance()
@@ -66,12 +133,12 @@ extension Parser {
             return .invalid(left.span)
         }
         if current.isWord("in") {
-            advance()
+            countOperator(at: advance().span)
             let list = parseConcatenation()
             return .isIn(left, list, negated: negated, left.span.to(list.span))
         }
         if current.isWord("between") {
-            advance()
+            countOperator(at: advance().span)
             let low = parseConcatenation()
             guard current.isWord("and") else {
                 error(current.span, "`between` needs `and` between its two ends.", hint: "For example: amount between $1,000 and $5,000")
@@ -82,7 +149,7 @@ extension Parser {
             return .between(left, low, high, negated: negated, left.span.to(high.span))
         }
         if current.isWord("like") {
-            advance()
+            countOperator(at: advance().span)
             let pattern = parseConcatenation()
             return .like(left, pattern, negated: negated, left.span.to(pattern.span))
         }
@@ -92,7 +159,7 @@ extension Parser {
     private mutating func parseConcatenation() -> Expression {
         var left = parseAdditive()
         while current.isSymbol("&") {
-            advance()
+            countOperator(at: advance().span)
             let right = parseAdditive()
             left = .binary("&", left, right, left.span.to(right.span))
         }
@@ -102,7 +169,7 @@ extension Parser {
     private mutating func parseAdditive() -> Expression {
         var left = parseMultiplicative()
         while case .symbol(let symbol) = current.kind, symbol == "+" || symbol == "-" {
-            advance()
+            countOperator(at: advance().span)
             let right = parseMultiplicative()
             left = .binary(symbol, left, right, left.span.to(right.span))
         }
@@ -112,7 +179,7 @@ extension Parser {
     private mutating func parseMultiplicative() -> Expression {
         var left = parsePower()
         while case .symbol(let symbol) = current.kind, symbol == "*" || symbol == "/" {
-            advance()
+            countOperator(at: advance().span)
             let right = parsePower()
             left = .binary(symbol, left, right, left.span.to(right.span))
         }
@@ -122,6 +189,8 @@ extension Parser {
     private mutating func parsePower() -> Expression {
         let base = parseUnary()
         if current.isSymbol("^") {
+            guard deeper(.power, at: current.span) else { return .invalid(base.span) }
+            defer { shallower(.power) }
             advance()
             let exponent = parsePower()
             return .binary("^", base, exponent, base.span.to(exponent.span))
@@ -130,14 +199,12 @@ extension Parser {
     }
 
     private mutating func parseUnary() -> Expression {
-        if current.isSymbol("-") {
-            let start = advance().span
+        if current.isSymbol("-") || current.isSymbol("+") {
+            guard deeper(.sign, at: current.span) else { return .invalid(current.span) }
+            defer { shallower(.sign) }
+            let sign = advance()
             let operand = parseUnary()
-            return .unary("-", operand, start.to(operand.span))
-        }
-        if current.isSymbol("+") {
-            advance()
-            return parseUnary()
+            return sign.isSymbol("-") ? .unary("-", operand, sign.span.to(operand.span)) : operand
         }
         return parsePrimary()
     }
@@ -164,11 +231,13 @@ extension Parser {
             advance()
             return .header(qualifier: nil, header, token.span)
         case .symbol("("):
+            guard deeper(.bracket, at: token.span) else { return .invalid(token.span) }
+            defer { shallower(.bracket) }
             advance()
-            var items = [parseExpression()]
+            var items = [parseOr()]
             while current.isSymbol(",") {
                 advance()
-                items.append(parseExpression())
+                items.append(parseOr())
             }
             let close = current.span
             if !current.isSymbol(")") {
@@ -223,13 +292,15 @@ extension Parser {
     }
 
     private mutating func parseCall(_ name: Name) -> Expression {
+        guard deeper(.bracket, at: name.span.to(current.span)) else { return .invalid(name.span) }
+        defer { shallower(.bracket) }
         let open = advance()
         var arguments: [Expression] = []
         var filter: Expression?
         if !current.isSymbol(")") {
             while true {
                 if current.isWord("where") { break }
-                arguments.append(parseExpression())
+                arguments.append(parseOr())
                 if current.isSymbol(",") {
                     advance()
                     continue
@@ -238,7 +309,7 @@ extension Parser {
             }
             if current.isWord("where") {
                 advance()
-                filter = parseExpression()
+                filter = parseOr()
             }
         }
         guard current.isSymbol(")") else {

@@ -13,6 +13,8 @@ public struct Parser {
     var index = 0
     var diagnostics: [Diagnostic]
     var pendingComments: [String] = []
+    /// How deep the formula being read nests, so a pathological one is refused, not a crash.
+    var budget = FormulaBudget()
 
     public static func parse(_ file: SourceFile, fileIndex: Int) -> (RuleFile, [Diagnostic]) {
         var parser = Parser(file: file, fileIndex: fileIndex)
@@ -43,7 +45,9 @@ public struct Parser {
         return token
     }
 
+    /// Reports a mistake, unless the formula being read was already given up on as too deep.
     mutating func error(_ span: SourceSpan, _ message: String, hint: String? = nil) {
+        if budget.isExceeded { return }
         diagnostics.append(Diagnostic(.error, span, message, hint: hint))
     }
 
