@@ -124,6 +124,17 @@ struct Lexer {
                  UInt8(ascii: ":"):
                 position += 1
                 emit(.symbol(String(UnicodeScalar(byte))), position - 1)
+            case UInt8(ascii: ";"):
+                position += 1
+                if depth > 0 {
+                    // Excel in much of Europe separates a function's values with `;`.
+                    error(position - 1, position, "Values in a formula are separated by commas, not `;`.",
+                          hint: "Use a comma here, as in ROUND(amount, 2).")
+                    emit(.symbol(","), position - 1)
+                } else {
+                    error(position - 1, position, "A rule file does not use `;`: each clause ends at the end of its line.",
+                          hint: "Remove the `;`.")
+                }
             case UInt8(ascii: "!"):
                 let start = position
                 position += 1
@@ -285,7 +296,8 @@ struct Lexer {
         let start = position
         position += 1
         let digitsStart = position
-        while position < end, let byte = peek(), isDigit(byte) || byte == UInt8(ascii: ",") || (byte == UInt8(ascii: ".") && peek(1).map(isDigit) == true) {
+        while let byte = peek(), isDigit(byte) || (byte == UInt8(ascii: ".") && peek(1).map(isDigit) == true)
+                || (byte == UInt8(ascii: ",") && isGroupComma) {
             position += 1
         }
         let written = String(decoding: bytes[digitsStart ..< position], as: UTF8.self)
@@ -300,6 +312,17 @@ struct Lexer {
             error(start, position, "`$\(written)` has its commas in the wrong places.", hint: "Group digits in threes: $1,234,567.89.")
         }
         emit(.money(plain), start)
+    }
+
+    /// Whether the comma here groups an amount's digits rather than separating two values. In
+    /// brackets, where commas separate values, only one followed by exactly three digits does,
+    /// so `MAX($5,000, amount)` is two values and `MAX($5,000,amount)` too; elsewhere any comma
+    /// before a digit does, so `$1,00` is reported as misplaced commas.
+    private var isGroupComma: Bool {
+        guard let first = peek(1), isDigit(first) else { return false }
+        if depth == 0 { return true }
+        guard let second = peek(2), let third = peek(3), isDigit(second), isDigit(third) else { return false }
+        return !(peek(4).map(isDigit) ?? false)
     }
 
     private mutating func lexNumber() {

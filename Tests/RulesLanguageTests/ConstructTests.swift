@@ -139,6 +139,31 @@ private func checkWithBase(_ text: String) -> CheckResult {
         #expect(test.expectations[2].outcome == .level(.exemplary))
     }
 
+    /// In brackets a comma separates values unless exactly three digits follow it, so an amount
+    /// with a thousands comma can come before another value, with or without a space.
+    @Test(arguments: ["MAX($5,000, amount)", "MAX($5,000,amount)", "MAX($5,000.50,amount)", "MAX($1,234,567, amount)"])
+    func anAmountWithAThousandsCommaIsOneValueOfAFunction(formula: String) throws {
+        let call = try #require(onlyExpression(formula + " > 0"))
+        guard case .binary(">", .call(_, let arguments, filter: nil, _), _, _) = call, arguments.count == 2,
+              case .money(let amount, _) = arguments[0], case .name(nil, let name) = arguments[1] else { Issue.record("\(call)"); return }
+        #expect(["5000", "5000.50", "1234567"].contains(amount))
+        #expect(name.text == "amount")
+    }
+
+    @Test func aCommaBeforeFewerOrMoreThanThreeDigitsSeparatesValues() throws {
+        let round = try #require(onlyExpression("ROUND(amount,2) > MAX($1,5) + MAX($1,2345)"))
+        guard case .binary(">", .call(_, let roundArguments, _, _), .binary("+", .call(_, let first, _, _), .call(_, let second, _, _), _), _) = round else {
+            Issue.record("\(round)"); return
+        }
+        #expect(roundArguments.count == 2 && first.count == 2 && second.count == 2)
+        // Outside brackets no comma separates values, so misplaced ones are said to be.
+        let (_, diagnostics, _) = parse("param p = $1,00\n")
+        #expect(diagnostics.map(\.message) == ["`$1,00` has its commas in the wrong places."])
+        // A plain number with a thousands comma is ambiguous in brackets: one value or two?
+        let (_, numberDiagnostics, _) = parse("param p = MAX(1,000, 2)\n")
+        #expect(numberDiagnostics.map(\.message) == ["`1,000` has a thousands separator, but in a formula a comma separates values."])
+    }
+
     @Test func operatorsBindAsInExcel() throws {
         let sum = try #require(onlyExpression("a + b * c > 1"))
         guard case .binary(">", .binary("+", _, .binary("*", _, _, _), _), _, _) = sum else { Issue.record("\(sum)"); return }
