@@ -78,12 +78,6 @@ extension Parser {
         return nil
     }
 
-    /// A clause that cannot be read at all: the rest of its line is passed over.
-    private mutating func abandonClause() {
-        skipLine()
-        _ = endClause("line")
-    }
-
     // MARK: Declaration bodies
 
     private mutating func parseTableClauses(_ table: inout TableDeclaration, record: inout [String: Comments]) {
@@ -257,7 +251,7 @@ extension Parser {
     }
 
     private mutating func parseIndicatorClauses(_ indicator: inout IndicatorDeclaration, record: inout [String: Comments]) {
-        forEachClause(of: .indicator, also: Level.allCases.map(\.rawValue)) { parser, token, word, leading in
+        forEachClause(of: .indicator, levelLines: true) { parser, token, word, leading in
             if let level = Level(rawValue: word) {
                 guard parser.current.isWord("when") else {
                     parser.error(parser.current.span, "Say when the \(word) level applies.", hint: "For example: \(word) when <= 0.10")
@@ -276,11 +270,13 @@ extension Parser {
             }
             switch ClauseKeyword(rawValue: word) {
             case .otherwise:
-                guard let levelWord = parser.current.word, let level = Level(rawValue: levelWord.lowercased()) else {
+                guard parser.current.word != nil else {
                     parser.error(parser.current.span, "`otherwise` names the level for every other value.", hint: "For example: otherwise emerging")
                     return parser.abandonClause()
                 }
-                var band = LevelBand(level: level, levelSpan: parser.advance().span, comparison: nil, threshold: nil)
+                let levelToken = parser.advance()
+                guard let level = parser.level(named: levelToken) else { return parser.abandonClause() }
+                var band = LevelBand(level: level, levelSpan: levelToken.span, comparison: nil, threshold: nil)
                 band.comments = parser.endClause("level", leading: leading)
                 indicator.bands.append(band)
                 return

@@ -89,10 +89,9 @@ extension Parser {
             skipLine()
             return nil
         }
-        if current.isWord("level"), let word = tokens[index + 1].word, let level = Level(rawValue: word.lowercased()) {
+        if current.isWord("level"), tokens[index + 1].word != nil {
             advance()
-            advance()
-            return .level(level)
+            return level(named: advance()).map { .level($0) }
         }
         error(current.span, "An expectation says `flags row N`, `flags nothing` or `level …`.", hint: "For example: expect BO-01 flags row 1 column owner")
         skipLine()

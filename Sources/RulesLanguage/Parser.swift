@@ -114,7 +114,12 @@ public struct Parser {
             skipBlankLines()
             if current.kind == .end { break }
             let token = current
-            if token.indent == 0, let keyword = token.word.flatMap({ DeclarationKeyword(rawValue: $0.lowercased()) }) {
+            if let keyword = token.word.flatMap({ DeclarationKeyword(rawValue: $0.lowercased()) }) {
+                if token.indent > 0 {
+                    let word = token.word ?? keyword.rawValue
+                    error(token.span, "\(keyword.named.capitalizedFirst) starts at the left edge of the line, with no spaces before `\(word)`.",
+                          hint: "Remove the spaces before `\(word)`; only the lines under it are indented.")
+                }
                 if let node = parseDeclaration(keyword) { declarations.append(node) }
             } else {
                 reportStrayLine(token)
@@ -137,23 +142,31 @@ public struct Parser {
         }
     }
 
+    /// Whether the current token starts a declaration: its keyword first on a line, at the left
+    /// edge, or indented if the word cannot start a clause (`rule` can't; `pathway` can, in a rule).
+    private var atDeclaration: Bool {
+        guard current.startsLine, let keyword = current.word.flatMap({ DeclarationKeyword(rawValue: $0.lowercased()) }) else { return false }
+        return current.indent == 0 || ClauseKeyword(rawValue: keyword.rawValue) == nil
+    }
+
     mutating func skipToNextDeclaration() {
         while current.kind != .end {
             skipLine()
             if case .comment = current.kind { advance() }
             // Every line end is passed, a blank line too: stopping at one would never move on.
             while current.kind == .newline || current.kind == .blankLine { advance() }
-            if current.kind == .end { return }
-            if current.indent == 0, let word = current.word?.lowercased(), DeclarationKeyword(rawValue: word) != nil { return }
+            if current.kind == .end || atDeclaration { return }
         }
     }
 
     /// The clause lines under a declaration's first line. A misspelt clause word (`wen`) is
     /// reported and then read as the clause it most likely is, so one slip gives one message.
     /// The body is given the clause word's token, the word, and the comment lines above it.
-    mutating func forEachClause(of declaration: DeclarationKeyword, also extra: [String] = [],
+    /// An indicator's level lines (`exemplary when >= 95%`) are clauses too, when `levelLines`.
+    mutating func forEachClause(of declaration: DeclarationKeyword, levelLines: Bool = false,
                                 _ body: (inout Parser, Token, String, [String]) -> Void) {
-        let allowed = declaration.clauses.map(\.rawValue) + extra
+        let levels = levelLines ? Level.allCases.map(\.rawValue) : []
+        let allowed = declaration.clauses.map(\.rawValue) + levels
         while true {
             skipBlankLines()
             guard current.kind != .end, current.indent > 0 || !current.startsLine else { return }
@@ -169,8 +182,18 @@ public struct Parser {
                 _ = endClause("line")
                 continue
             }
+            // A declaration indented by mistake ends this one; `parseFile` reports it and reads it.
+            if current.startsLine && DeclarationKeyword(rawValue: word) != nil && !allowed.contains(word) { return }
             let comments = takeComments()
             let token = advance()
+            // A misspelt level is said to be one, pointing at it: `exemplery when >= 95%`.
+            if !allowed.contains(word) && levelLines && (current.isWord("when") || Suggest.closest(word, among: levels) != nil) {
+                guard let level = level(named: token) else {
+                    abandonClause()
+                    continue
+                }
+                word = level.rawValue
+            }
             if !allowed.contains(word) {
                 guard let corrected = Suggest.closest(word, among: allowed) else {
                     error(token.span, "`\(token.word ?? word)` is not a clause of \(declaration.named).",
@@ -187,6 +210,23 @@ public struct Parser {
     }
 
     // MARK: Small pieces
+
+    /// A clause that cannot be read at all: the rest of its line is passed over.
+    mutating func abandonClause() {
+        skipLine()
+        _ = endClause("line")
+    }
+
+    /// The level a word names, or, misspelt, the level it most likely is, after saying so.
+    mutating func level(named token: Token) -> Level? {
+        guard let word = token.word else { return nil }
+        if let level = Level(rawValue: word.lowercased()) { return level }
+        let names = Level.allCases.map(\.rawValue)
+        let suggestion = Suggest.closest(word, among: names)
+        error(token.span, "`\(word)` is not a level.",
+              hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "The levels are \(names.dropLast().joined(separator: ", ")) and \(names.last!).")
+        return suggestion.flatMap(Level.init(rawValue:))
+    }
 
     mutating func optionalTitle() -> String? {
         guard case .text(let title) = current.kind else { return nil }
