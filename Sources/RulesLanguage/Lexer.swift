@@ -7,6 +7,9 @@ struct Lexer {
     private let end: Int
     private(set) var diagnostics: [Diagnostic] = []
     private var tokens: [Token] = []
+    /// Comments at the ends of lines inside a formula that goes on over the next line: kept
+    /// apart, so the formula reads as one, each with the token it follows.
+    private var formulaComments: [LineComment] = []
     private var depth = 0
     private var lineIndent = 0
     private var atLineStart = true
@@ -23,10 +26,10 @@ struct Lexer {
         end = range?.upperBound ?? file.bytes.count
     }
 
-    static func tokens(of file: SourceFile, fileIndex: Int) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+    static func tokens(of file: SourceFile, fileIndex: Int) -> (tokens: [Token], diagnostics: [Diagnostic], formulaComments: [LineComment]) {
         var lexer = Lexer(file, fileIndex: fileIndex)
         lexer.run()
-        return (lexer.tokens, lexer.diagnostics)
+        return (lexer.tokens, lexer.diagnostics, lexer.formulaComments)
     }
 
     /// Tokens of an expression inside a message template's braces.
@@ -53,10 +56,11 @@ struct Lexer {
 
     private func peek(_ offset: Int = 0) -> UInt8? { position + offset < end ? bytes[position + offset] : nil }
 
-    /// Whether a line end here continues the clause: inside brackets, or after an operator.
+    /// Whether a line end here continues the clause: inside brackets, or after an operator
+    /// (a comment after it aside).
     private var continues: Bool {
         if depth > 0 { return true }
-        guard let last = tokens.last else { return false }
+        guard let last = tokens.last(where: { if case .comment = $0.kind { false } else { true } }) else { return false }
         switch last.kind {
         case .symbol(let symbol): return symbol != ")" && symbol != "]"
         case .word(let word): return ["and", "or", "not"].contains(word.lowercased())
@@ -76,6 +80,10 @@ struct Lexer {
                 // A formula may go on over the next line only if that line is indented further:
                 // an unclosed bracket must not swallow the clauses below it.
                 if continues && nextLineIndent() > clauseIndent {
+                    if case .comment(let text) = tokens.last?.kind, tokens.count >= 2 {
+                        tokens.removeLast()
+                        formulaComments.append(LineComment(text: text, after: tokens[tokens.count - 1].span))
+                    }
                     continue
                 }
                 depth = 0

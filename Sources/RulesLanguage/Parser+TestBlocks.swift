@@ -15,19 +15,11 @@ extension Parser {
                 }
                 Parser.note(&record, word, parser.endClause("clause", leading: leading))
             case .given:
-                guard let table = parser.expectName("a table name", after: token) else {
-                    parser.skipLine()
-                    _ = parser.endClause("line")
-                    return
-                }
-                _ = parser.endClause("clause")
+                guard let table = parser.expectName("a table name", after: token) else { return parser.abandonClause() }
+                Parser.note(&record, "given:\(test.examples.count)", parser.endClause("clause", leading: leading))
                 test.examples.append(parser.parseExampleTable(table, after: token))
             case .expect:
-                guard let id = parser.expectIdentifier("a rule or indicator id", after: token) else {
-                    parser.skipLine()
-                    _ = parser.endClause("line")
-                    return
-                }
+                guard let id = parser.expectIdentifier("a rule or indicator id", after: token) else { return parser.abandonClause() }
                 if let outcome = parser.parseOutcome() {
                     test.expectations.append(Expectation(id: id, outcome: outcome, span: token.span.to(id.span)))
                 }

@@ -13,6 +13,10 @@ public struct Parser {
     var index = 0
     var diagnostics: [Diagnostic]
     var pendingComments: [String] = []
+    /// Comments at the ends of the inner lines of formulas that go on over several lines, in
+    /// file order; each clause takes those it passed over when it ends.
+    let formulaComments: [LineComment]
+    var nextFormulaComment = 0
     /// How deep the formula being read nests, so a pathological one is refused, not a crash.
     var budget = FormulaBudget()
 
@@ -25,7 +29,7 @@ public struct Parser {
     private init(file: SourceFile, fileIndex: Int) {
         self.file = file
         self.fileIndex = fileIndex
-        (tokens, diagnostics) = Lexer.tokens(of: file, fileIndex: fileIndex)
+        (tokens, diagnostics, formulaComments) = Lexer.tokens(of: file, fileIndex: fileIndex)
     }
 
     // MARK: Tokens
@@ -57,7 +61,8 @@ public struct Parser {
     }
 
     /// Ends a clause: anything left on the line is a mistake. Returns the clause's comments:
-    /// `leading` (the lines above it) and the one after it.
+    /// `leading` (the lines above it), the one after it, and those inside a formula that went
+    /// on over several lines.
     mutating func endClause(_ what: String, leading: [String] = []) -> Comments {
         if !atLineEnd {
             let start = current.span
@@ -76,6 +81,10 @@ public struct Parser {
             }
         }
         var comments = Comments(leading: leading)
+        while nextFormulaComment < formulaComments.count && formulaComments[nextFormulaComment].after.start < current.span.start {
+            comments.within.append(formulaComments[nextFormulaComment])
+            nextFormulaComment += 1
+        }
         if case .comment(let text) = current.kind {
             comments.trailing = text
             advance()
@@ -310,7 +319,7 @@ public struct Parser {
 }
 
 extension Comments {
-    var isEmpty: Bool { leading.isEmpty && trailing == nil }
+    var isEmpty: Bool { leading.isEmpty && trailing == nil && within.isEmpty }
 }
 
 extension String {

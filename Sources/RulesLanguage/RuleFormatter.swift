@@ -23,7 +23,7 @@ public enum RuleFormatter {
         for node in tree.declarations {
             var printer = Printer(comments: node.clauseComments)
             for comment in node.comments.leading { printer.lines.append(commentLine(comment, pad: "")) }
-            printer.declaration(node.declaration, headerComment: node.comments.trailing)
+            printer.declaration(node.declaration, header: node.comments)
             // Parameters are one line each and read best as a block.
             if case .param = node.declaration, case .param = previous, node.comments.leading.isEmpty {
                 text += "\n"
@@ -51,10 +51,15 @@ private struct Printer {
 
     init(comments: [String: Comments]) { self.comments = comments }
 
+    /// A line of a clause, its formula perhaps broken over several, with where in the file the
+    /// part it begins with was written, so a comment inside the formula finds its line again.
+    private struct BrokenLine {
+        var text: String
+        var start: Int
+    }
+
     mutating func line(_ text: String, indent: Int = 2, comments: Comments? = nil) {
-        let pad = String(repeating: " ", count: indent)
-        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
-        lines.append(pad + text + (comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""))
+        write([BrokenLine(text: text, start: .min)], indent: indent, comments: comments)
     }
 
     /// Lines are kept to about this many characters where a formula can be broken.
@@ -62,18 +67,44 @@ private struct Printer {
 
     /// A clause whose formula is `head` + `value`: one line if it fits, else broken after each
     /// top-level `and` (or `or`), the rest indented four more, as a trainer would write it; an
-    /// `and` part of an `or` that is still too long is broken the same way, four further in.
+    /// `and` part of an `or` that is still too long is broken the same way, four further in. A
+    /// comment the trainer wrote inside the formula, at the end of one of its lines, stays at
+    /// the end of the line of the part it followed, so the formula is broken at every top-level
+    /// `and` (or `or`) when that keeps it off the last line.
     mutating func formula(_ head: String, _ value: Expression, indent: Int = 2, comments: Comments?) {
-        let pad = String(repeating: " ", count: indent)
-        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
-        var broken = brokenLines(value, first: head, rest: "    ", width: Printer.lineLength - indent)
-        broken[broken.count - 1] += comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""
-        lines += broken.map { pad + $0 }
+        let width = Printer.lineLength - indent
+        var broken = brokenLines(value, first: head, from: .min, rest: "    ", width: width, everywhere: false)
+        if let within = comments?.within, !within.isEmpty {
+            let apart = brokenLines(value, first: head, from: .min, rest: "    ", width: width, everywhere: true)
+            if within.contains(where: { Printer.lineIndex(of: $0, in: apart) < apart.count - 1 }) { broken = apart }
+        }
+        write(broken, indent: indent, comments: comments)
     }
 
-    /// `value` as lines no wider than `width` where it can be broken: the first starting with
-    /// `first`, the others with `rest`, each but the last ending with its `and` or `or`.
-    private func brokenLines(_ value: Expression, first: String, rest: String, width: Int) -> [String] {
+    /// Writes a clause's lines with its comments: those above it, then at the end of each line
+    /// the comment written inside the formula after the part that line holds, and the clause's
+    /// own comment at the end of the last. A line that would end in two keeps the first (the
+    /// last line, the clause's own); the others go above the clause, so none is lost.
+    private mutating func write(_ broken: [BrokenLine], indent: Int, comments: Comments?) {
+        let pad = String(repeating: " ", count: indent)
+        var ends = Array(repeating: [String](), count: broken.count)
+        for comment in comments?.within ?? [] { ends[Printer.lineIndex(of: comment, in: broken)].append(comment.text) }
+        if let trailing = comments?.trailing { ends[broken.count - 1].insert(trailing, at: 0) }
+        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
+        for comment in ends.flatMap({ $0.dropFirst() }) { lines.append((pad + "# " + comment).trimmingTrailing) }
+        for (line, end) in zip(broken, ends) {
+            lines.append(pad + line.text + (end.first.map { "  # \($0)".trimmingTrailing } ?? ""))
+        }
+    }
+
+    private static func lineIndex(of comment: LineComment, in broken: [BrokenLine]) -> Int {
+        broken.lastIndex { $0.start <= comment.after.start } ?? 0
+    }
+
+    /// `value` as lines no wider than `width` where it can be broken (or at every top-level
+    /// `and`/`or`, `everywhere`): the first starting with `first`, the others with `rest`, each
+    /// but the last ending with its `and` or `or`; the first holds what was written from `from`.
+    private func brokenLines(_ value: Expression, first: String, from start: Int, rest: String, width: Int, everywhere: Bool) -> [BrokenLine] {
         let whole = first + expression(value)
         let joiner: String
         switch value {
@@ -81,7 +112,7 @@ private struct Printer {
         case .binary("and", _, _, _): joiner = "and"
         default: joiner = ""
         }
-        guard whole.count > width, !joiner.isEmpty else { return [whole] }
+        guard whole.count > width || everywhere, !joiner.isEmpty else { return [BrokenLine(text: whole, start: start)] }
         // The chain's operands, left to right: `a and b and c` is ((a and b) and c).
         var operands: [Expression] = []
         var remaining = value
@@ -90,23 +121,27 @@ private struct Printer {
             remaining = left
         }
         operands.insert(remaining, at: 0)
-        var result: [String] = []
+        var result: [BrokenLine] = []
         for (index, operand) in operands.enumerated() {
             let lead = index == 0 ? first : rest
-            let part: [String]
+            let from = index == 0 ? start : operand.span.start
+            var part: [BrokenLine]
             if joiner == "or", case .binary("and", _, _, _) = operand {
-                part = brokenLines(operand, first: lead, rest: rest + "    ", width: width)
+                part = brokenLines(operand, first: lead, from: from, rest: rest + "    ", width: width, everywhere: false)
             } else {
-                part = [lead + expression(operand, needs: Printer.precedence(value) + 1)]
+                part = [BrokenLine(text: lead + expression(operand, needs: Printer.precedence(value) + 1), start: from)]
             }
-            result += index == operands.count - 1 ? part : part.dropLast() + [part.last! + " " + joiner]
+            if index < operands.count - 1 { part[part.count - 1].text += " " + joiner }
+            result += part
         }
         return result
     }
 
-    mutating func declaration(_ declaration: Declaration, headerComment: String?) {
+    /// The declaration; `header` holds the comments after its first line (and, for a
+    /// parameter, inside its formula), those above it being written already.
+    mutating func declaration(_ declaration: Declaration, header comments: Comments) {
         func header(_ keyword: DeclarationKeyword, _ text: String) {
-            lines.append(keyword.rawValue + " " + text + (headerComment.map { "  # \($0)".trimmingTrailing } ?? ""))
+            line(keyword.rawValue + " " + text, indent: 0, comments: Comments(trailing: comments.trailing, within: comments.within))
         }
         switch declaration {
         case .table(let table):
@@ -236,8 +271,8 @@ private struct Printer {
     private mutating func testClause(_ keyword: ClauseKeyword, _ test: TestDeclaration) {
         switch keyword {
         case .given:
-            for example in test.examples {
-                clause(.given, example.table.text, key: "")
+            for (index, example) in test.examples.enumerated() {
+                clause(.given, example.table.text, key: "given:\(index)")
                 let rows = [example.headers] + example.rows
                 let widths = (0 ..< (rows.map(\.count).max() ?? 0)).map { column in
                     rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0

@@ -11,6 +11,14 @@ public struct Name: Equatable, Sendable, CustomStringConvertible {
 public struct Comments: Equatable, Sendable {
     public var leading: [String] = []
     public var trailing: String?
+    /// Comments at the ends of the inner lines of a formula that goes on over several lines.
+    public var within: [LineComment] = []
+}
+
+/// A comment at the end of a line inside a formula, and the place in the formula it follows.
+public struct LineComment: Equatable, Sendable {
+    public var text: String
+    public var after: SourceSpan
 }
 
 public indirect enum Expression: Equatable, Sendable {

@@ -109,6 +109,56 @@ private func allRuleFiles() throws -> [SourceFile] {
         #expect(formatted.contains("when (amount - 1 - (2 - 3)) * 4 ^ 2 ^ 3 > 1 and not (owner is blank or vendor is blank)"))
     }
 
+    /// A formula that goes on over several lines may end each with a comment: the formula is
+    /// still the whole thing, and `fmt` keeps every comment at the end of its part's line.
+    @Test func commentsInsideAFormulaOverSeveralLinesAreKeptWhereTheyWere() throws {
+        let text = """
+            rule R-1 "r"
+              when amount > 0 and   # only spending
+                  owner is blank and      # nobody owns it
+                  vendor is not blank  # a real payee
+              flag amount
+
+            """
+        let (tree, diagnostics, _) = parse(text)
+        #expect(diagnostics.isEmpty)
+        guard case .rule(let rule)? = tree.declarations.first?.declaration,
+              case .binary("and", .binary("and", _, .isBlank, _), .isBlank(_, negated: true, _), _)? = rule.condition else {
+            Issue.record("the condition is not the whole formula"); return
+        }
+        #expect(tree.declarations[0].clauseComments["when"]?.within.map(\.text) == ["only spending", "nobody owns it"])
+        #expect(tree.declarations[0].clauseComments["when"]?.trailing == "a real payee")
+        let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
+        #expect(formatted == """
+            rule R-1 "r"
+              when amount > 0 and  # only spending
+                  owner is blank and  # nobody owns it
+                  vendor is not blank  # a real payee
+              flag amount
+
+            """)
+        #expect(try RuleFormatter.format(SourceFile(path: "x.rules", text: formatted)).get() == formatted)
+    }
+
+    @Test(arguments: [
+        // In brackets, and on a line of its own inside them.
+        ("rule R-1 \"r\"\n  when (amount > 0 or   # only spending\n      # or none at all\n      owner is blank)  # nobody\n  flag amount\n",
+         "rule R-1 \"r\"\n  # or none at all\n  when amount > 0 or  # only spending\n      owner is blank  # nobody\n  flag amount\n"),
+        // Inside a function's brackets: the formula is one line, the comment after it.
+        ("rule R-1 \"r\"\n  when ROUND(amount,   # to the dollar\n          0) > 5\n  flag amount\n",
+         "rule R-1 \"r\"\n  when ROUND(amount, 0) > 5  # to the dollar\n  flag amount\n"),
+        // In a parameter, and in a test's `given` line.
+        ("param p = 1 +  # one\n    2\n\ntest \"t\"\n  given transactions  # the rows\n    | Amount |\n    | 1      |\n",
+         "param p = 1 + 2  # one\n\ntest \"t\"\n  given transactions  # the rows\n    | Amount |\n    | 1      |\n"),
+    ])
+    func aCommentInsideAFormulaIsNeverLost(text: String, formatted: String) throws {
+        let (_, diagnostics, _) = parse(text)
+        #expect(diagnostics.isEmpty)
+        let once = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
+        #expect(once == formatted)
+        #expect(try RuleFormatter.format(SourceFile(path: "x.rules", text: once)).get() == once)
+    }
+
     @Test func curlyQuotesStopFormattingUntilFixed() {
         let file = SourceFile(path: "x.rules", text: "pathway p “Management”\n")
         guard case .failure(let report) = RuleFormatter.format(file) else {
