@@ -228,6 +228,9 @@ extension Parser {
                     parser.advance()
                     view.groupKeys = parser.expressionList()
                 }
+            case .let:
+                if let binding = parser.parseLet(after: token, leading: leading) { view.lets.append(binding) }
+                return
             case .where:
                 view.filter = parser.parseExpression()
             case .column:
@@ -281,6 +284,9 @@ extension Parser {
                 indicator.bands.append(band)
                 return
             case .pathway: indicator.pathway = parser.expectName("a pathway name", after: token)
+            case .let:
+                if let binding = parser.parseLet(after: token, leading: leading) { indicator.lets.append(binding) }
+                return
             case .measure: indicator.measure = parser.parseExpression()
             case .about: indicator.about = parser.expectText(after: token)
             case .source: indicator.source = parser.expectText(after: token)

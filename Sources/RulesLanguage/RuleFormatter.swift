@@ -208,7 +208,7 @@ private struct Printer {
             if let table = rule.table {
                 clause(.for, table.text + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
-        case .let: for binding in rule.lets { formula("let \(binding.name.text) = ", binding.value, comments: binding.comments) }
+        case .let: lets(rule.lets)
         case .when: if let condition = rule.condition { formula("when ", condition, comments: comments["when"]) }
         case .flag: if !rule.flags.isEmpty { clause(.flag, rule.flags.map { expression($0) }.joined(separator: ", ")) }
         case .message: if let message = rule.message { clause(.message, template(message)) }
@@ -219,12 +219,17 @@ private struct Printer {
         }
     }
 
+    private mutating func lets(_ bindings: [LetBinding]) {
+        for binding in bindings { formula("\(ClauseKeyword.let.rawValue) \(binding.name.text) = ", binding.value, comments: binding.comments) }
+    }
+
     private mutating func viewClause(_ keyword: ClauseKeyword, _ view: ViewDeclaration) {
         switch keyword {
         case .from:
             if let table = view.table {
                 clause(.from, table.text + (view.groupKeys.isEmpty ? "" : " by " + view.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
+        case .let: lets(view.lets)
         case .where: if let filter = view.filter { formula("where ", filter, comments: comments["where"]) }
         case .column:
             let width = view.columns.map(\.name.text.count).max() ?? 0
@@ -240,6 +245,7 @@ private struct Printer {
     private mutating func indicatorClause(_ keyword: ClauseKeyword, _ indicator: IndicatorDeclaration) {
         switch keyword {
         case .pathway: if let pathway = indicator.pathway { clause(.pathway, pathway.text) }
+        case .let: lets(indicator.lets)
         case .measure: if let measure = indicator.measure { formula("measure ", measure, comments: comments["measure"]) }
         case .otherwise:
             // The level lines, in the order written, `otherwise` among them.

@@ -163,6 +163,8 @@ public struct ViewDeclaration: Equatable, Sendable {
     public var title: String?
     public var table: Name?
     public var groupKeys: [Expression] = []
+    /// `let` lines: named values the view's filter and columns can use.
+    public var lets: [LetBinding] = []
     public var filter: Expression?
     public var columns: [ViewColumn] = []
     public var isShown = false
@@ -190,6 +192,8 @@ public struct IndicatorDeclaration: Equatable, Sendable {
     public var id: Name
     public var title: String?
     public var pathway: Name?
+    /// `let` lines: named values the measure and the level thresholds can use.
+    public var lets: [LetBinding] = []
     public var measure: Expression?
     public var bands: [LevelBand] = []
     public var about: String?

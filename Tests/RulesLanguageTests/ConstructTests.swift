@@ -164,6 +164,53 @@ private func checkWithBase(_ text: String) -> CheckResult {
         #expect(numberDiagnostics.map(\.message) == ["`1,000` has a thousands separator, but in a formula a comma separates values."])
     }
 
+    /// Views and indicators name values with `let`, as rules do; `fmt` writes them after the
+    /// view's `from` and the indicator's `pathway`.
+    @Test func viewsAndIndicatorsHaveLets() throws {
+        let text = """
+            view spending "Spending by site"
+              column spent = SUM(amount)
+              let share = SUM(amount) / SUM(transactions.amount)  # of the district
+              from transactions by site
+              where share > 1%
+
+            indicator RE-9 "Largest share"
+              measure MAX(spending.spent) / total
+              # the whole district
+              let total = SUM(transactions.amount)
+              pathway resource_equity
+              exemplary when <= limit
+              otherwise emerging
+              let limit = 10%
+
+            """
+        let found = declarations(text)
+        guard case .view(let view)? = found.first, case .indicator(let indicator)? = found.last else { Issue.record("\(found)"); return }
+        #expect(view.lets.map(\.name.text) == ["share"])
+        #expect(view.lets.first?.comments.trailing == "of the district")
+        #expect(indicator.lets.map(\.name.text) == ["total", "limit"])
+        #expect(indicator.lets.first?.comments.leading == ["the whole district"])
+        let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
+        #expect(formatted == """
+            view spending "Spending by site"
+              from transactions by site
+              let share = SUM(amount) / SUM(transactions.amount)  # of the district
+              where share > 1%
+              column spent = SUM(amount)
+
+            indicator RE-9 "Largest share"
+              pathway resource_equity
+              # the whole district
+              let total = SUM(transactions.amount)
+              let limit = 10%
+              measure MAX(spending.spent) / total
+              exemplary when <= limit
+              otherwise emerging
+
+            """)
+        #expect(parse(formatted).0 == parse(text).0)
+    }
+
     @Test func operatorsBindAsInExcel() throws {
         let sum = try #require(onlyExpression("a + b * c > 1"))
         guard case .binary(">", .binary("+", _, .binary("*", _, _, _), _), _, _) = sum else { Issue.record("\(sum)"); return }
