@@ -2,35 +2,8 @@ import Foundation
 import Testing
 @testable import RulesLanguage
 
-/// Every rule file the project has: the default rules and every test fixture that parses.
-private func allRuleFiles() throws -> [SourceFile] {
-    var files = try loadRulesFolder()
-    let mistakes = MistakeGoldenTests.folder
-    for name in try FileManager.default.contentsOfDirectory(atPath: mistakes.path).sorted() where name.hasSuffix(".rules") {
-        files.append(SourceFile(path: name, text: try String(contentsOf: mistakes.appendingPathComponent(name), encoding: .utf8)))
-    }
-    return files
-}
-
+/// The standard layout, case by case; what holds for every file is in FormatterPropertyTests.
 @Suite struct FormatterTests {
-    @Test func formattingNeverChangesMeaningAndTwiceChangesNothing() throws {
-        var formattedCount = 0
-        for file in try allRuleFiles() {
-            let (original, diagnostics) = Parser.parse(file, fileIndex: 0)
-            guard case .success(let formatted) = RuleFormatter.format(file) else {
-                #expect(diagnostics.contains { $0.severity == .error }, "\(file.path) parses but would not format")
-                continue
-            }
-            formattedCount += 1
-            let reparsedFile = SourceFile(path: file.path, text: formatted)
-            let (reparsed, reparsedDiagnostics) = Parser.parse(reparsedFile, fileIndex: 0)
-            #expect(reparsedDiagnostics.isEmpty, "\(file.path): \(DiagnosticReport(files: [reparsedFile], diagnostics: reparsedDiagnostics).text)")
-            #expect(reparsed == original, "formatting changed the meaning of \(file.path):\n\(formatted)")
-            #expect(try RuleFormatter.format(reparsedFile).get() == formatted, "formatting \(file.path) twice changed it")
-        }
-        #expect(formattedCount >= 30)
-    }
-
     @Test func theDefaultRulesAreAlreadyFormatted() throws {
         for file in try loadRulesFolder() {
             #expect(try RuleFormatter.format(file).get() == file.text, "run `pathways fmt \(file.path)`")
