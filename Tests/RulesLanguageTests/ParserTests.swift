@@ -77,6 +77,32 @@ func parse(_ text: String, path: String = "test.rules") -> (RuleFile, [Diagnosti
         }
     }
 
+    /// Lines made at random from pieces of the language and of its mistakes: every parse ends
+    /// (a loop that consumes nothing would hang here), and each message points inside the file.
+    @Test func anyJumbleOfLinesIsReadToTheEnd() {
+        let pieces = ["rule R-1 \"x\"", "table t", "param p =", "view v", "indicator I-1", "test \"t\"", "goal G-1", "pathway p",
+                      "when", "let x =", "column a money", "given t", "expect R-1 level", "exemplery when", "otherwise", "message \"{",
+                      "amount", "and", "or", "not", "is", "blank", "in", "between", "where", "(", ")", ",", ";", "-", "^", ">=",
+                      "$5,000,", "1,000", "ROUND(", "\"", "“", "}", "{", "#c", "# c", "|a|b|", "| 1 |", "[Owner", "!", "'"]
+        var state: UInt64 = 12_345
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        for _ in 0 ..< 2_000 {
+            var lines: [String] = []
+            for _ in 0 ..< next(12) {
+                let indent = ["", "", "  ", "    ", "\t"][next(5)]
+                lines.append(indent + (0 ..< next(6)).map { _ in pieces[next(pieces.count)] }.joined(separator: " "))
+            }
+            let text = lines.joined(separator: next(2) == 0 ? "\n" : "\r\n") + (next(2) == 0 ? "\n" : "")
+            let (_, diagnostics, file) = parse(text)
+            for diagnostic in diagnostics {
+                #expect(diagnostic.span.start >= 0 && diagnostic.span.end <= file.text.utf8.count, "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func aFormulaNestedToTheLimitIsRead() {
         let text = "param p = " + String(repeating: "-(", count: 100) + "1" + String(repeating: ")", count: 100) + "\n"
         let (tree, diagnostics, _) = parse(text)
