@@ -6,7 +6,7 @@ struct FormulaBudget {
     /// Operators in one formula (the message says "1,000"); a long chain of them is a deep tree too.
     static let operatorLimit = 1_000
 
-    enum Nesting: Hashable {
+    enum Nesting {
         case bracket, sign, not, power
 
         var tooDeep: (message: String, hint: String) {
@@ -24,10 +24,30 @@ struct FormulaBudget {
         }
     }
 
-    var nesting: [Nesting: Int] = [:]
+    private var brackets = 0, signs = 0, nots = 0, powers = 0
     var operators = 0
     /// The formula was given up on: the rest of its line is skipped and nothing more is reported.
     var isExceeded = false
+
+    /// How deep this kind of nesting is where the parser is now.
+    subscript(_ kind: Nesting) -> Int {
+        get {
+            switch kind {
+            case .bracket: brackets
+            case .sign: signs
+            case .not: nots
+            case .power: powers
+            }
+        }
+        set {
+            switch kind {
+            case .bracket: brackets = newValue
+            case .sign: signs = newValue
+            case .not: nots = newValue
+            case .power: powers = newValue
+            }
+        }
+    }
 }
 
 /// Formulas: `amount > approval_limit and owner is blank`, with Excel's operators and functions.
@@ -44,15 +64,15 @@ extension Parser {
     /// formula and returns false.
     private mutating func deeper(_ kind: FormulaBudget.Nesting, at span: SourceSpan) -> Bool {
         guard !budget.isExceeded else { return false }
-        guard budget.nesting[kind, default: 0] < FormulaBudget.nestingLimit else {
+        guard budget[kind] < FormulaBudget.nestingLimit else {
             giveUp(at: span, kind.tooDeep)
             return false
         }
-        budget.nesting[kind, default: 0] += 1
+        budget[kind] += 1
         return true
     }
 
-    private mutating func shallower(_ kind: FormulaBudget.Nesting) { budget.nesting[kind, default: 1] -= 1 }
+    private mutating func shallower(_ kind: FormulaBudget.Nesting) { budget[kind] -= 1 }
 
     /// Counts one operator of the formula, giving up on it past the limit.
     private mutating func countOperator(at span: SourceSpan) {

@@ -209,7 +209,7 @@ private struct Printer {
                 clause(.for, table.text + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
         case .let: lets(rule.lets)
-        case .when: if let condition = rule.condition { formula("when ", condition, comments: comments["when"]) }
+        case .when: if let condition = rule.condition { formula(.when, condition) }
         case .flag: if !rule.flags.isEmpty { clause(.flag, rule.flags.map { expression($0) }.joined(separator: ", ")) }
         case .message: if let message = rule.message { clause(.message, template(message)) }
         case .fix: if let fix = rule.fix { clause(.fix, template(fix)) }
@@ -217,6 +217,11 @@ private struct Printer {
         case .source: if let source = rule.source { clause(.source, quote(source)) }
         default: break
         }
+    }
+
+    /// A clause that is its keyword and a formula, such as `when …`, with the clause's comments.
+    private mutating func formula(_ keyword: ClauseKeyword, _ value: Expression) {
+        formula(keyword.rawValue + " ", value, comments: comments[keyword.rawValue])
     }
 
     private mutating func lets(_ bindings: [LetBinding]) {
@@ -230,11 +235,11 @@ private struct Printer {
                 clause(.from, table.text + (view.groupKeys.isEmpty ? "" : " by " + view.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
         case .let: lets(view.lets)
-        case .where: if let filter = view.filter { formula("where ", filter, comments: comments["where"]) }
+        case .where: if let filter = view.filter { formula(.where, filter) }
         case .column:
             let width = view.columns.map(\.name.text.count).max() ?? 0
             for column in view.columns {
-                line("column \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
+                line("\(ClauseKeyword.column.rawValue) \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
             }
         case .show: if view.isShown { clause(.show, "") }
         case .about: if let about = view.about { clause(.about, quote(about)) }
@@ -246,7 +251,7 @@ private struct Printer {
         switch keyword {
         case .pathway: if let pathway = indicator.pathway { clause(.pathway, pathway.text) }
         case .let: lets(indicator.lets)
-        case .measure: if let measure = indicator.measure { formula("measure ", measure, comments: comments["measure"]) }
+        case .measure: if let measure = indicator.measure { formula(.measure, measure) }
         case .otherwise:
             // The level lines, in the order written, `otherwise` among them.
             let width = indicator.bands.filter { $0.comparison != nil }.map(\.level.rawValue.count).max() ?? 0
@@ -254,7 +259,7 @@ private struct Printer {
                 if let comparison = band.comparison, let threshold = band.threshold {
                     line("\(padded(band.level.rawValue, width)) when \(comparison) \(expression(threshold))", comments: band.comments)
                 } else {
-                    line("otherwise \(band.level.rawValue)", comments: band.comments)
+                    line("\(ClauseKeyword.otherwise.rawValue) \(band.level.rawValue)", comments: band.comments)
                 }
             }
         case .about: if let about = indicator.about { clause(.about, quote(about)) }
