@@ -181,14 +181,12 @@ public struct Parser {
             guard current.kind != .end, current.indent > 0 || !current.startsLine else { return }
             if case .tableRow = current.kind {
                 error(current.span, "An example table must follow a `given` line in a test.")
-                skipLine()
-                _ = endClause("line")
+                abandonClause()
                 continue
             }
             guard var word = current.word?.lowercased() else {
                 error(current.span, "A clause must start with a word such as `when` or `message`.")
-                skipLine()
-                _ = endClause("line")
+                abandonClause()
                 continue
             }
             // A declaration indented by mistake ends this one; `parseFile` reports it and reads it.
@@ -207,8 +205,7 @@ public struct Parser {
                 guard let corrected = Suggest.closest(word, among: allowed) else {
                     error(token.span, "`\(token.word ?? word)` is not a clause of \(declaration.named).",
                           hint: "\(declaration.named.capitalizedFirst) can have: \(allowed.joined(separator: ", ")).")
-                    skipLine()
-                    _ = endClause("line")
+                    abandonClause()
                     continue
                 }
                 error(token.span, "`\(token.word ?? word)` is not a clause of \(declaration.named).", hint: "Did you mean `\(corrected)`?")
