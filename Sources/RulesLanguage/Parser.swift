@@ -174,8 +174,12 @@ public struct Parser {
     /// An indicator's level lines (`exemplary when >= 95%`) are clauses too, when `levelLines`.
     mutating func forEachClause(of declaration: DeclarationKeyword, levelLines: Bool = false,
                                 _ body: (inout Parser, Token, String, [String]) -> Void) {
-        let levels = levelLines ? Level.allCases.map(\.rawValue) : []
-        let allowed = declaration.clauses.map(\.rawValue) + levels
+        let clauses = declaration.clauses
+        func isAllowed(_ word: String) -> Bool {
+            ClauseKeyword(rawValue: word).map(clauses.contains) ?? (levelLines && Level(rawValue: word) != nil)
+        }
+        // Only a mistake needs the words spelled out.
+        var allowed: [String] { clauses.map(\.rawValue) + (levelLines ? Level.allCases.map(\.rawValue) : []) }
         while true {
             skipBlankLines()
             guard current.kind != .end, current.indent > 0 || !current.startsLine else { return }
@@ -190,18 +194,20 @@ public struct Parser {
                 continue
             }
             // A declaration indented by mistake ends this one; `parseFile` reports it and reads it.
-            if current.startsLine && DeclarationKeyword(rawValue: word) != nil && !allowed.contains(word) { return }
+            if current.startsLine && !isAllowed(word) && DeclarationKeyword(rawValue: word) != nil { return }
             let comments = takeComments()
             let token = advance()
             // A misspelt level is said to be one, pointing at it: `exemplery when >= 95%`.
-            if !allowed.contains(word) && levelLines && (current.isWord("when") || Suggest.closest(word, among: levels) != nil) {
+            if levelLines && !isAllowed(word)
+                && (current.isWord("when") || Suggest.closest(word, among: Level.allCases.map(\.rawValue)) != nil) {
                 guard let level = level(named: token) else {
                     abandonClause()
                     continue
                 }
                 word = level.rawValue
             }
-            if !allowed.contains(word) {
+            if !isAllowed(word) {
+                let allowed = allowed
                 guard let corrected = Suggest.closest(word, among: allowed) else {
                     error(token.span, "`\(token.word ?? word)` is not a clause of \(declaration.named).",
                           hint: "\(declaration.named.capitalizedFirst) can have: \(allowed.joined(separator: ", ")).")

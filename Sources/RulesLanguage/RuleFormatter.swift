@@ -87,8 +87,14 @@ private struct Printer {
     /// last line, the clause's own); the others go above the clause, so none is lost.
     private mutating func write(_ broken: [BrokenLine], indent: Int, comments: Comments?) {
         let pad = String(repeating: " ", count: indent)
+        guard let within = comments?.within, !within.isEmpty else {
+            for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
+            for line in broken.dropLast() { lines.append(pad + line.text) }
+            lines.append(pad + broken[broken.count - 1].text + (comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""))
+            return
+        }
         var ends = Array(repeating: [String](), count: broken.count)
-        for comment in comments?.within ?? [] { ends[Printer.lineIndex(of: comment, in: broken)].append(comment.text) }
+        for comment in within { ends[Printer.lineIndex(of: comment, in: broken)].append(comment.text) }
         if let trailing = comments?.trailing { ends[broken.count - 1].insert(trailing, at: 0) }
         for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
         for comment in ends.flatMap({ $0.dropFirst() }) { lines.append((pad + "# " + comment).trimmingTrailing) }
