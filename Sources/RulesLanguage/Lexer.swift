@@ -7,6 +7,9 @@ struct Lexer {
     private let end: Int
     private(set) var diagnostics: [Diagnostic] = []
     private var tokens: [Token] = []
+    /// Comments at the ends of lines inside a formula that goes on over the next line: kept
+    /// apart, so the formula reads as one, each with the token it follows.
+    private var formulaComments: [LineComment] = []
     private var depth = 0
     private var lineIndent = 0
     private var atLineStart = true
@@ -23,10 +26,10 @@ struct Lexer {
         end = range?.upperBound ?? file.bytes.count
     }
 
-    static func tokens(of file: SourceFile, fileIndex: Int) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+    static func tokens(of file: SourceFile, fileIndex: Int) -> (tokens: [Token], diagnostics: [Diagnostic], formulaComments: [LineComment]) {
         var lexer = Lexer(file, fileIndex: fileIndex)
         lexer.run()
-        return (lexer.tokens, lexer.diagnostics)
+        return (lexer.tokens, lexer.diagnostics, lexer.formulaComments)
     }
 
     /// Tokens of an expression inside a message template's braces.
@@ -53,10 +56,11 @@ struct Lexer {
 
     private func peek(_ offset: Int = 0) -> UInt8? { position + offset < end ? bytes[position + offset] : nil }
 
-    /// Whether a line end here continues the clause: inside brackets, or after an operator.
+    /// Whether a line end here continues the clause: inside brackets, or after an operator
+    /// (a comment after it aside).
     private var continues: Bool {
         if depth > 0 { return true }
-        guard let last = tokens.last else { return false }
+        guard let last = tokens.last(where: { if case .comment = $0.kind { false } else { true } }) else { return false }
         switch last.kind {
         case .symbol(let symbol): return symbol != ")" && symbol != "]"
         case .word(let word): return ["and", "or", "not"].contains(word.lowercased())
@@ -76,6 +80,10 @@ struct Lexer {
                 // A formula may go on over the next line only if that line is indented further:
                 // an unclosed bracket must not swallow the clauses below it.
                 if continues && nextLineIndent() > clauseIndent {
+                    if case .comment(let text) = tokens.last?.kind, tokens.count >= 2 {
+                        tokens.removeLast()
+                        formulaComments.append(LineComment(text: text, after: tokens[tokens.count - 1].span))
+                    }
                     continue
                 }
                 depth = 0
@@ -124,6 +132,17 @@ struct Lexer {
                  UInt8(ascii: ":"):
                 position += 1
                 emit(.symbol(String(UnicodeScalar(byte))), position - 1)
+            case UInt8(ascii: ";"):
+                position += 1
+                if depth > 0 {
+                    // Excel in much of Europe separates a function's values with `;`.
+                    error(position - 1, position, "Values in a formula are separated by commas, not `;`.",
+                          hint: "Use a comma here, as in ROUND(amount, 2).")
+                    emit(.symbol(","), position - 1)
+                } else {
+                    error(position - 1, position, "A rule file does not use `;`: each clause ends at the end of its line.",
+                          hint: "Remove the `;`.")
+                }
             case UInt8(ascii: "!"):
                 let start = position
                 position += 1
@@ -285,7 +304,8 @@ struct Lexer {
         let start = position
         position += 1
         let digitsStart = position
-        while position < end, let byte = peek(), isDigit(byte) || byte == UInt8(ascii: ",") || (byte == UInt8(ascii: ".") && peek(1).map(isDigit) == true) {
+        while let byte = peek(), isDigit(byte) || (byte == UInt8(ascii: ".") && peek(1).map(isDigit) == true)
+                || (byte == UInt8(ascii: ",") && isGroupComma) {
             position += 1
         }
         let written = String(decoding: bytes[digitsStart ..< position], as: UTF8.self)
@@ -300,6 +320,17 @@ struct Lexer {
             error(start, position, "`$\(written)` has its commas in the wrong places.", hint: "Group digits in threes: $1,234,567.89.")
         }
         emit(.money(plain), start)
+    }
+
+    /// Whether the comma here groups an amount's digits rather than separating two values. In
+    /// brackets, where commas separate values, only one followed by exactly three digits does,
+    /// so `MAX($5,000, amount)` is two values and `MAX($5,000,amount)` too; elsewhere any comma
+    /// before a digit does, so `$1,00` is reported as misplaced commas.
+    private var isGroupComma: Bool {
+        guard let first = peek(1), isDigit(first) else { return false }
+        if depth == 0 { return true }
+        guard let second = peek(2), let third = peek(3), isDigit(second), isDigit(third) else { return false }
+        return !(peek(4).map(isDigit) ?? false)
     }
 
     private mutating func lexNumber() {

@@ -23,7 +23,7 @@ public enum RuleFormatter {
         for node in tree.declarations {
             var printer = Printer(comments: node.clauseComments)
             for comment in node.comments.leading { printer.lines.append(commentLine(comment, pad: "")) }
-            printer.declaration(node.declaration, headerComment: node.comments.trailing)
+            printer.declaration(node.declaration, header: node.comments)
             // Parameters are one line each and read best as a block.
             if case .param = node.declaration, case .param = previous, node.comments.leading.isEmpty {
                 text += "\n"
@@ -51,14 +51,15 @@ private struct Printer {
 
     init(comments: [String: Comments]) { self.comments = comments }
 
-    mutating func line(_ text: String, indent: Int = 2, comments: Comments? = nil) {
-        let pad = String(repeating: " ", count: indent)
-        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
-        lines.append(pad + text + (comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""))
+    /// A line of a clause, its formula perhaps broken over several, with where in the file the
+    /// part it begins with was written, so a comment inside the formula finds its line again.
+    private struct BrokenLine {
+        var text: String
+        var start: Int
     }
 
-    mutating func clause(_ keyword: String, _ text: String, indent: Int = 2) {
-        line(text, indent: indent, comments: comments[keyword])
+    mutating func line(_ text: String, indent: Int = 2, comments: Comments? = nil) {
+        write([BrokenLine(text: text, start: .min)], indent: indent, comments: comments)
     }
 
     /// Lines are kept to about this many characters where a formula can be broken.
@@ -66,18 +67,50 @@ private struct Printer {
 
     /// A clause whose formula is `head` + `value`: one line if it fits, else broken after each
     /// top-level `and` (or `or`), the rest indented four more, as a trainer would write it; an
-    /// `and` part of an `or` that is still too long is broken the same way, four further in.
+    /// `and` part of an `or` that is still too long is broken the same way, four further in. A
+    /// comment the trainer wrote inside the formula, at the end of one of its lines, stays at
+    /// the end of the line of the part it followed, so the formula is broken at every top-level
+    /// `and` (or `or`) when that keeps it off the last line.
     mutating func formula(_ head: String, _ value: Expression, indent: Int = 2, comments: Comments?) {
-        let pad = String(repeating: " ", count: indent)
-        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
-        var broken = brokenLines(value, first: head, rest: "    ", width: Printer.lineLength - indent)
-        broken[broken.count - 1] += comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""
-        lines += broken.map { pad + $0 }
+        let width = Printer.lineLength - indent
+        var broken = brokenLines(value, first: head, from: .min, rest: "    ", width: width, everywhere: false)
+        if let within = comments?.within, !within.isEmpty {
+            let apart = brokenLines(value, first: head, from: .min, rest: "    ", width: width, everywhere: true)
+            if within.contains(where: { Printer.lineIndex(of: $0, in: apart) < apart.count - 1 }) { broken = apart }
+        }
+        write(broken, indent: indent, comments: comments)
     }
 
-    /// `value` as lines no wider than `width` where it can be broken: the first starting with
-    /// `first`, the others with `rest`, each but the last ending with its `and` or `or`.
-    private func brokenLines(_ value: Expression, first: String, rest: String, width: Int) -> [String] {
+    /// Writes a clause's lines with its comments: those above it, then at the end of each line
+    /// the comment written inside the formula after the part that line holds, and the clause's
+    /// own comment at the end of the last. A line that would end in two keeps the first (the
+    /// last line, the clause's own); the others go above the clause, so none is lost.
+    private mutating func write(_ broken: [BrokenLine], indent: Int, comments: Comments?) {
+        let pad = String(repeating: " ", count: indent)
+        guard let within = comments?.within, !within.isEmpty else {
+            for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
+            for line in broken.dropLast() { lines.append(pad + line.text) }
+            lines.append(pad + broken[broken.count - 1].text + (comments?.trailing.map { "  # \($0)".trimmingTrailing } ?? ""))
+            return
+        }
+        var ends = Array(repeating: [String](), count: broken.count)
+        for comment in within { ends[Printer.lineIndex(of: comment, in: broken)].append(comment.text) }
+        if let trailing = comments?.trailing { ends[broken.count - 1].insert(trailing, at: 0) }
+        for comment in comments?.leading ?? [] { lines.append(commentLine(comment, pad: pad)) }
+        for comment in ends.flatMap({ $0.dropFirst() }) { lines.append((pad + "# " + comment).trimmingTrailing) }
+        for (line, end) in zip(broken, ends) {
+            lines.append(pad + line.text + (end.first.map { "  # \($0)".trimmingTrailing } ?? ""))
+        }
+    }
+
+    private static func lineIndex(of comment: LineComment, in broken: [BrokenLine]) -> Int {
+        broken.lastIndex { $0.start <= comment.after.start } ?? 0
+    }
+
+    /// `value` as lines no wider than `width` where it can be broken (or at every top-level
+    /// `and`/`or`, `everywhere`): the first starting with `first`, the others with `rest`, each
+    /// but the last ending with its `and` or `or`; the first holds what was written from `from`.
+    private func brokenLines(_ value: Expression, first: String, from start: Int, rest: String, width: Int, everywhere: Bool) -> [BrokenLine] {
         let whole = first + expression(value)
         let joiner: String
         switch value {
@@ -85,7 +118,7 @@ private struct Printer {
         case .binary("and", _, _, _): joiner = "and"
         default: joiner = ""
         }
-        guard whole.count > width, !joiner.isEmpty else { return [whole] }
+        guard whole.count > width || everywhere, !joiner.isEmpty else { return [BrokenLine(text: whole, start: start)] }
         // The chain's operands, left to right: `a and b and c` is ((a and b) and c).
         var operands: [Expression] = []
         var remaining = value
@@ -94,101 +127,169 @@ private struct Printer {
             remaining = left
         }
         operands.insert(remaining, at: 0)
-        var result: [String] = []
+        var result: [BrokenLine] = []
         for (index, operand) in operands.enumerated() {
             let lead = index == 0 ? first : rest
-            let part: [String]
+            let from = index == 0 ? start : operand.span.start
+            var part: [BrokenLine]
             if joiner == "or", case .binary("and", _, _, _) = operand {
-                part = brokenLines(operand, first: lead, rest: rest + "    ", width: width)
+                part = brokenLines(operand, first: lead, from: from, rest: rest + "    ", width: width, everywhere: false)
             } else {
-                part = [lead + expression(operand, needs: Printer.precedence(value) + 1)]
+                part = [BrokenLine(text: lead + expression(operand, needs: Printer.precedence(value) + 1), start: from)]
             }
-            result += index == operands.count - 1 ? part : part.dropLast() + [part.last! + " " + joiner]
+            if index < operands.count - 1 { part[part.count - 1].text += " " + joiner }
+            result += part
         }
         return result
     }
 
-    mutating func declaration(_ declaration: Declaration, headerComment: String?) {
-        func header(_ text: String) {
-            lines.append(text + (headerComment.map { "  # \($0)".trimmingTrailing } ?? ""))
+    /// The declaration; `header` holds the comments after its first line (and, for a
+    /// parameter, inside its formula), those above it being written already.
+    mutating func declaration(_ declaration: Declaration, header comments: Comments) {
+        func header(_ keyword: DeclarationKeyword, _ text: String) {
+            line(keyword.rawValue + " " + text, indent: 0, comments: Comments(trailing: comments.trailing, within: comments.within))
         }
         switch declaration {
         case .table(let table):
-            header("table \(table.name.text)" + title(table.title))
-            if let about = table.about { clause("about", "about \(quote(about))") }
-            if !table.sheetHints.isEmpty { clause("from", "from sheet " + table.sheetHints.map(quote).joined(separator: ", ")) }
-            if table.isRequired { clause("required", "required") }
-            if !table.keys.isEmpty { clause("key", "key " + table.keys.map(\.text).joined(separator: ", ")) }
+            header(.table, table.name.text + title(table.title))
+            for keyword in DeclarationKeyword.table.clauses { tableClause(keyword, table) }
+        case .param(let param):
+            header(.param, "\(param.name.text) = \(expression(param.value))" + (param.about.map { " " + quote($0) } ?? ""))
+        case .pathway(let pathway):
+            header(.pathway, pathway.name.text + title(pathway.title))
+            if let about = pathway.about { clause(.about, quote(about)) }
+        case .rule(let rule):
+            header(.rule, rule.id.text + title(rule.title))
+            for keyword in DeclarationKeyword.rule.clauses { ruleClause(keyword, rule) }
+        case .view(let view):
+            header(.view, view.name.text + title(view.title))
+            for keyword in DeclarationKeyword.view.clauses { viewClause(keyword, view) }
+        case .indicator(let indicator):
+            header(.indicator, indicator.id.text + title(indicator.title))
+            for keyword in DeclarationKeyword.indicator.clauses { indicatorClause(keyword, indicator) }
+        case .goal(let goal):
+            header(.goal, goal.id.text + title(goal.title))
+            for keyword in DeclarationKeyword.goal.clauses { goalClause(keyword, goal) }
+        case .test(let test):
+            header(.test, quote(test.name))
+            for keyword in DeclarationKeyword.test.clauses { testClause(keyword, test) }
+        }
+    }
+
+    /// A one-line clause: its keyword, then `text`, with the comments kept for it.
+    private mutating func clause(_ keyword: ClauseKeyword, _ text: String, key: String? = nil, indent: Int = 2) {
+        line(keyword.rawValue + (text.isEmpty ? "" : " " + text), indent: indent, comments: comments[key ?? keyword.rawValue])
+    }
+
+    private mutating func tableClause(_ keyword: ClauseKeyword, _ table: TableDeclaration) {
+        switch keyword {
+        case .about: if let about = table.about { clause(.about, quote(about)) }
+        case .from: if !table.sheetHints.isEmpty { clause(.from, "sheet " + table.sheetHints.map(quote).joined(separator: ", ")) }
+        case .required: if table.isRequired { clause(.required, "") }
+        case .key: if !table.keys.isEmpty { clause(.key, table.keys.map(\.text).joined(separator: ", ")) }
+        case .column:
+            // Each column is followed by its own `segments` and `or` lines.
             let nameWidth = table.columns.map(\.name.text.count).max() ?? 0
             let typeWidth = table.columns.map(\.type.rawValue.count).max() ?? 0
             for (index, column) in table.columns.enumerated() {
-                var text = "column " + padded(column.name.text, nameWidth) + " " + padded(column.type.rawValue, typeWidth)
+                var text = ClauseKeyword.column.rawValue + " " + padded(column.name.text, nameWidth) + " " + padded(column.type.rawValue, typeWidth)
                 if !column.aliases.isEmpty { text += " " + column.aliases.map(quote).joined(separator: ", ") }
                 if column.isOptional { text += " optional" }
                 line(trimmedRight(text), comments: column.comments)
                 if !column.segments.isEmpty {
-                    let segments = "segments " + column.segments.map(\.text).joined(separator: ", ")
-                        + (column.separator.map { " split by \(quote($0))" } ?? "")
-                    clause("segments:\(index)", segments, indent: 4)
+                    let segments = column.segments.map(\.text).joined(separator: ", ") + (column.separator.map { " split by \(quote($0))" } ?? "")
+                    clause(.segments, segments, key: "segments:\(index)", indent: 4)
                 }
-                if let formula = column.formula { clause("or:\(index)", "or \(expression(formula))", indent: 4) }
+                if let formula = column.formula { clause(.or, expression(formula), key: "or:\(index)", indent: 4) }
             }
-        case .param(let param):
-            header("param \(param.name.text) = \(expression(param.value))" + (param.about.map { " " + quote($0) } ?? ""))
-        case .pathway(let pathway):
-            header("pathway \(pathway.name.text)" + title(pathway.title))
-            if let about = pathway.about { clause("about", "about \(quote(about))") }
-        case .rule(let rule):
-            header("rule \(rule.id.text)" + title(rule.title))
-            if let pathway = rule.pathway { clause("pathway", "pathway \(pathway.text)") }
-            if let severity = rule.severity { clause("severity", "severity \(severity.rawValue)") }
+        default: break
+        }
+    }
+
+    private mutating func ruleClause(_ keyword: ClauseKeyword, _ rule: RuleDeclaration) {
+        switch keyword {
+        case .pathway: if let pathway = rule.pathway { clause(.pathway, pathway.text) }
+        case .severity: if let severity = rule.severity { clause(.severity, severity.rawValue) }
+        case .for:
             if let table = rule.table {
-                clause("for", "for \(table.text)" + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
+                clause(.for, table.text + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
-            for binding in rule.lets { formula("let \(binding.name.text) = ", binding.value, comments: binding.comments) }
-            if let condition = rule.condition { formula("when ", condition, comments: comments["when"]) }
-            if !rule.flags.isEmpty { clause("flag", "flag " + rule.flags.map { expression($0) }.joined(separator: ", ")) }
-            if let message = rule.message { clause("message", "message \(template(message))") }
-            if let fix = rule.fix { clause("fix", "fix \(template(fix))") }
-            if let about = rule.about { clause("about", "about \(quote(about))") }
-            if let source = rule.source { clause("source", "source \(quote(source))") }
-        case .view(let view):
-            header("view \(view.name.text)" + title(view.title))
+        case .let: lets(rule.lets)
+        case .when: if let condition = rule.condition { formula(.when, condition) }
+        case .flag: if !rule.flags.isEmpty { clause(.flag, rule.flags.map { expression($0) }.joined(separator: ", ")) }
+        case .message: if let message = rule.message { clause(.message, template(message)) }
+        case .fix: if let fix = rule.fix { clause(.fix, template(fix)) }
+        case .about: if let about = rule.about { clause(.about, quote(about)) }
+        case .source: if let source = rule.source { clause(.source, quote(source)) }
+        default: break
+        }
+    }
+
+    /// A clause that is its keyword and a formula, such as `when …`, with the clause's comments.
+    private mutating func formula(_ keyword: ClauseKeyword, _ value: Expression) {
+        formula(keyword.rawValue + " ", value, comments: comments[keyword.rawValue])
+    }
+
+    private mutating func lets(_ bindings: [LetBinding]) {
+        for binding in bindings { formula("\(ClauseKeyword.let.rawValue) \(binding.name.text) = ", binding.value, comments: binding.comments) }
+    }
+
+    private mutating func viewClause(_ keyword: ClauseKeyword, _ view: ViewDeclaration) {
+        switch keyword {
+        case .from:
             if let table = view.table {
-                clause("from", "from \(table.text)" + (view.groupKeys.isEmpty ? "" : " by " + view.groupKeys.map { expression($0) }.joined(separator: ", ")))
+                clause(.from, table.text + (view.groupKeys.isEmpty ? "" : " by " + view.groupKeys.map { expression($0) }.joined(separator: ", ")))
             }
-            if let filter = view.filter { formula("where ", filter, comments: comments["where"]) }
+        case .let: lets(view.lets)
+        case .where: if let filter = view.filter { formula(.where, filter) }
+        case .column:
             let width = view.columns.map(\.name.text.count).max() ?? 0
             for column in view.columns {
-                line("column \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
+                line("\(ClauseKeyword.column.rawValue) \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
             }
-            if view.isShown { clause("show", "show") }
-            if let about = view.about { clause("about", "about \(quote(about))") }
-        case .indicator(let indicator):
-            header("indicator \(indicator.id.text)" + title(indicator.title))
-            if let pathway = indicator.pathway { clause("pathway", "pathway \(pathway.text)") }
-            if let measure = indicator.measure { formula("measure ", measure, comments: comments["measure"]) }
+        case .show: if view.isShown { clause(.show, "") }
+        case .about: if let about = view.about { clause(.about, quote(about)) }
+        default: break
+        }
+    }
+
+    private mutating func indicatorClause(_ keyword: ClauseKeyword, _ indicator: IndicatorDeclaration) {
+        switch keyword {
+        case .pathway: if let pathway = indicator.pathway { clause(.pathway, pathway.text) }
+        case .let: lets(indicator.lets)
+        case .measure: if let measure = indicator.measure { formula(.measure, measure) }
+        case .otherwise:
+            // The level lines, in the order written, `otherwise` among them.
             let width = indicator.bands.filter { $0.comparison != nil }.map(\.level.rawValue.count).max() ?? 0
             for band in indicator.bands {
                 if let comparison = band.comparison, let threshold = band.threshold {
                     line("\(padded(band.level.rawValue, width)) when \(comparison) \(expression(threshold))", comments: band.comments)
                 } else {
-                    line("otherwise \(band.level.rawValue)", comments: band.comments)
+                    line("\(ClauseKeyword.otherwise.rawValue) \(band.level.rawValue)", comments: band.comments)
                 }
             }
-            if let about = indicator.about { clause("about", "about \(quote(about))") }
-            if let source = indicator.source { clause("source", "source \(quote(source))") }
-        case .goal(let goal):
-            header("goal \(goal.id.text)" + title(goal.title))
-            if let indicator = goal.indicator { clause("indicator", "indicator \(indicator.text)") }
-            if let target = goal.target { clause("target", "target \(goal.comparison.map { $0 + " " } ?? "")\(expression(target))") }
-            if let deadline = goal.deadline { clause("by", "by \(expression(deadline))") }
-            if let owner = goal.owner { clause("owner", "owner \(quote(owner))") }
-            if let about = goal.about { clause("about", "about \(quote(about))") }
-        case .test(let test):
-            header("test \(quote(test.name))")
-            for example in test.examples {
-                line("given \(example.table.text)")
+        case .about: if let about = indicator.about { clause(.about, quote(about)) }
+        case .source: if let source = indicator.source { clause(.source, quote(source)) }
+        default: break
+        }
+    }
+
+    private mutating func goalClause(_ keyword: ClauseKeyword, _ goal: GoalDeclaration) {
+        switch keyword {
+        case .indicator: if let indicator = goal.indicator { clause(.indicator, indicator.text) }
+        case .target: if let target = goal.target { clause(.target, (goal.comparison.map { $0 + " " } ?? "") + expression(target)) }
+        case .by: if let deadline = goal.deadline { clause(.by, expression(deadline)) }
+        case .owner: if let owner = goal.owner { clause(.owner, quote(owner)) }
+        case .about: if let about = goal.about { clause(.about, quote(about)) }
+        default: break
+        }
+    }
+
+    private mutating func testClause(_ keyword: ClauseKeyword, _ test: TestDeclaration) {
+        switch keyword {
+        case .given:
+            for (index, example) in test.examples.enumerated() {
+                clause(.given, example.table.text, key: "given:\(index)")
                 let rows = [example.headers] + example.rows
                 let widths = (0 ..< (rows.map(\.count).max() ?? 0)).map { column in
                     rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
@@ -198,16 +299,18 @@ private struct Printer {
                     line(trimmedRight("| " + cells.joined(separator: " | ") + " |"), indent: 4)
                 }
             }
-            if let asOf = test.asOf { clause("as", "as of \(asOf)") }
+        case .as: if let asOf = test.asOf { clause(.as, "of \(asOf)") }
+        case .expect:
             for (index, expectation) in test.expectations.enumerated() {
-                var text = "expect \(expectation.id.text) "
+                var text = expectation.id.text + " "
                 switch expectation.outcome {
                 case .flags(let row, let column): text += "flags row \(row)" + (column.map { " column \($0.text)" } ?? "")
                 case .flagsNothing: text += "flags nothing"
                 case .level(let level): text += "level \(level.rawValue)"
                 }
-                clause("expect:\(index + 1)", text)
+                clause(.expect, text, key: "expect:\(index + 1)")
             }
+        default: break
         }
     }
 

@@ -11,6 +11,14 @@ public struct Name: Equatable, Sendable, CustomStringConvertible {
 public struct Comments: Equatable, Sendable {
     public var leading: [String] = []
     public var trailing: String?
+    /// Comments at the ends of the inner lines of a formula that goes on over several lines.
+    public var within: [LineComment] = []
+}
+
+/// A comment at the end of a line inside a formula, and the place in the formula it follows.
+public struct LineComment: Equatable, Sendable {
+    public var text: String
+    public var after: SourceSpan
 }
 
 public indirect enum Expression: Equatable, Sendable {
@@ -164,7 +172,7 @@ public struct ViewDeclaration: Equatable, Sendable {
     public var table: Name?
     public var groupKeys: [Expression] = []
     public var filter: Expression?
-    /// Values worked out per group (or row) before the columns, not shown.
+    /// `let` lines: values worked out per group (or row) that the view's columns can use, not shown.
     public var lets: [LetBinding] = []
     public var columns: [ViewColumn] = []
     public var isShown = false
@@ -193,7 +201,7 @@ public struct IndicatorDeclaration: Equatable, Sendable {
     public var id: Name
     public var title: String?
     public var pathway: Name?
-    /// Values worked out before the measure.
+    /// `let` lines: named values the measure and the level thresholds can use.
     public var lets: [LetBinding] = []
     public var measure: Expression?
     public var bands: [LevelBand] = []

@@ -139,6 +139,78 @@ private func checkWithBase(_ text: String) -> CheckResult {
         #expect(test.expectations[2].outcome == .level(.exemplary))
     }
 
+    /// In brackets a comma separates values unless exactly three digits follow it, so an amount
+    /// with a thousands comma can come before another value, with or without a space.
+    @Test(arguments: ["MAX($5,000, amount)", "MAX($5,000,amount)", "MAX($5,000.50,amount)", "MAX($1,234,567, amount)"])
+    func anAmountWithAThousandsCommaIsOneValueOfAFunction(formula: String) throws {
+        let call = try #require(onlyExpression(formula + " > 0"))
+        guard case .binary(">", .call(_, let arguments, filter: nil, _), _, _) = call, arguments.count == 2,
+              case .money(let amount, _) = arguments[0], case .name(nil, let name) = arguments[1] else { Issue.record("\(call)"); return }
+        #expect(["5000", "5000.50", "1234567"].contains(amount))
+        #expect(name.text == "amount")
+    }
+
+    @Test func aCommaBeforeFewerOrMoreThanThreeDigitsSeparatesValues() throws {
+        let round = try #require(onlyExpression("ROUND(amount,2) > MAX($1,5) + MAX($1,2345)"))
+        guard case .binary(">", .call(_, let roundArguments, _, _), .binary("+", .call(_, let first, _, _), .call(_, let second, _, _), _), _) = round else {
+            Issue.record("\(round)"); return
+        }
+        #expect(roundArguments.count == 2 && first.count == 2 && second.count == 2)
+        // Outside brackets no comma separates values, so misplaced ones are said to be.
+        let (_, diagnostics, _) = parse("param p = $1,00\n")
+        #expect(diagnostics.map(\.message) == ["`$1,00` has its commas in the wrong places."])
+        // A plain number with a thousands comma is ambiguous in brackets: one value or two?
+        let (_, numberDiagnostics, _) = parse("param p = MAX(1,000, 2)\n")
+        #expect(numberDiagnostics.map(\.message) == ["`1,000` has a thousands separator, but in a formula a comma separates values."])
+    }
+
+    /// Views and indicators name values with `let`, as rules do; `fmt` writes them after the
+    /// view's `from` and the indicator's `pathway`.
+    @Test func viewsAndIndicatorsHaveLets() throws {
+        let text = """
+            view spending "Spending by site"
+              column spent = SUM(amount)
+              let share = SUM(amount) / SUM(transactions.amount)  # of the district
+              from transactions by site
+              where share > 1%
+
+            indicator RE-9 "Largest share"
+              measure MAX(spending.spent) / total
+              # the whole district
+              let total = SUM(transactions.amount)
+              pathway resource_equity
+              exemplary when <= limit
+              otherwise emerging
+              let limit = 10%
+
+            """
+        let found = declarations(text)
+        guard case .view(let view)? = found.first, case .indicator(let indicator)? = found.last else { Issue.record("\(found)"); return }
+        #expect(view.lets.map(\.name.text) == ["share"])
+        #expect(view.lets.first?.comments.trailing == "of the district")
+        #expect(indicator.lets.map(\.name.text) == ["total", "limit"])
+        #expect(indicator.lets.first?.comments.leading == ["the whole district"])
+        let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
+        #expect(formatted == """
+            view spending "Spending by site"
+              from transactions by site
+              let share = SUM(amount) / SUM(transactions.amount)  # of the district
+              where share > 1%
+              column spent = SUM(amount)
+
+            indicator RE-9 "Largest share"
+              pathway resource_equity
+              # the whole district
+              let total = SUM(transactions.amount)
+              let limit = 10%
+              measure MAX(spending.spent) / total
+              exemplary when <= limit
+              otherwise emerging
+
+            """)
+        #expect(parse(formatted).0 == parse(text).0)
+    }
+
     @Test func operatorsBindAsInExcel() throws {
         let sum = try #require(onlyExpression("a + b * c > 1"))
         guard case .binary(">", .binary("+", _, .binary("*", _, _, _), _), _, _) = sum else { Issue.record("\(sum)"); return }

@@ -2,35 +2,8 @@ import Foundation
 import Testing
 @testable import RulesLanguage
 
-/// Every rule file the project has: the default rules and every test fixture that parses.
-private func allRuleFiles() throws -> [SourceFile] {
-    var files = try loadRulesFolder()
-    let mistakes = MistakeGoldenTests.folder
-    for name in try FileManager.default.contentsOfDirectory(atPath: mistakes.path).sorted() where name.hasSuffix(".rules") {
-        files.append(SourceFile(path: name, text: try String(contentsOf: mistakes.appendingPathComponent(name), encoding: .utf8)))
-    }
-    return files
-}
-
+/// The standard layout, case by case; what holds for every file is in FormatterPropertyTests.
 @Suite struct FormatterTests {
-    @Test func formattingNeverChangesMeaningAndTwiceChangesNothing() throws {
-        var formattedCount = 0
-        for file in try allRuleFiles() {
-            let (original, diagnostics) = Parser.parse(file, fileIndex: 0)
-            guard case .success(let formatted) = RuleFormatter.format(file) else {
-                #expect(diagnostics.contains { $0.severity == .error }, "\(file.path) parses but would not format")
-                continue
-            }
-            formattedCount += 1
-            let reparsedFile = SourceFile(path: file.path, text: formatted)
-            let (reparsed, reparsedDiagnostics) = Parser.parse(reparsedFile, fileIndex: 0)
-            #expect(reparsedDiagnostics.isEmpty, "\(file.path): \(DiagnosticReport(files: [reparsedFile], diagnostics: reparsedDiagnostics).text)")
-            #expect(reparsed == original, "formatting changed the meaning of \(file.path):\n\(formatted)")
-            #expect(try RuleFormatter.format(reparsedFile).get() == formatted, "formatting \(file.path) twice changed it")
-        }
-        #expect(formattedCount >= 30)
-    }
-
     @Test func theDefaultRulesAreAlreadyFormatted() throws {
         for file in try loadRulesFolder() {
             #expect(try RuleFormatter.format(file).get() == file.text, "run `pathways fmt \(file.path)`")
@@ -107,6 +80,56 @@ private func allRuleFiles() throws -> [SourceFile] {
         let text = "param p = 1\nrule R-1 \"r\"\n  when ((amount - 1) - (2 - 3)) * 4 ^ (2 ^ 3) > (1) and not (owner is blank or vendor is blank)\n"
         let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
         #expect(formatted.contains("when (amount - 1 - (2 - 3)) * 4 ^ 2 ^ 3 > 1 and not (owner is blank or vendor is blank)"))
+    }
+
+    /// A formula that goes on over several lines may end each with a comment: the formula is
+    /// still the whole thing, and `fmt` keeps every comment at the end of its part's line.
+    @Test func commentsInsideAFormulaOverSeveralLinesAreKeptWhereTheyWere() throws {
+        let text = """
+            rule R-1 "r"
+              when amount > 0 and   # only spending
+                  owner is blank and      # nobody owns it
+                  vendor is not blank  # a real payee
+              flag amount
+
+            """
+        let (tree, diagnostics, _) = parse(text)
+        #expect(diagnostics.isEmpty)
+        guard case .rule(let rule)? = tree.declarations.first?.declaration,
+              case .binary("and", .binary("and", _, .isBlank, _), .isBlank(_, negated: true, _), _)? = rule.condition else {
+            Issue.record("the condition is not the whole formula"); return
+        }
+        #expect(tree.declarations[0].clauseComments["when"]?.within.map(\.text) == ["only spending", "nobody owns it"])
+        #expect(tree.declarations[0].clauseComments["when"]?.trailing == "a real payee")
+        let formatted = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
+        #expect(formatted == """
+            rule R-1 "r"
+              when amount > 0 and  # only spending
+                  owner is blank and  # nobody owns it
+                  vendor is not blank  # a real payee
+              flag amount
+
+            """)
+        #expect(try RuleFormatter.format(SourceFile(path: "x.rules", text: formatted)).get() == formatted)
+    }
+
+    @Test(arguments: [
+        // In brackets, and on a line of its own inside them.
+        ("rule R-1 \"r\"\n  when (amount > 0 or   # only spending\n      # or none at all\n      owner is blank)  # nobody\n  flag amount\n",
+         "rule R-1 \"r\"\n  # or none at all\n  when amount > 0 or  # only spending\n      owner is blank  # nobody\n  flag amount\n"),
+        // Inside a function's brackets: the formula is one line, the comment after it.
+        ("rule R-1 \"r\"\n  when ROUND(amount,   # to the dollar\n          0) > 5\n  flag amount\n",
+         "rule R-1 \"r\"\n  when ROUND(amount, 0) > 5  # to the dollar\n  flag amount\n"),
+        // In a parameter, and in a test's `given` line.
+        ("param p = 1 +  # one\n    2\n\ntest \"t\"\n  given transactions  # the rows\n    | Amount |\n    | 1      |\n",
+         "param p = 1 + 2  # one\n\ntest \"t\"\n  given transactions  # the rows\n    | Amount |\n    | 1      |\n"),
+    ])
+    func aCommentInsideAFormulaIsNeverLost(text: String, formatted: String) throws {
+        let (_, diagnostics, _) = parse(text)
+        #expect(diagnostics.isEmpty)
+        let once = try RuleFormatter.format(SourceFile(path: "x.rules", text: text)).get()
+        #expect(once == formatted)
+        #expect(try RuleFormatter.format(SourceFile(path: "x.rules", text: once)).get() == once)
     }
 
     @Test func curlyQuotesStopFormattingUntilFixed() {

@@ -34,7 +34,7 @@ import Testing
         var examples = 0
         for block in blocks {
             let body = block.hasPrefix("\n") ? String(block.dropFirst()) : block
-            guard let first = body.split(separator: " ").first, Parser.declarationKeywords.contains(String(first)) else { continue }
+            guard let first = body.split(separator: " ").first, DeclarationKeyword(rawValue: String(first)) != nil else { continue }
             examples += 1
             let (_, diagnostics, file) = parse(body)
             #expect(diagnostics.isEmpty, "\(DiagnosticReport(files: [file], diagnostics: diagnostics).text)\n\(body)")

@@ -1,0 +1,40 @@
+/// The word that starts a declaration, at the left edge of its line.
+enum DeclarationKeyword: String, CaseIterable {
+    case table, param, pathway, rule, view, indicator, goal, test
+
+    /// The clause words a declaration can have, in the order `pathways fmt` writes them: the
+    /// parser accepts exactly these and the formatter lays them out in this order, so the two
+    /// cannot drift apart.
+    var clauses: [ClauseKeyword] {
+        switch self {
+        case .table: [.about, .from, .required, .key, .column, .segments, .or]
+        case .param: []
+        case .pathway: [.about]
+        case .rule: [.pathway, .severity, .for, .let, .when, .flag, .message, .fix, .about, .source]
+        case .view: [.from, .let, .where, .column, .show, .about]
+        // Level lines (`exemplary when >= 95%`) are an indicator's clauses too, written with `otherwise`.
+        case .indicator: [.pathway, .let, .measure, .otherwise, .about, .source]
+        case .goal: [.indicator, .target, .by, .owner, .about]
+        case .test: [.given, .as, .expect]
+        }
+    }
+
+    /// What a trainer calls it, with its article: "a rule", "an indicator".
+    var named: String {
+        switch self {
+        case .param: "a parameter"
+        case .indicator: "an indicator"
+        default: "a \(rawValue)"
+        }
+    }
+}
+
+/// The word that starts a clause line under a declaration.
+enum ClauseKeyword: String {
+    case about, from, required, key, column, segments, or
+    case pathway, severity, `for`, `let`, when, flag, message, fix, source
+    case `where`, show
+    case measure, otherwise
+    case indicator, target, by, owner
+    case given, `as`, expect
+}
