@@ -28,7 +28,7 @@ public struct PathwayResult: Codable, Sendable, Equatable {
 
 /// Where a goal stands against its target on the as-of date.
 public struct GoalResult: Codable, Sendable, Equatable {
-    public enum Status: String, Codable, Sendable { case met, notYetMet = "not yet met", missed, notAssessed = "not assessed" }
+    public typealias Status = GoalStatus
     public let goal: String
     public let title: String
     public let indicator: String

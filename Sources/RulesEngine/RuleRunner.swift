@@ -6,8 +6,9 @@ import Tabular
 public enum RuleRunner {
     /// Evaluates every rule. `asOf` defaults to the latest date before 2100 in the largest dated table, so a run on
     /// the same workbook is the same run whatever day it is.
+    /// `showingEveryView`: every view's rows in `shownViews`, not only those marked `show` (for tests).
     public static func run(_ rules: CheckedRuleSet, on binding: WorkbookBinding, params: ParamValues? = nil,
-                           asOf: CalendarDate? = nil) -> Evaluation {
+                           asOf: CalendarDate? = nil, showingEveryView: Bool = false) -> Evaluation {
         var sources: [String: RowSource] = [:]
         for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
         let values = params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])
@@ -49,7 +50,7 @@ public enum RuleRunner {
         }
         let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator)
         var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
-        evaluation.shownViews = rules.views.filter(\.isShown).compactMap { view in
+        evaluation.shownViews = rules.views.filter { $0.isShown || showingEveryView }.compactMap { view in
             guard let rows = evaluator.sources[view.name.lowercased()] else { return nil }
             let columns = view.keyColumns.map(\.name) + view.slots.filter(\.isColumn).map(\.name).filter { rows.column($0) != nil }
             let vectors = columns.map { rows.column($0) }

@@ -52,7 +52,8 @@ public enum RuleTestRunner {
             let parts = text.split(separator: "-").compactMap { Int($0) }
             return parts.count == 3 ? CalendarDate(year: parts[0], month: parts[1], day: parts[2]) : nil
         }
-        let evaluation = RuleRunner.run(rules, on: binding, params: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: asOf)
+        let evaluation = RuleRunner.run(rules, on: binding, params: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: asOf,
+                                        showingEveryView: true)
         let views = Set(rules.views.map { $0.name.lowercased() })
         let ruleTables = Dictionary(rules.rules.map { ($0.id.lowercased(), $0.table) }, uniquingKeysWith: { first, _ in first })
         var expectationsByID: [(id: String, expectations: [Expectation])] = []
@@ -69,6 +70,10 @@ public enum RuleTestRunner {
                 let toExampleRow: (Int) -> Int = views.contains(table) ? { $0 } : { $0 - 1 }
                 let viewName = views.contains(table) ? rules.views.first { $0.name.lowercased() == table }?.name : nil
                 failures += ruleFailures(id, expectations, evaluation: evaluation, toExampleRow: toExampleRow, ofView: viewName)
+            } else if let goal = evaluation.goals.first(where: { $0.goal.lowercased() == id.lowercased() }) {
+                failures += goalFailures(goal, expectations, evaluation: evaluation)
+            } else if views.contains(id.lowercased()) {
+                failures += viewFailures(id, expectations, evaluation: evaluation)
             } else {
                 failures += indicatorFailures(id, expectations, evaluation: evaluation)
             }
@@ -80,10 +85,15 @@ public enum RuleTestRunner {
     private static func ruleFailures(_ id: String, _ expectations: [Expectation], evaluation: Evaluation, toExampleRow: (Int) -> Int,
                                      ofView view: String?) -> [String] {
         let ofView = view.map { " of the view \($0)" } ?? ""
-        if let outcome = evaluation.outcomes.first(where: { $0.rule.lowercased() == id.lowercased() }), !outcome.assessed {
+        let outcome = evaluation.outcomes.first { $0.rule.lowercased() == id.lowercased() }
+        let findings = evaluation.findings.filter { $0.rule.lowercased() == id.lowercased() }
+        if expectations.contains(where: { $0.outcome == .notAssessed }) {
+            guard outcome?.assessed == true else { return [] }
+            return ["Expected \(id) not to be assessed on the example rows, but it was, and flagged \(findings.isEmpty ? "nothing" : rowList(Set(findings.flatMap { $0.rows.map(toExampleRow) })))."]
+        }
+        if let outcome, !outcome.assessed {
             return ["\(id) could not be assessed on the example rows: \(outcome.reason ?? "no reason was given.")"]
         }
-        let findings = evaluation.findings.filter { $0.rule.lowercased() == id.lowercased() }
         let flagged = Set(findings.flatMap { $0.rows.map(toExampleRow) })
         var expected: [Int: [String]] = [:]  // example row → columns it should flag
         for expectation in expectations {
@@ -109,10 +119,46 @@ public enum RuleTestRunner {
     private static func indicatorFailures(_ id: String, _ expectations: [Expectation], evaluation: Evaluation) -> [String] {
         guard let result = evaluation.indicators.first(where: { $0.indicator.lowercased() == id.lowercased() }) else { return [] }
         return expectations.compactMap { expectation in
+            if expectation.outcome == .notAssessed {
+                return result.assessed ? "Expected \(id) not to be assessed on the example rows, but it measured \(result.value ?? "nothing")." : nil
+            }
             guard case .level(let level) = expectation.outcome else { return nil }
             guard result.assessed else { return "\(id) could not be measured on the example rows: \(result.reason ?? "no reason was given.")" }
             guard result.level != level else { return nil }
             return "Expected \(id) to be \(level.rawValue), but it measured \(result.value ?? "nothing"), which is \(result.level?.rawValue ?? "no level")."
+        }
+    }
+
+    private static func goalFailures(_ goal: GoalResult, _ expectations: [Expectation], evaluation: Evaluation) -> [String] {
+        expectations.compactMap { expectation in
+            let expected: GoalStatus
+            switch expectation.outcome {
+            case .status(let status): expected = status
+            case .notAssessed: expected = .notAssessed
+            default: return nil
+            }
+            guard goal.status != expected else { return nil }
+            let measured = evaluation.indicators.first { $0.indicator.lowercased() == goal.indicator.lowercased() }
+            let because = measured.map { $0.assessed ? " (\(goal.indicator) measured \($0.value ?? "nothing") against the target \(goal.target))" : " (\(goal.indicator) was not assessed: \($0.reason ?? ""))" } ?? ""
+            return "Expected \(goal.goal) to be \(expected.rawValue), but it is \(goal.status.rawValue)\(because)."
+        }
+    }
+
+    private static func viewFailures(_ id: String, _ expectations: [Expectation], evaluation: Evaluation) -> [String] {
+        let view = evaluation.shownViews.first { $0.name.lowercased() == id.lowercased() }
+        return expectations.compactMap { expectation in
+            guard case .value(let row, let column, let written) = expectation.outcome, let expected = Literal.value(written) else { return nil }
+            guard let view else { return "The view \(id) could not be worked out on the example rows." }
+            guard row <= view.rows.count else {
+                return "Expected row \(row) of the view \(id), but it has \(view.rows.count) row\(view.rows.count == 1 ? "" : "s")."
+            }
+            guard let position = view.columns.firstIndex(where: { $0.lowercased() == column.text.lowercased() }) else {
+                return "The view \(id) has no \(column.text) on the example rows: it needs a column they lack."
+            }
+            // Equal as the reviewed workbook shows them: amounts to the cent, text ignoring case.
+            let actual = view.rows[row - 1][position]
+            guard actual.description.lowercased() != expected.description.lowercased() else { return nil }
+            return "Expected \(column.text) of row \(row) of the view \(id) to be \(expected), but it is \(actual == .blank ? "(blank)" : actual.description)."
         }
     }
 

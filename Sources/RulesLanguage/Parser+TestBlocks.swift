@@ -19,7 +19,7 @@ extension Parser {
                 Parser.note(&record, "given:\(test.examples.count)", parser.endClause("clause", leading: leading))
                 test.examples.append(parser.parseExampleTable(table, after: token))
             case .expect:
-                guard let id = parser.expectIdentifier("a rule or indicator id", after: token) else { return parser.abandonClause() }
+                guard let id = parser.expectIdentifier("a rule, indicator, goal or view", after: token) else { return parser.abandonClause() }
                 if let outcome = parser.parseOutcome() {
                     test.expectations.append(Expectation(id: id, outcome: outcome, span: token.span.to(id.span)))
                 }
@@ -57,8 +57,8 @@ extension Parser {
         return ExampleTable(table: table, headers: headers, headerSpans: headerSpans, rows: rows, span: span)
     }
 
-    /// What an `expect` line says the rule or indicator does: `flags row 1 column owner`,
-    /// `flags nothing` or `level exemplary`.
+    /// What an `expect` line says the rule, indicator, goal or view does: `flags row 1 column
+    /// owner`, `flags nothing`, `level exemplary`, `not assessed`, `status met`, `row 2 per_pupil = $3,000`.
     private mutating func parseOutcome() -> Expectation.Outcome? {
         if current.isWord("flags") {
             advance()
@@ -85,7 +85,42 @@ extension Parser {
             advance()
             return level(named: advance()).map { .level($0) }
         }
-        error(current.span, "An expectation says `flags row N`, `flags nothing` or `level …`.", hint: "For example: expect BO-01 flags row 1 column owner")
+        if current.isWord("not"), tokens[index + 1].isWord("assessed") {
+            advance()
+            advance()
+            return .notAssessed
+        }
+        if current.isWord("status") {
+            let statusToken = advance()
+            var words: [String] = []
+            var span = statusToken.span
+            while let word = current.word {
+                words.append(word.lowercased())
+                span = span.to(advance().span)
+            }
+            if let status = GoalStatus(rawValue: words.joined(separator: " ")) { return .status(status) }
+            error(words.isEmpty ? statusToken.span : span, "A goal's status is met, not yet met, missed or not assessed.",
+                  hint: "For example: expect G-1 status not yet met")
+            skipLine()
+            return nil
+        }
+        if current.isWord("row"), case .number(let number) = tokens[index + 1].kind, let row = Int(number) {
+            advance()
+            let rowToken = advance()
+            guard let column = expectName("a column of the view", after: rowToken) else {
+                skipLine()
+                return nil
+            }
+            guard current.isSymbol("=") else {
+                error(current.span, "Say what the view's \(column.text) should be, after `=`.", hint: "For example: expect site_spending row 1 per_pupil = $3,000")
+                skipLine()
+                return nil
+            }
+            advance()
+            return .value(row: row, column: column, parseExpression())
+        }
+        error(current.span, "An expectation says `flags row N`, `flags nothing`, `level …`, `not assessed`, `status …` or, for a view, `row N column = value`.",
+              hint: "For example: expect BO-01 flags row 1 column owner")
         skipLine()
         return nil
     }

@@ -163,6 +163,11 @@ public struct CheckedIndicator: Sendable {
     }
 }
 
+/// Where a goal stands against its target on the as-of date.
+public enum GoalStatus: String, Codable, Sendable, CaseIterable {
+    case met, notYetMet = "not yet met", missed, notAssessed = "not assessed"
+}
+
 /// A goal after checking.
 public struct CheckedGoal: Sendable {
     public let id: String

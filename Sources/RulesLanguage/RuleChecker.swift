@@ -756,9 +756,46 @@ struct DeclarationChecker {
                     }
                 case .flagsNothing:
                     if ruleTables[id] == nil { unknownRule(expectation.id, in: test) }
+                case .notAssessed:
+                    if ruleTables[id] == nil && !indicatorIDs.contains(id) && !goals.contains(where: { $0.id.text.lowercased() == id }) {
+                        let ids = rules.map(\.id.text) + indicators.map(\.id.text) + goals.map(\.id.text)
+                        error(expectation.id.span, "Test \"\(test.name)\" expects \(expectation.id.text) not to be assessed, but there is no rule, indicator or goal \(expectation.id.text).",
+                              hint: Suggest.closest(expectation.id.text, among: ids).map { "Did you mean \($0)?" })
+                    }
+                case .status:
+                    if !goals.contains(where: { $0.id.text.lowercased() == id }) {
+                        error(expectation.id.span, "Test \"\(test.name)\" expects a status from \(expectation.id.text), which is not a goal.",
+                              hint: Suggest.closest(expectation.id.text, among: goals.map(\.id.text)).map { "Did you mean \($0)?" }
+                                ?? "A goal has a status: met, not yet met, missed or not assessed.")
+                    }
+                case .value(let row, let column, let value):
+                    guard let view = symbols[id], view.isView else {
+                        error(expectation.id.span, "Test \"\(test.name)\" expects a value from \(expectation.id.text), which is not a view.",
+                              hint: Suggest.closest(expectation.id.text, among: views.map(\.name.text)).map { "Did you mean \($0)?" }
+                                ?? "Views have rows and columns to expect values of; write it as: expect site_spending row 1 per_pupil = $3,000")
+                        continue
+                    }
+                    if row < 1 {
+                        error(expectation.span, "Rows are counted from 1, the view's first row.")
+                    }
+                    guard let columnSymbol = view.column(column.text) else {
+                        unknownColumnOfView(column, in: view)
+                        continue
+                    }
+                    if let type = Literal.type(value), !type.isComparable(with: columnSymbol.type) {
+                        error(value.span, "The view's \(columnSymbol.name) is \(columnSymbol.type), so it can never equal \(type).")
+                    } else if Literal.value(value) == nil {
+                        error(value.span, "An expected value is written out: a number, an amount, a percentage, a date, a text in quotes or yes/no.")
+                    }
                 }
             }
         }
+    }
+
+    private mutating func unknownColumnOfView(_ name: Name, in view: TableSymbol) {
+        let suggestion = Suggest.closest(name.text, among: view.columns.map(\.name))
+        error(name.span, "View \(view.name) has no column `\(name.text)`.",
+              hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "Its columns are: \(nameList(view.columns.map(\.name))).")
     }
 
     private mutating func unknownRule(_ id: Name, in test: TestDeclaration) {

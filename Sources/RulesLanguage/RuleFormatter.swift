@@ -307,6 +307,9 @@ private struct Printer {
                 case .flags(let row, let column): text += "flags row \(row)" + (column.map { " column \($0.text)" } ?? "")
                 case .flagsNothing: text += "flags nothing"
                 case .level(let level): text += "level \(level.rawValue)"
+                case .notAssessed: text += "not assessed"
+                case .status(let status): text += "status \(status.rawValue)"
+                case .value(let row, let column, let value): text += "row \(row) \(column.text) = \(RuleFormatter.text(value))"
                 }
                 clause(.expect, text, key: "expect:\(index + 1)")
             }

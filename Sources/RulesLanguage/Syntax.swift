@@ -236,6 +236,12 @@ public struct Expectation: Equatable, Sendable {
         case flagsNothing
         /// `expect RE-1 level exemplary`
         case level(Level)
+        /// `expect RE-4 not assessed`: a rule, indicator or goal the example rows cannot assess.
+        case notAssessed
+        /// `expect G-1 status met`
+        case status(GoalStatus)
+        /// `expect site_spending row 2 per_pupil = $3,000`: a view's value.
+        case value(row: Int, column: Name, Expression)
     }
 
     public var id: Name

@@ -157,6 +157,101 @@ private final class RuleFolder {
         #expect(outcome.standardOutput.contains("Expected V-1 to flag row 3 of the view by_vendor, but it flagged row 1."), "\(outcome.standardOutput)\(outcome.standardError)")
     }
 
+    @Test func aTestExpectsAViewsValuesAGoalsStatusAndWhatIsNotAssessed() throws {
+        let rules = Self.linesTable + """
+            view by_vendor "Spending by vendor"
+              from lines by vendor
+              let payments = COUNT()
+              column spent   = SUM(amount)
+              column average = spent / payments
+
+            rule V-2 "Paid without an owner"
+              pathway management
+              for lines
+              severity info
+              when owner is blank and LOOKUP(by_vendor.spent, vendor) > 0
+              flag owner
+              message "No owner."
+
+            indicator I-2 "Owned spending"
+              pathway management
+              let owned = SUM(lines.amount where lines.owner is not blank)
+              measure owned / SUM(lines.amount)
+              exemplary   when >= 90%
+              otherwise emerging
+
+            goal G-1 "Everything owned"
+              indicator I-2
+              target >= 100%
+              by 2025-06-30
+
+            test "as expected"
+              given lines
+                | Posted     | Owner | Vendor | Amount |
+                | 2025-01-05 | Chen  | Acme   | 10.00  |
+                | 2025-01-06 | Chen  | Acme   | 20.00  |
+                | 2025-01-07 |       | Bolt   | 5.00   |
+              expect by_vendor row 1 spent = $30.00
+              expect by_vendor row 1 average = $15
+              expect by_vendor row 2 vendor = "bolt"
+              expect I-2 level emerging
+              expect G-1 status not yet met
+              expect V-2 flags row 3
+
+            test "nothing to measure"
+              given lines
+                | Posted     | Owner | Vendor | Amount |
+              expect I-2 not assessed
+              expect G-1 not assessed
+              expect V-2 flags nothing
+
+            test "wrong"
+              given lines
+                | Posted     | Owner | Vendor | Amount |
+                | 2025-01-05 | Chen  | Acme   | 10.00  |
+              expect by_vendor row 1 spent = $20.00
+              expect by_vendor row 2 spent = $20.00
+              expect G-1 status missed
+              expect I-2 not assessed
+
+            """
+        let folder = try RuleFolder(["views.rules": rules])
+        let outcome = RuleCommands.test(folder: folder.path)
+        #expect(outcome.standardOutput == """
+            \(folder.path)/views.rules:56: test "wrong" failed
+              Expected spent of row 1 of the view by_vendor to be $20.00, but it is $10.00.
+              Expected row 2 of the view by_vendor, but it has 1 row.
+              Expected G-1 to be missed, but it is met (I-2 measured 100% against the target >= 100%).
+              Expected I-2 not to be assessed on the example rows, but it measured 100%.
+            3 tests: 2 passed, 1 failed.
+
+            """, "\(outcome.standardOutput)\(outcome.standardError)")
+    }
+
+    @Test func aTestExpectingWhatIsNotThereIsAMistake() throws {
+        let rules = Self.linesTable + """
+            view by_vendor "Spending by vendor"
+              from lines by vendor
+              column spent = SUM(amount)
+
+            test "mistaken"
+              given lines
+                | Posted     | Owner | Vendor | Amount |
+                | 2025-01-05 | Chen  | Acme   | 10.00  |
+              expect by_vendor row 1 spnt = $10.00
+              expect by_vendor row 1 spent = "ten"
+              expect G-9 status met
+              expect by_vendor status done
+
+            """
+        let folder = try RuleFolder(["views.rules": rules])
+        let outcome = RuleCommands.check(folder: folder.path, format: .text)
+        for expected in ["View by_vendor has no column `spnt`.", "The view's spent is an amount of money, so it can never equal text.",
+                         "expects a status from G-9, which is not a goal.", "A goal's status is met, not yet met, missed or not assessed."] {
+            #expect(outcome.standardOutput.contains(expected) || outcome.standardError.contains(expected), "\(expected)\n\(outcome.standardOutput)\(outcome.standardError)")
+        }
+    }
+
     @Test func testRunsTheExamplesAndSaysWhatWentWrong() throws {
         let folder = try RuleFolder(["lines.rules": Self.testedRules])
         let outcome = RuleCommands.test(folder: folder.path)
