@@ -103,6 +103,6 @@ public enum RuleCommands {
     }
 
     public static func functions() -> CommandOutcome {
-        CommandOutcome(standardOutput: FunctionCatalogue.table)
+        CommandOutcome(standardOutput: FunctionCatalogue.table + OperatorCatalogue.table)
     }
 }

@@ -255,48 +255,22 @@ struct ExpressionChecker {
             return result(.yesNo)
         case .concatenate:
             return result(.text)
-        case .add, .subtract:
-            switch (leftType, rightType) {
-            case (.date, .number) : return result(.date)
-            case (.number, .date) where operation == .add: return result(.date)
-            case (.date, .date) where operation == .subtract: return result(.number)
-            case (.money, .money), (.money, .number), (.number, .money): return result(.money)
-            case (.percent, .percent): return result(.percent)
-            case (.number, .number), (.number, .percent), (.percent, .number): return result(.number)
-            default:
+        case .add, .subtract, .multiply, .divide, .power:
+            if let type = OperatorCatalogue.result(of: operation, leftType, rightType) { return result(type) }
+            switch operation {
+            case .add, .subtract:
                 error(span, "\(leftType.capitalized) and \(rightType) cannot be \(operation == .add ? "added" : "subtracted").",
                       hint: leftType.isTextual || rightType.isTextual ? "To join texts use `&`: vendor & \" \" & account." : nil)
-                return invalid(span)
-            }
-        case .multiply:
-            switch (leftType, rightType) {
-            case (.money, .number), (.number, .money), (.money, .percent), (.percent, .money): return result(.money)
-            case (.number, .number), (.number, .percent), (.percent, .number): return result(.number)
-            case (.percent, .percent): return result(.percent)
-            case (.money, .money):
+            case .multiply where leftType == .money && rightType == .money:
                 error(span, "Multiplying two amounts of money gives no meaningful amount.", hint: "Multiply an amount by a number or a percentage.")
-                return invalid(span)
-            default:
+            case .multiply:
                 error(span, "\(leftType.capitalized) and \(rightType) cannot be multiplied.")
-                return invalid(span)
-            }
-        case .divide:
-            switch (leftType, rightType) {
-            // An amount over an amount is a ratio: it shows, and compares, as a percentage.
-            case (.money, .money): return result(.percent)
-            case (.money, .number), (.money, .percent): return result(.money)
-            case (.number, .number), (.percent, .percent), (.number, .percent), (.percent, .number): return result(.number)
-            case (.number, .money), (.percent, .money): return result(.number)
-            default:
+            case .divide:
                 error(span, "\(leftType.capitalized) cannot be divided by \(rightType).")
-                return invalid(span)
-            }
-        case .power:
-            guard leftType == .number || leftType == .percent, rightType == .number else {
+            default:
                 error(span, "Only numbers can be raised to a power, not \(leftType == .number ? rightType : leftType).")
-                return invalid(span)
             }
-            return result(.number)
+            return invalid(span)
         }
     }
 

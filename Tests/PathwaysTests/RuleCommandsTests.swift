@@ -1,4 +1,5 @@
 import Foundation
+import RulesLanguage
 import Testing
 @testable import Pathways
 
@@ -311,9 +312,14 @@ private final class RuleFolder {
 
     @Test func functionsListsTheCatalogue() {
         let output = RuleCommands.functions().standardOutput
-        for name in ["SUM(values [where condition])", "WEEKNUM(date)", "LOOKUP(column, key)", "SHARE(condition [where condition])"] {
+        for name in ["SUM(values [where condition])", "WEEKNUM(date)", "LOOKUP(column, key)", "SHARE(condition [where condition])",
+                     "STDEVP(values [where condition])", "FISCALYEAREND(date)"] {
             #expect(output.contains(name), "\(name)")
         }
+        // The operators' signatures come from the same catalogue the checker types them by.
+        #expect(output.contains("amount / amount") && output.contains("gives a percentage"))
+        #expect(OperatorCatalogue.result(of: .divide, .money, .money) == .percent)
+        #expect(OperatorCatalogue.result(of: .multiply, .money, .money) == nil, "an amount times an amount means nothing")
     }
 }
 

@@ -13,12 +13,20 @@ import Testing
     }()
 
     @Test func theFunctionListIsGeneratedFromTheCatalogue() throws {
+        try expectGenerated("FUNCTION CATALOGUE", FunctionCatalogue.markdown + "\n")
+    }
+
+    @Test func theOperatorTableIsGeneratedFromTheCatalogue() throws {
+        try expectGenerated("OPERATOR CATALOGUE", OperatorCatalogue.markdown + "\n")
+    }
+
+    /// The reference's text between `<!-- BEGIN section` and `<!-- END section -->` is `generated`.
+    private func expectGenerated(_ section: String, _ generated: String) throws {
         var text = try String(contentsOf: Self.reference, encoding: .utf8)
-        let begin = try #require(text.range(of: "<!-- BEGIN FUNCTION CATALOGUE"))
+        let begin = try #require(text.range(of: "<!-- BEGIN \(section)"))
         let beginLineEnd = try #require(text[begin.upperBound...].firstIndex(of: "\n"))
-        let end = try #require(text.range(of: "<!-- END FUNCTION CATALOGUE -->"))
+        let end = try #require(text.range(of: "<!-- END \(section) -->"))
         let current = String(text[text.index(after: beginLineEnd) ..< end.lowerBound])
-        let generated = FunctionCatalogue.markdown + "\n"
         if ProcessInfo.processInfo.environment["PATHWAYS_UPDATE_GOLDENS"] == "1" && current != generated {
             text.replaceSubrange(text.index(after: beginLineEnd) ..< end.lowerBound, with: generated)
             try text.write(to: Self.reference, atomically: true, encoding: .utf8)
