@@ -95,6 +95,56 @@ public final class CheckedExpression: Sendable {
     }
 }
 
+extension CheckedExpression {
+    /// The formulas directly inside this one.
+    public var parts: [CheckedExpression] {
+        switch node {
+        case .unary(_, let operand), .isBlank(let operand, _), .isIn(let operand, _, _): [operand]
+        case .binary(_, let left, let right, _), .like(let left, let right, _): [left, right]
+        case .between(let value, let low, let high, _): [value, low, high]
+        case .call(_, let arguments): arguments
+        case .lookup(_, _, _, let key): [key]
+        case .total(let total): total.arguments + (total.filter.map { [$0] } ?? [])
+        default: []
+        }
+    }
+
+    /// Whether it reads the row or group outside a total (an `outer` value).
+    public var readsOuter: Bool {
+        if case .outer = node { return true }
+        return parts.contains { $0.readsOuter }
+    }
+
+    /// Whether it reads a column of the rows it is evaluated on (outside any `outer` value).
+    public var readsTotalledRows: Bool {
+        if case .column = node { return true }
+        if case .outer = node { return false }
+        return parts.contains { $0.readsTotalledRows }
+    }
+
+    /// The conditions joined by `and`.
+    public var conjuncts: [CheckedExpression] {
+        if case .binary(.and, let left, let right, _) = node { return left.conjuncts + right.conjuncts }
+        return [self]
+    }
+}
+
+extension CheckedExpression {
+    /// The totals (SUM, COUNT, …) a formula uses, outermost first, each once.
+    var totals: [CheckedExpression] {
+        var found: [CheckedExpression] = []
+        func collect(_ expression: CheckedExpression) {
+            if case .total(let total) = expression.node {
+                if !found.contains(where: { if case .total(let other) = $0.node { other.text == total.text } else { false } }) { found.append(expression) }
+                return
+            }
+            expression.parts.forEach(collect)
+        }
+        collect(self)
+        return found
+    }
+}
+
 /// A rule after checking.
 public struct CheckedRule: Sendable {
     public let id: String
