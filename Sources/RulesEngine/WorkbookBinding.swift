@@ -262,7 +262,7 @@ public enum WorkbookBinder {
             if let position = position(of: column, in: normalized) { bound.append((column, position)) }
         }
         layout.columns = bound.map { SheetLayout.ColumnHeader(name: headerCells[$0.1], sourceColumn: $0.1) }
-        let reading = TableReader.read(sheet, of: workbook, layout: layout, types: bound.map { columnType($0.0.type) })
+        let reading = TableReader.read(sheet, of: workbook, layout: layout, types: bound.map { $0.0.type })
         var columns = reading.table.columns
         var index: [String: Int] = [:]
         for (position, (column, _)) in bound.enumerated() { index[column.name.text.lowercased()] = position }
@@ -290,7 +290,7 @@ public enum WorkbookBinder {
                   let first = formulaInputs(written, of: declaration).first, let input = asRead.column(first),
                   let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
             index[column.name.text.lowercased()] = columns.count
-            columns.append(Column(name: column.name.text, type: columnType(column.type), sourceColumn: input.sourceColumn,
+            columns.append(Column(name: column.name.text, type: column.type, sourceColumn: input.sourceColumn,
                                   values: (0 ..< asRead.table.rowCount).map(vector.value)))
             workedOut.insert(column.name.text.lowercased())
         }
@@ -298,18 +298,6 @@ public enum WorkbookBinder {
         var completed = boundTable(columns, index)
         completed.workedOut = workedOut
         return completed
-    }
-
-    static func columnType(_ type: ColumnTypeName) -> ColumnType {
-        switch type {
-        case .text: .text
-        case .code: .code
-        case .number: .number
-        case .money: .money
-        case .percent: .percent
-        case .date: .date
-        case .yesNo: .yesNo
-        }
     }
 
     /// The `position`-th part of each code, split by the separator; blank where a code has fewer parts.

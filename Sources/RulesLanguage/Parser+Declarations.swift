@@ -1,3 +1,5 @@
+import Tabular
+
 /// Declarations: a first line (`rule BO-01 "…"`) and the clause lines indented under it.
 extension Parser {
     mutating func parseDeclaration(_ keyword: DeclarationKeyword) -> DeclarationNode? {
@@ -141,7 +143,7 @@ extension Parser {
         }
     }
 
-    private mutating func parseTypeName(after span: SourceSpan) -> (ColumnTypeName, SourceSpan)? {
+    private mutating func parseTypeName(after span: SourceSpan) -> (ColumnType, SourceSpan)? {
         guard let word = current.word?.lowercased() else {
             error(atLineEnd ? span : current.span, "Say what type the column holds: text, code, number, money, percent, date or yes/no.")
             return nil
@@ -152,10 +154,10 @@ extension Parser {
             let no = advance()
             return (.yesNo, token.span.to(no.span))
         }
-        if let type = ColumnTypeName(rawValue: word) { return (type, token.span) }
+        if let type = ColumnType(rawValue: word) { return (type, token.span) }
         let aliases = ["amount": "money", "currency": "money", "dollars": "money", "string": "text", "integer": "number",
                        "int": "number", "decimal": "number", "boolean": "yes/no", "bool": "yes/no", "yesno": "yes/no", "datetime": "date"]
-        let suggestion = aliases[word] ?? Suggest.closest(word, among: ColumnTypeName.allCases.map(\.rawValue))
+        let suggestion = aliases[word] ?? Suggest.closest(word, among: ColumnType.allCases.map(\.rawValue))
         error(token.span, "`\(token.word ?? word)` is not a column type.",
               hint: (suggestion.map { "Did you mean `\($0)`? " } ?? "") + "The types are text, code, number, money, percent, date and yes/no.")
         return nil

@@ -1,3 +1,5 @@
+import Tabular
+
 /// The syntax tree of a rule file, exactly as written (before any checking).
 
 /// A name as written, with where it was written.
@@ -84,13 +86,9 @@ public struct Template: Equatable, Sendable {
     public var span: SourceSpan
 }
 
-public enum ColumnTypeName: String, Equatable, Sendable, CaseIterable {
-    case text, code, number, money, percent, date, yesNo = "yes/no"
-}
-
 public struct TableColumn: Equatable, Sendable {
     public var name: Name
-    public var type: ColumnTypeName
+    public var type: ColumnType
     public var typeSpan: SourceSpan
     /// Header texts that identify the column in a workbook.
     public var aliases: [String]

@@ -1,3 +1,5 @@
+import Tabular
+
 /// The type of a value in a formula.
 public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
     case text, code, number, money, percent, date, yesNo
@@ -6,7 +8,7 @@ public indirect enum ValueType: Hashable, Sendable, CustomStringConvertible {
     /// does not cause a cascade of others.
     case unknown
 
-    public init(_ column: ColumnTypeName) {
+    public init(_ column: ColumnType) {
         switch column {
         case .text: self = .text
         case .code: self = .code
