@@ -149,6 +149,14 @@ struct Evaluator: @unchecked Sendable {
             }
             if function == .today { return .constant(.date(asOf), count: frame.count) }
             return .constant(.percent(fiscalYear.elapsed(on: asOf)), count: frame.count)
+        case .min, .max:
+            // Blank cells are skipped, as Excel skips them; a value that could not be worked out
+            // (0 ÷ 0) makes the result blank, as an error would in Excel.
+            let values = try arguments.map { try evaluate($0, in: frame) }
+            let result = ScalarFunctions.apply(function, values, count: frame.count, fiscalYear: fiscalYear)
+            let undefined = zip(arguments, values).filter { !$0.0.isCellValue && $0.1.hasBlank }.map(\.1.blanks)
+            guard !undefined.isEmpty else { return result }
+            return result.blankWhere((0 ..< frame.count).map { row in undefined.contains { $0[row] } })
         default:
             let values = try arguments.map { try evaluate($0, in: frame) }
             return ScalarFunctions.apply(function, values, count: frame.count, fiscalYear: fiscalYear)

@@ -67,6 +67,8 @@ public struct Evaluation: Sendable {
     public let goals: [GoalResult]
     /// The views marked `show`, each to become a sheet of the reviewed workbook.
     public var shownViews: [ShownView] = []
+    /// Why a view could not be worked out, as a sentence, by its lower-case name.
+    public var unavailableViews: [String: String] = [:]
 }
 
 /// A view's rows, as a sheet shows them.

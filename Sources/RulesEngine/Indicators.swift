@@ -113,7 +113,7 @@ extension RuleRunner {
                 try frame.bind(indicator.lets, with: evaluator)
                 let value = try evaluator.evaluate(indicator.measure, in: frame).value(0)
                 guard value != .blank else {
-                    results.append(notAssessed(try whyBlank(indicator.measure, in: frame, evaluator: evaluator, rules: rules)))
+                    results.append(notAssessed(whyBlank(indicator.measure, lets: indicator.lets, in: frame, evaluator: evaluator, rules: rules)))
                     continue
                 }
                 measured[indicator.id.lowercased()] = value
@@ -159,11 +159,17 @@ extension RuleRunner {
 
     /// Why a measure came out blank, as a sentence for the reviewer: the total it divides by is
     /// zero, the condition of its IF does not hold yet, or there were no rows to measure.
-    private static func whyBlank(_ measure: CheckedExpression, in frame: Frame, evaluator: Evaluator, rules: CheckedRuleSet) throws -> String {
+    private static func whyBlank(_ measure: CheckedExpression, lets indicatorLets: [CheckedExpression], in frame: Frame, evaluator: Evaluator,
+                                  rules: CheckedRuleSet) -> String {
         func written(_ expression: CheckedExpression) -> String { rules.files[expression.span.file].slice(expression.span) }
         func cause(_ expression: CheckedExpression) throws -> String? {
             guard try evaluator.evaluate(expression, in: frame).value(0) == .blank else { return nil }
             switch expression.node {
+            case .total(let total):
+                // Its values belong to the rows it totals, not to the district: said as a whole.
+                return "\(written(expression)) has no values to work on on this workbook" + (total.filter == nil ? "." : ": no row meets its condition.")
+            case .binding(let slot):
+                return try cause(indicatorLets[slot])
             case .binary(.divide, let left, let right, _):
                 let divisor = try evaluator.evaluate(right, in: frame).value(0)
                 if divisor == .blank || Value.satisfies(divisor, .equal, .number(0)) {
@@ -179,7 +185,8 @@ extension RuleRunner {
                 return try expression.parts.lazy.compactMap(cause).first
             }
         }
-        return try cause(measure) ?? "There was nothing to measure: the rows it needs are missing or blank."
+        let found = try? cause(measure)
+        return (found ?? nil) ?? "There was nothing to measure: the rows it needs are missing or blank."
     }
 }
 

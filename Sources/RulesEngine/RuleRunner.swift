@@ -50,6 +50,7 @@ public enum RuleRunner {
         }
         let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator)
         var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
+        evaluation.unavailableViews = notAssessedViews
         evaluation.shownViews = rules.views.filter { $0.isShown || showingEveryView }.compactMap { view in
             guard let rows = evaluator.sources[view.name.lowercased()] else { return nil }
             let columns = view.keyColumns.map(\.name) + view.slots.filter(\.isColumn).map(\.name).filter { rows.column($0) != nil }

@@ -92,7 +92,7 @@ public enum RuleTestRunner {
             return ["Expected \(id) not to be assessed on the example rows, but it was, and flagged \(findings.isEmpty ? "nothing" : rowList(Set(findings.flatMap { $0.rows.map(toExampleRow) })))."]
         }
         if let outcome, !outcome.assessed {
-            return ["\(id) could not be assessed on the example rows: \(outcome.reason ?? "no reason was given.")"]
+            return ["\(id) could not be assessed on the example rows: \(cause(outcome.reason))"]
         }
         let flagged = Set(findings.flatMap { $0.rows.map(toExampleRow) })
         var expected: [Int: [String]] = [:]  // example row → columns it should flag
@@ -123,7 +123,7 @@ public enum RuleTestRunner {
                 return result.assessed ? "Expected \(id) not to be assessed on the example rows, but it measured \(result.value ?? "nothing")." : nil
             }
             guard case .level(let level) = expectation.outcome else { return nil }
-            guard result.assessed else { return "\(id) could not be measured on the example rows: \(result.reason ?? "no reason was given.")" }
+            guard result.assessed else { return "\(id) could not be measured on the example rows: \(cause(result.reason))" }
             guard result.level != level else { return nil }
             return "Expected \(id) to be \(level.rawValue), but it measured \(result.value ?? "nothing"), which is \(result.level?.rawValue ?? "no level")."
         }
@@ -148,7 +148,9 @@ public enum RuleTestRunner {
         let view = evaluation.shownViews.first { $0.name.lowercased() == id.lowercased() }
         return expectations.compactMap { expectation in
             guard case .value(let row, let column, let written) = expectation.outcome, let expected = Literal.value(written) else { return nil }
-            guard let view else { return "The view \(id) could not be worked out on the example rows." }
+            guard let view else {
+                return "The view \(id) could not be worked out on the example rows: \(cause(evaluation.unavailableViews[id.lowercased()]))"
+            }
             guard row <= view.rows.count else {
                 return "Expected row \(row) of the view \(id), but it has \(view.rows.count) row\(view.rows.count == 1 ? "" : "s")."
             }
@@ -160,6 +162,13 @@ public enum RuleTestRunner {
             guard actual.description.lowercased() != expected.description.lowercased() else { return nil }
             return "Expected \(column.text) of row \(row) of the view \(id) to be \(expected), but it is \(actual == .blank ? "(blank)" : actual.description)."
         }
+    }
+
+    /// A not-assessed sentence as the end of a test's own: "sheet "Lines" has no "Vendor" column."
+    private static func cause(_ reason: String?) -> String {
+        guard let reason else { return "no reason was given." }
+        let prefix = "It could not be assessed: "
+        return reason.hasPrefix(prefix) ? String(reason.dropFirst(prefix.count)) : reason.prefix(1).lowercased() + reason.dropFirst()
     }
 
     private static func rowList(_ rows: Set<Int>) -> String {

@@ -154,6 +154,11 @@ extension ExpressionChecker {
     }
 
     mutating func unknownName(_ name: Name, in scope: Scope) {
+        if ["null", "nil", "none", "empty", "blank", "na"].contains(name.text.lowercased()) {
+            error(name.span, "Pathways has no `\(name.text)`: a cell with nothing in it is blank.",
+                  hint: "Test for it with `is blank`, as in: owner is blank (or owner is not blank).")
+            return
+        }
         var candidates = Array(scope.bindings.keys) + Array(params.keys)
         if let table = scope.aggregateRange ?? scope.table { candidates += table.columns.map(\.name) }
         if let suggestion = Suggest.closest(name.text, among: candidates) {

@@ -41,10 +41,17 @@ struct ExpressionChecker {
     var usedBindings: Set<String> = []
     var usedTables: Set<String> = []
 
-    init(tables: [String: TableSymbol], params: [String: (index: Int, type: ValueType, value: Expression)]) {
+    /// The rule files, to quote what a trainer wrote.
+    let files: [SourceFile]
+
+    init(tables: [String: TableSymbol], params: [String: (index: Int, type: ValueType, value: Expression)], files: [SourceFile]) {
         self.tables = tables
         self.params = params
+        self.files = files
     }
+
+    /// A formula or value exactly as the trainer wrote it.
+    func written(_ span: SourceSpan) -> String { files[span.file].slice(span) }
 
     mutating func error(_ span: SourceSpan, _ message: String, hint: String? = nil) {
         diagnostics.append(Diagnostic(.error, span, message, hint: hint))
@@ -90,15 +97,14 @@ struct ExpressionChecker {
         }
         let span = expression.span
         switch expression {
-        case .number, .money, .percent, .text, .yesNo:
-            let value = Literal.value(expression)
-            return CheckedExpression(.literal(value ?? .blank), Literal.type(expression) ?? .unknown, span)
-        case .date(let text, _):
-            guard let value = Literal.value(expression) else {
-                error(span, "`\(text)` is not a date that exists.", hint: "Dates are written year-month-day: 2027-06-30.")
+        case .number, .money, .percent, .date, .text, .yesNo:
+            // A value that cannot be read is a mistake here, never a blank at run time.
+            guard let value = Literal.value(expression), let type = Literal.type(expression) else {
+                let (message, hint) = Literal.problem(expression, as: written(span)) ?? ("This value cannot be read.", "")
+                error(span, message, hint: hint)
                 return invalid(span)
             }
-            return CheckedExpression(.literal(value), .date, span)
+            return CheckedExpression(.literal(value), type, span)
         case .invalid:
             return invalid(span)
         case .name(let qualifier, let name):
@@ -146,6 +152,9 @@ struct ExpressionChecker {
                 error(span, "`between` compares \(types[0]) with \(types[1]) and \(types[2]); they must be the same kind of value.")
             } else if types[0] == .text || types[0] == .yesNo {
                 error(span, "`between` needs numbers, amounts, percentages or dates, not \(types[0]).")
+            } else if case .literal(let lowest) = parts[1].node, case .literal(let highest) = parts[2].node, Literal.isAfter(lowest, highest) {
+                error(span, "Nothing is between \(written(low.span)) and \(written(high.span)): the lower value comes first.",
+                      hint: "Write it as between \(written(high.span)) and \(written(low.span)).")
             }
             return CheckedExpression(.between(parts[0], parts[1], parts[2], negated: negated), .yesNo, span)
         case .like(let value, let pattern, let negated, _):
@@ -175,6 +184,10 @@ struct ExpressionChecker {
             var values: [Value] = []
             var element: ValueType?
             for item in items {
+                if let (message, hint) = Literal.problem(item, as: written(item.span)) {
+                    error(item.span, message, hint: hint)
+                    return (nil, nil)
+                }
                 guard let value = Literal.value(item), let type = Literal.type(item) else {
                     error(item.span, "A list after `in` is written out: numbers, amounts, dates or texts in quotes.",
                           hint: "To test against another table's values, write `in sites.site`.")
@@ -281,16 +294,29 @@ struct ExpressionChecker {
         guard other.type == .percent, number.type == .number else { return }
         switch number.node {
         case .literal(.number(let value)) where value >= 2:
-            error(number.span, "\(subject), so \(formatNumber(value)) here means \(formatNumber(value * 100))%.",
+            error(number.span, "\(subject), so \(formatNumber(value)) here means \(grouped(value * 100))%.",
                   hint: "Write it with a percent sign: \(formatNumber(value))%.")
         case .param(let index):
             guard let (name, param) = params.first(where: { $0.value.index == index }),
                   case .number(let text, _) = param.value, let value = Double(text), value >= 2 else { return }
-            error(param.value.span, "The parameter \(name) is compared with a percentage, so \(text) means \(formatNumber(value * 100))%.",
+            error(param.value.span, "The parameter \(name) is compared with a percentage, so \(text) means \(grouped(value * 100))%.",
                   hint: "Write it with a percent sign: param \(name) = \(text)%.")
         default:
             break
         }
+    }
+
+    /// A number as a finance officer writes it: 9,500.
+    func grouped(_ number: Double) -> String {
+        let text = formatNumber(number)
+        guard number == number.rounded(), abs(number) >= 1000 else { return text }
+        var digits = Array(text)
+        var position = digits.count - 3
+        while position > (digits.first == "-" ? 1 : 0) {
+            digits.insert(",", at: position)
+            position -= 3
+        }
+        return String(digits)
     }
 
     func comparisonHint(_ left: Expression, _ leftType: ValueType, _ right: Expression, _ rightType: ValueType) -> String? {
@@ -298,6 +324,9 @@ struct ExpressionChecker {
             guard case .text(let text, _) = side else { continue }
             if otherType == .date, QuotedValue.isDateLike(text) {
                 return "Write the date without quotes: \(QuotedValue.isoDate(text) ?? text)."
+            }
+            if otherType == .yesNo, ["yes", "no", "true", "false", "y", "n"].contains(text.lowercased()) {
+                return "Write \(["yes", "true", "y"].contains(text.lowercased()) ? "yes" : "no") without quotes."
             }
             if otherType == .money || otherType == .number || otherType == .percent, let number = QuotedValue.numberLike(text) {
                 return "Write the \(otherType == .money ? "amount" : "number") without quotes: \(otherType == .money ? "$" : "")\(number)."

@@ -314,6 +314,14 @@ struct Lexer {
             emit(.money("0"), start)
             return
         }
+        if let dot = written.firstIndex(of: "."), written[dot...].contains(",") {
+            // `$5.000,00`: the European way round, dots between thousands and a comma before the cents.
+            let swapped = String(written.map { $0 == "." ? "," : $0 == "," ? "." : $0 })
+            error(start, position, "`$\(written)` has a dot between thousands and a comma before the cents; Pathways reads amounts the other way round.",
+                  hint: "Write it as $\(swapped).")
+            emit(.money(swapped.replacing(",", with: "")), start)
+            return
+        }
         let plain = written.replacing(",", with: "")
         let groups = written.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
         if groups.count > 1 && (groups.dropFirst().contains { $0.count != 3 } || groups[0].isEmpty || groups[0].count > 3) {

@@ -106,7 +106,9 @@ extension Parser {
         }
         if current.isWord("row"), case .number(let number) = tokens[index + 1].kind, let row = Int(number) {
             advance()
-            let rowToken = advance()
+            var rowToken = advance()
+            // `row 2 column per_pupil = …`, written as `flags row 1 column owner` is.
+            if current.isWord("column"), tokens[index + 1].word != nil, tokens[index + 2].isSymbol("=") { rowToken = advance() }
             guard let column = expectName("a column of the view", after: rowToken) else {
                 skipLine()
                 return nil

@@ -268,6 +268,37 @@ public enum Literal {
         }
     }
 
+    /// Why a value written out cannot be read, as a sentence with its fix; nil when it can.
+    static func problem(_ expression: Expression, as written: String) -> (message: String, hint: String)? {
+        switch expression {
+        case .list(let items, _):
+            return items.lazy.compactMap { problem($0, as: written) }.first
+        case .unary("-", let operand, _):
+            return problem(operand, as: written)
+        case .date where value(expression) == nil:
+            return ("`\(written)` is not a date that exists.", "Dates are written year-month-day: 2027-06-30.")
+        case .money(let text, _) where value(expression) == nil:
+            let parts = text.split(separator: ".", maxSplits: 1)
+            let cents = parts.count == 2 ? String((parts[1] + "00").prefix(2)) : "00"
+            return ("`\(written)` has more decimals than an amount holds: at most four, after the dot.",
+                    "Write it to the cent, as $\(parts.first ?? "0").\(cents).")
+        case .number where value(expression) == nil, .percent where value(expression) == nil:
+            return ("`\(written)` is not a number Pathways can read.", "Write it with a dot before the decimals, as 0.15 or 12.5%.")
+        default:
+            return nil
+        }
+    }
+
+    /// Whether one written value comes after another of the same kind: $5,000 after $1,000.
+    static func isAfter(_ first: Value, _ second: Value) -> Bool {
+        switch (first, second) {
+        case (.number(let a), .number(let b)), (.percent(let a), .percent(let b)): a > b
+        case (.money(let a), .money(let b)): a.scaled > b.scaled
+        case (.date(let a), .date(let b)): a > b
+        default: false
+        }
+    }
+
     public static func negated(_ value: Value) -> Value? {
         switch value {
         case .number(let number): .number(-number)

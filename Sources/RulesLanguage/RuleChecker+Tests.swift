@@ -10,6 +10,10 @@ extension DeclarationChecker {
                                     uniquingKeysWith: { first, _ in first })
         let indicatorIDs = Set(indicators.map { $0.id.text.lowercased() })
         for test in tests {
+            if let asOf = test.asOf, Literal.value(.date(asOf, test.nameSpan)) == nil {
+                error(test.nameSpan, "Test \"\(test.name)\" runs as of \(asOf), which is not a date that exists.",
+                      hint: "Dates are written year-month-day: as of 2026-02-28.")
+            }
             var rowsByTable: [String: Int] = [:]
             for example in test.examples {
                 guard let table = symbols[example.table.text.lowercased()], !table.isView else {
@@ -88,6 +92,8 @@ extension DeclarationChecker {
                     }
                     if let type = Literal.type(value), !type.isComparable(with: columnSymbol.type) {
                         error(value.span, "The view's \(columnSymbol.name) is \(columnSymbol.type), so it can never equal \(type).")
+                    } else if let (message, hint) = Literal.problem(value, as: files[value.span.file].slice(value.span)) {
+                        error(value.span, message, hint: hint)
                     } else if Literal.value(value) == nil {
                         error(value.span, "An expected value is written out: a number, an amount, a percentage, a date, a text in quotes or yes/no.")
                     }

@@ -98,7 +98,7 @@ struct DeclarationChecker {
             case .test(let test): tests.append(test)
             }
         }
-        expressionChecker = ExpressionChecker(tables: [:], params: [:])
+        expressionChecker = ExpressionChecker(tables: [:], params: [:], files: files)
     }
 
     func ruleSet() -> CheckedRuleSet {
@@ -127,7 +127,7 @@ struct DeclarationChecker {
         for (index, param) in params.enumerated() where paramsByName[param.name.text.lowercased()] == nil {
             paramsByName[param.name.text.lowercased()] = (index, paramTypes[param.name.text.lowercased()] ?? .unknown, param.value)
         }
-        expressionChecker = ExpressionChecker(tables: symbols, params: paramsByName)
+        expressionChecker = ExpressionChecker(tables: symbols, params: paramsByName, files: files)
         checkColumnFormulas()
         checkViews()
         checkRules()
@@ -260,7 +260,9 @@ struct DeclarationChecker {
         for param in params {
             let type = literalType(param.value)
             if type == nil { invalidParams.insert(param.name.text.lowercased()) }
-            if type == nil {
+            if let (message, hint) = Literal.problem(param.value, as: files[param.value.span.file].slice(param.value.span)) {
+                error(param.value.span, message, hint: hint)
+            } else if type == nil {
                 error(param.value.span, "A parameter's value must be written out: a number, an amount, a percentage, a date, a text or a list in brackets.",
                       hint: "For example: param approval_limit = $5,000, or param catch_all = (\"890\", \"6399\").")
             }
@@ -275,10 +277,9 @@ struct DeclarationChecker {
         }
     }
 
+    /// A param's type; nil when its value is not written out, or cannot be read.
     func literalType(_ expression: Expression) -> ValueType? {
-        guard let type = Literal.type(expression) else { return nil }
-        // A date that does not exist is no value.
-        if case .date = expression, Literal.value(expression) == nil { return nil }
+        guard let type = Literal.type(expression), Literal.problem(expression, as: "") == nil else { return nil }
         return type
     }
 

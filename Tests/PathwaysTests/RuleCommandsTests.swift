@@ -193,7 +193,7 @@ private final class RuleFolder {
                 | 2025-01-06 | Chen  | Acme   | 20.00  |
                 | 2025-01-07 |       | Bolt   | 5.00   |
               expect by_vendor row 1 spent = $30.00
-              expect by_vendor row 1 average = $15
+              expect by_vendor row 1 column average = $15
               expect by_vendor row 2 vendor = "bolt"
               expect I-2 level emerging
               expect G-1 status not yet met

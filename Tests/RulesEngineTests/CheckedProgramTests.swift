@@ -104,6 +104,30 @@ import Tabular
         #expect(evaluation.pathways.first?.assessedIndicators == 0)
     }
 
+    @Test func aTotalOfNoRowsOrAnErrorInMinOrMaxIsNotAssessedWithItsReason() throws {
+        let evaluation = try run(Self.schoolRules + """
+            indicator EQ-3 "Middle-school spending"
+              pathway equity
+              measure AVERAGE(schools.per_pupil where schools.level = "MS")
+              exemplary   when <= $9,000
+              otherwise emerging
+
+            indicator EQ-4 "Middle-school money unspent, never below nothing"
+              pathway equity
+              let spent  = SUM(schools.per_pupil where schools.level = "MS")
+              let budget = SUM(schools.per_pupil where schools.level = "MS")
+              measure MAX(0%, 1 - spent / budget)
+              exemplary   when <= 10%
+              otherwise emerging
+            """, sheets: [("Schools", Self.schools)])
+        let average = try #require(evaluation.indicators.first { $0.indicator == "EQ-3" })
+        #expect(average.reason == "AVERAGE(schools.per_pupil where schools.level = \"MS\") has no values to work on on this workbook: no row meets its condition.")
+        // Excel's MAX skips blank cells but not an error such as 0 ÷ 0: no level from nothing.
+        let unspent = try #require(evaluation.indicators.first { $0.indicator == "EQ-4" })
+        #expect(!unspent.assessed && unspent.level == nil)
+        #expect(unspent.reason == "It divides by budget, which is zero on this workbook: there is nothing to measure.")
+    }
+
     @Test func notAssessedNamesTheColumnTheWorkbookLacksNeverAViewsOwnColumn() throws {
         let rules = tableRules + """
 
