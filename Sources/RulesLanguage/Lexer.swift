@@ -162,8 +162,21 @@ struct Lexer {
                     let start = position
                     position += utf8Length(byte)
                     let character = String(decoding: bytes[start ..< min(position, end)], as: UTF8.self)
-                    error(start, position, "The character `\(character)` has no meaning in a rule file.",
-                          hint: character == "'" ? "Text goes in double quotes: \"like this\"." : "Remove it, or put it inside quotes if it is part of a text.")
+                    // A character nobody can see is named, or the message would show nothing.
+                    let invisible = character.unicodeScalars.first.flatMap { scalar -> String? in
+                        switch scalar.value {
+                        case 0xA0: "a non-breaking space"
+                        case 0x2000 ... 0x200F, 0x202F, 0x205F, 0x3000, 0xFEFF: "an invisible space (U+\(String(scalar.value, radix: 16, uppercase: true)))"
+                        default: nil
+                        }
+                    }
+                    let hint = switch character {
+                    case "'": "Text goes in double quotes: \"like this\"."
+                    case "%": "A percentage is written with no space before its sign: 10%."
+                    default: invisible == nil ? "Remove it, or put it inside quotes if it is part of a text." : "Replace it with an ordinary space; it often comes from copying text out of Word or a web page."
+                    }
+                    error(start, position, invisible.map { "This line has \($0), which has no meaning in a rule file." } ?? "The character `\(character)` has no meaning in a rule file.",
+                          hint: hint)
                 }
             }
         }

@@ -128,8 +128,15 @@ extension Parser {
                 error(current.span, "`==` is not needed: a single `=` compares, as in Excel.", hint: "Write `status = \"Closed\"`.")
                 advance()
             }
+            // `=>` and `=<`: the two signs the other way round, read as meant once said.
+            var operation = symbol
+            if symbol == "=", current.isSymbol(">") || current.isSymbol("<"), let sign = current.isSymbol(">") ? ">" : "<" as String? {
+                error(current.span, "`=\(sign)` is written `\(sign)=`, as in Excel.", hint: "Put the `\(sign)` first: amount \(sign)= $5,000.")
+                advance()
+                operation = sign + "="
+            }
             let right = parseConcatenation()
-            return .binary(symbol, left, right, left.span.to(right.span))
+            return .binary(operation, left, right, left.span.to(right.span))
         }
         var negated = false
         if current.isWord("not"), let next = tokens[index + 1].word?.lowercased(), ["in", "between", "like"].contains(next) {
