@@ -45,10 +45,11 @@ extension ExpressionChecker {
                 return CheckedExpression(.column(column.name.lowercased()), column.type, span)
             }
             if scope.totalsNamedTable, scope.table != nil, params[key] == nil {
+                let mistakesBefore = diagnostics.count
                 let outer = resolve(qualifier: nil, name: name, in: scope.outside)
                 if case .invalid = outer.node, range.column(name.text) != nil {
-                    // The last diagnostic is about the outer row; say what was probably meant.
-                    diagnostics.removeLast()
+                    // What was said is about the outer row; say instead what was probably meant.
+                    diagnostics.removeSubrange(mistakesBefore...)
                     error(name.span, "Inside a total over \(range.name), a name without `\(range.name).` in front is this row's, and \(scope.owner) has no `\(name.text)` of its own.",
                           hint: "To use the totalled rows' value, write \(range.name).\(name.text).")
                 }
