@@ -196,7 +196,7 @@ rule BO-01 "Spending without a budget owner"
         #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 13, "a header and one row for each of the twelve schools")
         // Flagged cells of a view are commented like the input sheets', and a Findings column lists the rules.
         let comments = (workbook["comments"] as? [String: [String: String]])?["Spending by school"] ?? [:]
-        #expect(comments.values.contains { $0.hasPrefix("RE-4 Title I school below comparability: Title I school Maple Grove Elementary spends") })
+        #expect(comments.values.contains { $0.hasPrefix("RE-4 Title I school below comparability (a screen on actual spending): Title I school Maple Grove Elementary spends") })
         #expect(Set(comments.keys) == Set((workbook["fills"] as? [String: [String]])?["Spending by school"] ?? []))
         let findingsHeader = try #require(cells.first { $0.key.hasSuffix("1") && $0.value[1] == "Findings" }?.key)
         let column = findingsHeader.dropLast()
