@@ -94,3 +94,26 @@ private let rules: CheckedRuleSet = {
         #expect(binding.messages.isEmpty, "\(binding.messages)")
     }
 }
+
+/// The default rubric follows the district's fiscal year, not July's.
+@Suite struct FiscalYearTests {
+    @Test func theSpringRushIsTheLastTwoMonthsOfTheDistrictsOwnYear() throws {
+        // Non-personnel spending of $100 each in June, August and September: for a July year the
+        // last two months are May and June ($100 of $300); for an October year, August and
+        // September ($200 of $300).
+        let ledger = """
+            Posting Date,Account,Amount
+            2025-06-15,100-1000-610-101-100-000,100.00
+            2025-08-15,100-1000-610-101-100-000,100.00
+            2025-09-15,100-1000-610-101-100-000,100.00
+            """
+        let binding = WorkbookBinder.bind(try CSVReader.read(bytes: Array(ledger.utf8), fileName: "ledger.csv"), to: rules)
+        func rush(startingIn month: String) throws -> String? {
+            let params = ParamValues(rules: rules, workbook: nil, commandLine: ["fiscal_year_start": month])
+            #expect(params.problems.isEmpty, "\(params.problems)")
+            return RuleRunner.run(rules, on: binding, params: params).indicators.first { $0.indicator == "MG-5" }?.value
+        }
+        #expect(try rush(startingIn: "7") == "33.33%")
+        #expect(try rush(startingIn: "10") == "66.67%")
+    }
+}
