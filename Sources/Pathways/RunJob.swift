@@ -270,7 +270,8 @@ public enum RunJob {
             lines.append("  Pathways: " + report.pathways.map { pathway in
                 let partly = pathway.level != nil && pathway.assessedIndicators < pathway.indicators
                     ? " (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" : ""
-                return "\(pathway.title) \(pathway.indicators == 0 ? "(rules only)" : pathway.level?.rawValue ?? "not assessed")" + partly
+                let capped = pathway.cappedBy.map { " (held there by \($0.joined(separator: ", ")))" } ?? ""
+                return "\(pathway.title) \(pathway.indicators == 0 ? "(rules only)" : pathway.level?.rawValue ?? "not assessed")" + partly + capped
             }.joined(separator: "; "))
         }
         for indicator in report.indicators where indicator.assessed {

@@ -45,7 +45,8 @@ extension Writer {
             text(pathway.title)
             let findings = contents.findings.filter { $0.pathway == pathway.pathway }.count
             text(pathway.indicators == 0 ? "Rules only, no rubric level: \(findings) finding\(findings == 1 ? "" : "s") (see the Findings sheet)."
-                 : pathway.level.map { "\($0.rawValue.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)" }
+                 : pathway.level.map { "\($0.rawValue.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)"
+                     + (pathway.cappedBy.map { ", held to developing because \($0.joined(separator: " and ")) found a requirement of law not met" } ?? "") }
                  ?? "Not assessed: no indicator of this pathway could be measured.", 1, fill: pathway.indicators == 0 ? nil : pathway.level.map(Fill.level))
             row += 1
         }

@@ -21,9 +21,27 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
 public struct PathwayResult: Codable, Sendable, Equatable {
     public let pathway: String
     public let title: String
-    public let level: Level?
+    public private(set) var level: Level?
     public let assessedIndicators: Int
     public let indicators: Int
+    /// The compliance rules whose findings held the level down to developing; nil when none did.
+    public private(set) var cappedBy: [String]? = nil
+
+    init(pathway: String, title: String, level: Level?, assessedIndicators: Int, indicators: Int) {
+        self.pathway = pathway
+        self.title = title
+        self.level = level
+        self.assessedIndicators = assessedIndicators
+        self.indicators = indicators
+    }
+
+    /// A requirement of law not met caps the pathway: Resource Equity cannot read Exemplary
+    /// beside a comparability error, however its indicators measure.
+    mutating func cap(by rules: [String]) {
+        guard !rules.isEmpty, let level, level < .developing else { return }
+        self.level = .developing
+        cappedBy = rules
+    }
 }
 
 /// Where a goal stands against its target on the as-of date.

@@ -48,7 +48,12 @@ public enum RuleRunner {
             findings += found
             outcomes.append(outcome)
         }
-        let (indicators, pathways, goals) = evaluateIndicators(rules, evaluator: evaluator)
+        let (indicators, levels, goals) = evaluateIndicators(rules, evaluator: evaluator)
+        var pathways = levels
+        let failed = Set(findings.map(\.rule))
+        for index in pathways.indices {
+            pathways[index].cap(by: allRules.filter { $0.isCompliance && failed.contains($0.id) && $0.pathway.lowercased() == pathways[index].pathway.lowercased() }.map(\.id))
+        }
         var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
         evaluation.unavailableViews = notAssessedViews
         evaluation.shownViews = rules.views.filter { $0.isShown || showingEveryView }.compactMap { view in

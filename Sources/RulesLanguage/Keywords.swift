@@ -10,7 +10,7 @@ enum DeclarationKeyword: String, CaseIterable {
         case .table: [.about, .from, .required, .key, .column, .segments, .or]
         case .param: []
         case .pathway: [.about]
-        case .rule: [.pathway, .severity, .for, .let, .when, .flag, .message, .fix, .about, .source]
+        case .rule: [.pathway, .severity, .compliance, .for, .let, .when, .flag, .message, .fix, .about, .source]
         case .view: [.from, .let, .where, .column, .show, .about]
         // Level lines (`exemplary when >= 95%`) are an indicator's clauses too, written with `otherwise`.
         case .indicator: [.pathway, .let, .measure, .otherwise, .about, .source]
@@ -32,7 +32,7 @@ enum DeclarationKeyword: String, CaseIterable {
 /// The word that starts a clause line under a declaration.
 enum ClauseKeyword: String {
     case about, from, required, key, column, segments, or
-    case pathway, severity, `for`, `let`, when, flag, message, fix, source
+    case pathway, severity, compliance, `for`, `let`, when, flag, message, fix, source
     case `where`, show
     case measure, otherwise
     case indicator, target, by, owner

@@ -168,6 +168,8 @@ extension Parser {
             switch ClauseKeyword(rawValue: word) {
             case .pathway:
                 rule.pathway = parser.expectName("a pathway name", after: token)
+            case .compliance:
+                rule.isCompliance = true
             case .severity:
                 if let word = parser.current.word, let severity = Severity(rawValue: word.lowercased()) {
                     rule.severity = severity

@@ -151,6 +151,8 @@ public struct CheckedRule: Sendable {
     public let title: String
     public let pathway: String
     public let severity: Severity
+    /// A finding means a requirement of law is not met: the rule's pathway cannot read better than developing.
+    public let isCompliance: Bool
     /// The table or view it checks, lower case.
     public let table: String
     public let groupKeys: [CheckedExpression]

@@ -163,7 +163,7 @@ extension DeclarationChecker {
             }
             guard let condition, let message, let severity = rule.severity else { continue }
             checkedRules.append(CheckedRule(
-                id: rule.id.text, title: rule.title ?? rule.id.text, pathway: rule.pathway?.text ?? "", severity: severity,
+                id: rule.id.text, title: rule.title ?? rule.id.text, pathway: rule.pathway?.text ?? "", severity: severity, isCompliance: rule.isCompliance,
                 table: table.name.lowercased(), groupKeys: keys, groupKeyTexts: rule.groupKeys.map(keyText), lets: lets, condition: condition,
                 message: message, fix: fix, flags: flags, totals: rule.groupKeys.isEmpty ? [] : condition.totals,
                 about: rule.about, source: rule.source))

@@ -210,6 +210,7 @@ private struct Printer {
         switch keyword {
         case .pathway: if let pathway = rule.pathway { clause(.pathway, pathway.text) }
         case .severity: if let severity = rule.severity { clause(.severity, severity.rawValue) }
+        case .compliance: if rule.isCompliance { clause(.compliance, "") }
         case .for:
             if let table = rule.table {
                 clause(.for, table.text + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))

@@ -146,6 +146,8 @@ public struct RuleDeclaration: Equatable, Sendable {
     public var pathway: Name?
     public var severity: Severity?
     public var severitySpan: SourceSpan?
+    /// `compliance`: a finding means a requirement of law is not met, so its pathway's level is capped.
+    public var isCompliance = false
     public var table: Name?
     public var groupKeys: [Expression] = []
     public var lets: [LetBinding] = []

@@ -66,6 +66,32 @@ import Tabular
         #expect(evaluation.findings.map(\.message) == ["HS schools spend $12,000.00 a pupil."])
     }
 
+    @Test func aFailedComplianceRuleHoldsItsPathwayToDeveloping() throws {
+        let rules = Self.schoolRules + """
+            rule RE-4 "Comparability"
+              pathway equity
+              severity error
+              compliance
+              for schools
+              when title1 and per_pupil < $7,500
+              flag per_pupil
+              message "{site} is below comparability."
+
+            indicator EQ-5 "Schools spend enough"
+              pathway equity
+              measure MIN(schools.per_pupil)
+              exemplary   when >= $5,000
+              otherwise emerging
+            """
+        let capped = try run(rules, sheets: [("Schools", Self.schools)])
+        #expect(capped.indicators.first?.level == .exemplary)
+        #expect(capped.pathways.first?.level == .developing)
+        #expect(capped.pathways.first?.cappedBy == ["RE-4"])
+        // Without the finding, the pathway reads as its indicators do.
+        let clean = try run(rules, sheets: [("Schools", Self.schools.replacingOccurrences(of: "103,ES,yes,7000", with: "103,ES,yes,7600"))])
+        #expect(clean.pathways.first?.level == .exemplary && clean.pathways.first?.cappedBy == nil)
+    }
+
     @Test func anAmountOverAnAmountShowsAsAPercentage() throws {
         let evaluation = try run(Self.schoolRules + """
             rule RE-6 "Share of the district"
