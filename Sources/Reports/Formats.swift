@@ -33,11 +33,13 @@ extension Writer {
     enum Fill: Hashable {
         case severity(Severity)
         case level(Level)
+        /// A level resting on few of its indicators: its colour in stripes, not solid.
+        case tentativeLevel(Level)
 
         var colour: UInt32 {
             switch self {
             case .severity(let severity): SeverityColour.fill(severity)
-            case .level(let level): LevelColour.fill(level)
+            case .level(let level), .tentativeLevel(let level): LevelColour.fill(level)
             }
         }
     }
@@ -47,7 +49,11 @@ extension Writer {
         let cacheKey = fill.map { "\(key)|\($0)" } ?? key
         if let known = formats[cacheKey] { return known }
         let made = workbook_add_format(workbook)!
-        if let fill {
+        if case .tentativeLevel? = fill {
+            format_set_pattern(made, UInt8(LXW_PATTERN_LIGHT_UP.rawValue))
+            format_set_fg_color(made, fill!.colour)
+            format_set_bg_color(made, 0xFFFFFF)
+        } else if let fill {
             format_set_pattern(made, UInt8(LXW_PATTERN_SOLID.rawValue))
             format_set_bg_color(made, fill.colour)
         }

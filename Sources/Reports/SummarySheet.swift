@@ -46,8 +46,10 @@ extension Writer {
             let findings = contents.findings.filter { $0.pathway == pathway.pathway }.count
             text(pathway.indicators == 0 ? "Rules only, no rubric level: \(findings) finding\(findings == 1 ? "" : "s") (see the Findings sheet)."
                  : pathway.level.map { "\($0.rawValue.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)"
-                     + (pathway.cappedBy.map { ", held to developing because \($0.joined(separator: " and ")) found a requirement of law not met" } ?? "") }
-                 ?? "Not assessed: no indicator of this pathway could be measured.", 1, fill: pathway.indicators == 0 ? nil : pathway.level.map(Fill.level))
+                     + (pathway.cappedBy.map { ", held to developing because \($0.joined(separator: " and ")) found a requirement of law not met" } ?? "")
+                     + (Self.restsOnFew(pathway) ? "; striped: it rests on few indicators, so read it with care" : "") }
+                 ?? "Not assessed: no indicator of this pathway could be measured.", 1,
+                 fill: pathway.indicators == 0 ? nil : pathway.level.map { Self.restsOnFew(pathway) ? .tentativeLevel($0) : .level($0) })
             row += 1
         }
         row += 1
@@ -124,6 +126,9 @@ extension Writer {
             text(meaning, 1)
             row += 1
         }
+        text("Striped", 0, fill: .tentativeLevel(.established))
+        text("A pathway's level that rests on one indicator, or on fewer than half of its own: read it with care.", 1)
+        row += 1
         writeSummaryCharts(sheet, name: summaryName, from: row + 1)
     }
 
@@ -188,4 +193,12 @@ extension Writer {
 
     /// A level as the chart shows it: 1 emerging to 4 exemplary.
     static func score(_ level: Level) -> Double { Double(Level.allCases.count - Level.allCases.firstIndex(of: level)!) }
+}
+
+extension Writer {
+    /// A pathway level measured on only one indicator, or on fewer than half of its own, is shown
+    /// striped: a reviewer should not read it as firmly as a level most indicators agree on.
+    static func restsOnFew(_ pathway: PathwayResult) -> Bool {
+        pathway.level != nil && (pathway.assessedIndicators < 2 || pathway.assessedIndicators * 2 < pathway.indicators)
+    }
 }

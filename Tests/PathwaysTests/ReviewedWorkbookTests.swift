@@ -7,20 +7,23 @@ func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     let script = #"""
     import json, sys, zipfile, openpyxl
     wb = openpyxl.load_workbook(sys.argv[1])
-    out = {"sheets": wb.sheetnames, "active": wb.active.title, "cells": {}, "fills": {}, "comments": {}}
+    out = {"sheets": wb.sheetnames, "active": wb.active.title, "cells": {}, "fills": {}, "striped": {}, "comments": {}}
     for ws in wb.worksheets:
-        fills, comments, cells = [], {}, {}
+        fills, striped, comments, cells = [], [], {}, {}
         for row in ws.iter_rows():
             for c in row:
                 ref = ws.title + "!" + c.coordinate
                 if c.fill is not None and c.fill.fill_type == "solid":
                     fills.append(c.coordinate)
+                if c.fill is not None and c.fill.fill_type == "lightUp":
+                    striped.append(c.coordinate)
                 if c.comment is not None:
                     comments[c.coordinate] = c.comment.text
                 if c.value is not None:
                     v = c.value
                     cells[c.coordinate] = [type(v).__name__, str(v), c.number_format]
         out["fills"][ws.title] = sorted(fills)
+        out["striped"][ws.title] = sorted(striped)
         out["comments"][ws.title] = comments
         out["cells"][ws.title] = cells
     f = wb["Findings"]
@@ -100,6 +103,22 @@ rule BO-01 "Spending without a budget owner"
         let printTitles = try #require(workbook["printTitles"] as? [String: String])
         #expect(["Transactions", "Findings", "Rubric", "Spending by school"].allSatisfy { printTitles[$0] == "$1:$1" }, "and heads every printed page: \(printTitles)")
         #expect(workbook["charts"] as? [String] == ["xl/charts/chart1.xml", "xl/charts/chart2.xml"], "pathway levels and findings by rule")
+    }
+
+    @Test func aPathwayLevelRestingOnFewIndicatorsIsStripedAndSaysSo() throws {
+        // The Munis budget export has no ledger and no dates: most indicators cannot be measured.
+        let (workbook, _, folder) = try review("munis-budget-export")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
+        let striped = (workbook["striped"] as? [String: [String]])?["Summary"] ?? []
+        let tentative = summary.filter { $0.value[1].contains("striped: it rests on few indicators") }.map(\.key)
+        #expect(!tentative.isEmpty, "\(summary)")
+        let legend = try #require(summary.first { $0.value[1] == "Striped" }?.key)
+        #expect(Set(striped) == Set(tentative + [legend]), "exactly the levels that say so are striped, and the legend explains it")
+        let (full, _, fullFolder) = try review()
+        defer { try? FileManager.default.removeItem(at: fullFolder) }
+        let fullSummary = try #require((full["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
+        #expect(!fullSummary.values.contains { $0[1].contains("striped") }, "the struggling district's levels rest on most of their indicators")
     }
 
     @Test func inputCellsKeepTheirValuesAndTypes() throws {
