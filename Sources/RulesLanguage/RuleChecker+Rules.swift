@@ -175,7 +175,7 @@ extension DeclarationChecker {
         switch expression {
         case .name(let qualifier, let name): return (qualifier.map { $0.text + "." } ?? "") + name.text
         case .call(let name, let arguments, _, _): return name.text.uppercased() + "(" + arguments.map(keyText).joined(separator: ", ") + ")"
-        default: return "key"
+        default: return RuleFormatter.text(expression)
         }
     }
 
