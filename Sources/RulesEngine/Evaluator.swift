@@ -153,10 +153,8 @@ struct Evaluator: @unchecked Sendable {
             // Blank cells are skipped, as Excel skips them; a value that could not be worked out
             // (0 ÷ 0) makes the result blank, as an error would in Excel.
             let values = try arguments.map { try evaluate($0, in: frame) }
-            let result = ScalarFunctions.apply(function, values, count: frame.count, fiscalYear: fiscalYear)
-            let undefined = zip(arguments, values).filter { !$0.0.isCellValue && $0.1.hasBlank }.map(\.1.blanks)
-            guard !undefined.isEmpty else { return result }
-            return result.blankWhere((0 ..< frame.count).map { row in undefined.contains { $0[row] } })
+            return ScalarFunctions.apply(function, values, count: frame.count, fiscalYear: fiscalYear)
+                .blankWhere(Operators.undefined(zip(values, arguments).map { ($0, $1.isCellValue) }))
         default:
             let values = try arguments.map { try evaluate($0, in: frame) }
             return ScalarFunctions.apply(function, values, count: frame.count, fiscalYear: fiscalYear)

@@ -30,20 +30,21 @@ enum Operators {
             let left = lhs.strings, right = rhs.strings
             return .texts(zip(left, right).map { ($0 ?? "") + ($1 ?? "") }, code: false)
         case .equal, .notEqual, .less, .greater, .lessOrEqual, .greaterOrEqual:
-            return compare(operation.rawValue, lhs, rhs).blankWhere(undefined(lhs, rhs, blankIsZero))
+            return compare(operation.rawValue, lhs, rhs).blankWhere(undefined([(lhs, blankIsZero.0), (rhs, blankIsZero.1)]))
         case .add, .subtract, .multiply, .divide, .power:
-            return arithmetic(operation.rawValue, lhs, rhs).blankWhere(undefined(lhs, rhs, blankIsZero))
+            return arithmetic(operation.rawValue, lhs, rhs).blankWhere(undefined([(lhs, blankIsZero.0), (rhs, blankIsZero.1)]))
         }
     }
 
-    /// The rows where a side that is not a cell is blank: its value could not be worked out.
-    private static func undefined(_ lhs: Vector, _ rhs: Vector, _ blankIsZero: (Bool, Bool)) -> [Bool]? {
-        switch (blankIsZero.0 || !lhs.hasBlank, blankIsZero.1 || !rhs.hasBlank) {
-        case (true, true): nil
-        case (false, true): lhs.blanks
-        case (true, false): rhs.blanks
-        case (false, false): zip(lhs.blanks, rhs.blanks).map { $0 || $1 }
+    /// The rows where a value that is not a cell is blank: it could not be worked out. Nil when
+    /// there are none, so the usual case costs no pass over the rows.
+    static func undefined(_ values: [(Vector, blankIsZero: Bool)]) -> [Bool]? {
+        let undefined = values.filter { !$0.blankIsZero && $0.0.hasBlank }.map(\.0.blanks)
+        guard var rows = undefined.first else { return nil }
+        for blanks in undefined.dropFirst() {
+            for row in rows.indices where blanks[row] { rows[row] = true }
         }
+        return rows
     }
 
     // MARK: Comparison

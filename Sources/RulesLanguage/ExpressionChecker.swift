@@ -308,15 +308,7 @@ struct ExpressionChecker {
 
     /// A number as a finance officer writes it: 9,500.
     func grouped(_ number: Double) -> String {
-        let text = formatNumber(number)
-        guard number == number.rounded(), abs(number) >= 1000 else { return text }
-        var digits = Array(text)
-        var position = digits.count - 3
-        while position > (digits.first == "-" ? 1 : 0) {
-            digits.insert(",", at: position)
-            position -= 3
-        }
-        return String(digits)
+        number == number.rounded() && abs(number) < 1e15 ? formatCount(Int(number)) : formatNumber(number)
     }
 
     func comparisonHint(_ left: Expression, _ leftType: ValueType, _ right: Expression, _ rightType: ValueType) -> String? {
