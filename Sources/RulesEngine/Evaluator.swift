@@ -149,6 +149,17 @@ struct Evaluator: @unchecked Sendable {
             }
             if function == .today { return .constant(.date(asOf), count: frame.count) }
             return .constant(.percent(fiscalYear.elapsed(on: asOf)), count: frame.count)
+        case .ifBlank:
+            // What the workbook lacks is blank in the first value: the second one stands in for it.
+            var tolerant = frame
+            tolerant.missingColumnsAreBlank = true
+            let value = try evaluate(arguments[0], in: tolerant)
+            let otherwise = try evaluate(arguments[1], in: frame)
+            let blanks = value.blanks
+            guard blanks.contains(true) else { return value }
+            // A column the workbook lacks comes back as blank numbers, whatever its type: the second value has the type.
+            let template = blanks.contains(false) ? value : otherwise
+            return Vector.build((0 ..< frame.count).map { blanks[$0] ? otherwise.value($0) : value.value($0) }, like: template)
         case .min, .max:
             // Blank cells are skipped, as Excel skips them; a value that could not be worked out
             // (0 ÷ 0) makes the result blank, as an error would in Excel.

@@ -32,6 +32,14 @@ enum ScalarFunctions {
             case .numbers(let numbers, let percent): return .numbers(numbers.map { abs($0) }, percent: percent)
             default: return values[0]
             }
+        case .log10:
+            return .numbers(numbers(values[0]).map { $0 > 0 ? Foundation.log10($0) : .nan }, percent: false)
+        case .firstDigit:
+            if case .money(let amounts) = values[0] {
+                // Straight from the whole ten-thousandths, so no rounding can change the digit.
+                return .numbers(amounts.map { $0 == Vector.blankMoney || $0 == 0 ? .nan : Double(firstDigit(of: $0.magnitude)) }, percent: false)
+            }
+            return .numbers(numbers(values[0]).map(firstDigit), percent: false)
         case .if:
             guard case .flags(let conditions) = values[0] else { return values[1] }
             let otherwise = values.count > 2 ? values[2] : Vector.constant(.blank, count: count)
@@ -83,7 +91,7 @@ enum ScalarFunctions {
             return Vector.build(rows.map { candidates in
                 candidates.min { function == .min ? Value.isOrderedBefore($0, $1) : Value.isOrderedBefore($1, $0) } ?? .blank
             }, like: values[0])
-        case .sum, .count, .average, .median, .stdev, .stdevp, .cv, .cvp, .correl, .share, .today, .elapsed, .lookup:
+        case .sum, .count, .average, .median, .stdev, .stdevp, .cv, .cvp, .correl, .share, .today, .elapsed, .lookup, .ifBlank:
             // Totals, the as-of date and LOOKUP are the evaluator's: they need more than one row's values.
             preconditionFailure("\(function.rawValue) is not a function of one value")
         }
@@ -122,6 +130,22 @@ enum ScalarFunctions {
         case .money(let values): values.map { $0 == Vector.blankMoney ? .nan : Double($0) / Double(Money.scale) }
         default: [Double](repeating: .nan, count: vector.count)
         }
+    }
+
+    /// The first digit of a whole number of ten-thousandths, which is an amount's first digit.
+    static func firstDigit(of whole: UInt64) -> Int {
+        var value = whole
+        while value >= 10 { value /= 10 }
+        return Int(value)
+    }
+
+    /// The first significant digit of a number, whatever its sign or size; blank for 0.
+    static func firstDigit(_ number: Double) -> Double {
+        guard number.isFinite, number != 0 else { return .nan }
+        // Read from the number written to fifteen significant digits, as Excel keeps it, so 0.3
+        // (0.29999… in binary) starts with 3 and no division can round a digit away.
+        let written = String(format: "%.14e", Swift.abs(number))
+        return written.first?.wholeNumberValue.map(Double.init) ?? .nan
     }
 
     /// 1 for Sunday to 7 for Saturday, as Excel's WEEKDAY; 1970-01-01 was a Thursday.

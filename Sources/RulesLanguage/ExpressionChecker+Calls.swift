@@ -20,7 +20,9 @@ extension ExpressionChecker {
         "AND": "Write `and` between the conditions: amount > 0 and owner is blank.",
         "OR": "Write `or` between the conditions: status = \"Closed\" or status = \"Void\".",
         "NOT": "Write `not` before the condition: not (amount > 0).",
-        "IFERROR": "Pathways never shows formula errors: a division by zero or blank gives a blank, which `is blank` can test.",
+        "IFERROR": "Pathways never shows formula errors: a division by zero or blank gives a blank, which `is blank` can test and IFBLANK(value, otherwise) can replace.",
+        "COALESCE": "Use IFBLANK(value, otherwise), which gives the second value where the first is blank.",
+        "LOG": "Use LOG10(value), the base-10 logarithm.",
         "STDEV.S": "Use STDEV(values).",
         "STDEV.P": "Use STDEVP(values).",
         "AVG": "Use AVERAGE(values).",
@@ -101,6 +103,9 @@ extension ExpressionChecker {
         let checkedFilter = filter.map { checkCondition($0, in: inner, what: "The `where` of \(spec.name)") }
         if spec.function == .if, types.count == 3, !types[1].isComparable(with: types[2]) {
             error(span, "IF gives \(types[1]) in one case and \(types[2]) in the other; both must be the same kind of value.")
+        }
+        if spec.function == .ifBlank, types.count == 2, !types[0].isComparable(with: types[1]) {
+            error(span, "IFBLANK gives \(types[0]) where the value is there and \(types[1]) where it is blank; both must be the same kind of value.")
         }
         if (spec.function == .min || spec.function == .max), let first = types.first, let odd = types.first(where: { !$0.isComparable(with: first) }) {
             error(span, "\(spec.name) compares \(first) with \(odd); they must be the same kind of value.")

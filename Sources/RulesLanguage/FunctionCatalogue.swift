@@ -3,7 +3,7 @@
 public enum Function: String, Sendable, CaseIterable {
     case sum = "SUM", count = "COUNT", average = "AVERAGE", median = "MEDIAN", min = "MIN", max = "MAX"
     case stdev = "STDEV", stdevp = "STDEVP", cv = "CV", cvp = "CVP", correl = "CORREL", share = "SHARE"
-    case round = "ROUND", abs = "ABS", `if` = "IF"
+    case round = "ROUND", abs = "ABS", log10 = "LOG10", firstDigit = "FIRSTDIGIT", `if` = "IF", ifBlank = "IFBLANK"
     case left = "LEFT", right = "RIGHT", mid = "MID", len = "LEN", upper = "UPPER", lower = "LOWER", trim = "TRIM"
     case year = "YEAR", month = "MONTH", day = "DAY", weekday = "WEEKDAY", weeknum = "WEEKNUM", date = "DATE", today = "TODAY"
     case fiscalYear = "FISCALYEAR", fiscalYearStart = "FISCALYEARSTART", fiscalYearEnd = "FISCALYEAREND", elapsed = "ELAPSED"
@@ -128,10 +128,20 @@ public enum FunctionCatalogue {
                      examples: ["ROUND(amount, 0)", "ROUND(per_pupil, -2)"]),
         FunctionSpec(function: .abs, category: .math, arguments: [.init("value", .numeric)], result: .sameAs(0), isAggregate: false,
                      summary: "The value without its sign.", examples: ["ABS(amount)"]),
+        FunctionSpec(function: .log10, category: .math, arguments: [.init("value", [.number, .percent])], result: .fixed(.number), isAggregate: false,
+                     summary: "The base-10 logarithm of a number; blank for 0 or less.",
+                     examples: ["LOG10(1 + 1 / digit)"]),
+        FunctionSpec(function: .firstDigit, category: .math, arguments: [.init("value", .numeric)], result: .fixed(.number), isAggregate: false,
+                     summary: "The first digit of a value that is not 0, 1 to 9, whatever its sign: 4 for $4,250.00 and for $0.42; blank for 0.",
+                     examples: ["FIRSTDIGIT(amount)"]),
         FunctionSpec(function: .if, category: .logic, arguments: [.init("condition", .yesNo), .init("then", .any), .init("otherwise", .any, optional: true)],
                      result: .sameAs(1), isAggregate: false,
                      summary: "The second value when the condition holds, otherwise the third (blank if left out).",
                      examples: ["IF(amount < 0, -amount, amount)"]),
+        FunctionSpec(function: .ifBlank, category: .logic, arguments: [.init("value", .any), .init("otherwise", .any)],
+                     result: .sameAs(0), isAggregate: false,
+                     summary: "The value, or where it is blank, the second one. A column or a LOOKUP the workbook does not have counts as blank here, so a rule can use it when it is there and something else when not.",
+                     examples: ["IFBLANK(LOOKUP(owners.approval_limit, approved_by), approval_limit)"]),
         FunctionSpec(function: .left, category: .text, arguments: [.init("text", .textual), .init("characters", .number, optional: true)], result: .sameAs(0), isAggregate: false,
                      summary: "The first characters of a text (1 if left out).", examples: ["LEFT(object, 2) = \"63\""]),
         FunctionSpec(function: .right, category: .text, arguments: [.init("text", .textual), .init("characters", .number, optional: true)], result: .sameAs(0), isAggregate: false,

@@ -72,6 +72,18 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(finding.values == ["COUNT()": "2", "MAX(amount)": "$4,000.00", "SUM(amount)": "$7,000.00"])
     }
 
+    @Test func ifBlankStandsInForAColumnTheWorkbookLacks() throws {
+        // This ledger has no Budget Owner column: `owner` in `when` leaves the rule not assessed,
+        // while IFBLANK says what to use in its place.
+        let ledger = "Posting Date,Account,Vendor,Amount\n07/01/2024,199-11-6399-001,Acme,4000.00\n"
+        let evaluation = try evaluate(rule("T-1", "  for transactions\n  when owner = \"TBD\"\n  flag amount\n  message \"x\"")
+            + rule("T-2", "  for transactions\n  when IFBLANK(owner, \"TBD\") = \"TBD\"\n  flag amount\n  message \"{IFBLANK(owner, vendor)}\""),
+            sheets: [("Transactions", ledger)])
+        #expect(evaluation.outcomes.first { $0.rule == "T-1" }?.assessed == false)
+        #expect(rows(evaluation, "T-2") == [[2]])
+        #expect(evaluation.findings.first { $0.rule == "T-2" }?.message == "Acme")
+    }
+
     @Test func listsSegmentsAndWholeTableTotals() throws {
         let evaluation = try evaluate(
             rule("MG-09", "  for transactions\n  when object in catch_all and amount > 0\n  flag account\n  message \"Catch-all.\"")

@@ -16,6 +16,7 @@ import Tabular
           column count   number "Count"
           column share   percent "Share"
           column done    yes/no "Done"
+          column missing text   "Not In The Sheet" optional
         pathway p "P"
 
         """
@@ -41,7 +42,13 @@ import Tabular
     static let cases: [(String, String)] = [
         ("ROUND(amount, 2)", "-$1,234.57"), ("ROUND(amount, 0)", "-$1,235.00"), ("ROUND(amount, -2)", "-$1,200.00"),
         ("ROUND(count)", "13"), ("ABS(amount)", "$1,234.57"), ("ABS(-count)", "12.5"),
+        // Benford's expected share of first digit 1; the first digit whatever the sign or size.
+        ("ROUND(LOG10(1 + 1 / 1) * 1000, 2)", "301.03"), ("LOG10(count - count)", "(blank)"), ("LOG10(share * 8)", "0"),
+        ("FIRSTDIGIT(amount)", "1"), ("FIRSTDIGIT(count)", "1"), ("FIRSTDIGIT(share)", "1"), ("FIRSTDIGIT(amount / 10000)", "1"),
+        ("FIRSTDIGIT(amount - amount)", "(blank)"), ("FIRSTDIGIT(0.0429)", "4"), ("FIRSTDIGIT(count * 8)", "1"),
         ("IF(done, \"open\", \"closed\")", "open"), ("IF(count > 100, 1)", "(blank)"),
+        // IFBLANK: the value where there is one; the second value for a blank, and for a column the workbook lacks.
+        ("IFBLANK(count, 7)", "12.5"), ("IFBLANK(count / 0, 7)", "7"), ("IFBLANK(missing, \"none\")", "none"),
         ("LEFT(code, 3)", "004"), ("RIGHT(code, 2)", "17"), ("MID(code, 2, 3)", "041"), ("LEN(name)", "14"),
         ("UPPER(TRIM(name))", "ACME SUPPLY"), ("LOWER(code)", "00417"),
         ("YEAR(posted)", "2024"), ("MONTH(posted)", "7"), ("DAY(posted)", "1"), ("WEEKDAY(posted)", "2"), ("WEEKNUM(posted)", "27"),
