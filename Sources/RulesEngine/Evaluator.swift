@@ -54,6 +54,7 @@ struct Evaluator: @unchecked Sendable {
     /// (`sheet "Transactions" has no "Budget Owner" column`); for a view's column, what it needed.
     func missingColumn(_ name: String, of source: RowSource?) -> String? {
         guard let source else { return nil }
+        if let whole = source.filtered { return missingColumn(name, of: whole) }
         if let reason = absent["\(source.name.lowercased()).\(name.lowercased())"] { return reason }
         guard let bound = source.bound,
               let column = bound.declaration.columns.first(where: { $0.name.text.lowercased() == name.lowercased() }) else { return nil }

@@ -48,6 +48,9 @@ final class RowSource: @unchecked Sendable {
     let rowCount: Int
     /// The bound table, when the rows are a workbook table's (for cell addresses).
     let bound: BoundTable?
+    /// The source whose rows these are some of, when a `where` chose them: it says which
+    /// column a sheet lacks.
+    let filtered: RowSource?
     private var columns: [String: Vector]
     private let loader: (String) -> Vector?
 
@@ -55,14 +58,17 @@ final class RowSource: @unchecked Sendable {
         name = bound.declaration.name.text
         rowCount = bound.table.rowCount
         self.bound = bound
+        filtered = nil
         columns = [:]
         loader = { name in bound.column(name).map(Vector.init) }
     }
 
-    init(view name: String, rowCount: Int, columns: [String: Vector], loader: @escaping (String) -> Vector? = { _ in nil }) {
+    init(view name: String, rowCount: Int, columns: [String: Vector], loader: @escaping (String) -> Vector? = { _ in nil },
+         filtered: RowSource? = nil) {
         self.name = name
         self.rowCount = rowCount
         bound = nil
+        self.filtered = filtered
         self.columns = columns
         self.loader = loader
     }
@@ -138,6 +144,12 @@ struct Grouping {
     /// The first row of each group: where a key's value is read.
     let firstRows: [Int]
     var count: Int { groups.count }
+
+    /// Groups made some other way (a rule's windows of days); none is empty.
+    init(groups: GroupRows) {
+        self.groups = groups
+        firstRows = (0 ..< groups.count).map { Int(groups.order[groups.starts[$0]]) }
+    }
 
     /// Rows with equal key values (blank equal to blank, text ignoring case) form one group;
     /// groups are numbered in the order their first rows appear.

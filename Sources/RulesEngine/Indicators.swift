@@ -211,7 +211,7 @@ extension RuleRunner {
 extension RowSource {
     /// Some of another source's rows, in order.
     convenience init(filtering source: RowSource, rows: [Int]) {
-        self.init(view: source.name, rowCount: rows.count, columns: [:], loader: { name in source.column(name)?.gathering(rows) })
+        self.init(view: source.name, rowCount: rows.count, columns: [:], loader: { name in source.column(name)?.gathering(rows) }, filtered: source)
     }
 }
 

@@ -66,16 +66,40 @@ public enum RuleRunner {
         return evaluation
     }
 
-    private static func evaluate(_ rule: CheckedRule, on source: RowSource, with evaluator: Evaluator) throws -> [Finding] {
+    private static func evaluate(_ rule: CheckedRule, on table: RowSource, with evaluator: Evaluator) throws -> [Finding] {
+        // The rows it looks at: every row of its table, or those its `where` keeps (`kept`, their places in the table).
+        var source = table
+        var kept: [Int]?
+        if let filter = rule.filter, case .flags(let flags) = try evaluator.evaluate(filter, in: Frame(source: table)) {
+            let rows = flags.indices.filter { flags[$0] == 1 }
+            source = RowSource(filtering: table, rows: rows)
+            kept = rows
+        }
         var frame = Frame(source: source)
         if !rule.groupKeys.isEmpty {
             frame.keyVectors = try rule.groupKeys.map { try evaluator.evaluate($0, in: frame) }
             frame.grouping = Grouping(keys: frame.keyVectors, rowCount: source.rowCount)
         }
+        var windows: Windows?
+        if let window = rule.window, let grouping = frame.grouping {
+            let found = try Windows(of: grouping, window, in: frame, evaluator: evaluator)
+            frame.grouping = found.grouping
+            windows = found
+        }
         try frame.bind(rule.lets, with: evaluator)
         guard case .flags(let flags) = try evaluator.evaluate(rule.condition, in: frame) else { return [] }
-        let hits = flags.indices.filter { flags[$0] == 1 }
+        var hits = flags.indices.filter { flags[$0] == 1 }
         guard !hits.isEmpty else { return [] }
+        if let windows {
+            // Windows that hold and share a row are one finding, about all their rows: its
+            // message and values are worked out again over them.
+            var merged = Frame(source: source)
+            merged.keyVectors = frame.keyVectors
+            merged.grouping = windows.merging(hits)
+            try merged.bind(rule.lets, with: evaluator)
+            frame = merged
+            hits = Array(0 ..< merged.count)
+        }
         let message = try TemplateValues(rule.message, in: frame, evaluator: evaluator)
         // A grouped finding shows the totals its condition looked at.
         let totals = try rule.totals.map { total -> (String, Vector) in
@@ -83,12 +107,12 @@ public enum RuleRunner {
             return (written.text, try evaluator.evaluate(total, in: frame))
         }
         let fix = try rule.fix.map { try TemplateValues($0, in: frame, evaluator: evaluator) }
-        let bound = source.bound
+        let bound = table.bound
         // The sheet name (quoted as needed) and each flagged column's letters, worked out once per rule.
         let sheetPrefix = bound.map { String(CellOrigin(file: $0.table.file, sheet: $0.sheet, row: 1, column: 0).qualifiedAddress.dropLast(2)) } ?? ""
         let flaggedLetters = bound.map { bound in rule.flags.compactMap { bound.column($0).map { columnLetters($0.sourceColumn) } } } ?? []
         return hits.map { index in
-            let rows = frame.grouping.map { $0.groups.rows(index).map(Int.init) } ?? [index]
+            let rows = (frame.grouping.map { $0.groups.rows(index).map(Int.init) } ?? [index]).map { kept?[$0] ?? $0 }
             // A view's rows are not cells of the workbook: they are pointed at by their position.
             let cells = bound.map { bound in
                 rows.flatMap { row in
@@ -104,7 +128,7 @@ public enum RuleRunner {
                 return values
             }
             var finding = Finding(rule: rule.id, title: rule.title, severity: rule.severity,
-                                  pathway: rule.pathway, table: source.name, sheet: bound?.sheet ?? source.name,
+                                  pathway: rule.pathway, table: table.name, sheet: bound?.sheet ?? table.name,
                                   rows: rows.map { row in bound.map { Int($0.table.sourceRows[row]) } ?? row + 1 }, columns: rule.flags, cells: cells,
                                   message: message.text(at: index), fix: fix?.text(at: index), group: group)
             if !totals.isEmpty {

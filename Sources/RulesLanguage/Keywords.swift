@@ -10,7 +10,7 @@ enum DeclarationKeyword: String, CaseIterable {
         case .table: [.about, .from, .required, .key, .column, .segments, .or]
         case .param: []
         case .pathway: [.about]
-        case .rule: [.pathway, .severity, .compliance, .for, .let, .when, .flag, .message, .fix, .about, .source]
+        case .rule: [.pathway, .severity, .compliance, .for, .where, .let, .when, .flag, .message, .fix, .about, .source]
         case .view: [.from, .let, .where, .column, .show, .about]
         // Level lines (`exemplary when >= 95%`) are an indicator's clauses too, written with `otherwise`.
         case .indicator: [.pathway, .let, .measure, .otherwise, .about, .source]

@@ -189,6 +189,9 @@ extension Parser {
                     parser.advance()
                     rule.groupKeys = parser.expressionList()
                 }
+                if parser.current.isWord("within") { rule.window = parser.parseWindow() }
+            case .where:
+                rule.filter = parser.parseExpression()
             case .let:
                 if let binding = parser.parseLet(after: token, leading: leading) { rule.lets.append(binding) }
                 return
@@ -209,6 +212,27 @@ extension Parser {
             }
             Parser.note(&record, word, parser.endClause("clause", leading: leading))
         }
+    }
+
+    /// `within 14 days of posted`, after a grouped rule's keys.
+    private mutating func parseWindow() -> GroupWindow? {
+        let within = advance()
+        let example = "for transactions by vendor within 14 days of posted"
+        let days = parseExpression()
+        guard current.isWord("days") || current.isWord("day") else {
+            error(atLineEnd ? days.span : current.span, "Say how many days a window spans, then the date: `within 14 days of posted`.", hint: "For example: \(example)")
+            skipLine()
+            return nil
+        }
+        advance()
+        guard current.isWord("of") else {
+            error(atLineEnd ? days.span : current.span, "Say which date places a row in a window, after `of`.", hint: "For example: \(example)")
+            skipLine()
+            return nil
+        }
+        advance()
+        let date = parseExpression()
+        return GroupWindow(days: days, date: date, span: within.span.to(date.span))
     }
 
     /// `let spent = SUM(amount)`: a named value the lines below can use.

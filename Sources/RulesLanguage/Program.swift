@@ -158,6 +158,10 @@ public struct CheckedRule: Sendable {
     public let groupKeys: [CheckedExpression]
     /// How each key is written (`vendor`, `WEEKNUM(posted)`), for a finding's group.
     public let groupKeyTexts: [String]
+    /// `within 14 days of posted`: each group cut into windows of days.
+    public let window: CheckedWindow?
+    /// `where …`: the rows it looks at; nil for all of them.
+    public let filter: CheckedExpression?
     public let lets: [CheckedExpression]
     public let condition: CheckedExpression
     public let message: CheckedTemplate
@@ -168,6 +172,15 @@ public struct CheckedRule: Sendable {
     public let totals: [CheckedExpression]
     public let about: String?
     public let source: String?
+}
+
+/// A grouped rule's windows: the rows of a group whose dates fall within `days` days, the first
+/// day included (14 days: 1 to 14 October).
+public struct CheckedWindow: Sendable {
+    /// A whole number of days, written out or a param.
+    public let days: CheckedExpression
+    /// One date per row.
+    public let date: CheckedExpression
 }
 
 /// A message or fix: text and formulas.

@@ -134,6 +134,17 @@ extension DeclarationChecker {
             }
             guard let table = lookupTable(tableName, for: owner) else { continue }
             var scope = Scope(owner: owner, table: table)
+            // The rows it looks at are chosen one by one, before any group or `let`.
+            let filter = rule.filter.flatMap { written -> CheckedExpression? in
+                let letNames = Set(rule.lets.map { $0.name.text.lowercased() })
+                if let used = plainNames(in: written).first(where: { letNames.contains($0.text.lowercased()) && table.column($0.text) == nil }) {
+                    error(used.span, "`\(used.text)` is a `let` of rule \(rule.id.text), worked out after `where` has chosen the rows, so `where` cannot use it.",
+                          hint: "Write its formula in `where` itself.")
+                    return nil
+                }
+                return expressionChecker.checkCondition(written, in: scope, what: "The `where` of \(owner)")
+            }
+            let window = rule.window.flatMap { checkWindow($0, of: rule, in: scope) }
             let keys = rule.groupKeys.map { expressionChecker.check($0, in: scope) }
             scope.groupKeys = rule.groupKeys
             let lets = checkLets(rule.lets, in: &scope, owner: owner, table: table)
@@ -143,7 +154,8 @@ extension DeclarationChecker {
                 let checked = expressionChecker.checkCondition(written, in: scope, what: "The `when` of \(owner)")
                 condition = checked
                 // Said only of a condition with no other mistake: a misspelt column reads nothing either.
-                if rule.groupKeys.isEmpty && expressionChecker.diagnostics.count == mistakesBefore && onlyTotalsItsTable(checked, of: table, lets: lets) {
+                if rule.groupKeys.isEmpty && rule.window == nil && expressionChecker.diagnostics.count == mistakesBefore
+                    && onlyTotalsItsTable(checked, of: table, lets: lets) {
                     error(written.span, "This condition adds up the whole \(table.name) table and never looks at the row itself, so it is the same for every row: rule \(rule.id.text) would flag every row or none.",
                           hint: "To look at groups of rows, add `by` to the `for` line, as in: for \(table.name) by vendor. To look at each row, use its columns.")
                 }
@@ -164,10 +176,44 @@ extension DeclarationChecker {
             guard let condition, let message, let severity = rule.severity else { continue }
             checkedRules.append(CheckedRule(
                 id: rule.id.text, title: rule.title ?? rule.id.text, pathway: rule.pathway?.text ?? "", severity: severity, isCompliance: rule.isCompliance,
-                table: table.name.lowercased(), groupKeys: keys, groupKeyTexts: rule.groupKeys.map(keyText), lets: lets, condition: condition,
+                table: table.name.lowercased(), groupKeys: keys, groupKeyTexts: rule.groupKeys.map(keyText), window: window, filter: filter,
+                lets: lets, condition: condition,
                 message: message, fix: fix, flags: flags, totals: rule.groupKeys.isEmpty ? [] : condition.totals,
                 about: rule.about, source: rule.source))
         }
+    }
+
+    /// `within 14 days of posted`: a whole number of days, then a date of each row.
+    mutating func checkWindow(_ window: GroupWindow, of rule: RuleDeclaration, in scope: Scope) -> CheckedWindow? {
+        let example = "for transactions by vendor within 14 days of posted"
+        if rule.groupKeys.isEmpty {
+            error(window.span, "A window cuts each group of rule \(rule.id.text) into runs of days, so it follows `by` and what makes the groups.",
+                  hint: "For example: \(example)")
+        }
+        let days = expressionChecker.check(window.days, in: Scope(owner: scope.owner, table: nil))
+        var daysFit = false
+        switch days.node {
+        case .literal(.number(let count)): daysFit = count >= 1 && count == count.rounded()
+        case .param: daysFit = days.type == .number
+        case .invalid: daysFit = true
+        default: break
+        }
+        if !daysFit {
+            error(window.days.span, "A window spans a whole number of days, 1 or more, written out or as a param.", hint: "For example: \(example)")
+        }
+        let date = expressionChecker.check(window.date, in: scope)
+        if date.type != .date && date.type != .unknown {
+            error(window.date.span, "A window is placed by a date of each row, but this is \(date.type).", hint: "For example: \(example)")
+        } else if window.date.firstTotal != nil {
+            error(window.date.span, "A window is placed by each row's own date, not by a total.", hint: "For example: \(example)")
+        }
+        return CheckedWindow(days: days, date: date)
+    }
+
+    /// The names a formula uses without a table in front, in order.
+    func plainNames(in expression: Expression) -> [Name] {
+        if case .name(nil, let name) = expression { return [name] }
+        return expression.parts.flatMap(plainNames)
     }
 
     /// How a key is written in the rule, as a finding's group shows it: `vendor`, `WEEKNUM(posted)`.

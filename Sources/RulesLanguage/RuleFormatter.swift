@@ -213,8 +213,10 @@ private struct Printer {
         case .compliance: if rule.isCompliance { clause(.compliance, "") }
         case .for:
             if let table = rule.table {
-                clause(.for, table.text + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")))
+                let window = rule.window.map { " within \(expression($0.days)) days of \(expression($0.date))" } ?? ""
+                clause(.for, table.text + (rule.groupKeys.isEmpty ? "" : " by " + rule.groupKeys.map { expression($0) }.joined(separator: ", ")) + window)
             }
+        case .where: if let filter = rule.filter { formula(.where, filter) }
         case .let: lets(rule.lets)
         case .when: if let condition = rule.condition { formula(.when, condition) }
         case .flag: if !rule.flags.isEmpty { clause(.flag, rule.flags.map { expression($0) }.joined(separator: ", ")) }

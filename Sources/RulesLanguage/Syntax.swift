@@ -140,6 +140,15 @@ public struct LetBinding: Equatable, Sendable {
     public var comments = Comments()
 }
 
+/// `within 14 days of posted`: a grouped rule's groups cut into windows of so many days.
+public struct GroupWindow: Equatable, Sendable {
+    /// How many days a window spans, the first day included: a number or a number param.
+    public var days: Expression
+    /// The date that places each row in a window.
+    public var date: Expression
+    public var span: SourceSpan
+}
+
 public struct RuleDeclaration: Equatable, Sendable {
     public var id: Name
     public var title: String?
@@ -150,6 +159,10 @@ public struct RuleDeclaration: Equatable, Sendable {
     public var isCompliance = false
     public var table: Name?
     public var groupKeys: [Expression] = []
+    /// `within 14 days of posted`, after the group keys.
+    public var window: GroupWindow?
+    /// `where …`: the only rows the rule looks at.
+    public var filter: Expression?
     public var lets: [LetBinding] = []
     public var condition: Expression?
     public var flags: [Expression] = []

@@ -72,6 +72,82 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(finding.values == ["COUNT()": "2", "MAX(amount)": "$4,000.00", "SUM(amount)": "$7,000.00"])
     }
 
+    /// Payments of one vendor a few days apart, across weeks: the windows of 14 days that hold
+    /// overlap, so they are one finding about all their payments; a window's total is worked out
+    /// again over all of them for its message.
+    @Test func windowsOfDaysThatHoldAndShareARowAreOneFinding() throws {
+        let ledger = """
+            Posting Date,Account,Vendor,Amount
+            07/01/2024,199-11-6399-001,Acme,3000.00
+            07/10/2024,199-11-6399-001,Acme,2500.00
+            07/20/2024,199-11-6399-001,Acme,2600.00
+            08/15/2024,199-11-6399-001,Acme,4900.00
+            08/29/2024,199-11-6399-001,Acme,4900.00
+            07/03/2024,199-11-6399-001,Staples,4000.00
+            07/22/2024,199-11-6399-001,Staples,4000.00
+            """
+        let evaluation = try evaluate(rule("BO-05", """
+              for transactions by vendor within 14 days of posted
+              when COUNT() >= 2 and SUM(amount) >= approval_limit
+              flag amount
+              message "{COUNT()} payments to {vendor} from {MIN(posted)} to {MAX(posted)} add up to {SUM(amount)}."
+            """), sheets: [("Transactions", ledger)])
+        // 1 July to 14 July holds $5,500 and 10 July to 23 July $5,100: one finding. 15 August and
+        // 29 August are 14 days apart, so in no window together; Staples' two, 19 days apart.
+        #expect(rows(evaluation, "BO-05") == [[2, 3, 4]])
+        let finding = try #require(evaluation.findings.first)
+        #expect(finding.message == "3 payments to Acme from 2024-07-01 to 2024-07-20 add up to $8,100.00.")
+        #expect(finding.values == ["COUNT()": "3", "SUM(amount)": "$8,100.00"])
+        #expect(finding.group == ["vendor": "Acme"])
+    }
+
+    @Test func aWindowIsJudgedOnItsOwnRows() throws {
+        // Three payments each nine days after the last: 1–14 July holds two, 10–23 July two, but
+        // only the first pair reaches the limit, so the third payment is not part of the finding.
+        let ledger = """
+            Posting Date,Account,Vendor,Amount
+            07/01/2024,199-11-6399-001,Acme,2500.00
+            07/10/2024,199-11-6399-001,Acme,2500.00
+            07/19/2024,199-11-6399-001,Acme,100.00
+            """
+        let evaluation = try evaluate(rule("BO-05", """
+              for transactions by vendor within 14 days of posted
+              when SUM(amount) >= approval_limit
+              flag amount
+              message "{SUM(amount)}"
+            """), sheets: [("Transactions", ledger)])
+        #expect(rows(evaluation, "BO-05") == [[2, 3]])
+    }
+
+    @Test func whereChoosesTheRowsARuleLooksAtAndTotalsOverThem() throws {
+        // Acme's average is $3,500, so its $4,000 is above it; over every line it is $6,400.
+        let evaluation = try evaluate(rule("T-20", """
+              for transactions
+              where vendor = "Acme"
+              when amount > AVERAGE(amount)
+              flag amount
+              message "{amount} is above {AVERAGE(amount)}."
+            """) + rule("T-21", """
+              for transactions by vendor
+              where amount >= $1
+              when COUNT() >= 2
+              flag amount
+              message "{COUNT()} to {vendor}"
+            """))
+        #expect(rows(evaluation, "T-20") == [[2]])
+        #expect(evaluation.findings.first { $0.rule == "T-20" }?.message == "$4,000.00 is above $3,500.00.")
+        #expect(evaluation.findings.first { $0.rule == "T-20" }?.cells == ["Transactions!E2"])
+        // Staples' two lines are under $1: left out, so Staples has no group of two.
+        #expect(rows(evaluation, "T-21") == [[2, 3]])
+    }
+
+    @Test func aColumnMissingBehindAWhereIsNamedAsTheSheetLacksIt() throws {
+        let ledger = "Posting Date,Account,Amount\n07/01/2024,199-11-6399-001,4000.00\n"
+        let evaluation = try evaluate(rule("T-22", "  for transactions\n  where amount > 0\n  when vendor is blank\n  flag amount\n  message \"x\""),
+                                      sheets: [("Transactions", ledger)])
+        #expect(evaluation.outcomes.first?.reason == "It could not be assessed: sheet \"Transactions\" has no \"Vendor\" column.")
+    }
+
     @Test func ifBlankStandsInForAColumnTheWorkbookLacks() throws {
         // This ledger has no Budget Owner column: `owner` in `when` leaves the rule not assessed,
         // while IFBLANK says what to use in its place.

@@ -99,6 +99,29 @@ private func checkWithBase(_ text: String) -> CheckResult {
         #expect(rule.about == "Purchases split to stay under the limit.")
     }
 
+    @Test func aRuleMayChooseItsRowsAndCutItsGroupsIntoWindowsOfDays() throws {
+        let text = """
+            rule BO-05 "Possible split purchase"
+              pathway management
+              severity warning
+              for transactions by vendor, FISCALYEAR(posted) within 14 days of posted
+              where vendor is not blank and amount < approval_limit
+              when COUNT() >= 2 and SUM(amount) >= approval_limit
+              flag amount
+              message "{COUNT()} payments to {vendor} from {MIN(posted)} to {MAX(posted)} add up to {SUM(amount)}."
+            """
+        guard case .rule(let rule)? = declarations(text).first else { Issue.record("not a rule"); return }
+        #expect(rule.groupKeys.count == 2)
+        let window = try #require(rule.window)
+        #expect(window.days == .number("14", window.days.span))
+        #expect(window.date == .name(qualifier: nil, Name(text: "posted", span: window.date.span)))
+        #expect(rule.filter != nil)
+        let result = checkWithBase(text)
+        #expect(result.report.diagnostics.filter { $0.span.file == 1 }.isEmpty, "\(result.report.text)")
+        let checked = try #require(result.ruleSet?.rules.first { $0.id == "BO-05" })
+        #expect(checked.window != nil && checked.filter != nil)
+    }
+
     @Test func viewsIndicatorsGoalsAndTests() throws {
         let parsed = declarations("""
             view site_spending "Spending by school"

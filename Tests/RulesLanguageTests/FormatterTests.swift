@@ -46,6 +46,22 @@ import Testing
         #expect(try RuleFormatter.format(SourceFile(path: "y.rules", text: mixed)).get().hasSuffix("and\n      (status = \"Open\" or status = \"Held\")\n"))
     }
 
+    @Test func aRulesWhereFollowsItsForLineAndAWindowStaysOnIt() throws {
+        let messy = """
+            rule BO-05 "Split"
+              when COUNT() >= 2
+              where amount>0
+              for transactions by vendor   within 14 days of  posted
+            """
+        #expect(try RuleFormatter.format(SourceFile(path: "x.rules", text: messy)).get() == """
+            rule BO-05 "Split"
+              for transactions by vendor within 14 days of posted
+              where amount > 0
+              when COUNT() >= 2
+
+            """)
+    }
+
     @Test func layoutIsCanonical() throws {
         let messy = """
             # Owner rules
