@@ -1,18 +1,12 @@
 import Tabular
 
 /// The calendar facts the generator needs, computed as Excel computes them, so that what it
-/// plants (a weekend posting, two payments in one week) is what the rules see.
+/// plants (a weekend posting, the last working day of a month) is what the rules see.
 extension CalendarDate {
     /// 1 for Sunday to 7 for Saturday, as Excel's WEEKDAY.
     var weekday: Int { ((Int(daysSince1970) % 7 + 7) % 7 + 4) % 7 + 1 }
 
     var isWeekend: Bool { weekday == 1 || weekday == 7 }
-
-    /// Excel's WEEKNUM: week 1 holds 1 January, weeks start on Sunday.
-    var weekNumber: Int {
-        let january1 = CalendarDate(year: components.year, month: 1, day: 1)!
-        return (Int(daysSince1970 - january1.daysSince1970) + january1.weekday - 1) / 7 + 1
-    }
 
     /// The last Monday-to-Friday day of this date's month.
     var lastWorkingDayOfMonth: CalendarDate {

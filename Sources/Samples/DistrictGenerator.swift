@@ -41,14 +41,19 @@ struct DistrictGenerator {
     private var plantedSpend: [Int: Cents] = [:]
     /// How much of their budget planted accounts spend (over 1 is overspent); others spend 86–97%.
     private var usedFraction: [Int: Double] = [:]
-    /// Small payments per vendor and week, to keep two small payments from adding up past the approval limit.
-    private var smallPaymentsInWeek: [String: Int] = [:]
+    /// Each vendor's payments under the approval limit, by day: no ordinary payment may bring the
+    /// payments of any 14 days up to the limit, which would look like a split purchase (BO-5).
+    private var paymentsUnderLimit: [String: [(day: Int32, amount: Cents)]] = [:]
     private var nextSerial = 0
     private var nextInvoice = 48_200
 
     static let fiscalYearStart = CalendarDate(year: 2024, month: 7, day: 1)!
     static let asOf = CalendarDate(year: 2025, month: 6, day: 30)!
     static let approver = "O001"
+    /// The district's approval limit and a principal's: payments at or above it need the business office.
+    static let approvalLimit: Cents = 500_000
+    /// How many days apart (the first counted) payments are looked at together for a split.
+    static let splitDays: Int32 = 14
     /// Above this, a payment is "large" and paid monthly; below it, in many small payments.
     static let smallPaymentCeiling: Cents = 235_000
 
@@ -132,7 +137,7 @@ struct DistrictGenerator {
                                      approvalLimit: 50_000_000, trained: trainingDate(), active: true))
         for (index, school) in DistrictGenerator.schools.enumerated() {
             district.owners.append(Owner(id: "P" + school.code, name: DistrictGenerator.principalNames[index], role: "Principal",
-                                         site: school.code, approvalLimit: 500_000, trained: trainingDate(), active: true))
+                                         site: school.code, approvalLimit: DistrictGenerator.approvalLimit, trained: trainingDate(), active: true))
         }
         for (id, name, role, site) in [("D900", "Teresa Lindqvist", "Chief Academic Officer", "900"),
                                        ("D910", "Frank Moreno", "Dept Director", "910"),
@@ -285,26 +290,37 @@ struct DistrictGenerator {
         return day.components.month == calendarMonth && day <= district.asOf ? day : start.lastWorkingDayOfMonth
     }
 
-    /// A vendor and a day for a small payment: never a third small payment to one vendor in one
-    /// week, which could add up past the approval limit and look like a split purchase.
-    private mutating func smallPayment(vendors: [String]) -> (vendor: String, day: CalendarDate) {
+    /// A vendor and a day for a small payment of this amount that leaves every 14 days of that
+    /// vendor's payments under the approval limit, so no ordinary payments look like a split.
+    private mutating func smallPayment(vendors: [String], amount: Cents) -> (vendor: String, day: CalendarDate) {
         for _ in 0 ..< 100 {
             let vendor = random.pick(vendors), day = workingDay(inMonth: randomMonth())
-            if smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] < 2 {
-                smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] += 1
-                return (vendor, day)
-            }
+            if fitsUnderLimit(vendor: vendor, day: day, amount: amount) { return (vendor, day) }
         }
-        // A busy year: the first week with room, from the start of the year.
+        // A busy year: the first day with room, from the start of the year.
         var day = DistrictGenerator.fiscalYearStart.workingDayOnOrAfter
         while true {
-            for vendor in vendors where smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] < 2 {
-                smallPaymentsInWeek["\(vendor)|\(day.weekNumber)", default: 0] += 1
-                return (vendor, day)
-            }
+            for vendor in vendors where fitsUnderLimit(vendor: vendor, day: day, amount: amount) { return (vendor, day) }
             day = day.adding(days: 1).workingDayOnOrAfter
-            precondition(day <= district.asOf, "There is no week left for another small payment; add vendors.")
+            precondition(day <= district.asOf, "There is no day left for another small payment; add vendors.")
         }
+    }
+
+    /// Whether a payment leaves every window of 14 days holding it (each starting at a day with a
+    /// payment, as BO-5's windows do) under the approval limit.
+    private func fitsUnderLimit(vendor: String, day: CalendarDate, amount: Cents) -> Bool {
+        guard amount < DistrictGenerator.approvalLimit else { return true }
+        let payments = paymentsUnderLimit[vendor, default: []]
+        let today = day.daysSince1970, span = DistrictGenerator.splitDays
+        let starts = payments.map(\.day).filter { $0 <= today && today - $0 < span } + [today]
+        return starts.allSatisfy { start in
+            payments.filter { $0.day >= start && $0.day - start < span }.reduce(amount) { $0 + $1.amount } < DistrictGenerator.approvalLimit
+        }
+    }
+
+    private mutating func recordPayment(vendor: String, day: CalendarDate, amount: Cents) {
+        guard amount > 0 && amount < DistrictGenerator.approvalLimit else { return }
+        paymentsUnderLimit[vendor, default: []].append((day.daysSince1970, amount))
     }
 
     /// A vendor amount with cents, so it is never a round thousand by chance.
@@ -312,7 +328,8 @@ struct DistrictGenerator {
 
     @discardableResult
     private mutating func addLine(account: Int, posted: CalendarDate, type: String, vendor: String?, amount: Cents, description: String,
-                                  enteredBy: String = "ap.clerk", invoice: Bool = true, goals: String? = nil) -> Int {
+                                  enteredBy: String = "ap.clerk", approvedBy: String = DistrictGenerator.approver, invoice: Bool = true,
+                                  goals: String? = nil) -> Int {
         let serial = nextSerial
         nextSerial += 1
         var invoiceNumber: String?
@@ -324,8 +341,9 @@ struct DistrictGenerator {
         let tags = goals ?? district.goals.first { $0.project == project }?.id
         district.lines.append(LedgerLine(serial: serial, posted: posted, docType: type, docNumber: type == "PAY" ? String(format: "%06d", 400 + serial) : "\(type)-\(serial)",
                                          invoice: invoiceNumber, vendor: vendor, account: account, amount: amount, description: description,
-                                         enteredBy: enteredBy, approvedBy: DistrictGenerator.approver, goals: tags))
+                                         enteredBy: enteredBy, approvedBy: approvedBy, goals: tags))
         district.accounts[account].actual += amount
+        if type == "PAY", let vendor { recordPayment(vendor: vendor, day: posted, amount: amount) }
         return serial
     }
 
@@ -377,7 +395,7 @@ struct DistrictGenerator {
             while remaining > 0 {
                 var amount = remaining <= DistrictGenerator.smallPaymentCeiling ? remaining : Cents(random.int(40_000 ... 235_000))
                 if amount % 100_000 == 0 { amount -= 37 }
-                let (vendor, day) = smallPayment(vendors: vendors)
+                let (vendor, day) = smallPayment(vendors: vendors, amount: amount)
                 // About half of what schools buy is tagged with the goal it serves.
                 let tag: String? = isSchoolMaterial && random.fraction() < 0.55 ? random.pick(["G1", "G1;G3", "G3"]) : nil
                 addLine(account: index, posted: day, type: "PAY", vendor: vendor, amount: amount, description: random.pick(items), goals: tag)
@@ -406,13 +424,11 @@ struct DistrictGenerator {
     /// A planted line on an account: part of its year's spending, not on top of it.
     @discardableResult
     private mutating func plantLine(account: Int, posted: CalendarDate, type: String = "PAY", vendor: String?, amount: Cents,
-                                    description: String, enteredBy: String = "ap.clerk", invoice: Bool = true) -> Int {
+                                    description: String, enteredBy: String = "ap.clerk", approvedBy: String = DistrictGenerator.approver,
+                                    invoice: Bool = true) -> Int {
         plantedSpend[account, default: 0] += amount
-        if type == "PAY", let vendor, amount < DistrictGenerator.smallPaymentCeiling {
-            smallPaymentsInWeek["\(vendor)|\(posted.weekNumber)", default: 0] += 1
-        }
         return addLine(account: account, posted: posted, type: type, vendor: vendor, amount: amount, description: description,
-                       enteredBy: enteredBy, invoice: invoice)
+                       enteredBy: enteredBy, approvedBy: approvedBy, invoice: invoice)
     }
 
     private mutating func plantProblems() {
@@ -422,12 +438,13 @@ struct DistrictGenerator {
             usedFraction[index] = random.double(1.04 ... 1.12)
             plants.append(Plant(rule: "BO-1", target: .account(index)))
         }
-        // A purchase split into two payments in one week, each under the $5,000 approval limit.
+        // A purchase split into two payments eleven days apart, in two weeks, each under the
+        // principal's $5,000 approval limit, which the principal approved.
         let splitAccount = accountIndex(site: "103", object: "610")
-        let splitDays = [CalendarDate(year: 2025, month: 3, day: 11)!, CalendarDate(year: 2025, month: 3, day: 13)!]
+        let splitDays = [CalendarDate(year: 2025, month: 3, day: 6)!, CalendarDate(year: 2025, month: 3, day: 17)!]
         let split = [Cents(261_140), Cents(254_875)].enumerated().map { offset, amount in
             plantLine(account: splitAccount, posted: splitDays[offset], vendor: "Lakeshore Learning", amount: amount,
-                      description: "Classroom reading nook furniture")
+                      description: "Classroom reading nook furniture", approvedBy: "P103")
         }
         plants.append(Plant(rule: "BO-5", target: .lines(split)))
         // Two invoices paid twice, the second time a few weeks later.
