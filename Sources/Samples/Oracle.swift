@@ -10,6 +10,8 @@ struct Oracle {
 
     static let nonCurrentFunctions: Set<String> = ["3300", "4000", "4100", "4200", "4300", "4400", "4500", "4600", "4700", "4900", "5000", "5100"]
     static let catchAll: Set<String> = ["890", "899"]
+    /// The first two digits of objects for fixed obligations (utilities, leases, contracted buses, debt…).
+    static let fixedObligations: Set<String> = ["41", "44", "51", "52", "53", "56", "62", "83", "91"]
     static let title1Projects: Set<String> = ["411", "412"]
     static let paymentTypes: Set<String> = ["PAY", "INV", "CHK"]
     static let placeholderVendors: Set<String> = ["NOT PROVIDED", "N/A", "NA", "TBD", "UNKNOWN", "VENDOR", "MISC"]
@@ -71,7 +73,8 @@ struct Oracle {
             return invalidPair || account.status == "Inactive"
         }
         values["MG-4"] = lines.isEmpty ? nil : Double(miscoded.count) / Double(lines.count)
-        values["MG-5"] = ratio(nonPersonnel.filter { [5, 6].contains($0.posted.components.month) }.reduce(0) { $0 + $1.amount }, nonPersonnelSpend)
+        let chosen = nonPersonnel.filter { !Oracle.fixedObligations.contains(String(district.account(of: $0).object.prefix(2))) }
+        values["MG-5"] = ratio(chosen.filter { [5, 6].contains($0.posted.components.month) }.reduce(0) { $0 + $1.amount }, chosen.reduce(0) { $0 + $1.amount })
         values["MG-6"] = ratio(accounts.reduce(0) { $0 + abs($1.transfers) }, accounts.reduce(0) { $0 + $1.original })
 
         let schoolAccounts = accounts.filter { isSchool($0.site) }
