@@ -112,7 +112,20 @@ extension RuleRunner {
             }
         }
         evaluator.absent.merge(reasons) { first, _ in first }
-        return RowSource(view: view.name, rowCount: count, columns: columns)
+        let ordering = view.order.compactMap { columns[$0] }
+        guard !ordering.isEmpty else { return RowSource(view: view.name, rowCount: count, columns: columns) }
+        // Listed in order of the `order by` columns, smallest first, blanks last; ties keep their order.
+        let rows = (0 ..< count).sorted { first, second in
+            for vector in ordering {
+                let a = vector.value(first), b = vector.value(second)
+                if a == b { continue }
+                if a == .blank || b == .blank { return b == .blank }
+                if Value.isOrderedBefore(a, b) { return true }
+                if Value.isOrderedBefore(b, a) { return false }
+            }
+            return first < second
+        }
+        return RowSource(view: view.name, rowCount: count, columns: columns.mapValues { $0.gathering(rows) })
     }
 
     /// Every indicator's value and level, then each pathway's level, then each goal's status.

@@ -11,7 +11,7 @@ enum DeclarationKeyword: String, CaseIterable {
         case .param: []
         case .pathway: [.about]
         case .rule: [.pathway, .severity, .compliance, .for, .where, .let, .when, .flag, .message, .fix, .about, .source]
-        case .view: [.from, .let, .where, .column, .show, .about]
+        case .view: [.from, .let, .where, .column, .order, .show, .about]
         // Level lines (`exemplary when >= 95%`) are an indicator's clauses too, written with `otherwise`.
         case .indicator: [.pathway, .let, .measure, .otherwise, .about, .source]
         case .goal: [.indicator, .target, .by, .owner, .about]
@@ -33,7 +33,7 @@ enum DeclarationKeyword: String, CaseIterable {
 enum ClauseKeyword: String {
     case about, from, required, key, column, segments, or
     case pathway, severity, compliance, `for`, `let`, when, flag, message, fix, source
-    case `where`, show
+    case `where`, order, show
     case measure, otherwise
     case indicator, target, by, owner
     case given, `as`, expect

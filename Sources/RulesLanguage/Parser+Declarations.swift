@@ -270,6 +270,14 @@ extension Parser {
                 column.comments = parser.endClause("clause", leading: leading)
                 view.columns.append(column)
                 return
+            case .order:
+                guard parser.current.isWord("by") else {
+                    parser.error(parser.atLineEnd ? token.span : parser.current.span, "Say which columns the rows are listed in order of, after `order by`.",
+                                 hint: "For example: order by digit")
+                    return parser.abandonClause()
+                }
+                parser.advance()
+                view.order = parser.nameList("a column of the view", after: token)
             case .show:
                 view.isShown = true
             case .about:

@@ -90,10 +90,16 @@ extension DeclarationChecker {
         if view.columns.isEmpty {
             error(view.name.span, "View \(view.name.text) has no columns.", hint: "Add lines such as: column spent = SUM(amount)")
         }
+        for name in view.order where symbol.column(name.text) == nil {
+            let columns = symbol.columns.map(\.name)
+            error(name.span, "View \(view.name.text) has no column `\(name.text)` to list its rows in order of.",
+                  hint: (Suggest.closest(name.text, among: columns).map { "Did you mean `\($0)`? " } ?? "") + "Its columns are: \(nameList(columns)).")
+        }
         symbols[view.name.text.lowercased()] = symbol
         expressionChecker.tables = symbols
         checkedViews.append(CheckedView(name: view.name.text, title: view.title ?? view.name.text, table: source.name.lowercased(), filter: filter,
-                                        groupKeys: keys, keyColumns: plainKeys, slots: slots, isShown: view.isShown))
+                                        groupKeys: keys, keyColumns: plainKeys, slots: slots,
+                                        order: view.order.map { $0.text.lowercased() }, isShown: view.isShown))
     }
 
     mutating func lookupTable(_ name: Name, for owner: String) -> TableSymbol? {

@@ -250,6 +250,7 @@ private struct Printer {
             for column in view.columns {
                 line("\(ClauseKeyword.column.rawValue) \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
             }
+        case .order: if !view.order.isEmpty { clause(.order, "by " + view.order.map(\.text).joined(separator: ", ")) }
         case .show: if view.isShown { clause(.show, "") }
         case .about: if let about = view.about { clause(.about, quote(about)) }
         default: break

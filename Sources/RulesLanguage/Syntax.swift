@@ -188,6 +188,8 @@ public struct ViewDeclaration: Equatable, Sendable {
     /// `let` lines: values worked out per group (or row) that the view's columns can use, not shown.
     public var lets: [LetBinding] = []
     public var columns: [ViewColumn] = []
+    /// `order by digit`: the columns its rows are listed in order of, smallest first.
+    public var order: [Name] = []
     public var isShown = false
     public var about: String?
 }

@@ -378,6 +378,33 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(finding.cells.isEmpty, "a view's rows are not cells of the workbook")
     }
 
+    @Test func aViewListsItsRowsInTheOrderItIsToldRulesFlaggingThoseRows() throws {
+        let checked = try checkedRules(Self.rules + """
+            view by_spending "Schools by spending"
+              from transactions by site
+              column spent = SUM(amount)
+              column enrollment = LOOKUP(sites.enrollment, site)
+              order by enrollment, spent
+              show
+
+            rule RE-10 "Little spent"
+              pathway resource_equity
+              severity info
+              for by_spending
+              when spent < $1
+              flag spent
+              message "{site}"
+
+            """)
+        // Site 004 has no enrollment: blanks go last. 001 and 002 appear first in the ledger.
+        let sites = "Site,Enrollment\n001,412\n002,150\n003,150\n"
+        let ledger = ledgerRows + "\n08/16/2024,199-35-6341-004,Sysco,J. Chen,10.00"
+        let evaluation = RuleRunner.run(checked, on: WorkbookBinder.bind(try workbook([("Transactions", ledger), ("Sites", sites)]), to: checked))
+        let view = try #require(evaluation.shownViews.first { $0.name == "by_spending" })
+        #expect(view.rows.map { $0[0].description } == ["002", "003", "001", "004"], "150 pupils and $0.30 before 150 and $25,000")
+        #expect(evaluation.findings.first { $0.rule == "RE-10" }?.rows == [1], "the rule's row is the view's row as listed")
+    }
+
     @Test func indicatorsMeasureAndTakeTheFirstLevelThatFits() throws {
         let evaluation = try run()
         let byID = Dictionary(uniqueKeysWithValues: evaluation.indicators.map { ($0.indicator, $0) })

@@ -128,6 +128,7 @@ private func checkWithBase(_ text: String) -> CheckResult {
               from transactions by site
               where amount > 0
               column spent = SUM(amount)
+              order by spent, site
               show
             indicator RE-1 "Even spending"
               pathway resource_equity
@@ -151,6 +152,7 @@ private func checkWithBase(_ text: String) -> CheckResult {
         guard case .view(let view) = parsed[0], case .indicator(let indicator) = parsed[1],
               case .goal(let goal) = parsed[2], case .test(let test) = parsed[3] else { Issue.record("wrong declarations"); return }
         #expect(view.isShown && view.filter != nil && view.columns.count == 1)
+        #expect(view.order.map(\.text) == ["spent", "site"])
         #expect(indicator.bands.map(\.level) == [.exemplary, .established, .emerging])
         #expect(indicator.bands.last?.comparison == nil)
         #expect(goal.comparison == "<=" && goal.owner == "Finance director")
