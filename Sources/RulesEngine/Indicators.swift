@@ -209,7 +209,19 @@ extension RuleRunner {
                 return try cause(left)
             case .call(.if, let arguments):
                 if case .flags(let flags) = try evaluator.evaluate(arguments[0], in: frame), flags.first != 1 {
-                    return "It is not measured: its condition \(written(arguments[0])) does not hold on this workbook."
+                    // The named values it compares, as they came out: `counted is 640, benford_fewest is 1000`.
+                    var named: [String] = []
+                    func collect(_ part: CheckedExpression) {
+                        switch part.node {
+                        case .binding, .param:
+                            let text = "\(written(part)) is \((try? evaluator.evaluate(part, in: frame).value(0))?.description ?? "blank")"
+                            if !named.contains(text) { named.append(text) }
+                        default: part.parts.forEach(collect)
+                        }
+                    }
+                    collect(arguments[0])
+                    return "It is not measured: its condition \(written(arguments[0])) does not hold on this workbook"
+                        + (named.isEmpty ? "." : " (\(named.joined(separator: ", "))).")
                 }
                 return try arguments.dropFirst().lazy.compactMap(cause).first
             default:

@@ -121,12 +121,22 @@ import Tabular
               measure IF(COUNT(where schools.level = "MS") > 0, SHARE(schools.title1 where schools.level = "MS"))
               exemplary   when >= 50%
               otherwise emerging
+
+            indicator EQ-5 "Title I share, on enough schools"
+              pathway equity
+              let counted = COUNT(where schools.title1)
+              measure IF(counted >= 10, SHARE(schools.title1))
+              exemplary   when >= 50%
+              otherwise emerging
             """, sheets: [("Schools", Self.schools)])
         let unspent = try #require(evaluation.indicators.first { $0.indicator == "EQ-1" })
         #expect(!unspent.assessed && unspent.level == nil && unspent.value == nil)
         #expect(unspent.reason == "It divides by SUM(schools.per_pupil where schools.level = \"MS\"), which is zero on this workbook: there is nothing to measure.")
         let early = try #require(evaluation.indicators.first { $0.indicator == "EQ-2" })
         #expect(early.reason == "It is not measured: its condition COUNT(where schools.level = \"MS\") > 0 does not hold on this workbook.")
+        // The values its condition names are said, so the reviewer sees how far off it is.
+        let few = try #require(evaluation.indicators.first { $0.indicator == "EQ-5" })
+        #expect(few.reason == "It is not measured: its condition counted >= 10 does not hold on this workbook (counted is 2).")
         #expect(evaluation.pathways.first?.assessedIndicators == 0)
     }
 
