@@ -95,7 +95,7 @@ struct SampleContents {
         "SA-1": ["accounts", "accounts.locked", "sites"], "SA-2": ["sites", "owners"], "SA-3": ["owners", "date"],
         "SA-4": ["accounts", "accounts.locked", "sites", "date"], "AL-1": ["transactions"], "AL-2": ["goals"], "AL-5": ["accounts", "date"],
         "RE-1": ["transactions", "sites"], "RE-2": ["transactions", "sites"], "RE-5": ["transactions", "sites"],
-        "TR-2": ["transactions", "sites"], "TR-4": ["transactions"],
+        "TR-2": ["transactions", "sites"], "TR-4": ["transactions"], "BO-9": ["transactions"],
     ]
 
     func canAssess(_ id: String) -> Bool {

@@ -54,8 +54,10 @@ struct DistrictGenerator {
     static let approvalLimit: Cents = 500_000
     /// How many days apart (the first counted) payments are looked at together for a split.
     static let splitDays: Int32 = 14
-    /// Above this, a payment is "large" and paid monthly; below it, in many small payments.
-    static let smallPaymentCeiling: Cents = 235_000
+    /// An ordinary payment is the lowest amount, $20 (more for an account too large to be spent in
+    /// about `mostPayments` payments), times 10 to a power spread evenly from 0 to 2.
+    static let lowestPayment: Cents = 2_000
+    static let mostPayments = 150.0
 
     enum Spending {
         case payroll
@@ -392,8 +394,13 @@ struct DistrictGenerator {
         case .smallPayments(let vendors, let items):
             var remaining = total
             let isSchoolMaterial = ["610", "640"].contains(account.object) && account.project == "000"
+            // Invoiced amounts spread evenly over two whole decades of their logarithm, as real
+            // payments do, so their first digits follow Benford's law (BO-9): 30.1% start with 1.
+            // Their mean is 99 / ln 100, about 21.5 times the lowest.
+            let meanOverLowest = 99 / log(100.0)
+            let lowest = max(DistrictGenerator.lowestPayment, Cents((Double(total) / (DistrictGenerator.mostPayments * meanOverLowest)).rounded()))
             while remaining > 0 {
-                var amount = remaining <= DistrictGenerator.smallPaymentCeiling ? remaining : Cents(random.int(40_000 ... 235_000))
+                var amount = min(remaining, Cents((Double(lowest) * pow(10, random.double(0 ... 2))).rounded()))
                 if amount % 100_000 == 0 { amount -= 37 }
                 let (vendor, day) = smallPayment(vendors: vendors, amount: amount)
                 // About half of what schools buy is tagged with the goal it serves.
@@ -447,6 +454,17 @@ struct DistrictGenerator {
                       description: "Classroom reading nook furniture", approvedBy: "P103")
         }
         plants.append(Plant(rule: "BO-5", target: .lines(split)))
+        // Staff reimbursed for supplies, each claim kept under the $50 a receipt is needed for: a few
+        // hundred payments of $40 to $49.99, far more starting with 4 than Benford's law expects.
+        // No rule flags one of them; BO-9 finds the district's payments as a whole do not conform.
+        let claimants = ["Karen Mills", "Tom Becker", "Rosa Diaz", "Alan Cho", "Grace Lee"]
+        for school in DistrictGenerator.schools {
+            let account = accountIndex(site: school.code, object: "610")
+            for _ in 0 ..< Int(district.accounts[account].revised / 150_000) {
+                plantLine(account: account, posted: workingDay(inMonth: randomMonth()), vendor: random.pick(claimants),
+                          amount: Cents(random.int(4_000 ... 4_999)), description: "Classroom supplies bought by staff, reimbursed")
+            }
+        }
         // Two invoices paid twice, the second time a few weeks later.
         for (site, object, vendor, day) in [("104", "640", "Follett School Solutions", CalendarDate(year: 2024, month: 10, day: 8)!),
                                             ("301", "2200", "Solution Tree", CalendarDate(year: 2025, month: 1, day: 14)!)] {

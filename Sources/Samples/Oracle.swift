@@ -111,6 +111,7 @@ struct Oracle {
             return described && (!Oracle.paymentTypes.contains(line.docType) || (vendor != nil && !Oracle.placeholderVendors.contains(vendor!)))
         }
         values["TR-4"] = Double(readable.count) / Double(lines.count)
+        values["BO-9"] = Oracle.benfordDeviation(lines.filter { !($0.vendor ?? "").isEmpty && $0.amount >= 1_000 }.map(\.amount))
         return values
     }
 
@@ -122,6 +123,7 @@ struct Oracle {
         "SA-4": (false, [0.05, 0.10, 0.20]), "AL-1": (true, [0.80, 0.60, 0.30]), "AL-2": (true, [1.00, 0.80, 0.50]),
         "AL-5": (false, [0.10, 0.15, 0.20]), "RE-1": (false, [0.10, 0.15, 0.20]), "RE-2": (true, [0.5, 0.2, 0]),
         "RE-5": (true, [0.85, 0.75, 0.60]), "TR-2": (true, [1.00, 0.75, 0.50]), "TR-4": (true, [0.98, 0.90, 0.75]),
+        "BO-9": (false, [0.006, 0.012, 0.015]),
     ]
     static let levels = ["exemplary", "established", "developing", "emerging"]
 
@@ -129,6 +131,16 @@ struct Oracle {
         let (higherIsBetter, thresholds) = bands[indicator]!
         let position = thresholds.firstIndex { higherIsBetter ? value >= $0 - 1e-12 : value <= $0 + 1e-12 } ?? thresholds.count
         return levels[position]
+    }
+
+    /// Nigrini's mean absolute deviation of the first digits' shares from Benford's, over the nine
+    /// digits (one no amount starts with counts by all of its share); nil under 1,000 amounts.
+    static func benfordDeviation(_ amounts: [Cents]) -> Double? {
+        guard amounts.count >= 1_000 else { return nil }
+        var counts = [Int](repeating: 0, count: 10)
+        for amount in amounts { counts[Int(String(amount).first!.wholeNumberValue!)] += 1 }
+        let deviations = (1 ... 9).map { digit in abs(Double(counts[digit]) / Double(amounts.count) - log10(1 + 1 / Double(digit))) }
+        return deviations.reduce(0, +) / 9
     }
 
     static func coefficientOfVariation(_ values: [Double]) -> Double? {

@@ -249,8 +249,8 @@ private final class Scratch {
         #expect(accounts.hasPrefix("The workbook has no Budget by account table (looked for a sheet named"), "\(accounts)")
         // The summary names the cell it could not read, which the first findings would not show,
         // and says on how little of a pathway its level rests.
-        #expect(outcome.standardOutput.contains("  Cells that could not be read: 1, 'dirty-ledger'!I404: \"$13,O52.51\" is not an amount."))
-        #expect(outcome.standardOutput.contains("Management established (2 of 6 indicators assessed)"))
+        #expect(outcome.standardOutput.contains("  Cells that could not be read: 1, 'dirty-ledger'!I862: \"13,94O.72\" is not an amount."))
+        #expect(outcome.standardOutput.contains("Management established (3 of 7 indicators assessed)"))
     }
 
     @Test func aBudgetReportWithoutDatesSaysWhatNeedsADate() throws {
