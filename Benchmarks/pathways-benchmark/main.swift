@@ -5,6 +5,8 @@
 //   pathways-benchmark read FILE
 //   pathways-benchmark rules RULES_FOLDER     (checking speed: the default rules, then files of 10,000 to 40,000 rules)
 //   pathways-benchmark evaluate ROWS...       (evaluation alone: 14 rules, a view and an indicator over tables in memory)
+//   pathways-benchmark windows ROWS...        (a split purchase found by windows of 14 days, against the same found by a
+//                                               total per payment over the 14 days before it, each rule alone)
 //   pathways-benchmark review FILE RULES OUT  (end to end: read, evaluate, write the reviewed workbook; then the same
 //                                               cells, formats and comments written straight through libxlsxwriter)
 //
@@ -466,6 +468,65 @@ func benchmarkEvaluation(rowCounts: [Int]) throws {
     }
 }
 
+/// BO-5's shape two ways over the benchmark ledger (15 vendors, a year of days): windows of 14 days
+/// per vendor, and a correlated total per payment. The second compares each distinct (vendor, date)
+/// with every row, so it meets the bound on a rule's work long before a real ledger's size.
+func benchmarkWindows(rowCounts: [Int]) throws {
+    let table = """
+        table transactions "Transactions"
+          column posted  date  "Posting Date"
+          column account code  "Account"
+          column vendor  text  "Vendor"
+          column amount  money "Amount"
+        param approval_limit = $5,000
+        pathway management "Management"
+
+        """
+    let rules = [
+        ("windows of 14 days", """
+            rule W-1 "Split purchase, windows"
+              pathway management
+              severity warning
+              for transactions by vendor, FISCALYEAR(posted) within 14 days of posted
+              where vendor is not blank and amount > 0 and amount < approval_limit
+              when COUNT() >= 2 and SUM(amount) >= approval_limit
+              flag amount
+              message "{COUNT()} payments to {vendor} from {MIN(posted)} to {MAX(posted)} add up to {SUM(amount)}."
+            """),
+        ("a total per payment", """
+            rule W-2 "Split purchase, a total per payment"
+              pathway management
+              severity warning
+              for transactions
+              when amount > 0 and amount < approval_limit and SUM(transactions.amount where transactions.vendor = vendor and transactions.posted between posted - 13 and posted and transactions.amount > 0 and transactions.amount < approval_limit) >= approval_limit
+              flag amount
+              message "{amount} to {vendor}"
+            """),
+    ]
+    for rows in rowCounts {
+        let workbook = try evaluationWorkbook(rows: rows)
+        for (name, rule) in rules {
+            let check = RuleChecker.check([SourceFile(path: "windows.rules", text: table + rule)])
+            guard let checked = check.ruleSet else {
+                print(check.report.text)
+                exit(1)
+            }
+            let binding = WorkbookBinder.bind(workbook, to: checked)
+            var times: [Double] = []
+            var evaluation: Evaluation?
+            for _ in 0 ..< 3 {
+                let start = DispatchTime.now()
+                evaluation = RuleRunner.run(checked, on: binding)
+                times.append(seconds(since: start))
+            }
+            let result = evaluation!
+            let flagged = Set(result.findings.flatMap(\.rows)).count
+            let outcome = result.outcomes.first.map { $0.assessed ? "\(result.findings.count) findings on \(flagged) rows" : "not assessed: \($0.reason ?? "")" } ?? ""
+            print(String(format: "%d rows, %@: %.3f s (median of 3); %@; peak memory %.0f MB", rows, name, times.sorted()[1], outcome, peakMemoryMegabytes()))
+        }
+    }
+}
+
 /// Read, evaluate and write, each timed; then the bare libxlsxwriter floor for the same output.
 func benchmarkReview(input: String, rulesFolder: String, output: String) throws {
     let check = RuleChecker.check(try RuleSetFolder.load(rulesFolder))
@@ -565,7 +626,9 @@ case "review" where arguments.count == 5:
     try benchmarkReview(input: arguments[2], rulesFolder: arguments[3], output: arguments[4])
 case "evaluate" where arguments.count >= 3:
     try benchmarkEvaluation(rowCounts: arguments.dropFirst(2).compactMap { Int($0) })
+case "windows" where arguments.count >= 3:
+    try benchmarkWindows(rowCounts: arguments.dropFirst(2).compactMap { Int($0) })
 default:
-    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER | evaluate ROWS... | review FILE RULES OUT")
+    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER | evaluate ROWS... | windows ROWS... | review FILE RULES OUT")
     exit(2)
 }
