@@ -451,21 +451,24 @@ func benchmarkEvaluation(rowCounts: [Int]) throws {
         exit(1)
     }
     for rows in rowCounts {
-        let workbook = try evaluationWorkbook(rows: rows)
-        let binding = WorkbookBinder.bind(workbook, to: rules)
-        var times: [Double] = []
-        var evaluation: Evaluation?
-        for _ in 0 ..< 3 {
-            let start = DispatchTime.now()
-            evaluation = RuleRunner.run(rules, on: binding)
-            times.append(seconds(since: start))
-        }
-        let result = evaluation!
+        let (median, result) = medianOfThreeRuns(rules, on: WorkbookBinder.bind(try evaluationWorkbook(rows: rows), to: rules))
         let notAssessed = result.outcomes.filter { !$0.assessed }.map(\.rule)
         print(String(format: "%d rows: evaluated %d rules, a view and an indicator in %.2f s (median of 3) = %.0f rows/s; %d findings; RE-1 %@; not assessed: %@",
-                     rows, rules.rules.count, times.sorted()[1], Double(rows) / times.sorted()[1], result.findings.count,
+                     rows, rules.rules.count, median, Double(rows) / median, result.findings.count,
                      result.indicators.first?.value ?? "-", notAssessed.isEmpty ? "none" : notAssessed.joined(separator: ", ")))
     }
+}
+
+/// The median seconds of three evaluations of the rules on the workbook, and the evaluation.
+func medianOfThreeRuns(_ rules: CheckedRuleSet, on binding: WorkbookBinding) -> (Double, Evaluation) {
+    var times: [Double] = []
+    var evaluation: Evaluation?
+    for _ in 0 ..< 3 {
+        let start = DispatchTime.now()
+        evaluation = RuleRunner.run(rules, on: binding)
+        times.append(seconds(since: start))
+    }
+    return (times.sorted()[1], evaluation!)
 }
 
 /// BO-5's shape two ways over the benchmark ledger (15 vendors, a year of days): windows of 14 days
@@ -511,18 +514,10 @@ func benchmarkWindows(rowCounts: [Int]) throws {
                 print(check.report.text)
                 exit(1)
             }
-            let binding = WorkbookBinder.bind(workbook, to: checked)
-            var times: [Double] = []
-            var evaluation: Evaluation?
-            for _ in 0 ..< 3 {
-                let start = DispatchTime.now()
-                evaluation = RuleRunner.run(checked, on: binding)
-                times.append(seconds(since: start))
-            }
-            let result = evaluation!
+            let (median, result) = medianOfThreeRuns(checked, on: WorkbookBinder.bind(workbook, to: checked))
             let flagged = Set(result.findings.flatMap(\.rows)).count
             let outcome = result.outcomes.first.map { $0.assessed ? "\(result.findings.count) findings on \(flagged) rows" : "not assessed: \($0.reason ?? "")" } ?? ""
-            print(String(format: "%d rows, %@: %.3f s (median of 3); %@; peak memory %.0f MB", rows, name, times.sorted()[1], outcome, peakMemoryMegabytes()))
+            print(String(format: "%d rows, %@: %.3f s (median of 3); %@; peak memory %.0f MB", rows, name, median, outcome, peakMemoryMegabytes()))
         }
     }
 }
