@@ -481,6 +481,7 @@ func benchmarkWindows(rowCounts: [Int]) throws {
           column account code  "Account"
           column vendor  text  "Vendor"
           column amount  money "Amount"
+          column approved_by text "Approved By" optional
         param approval_limit = $5,000
         pathway management "Management"
 
@@ -495,6 +496,23 @@ func benchmarkWindows(rowCounts: [Int]) throws {
               when COUNT() >= 2 and SUM(amount) >= approval_limit
               flag amount
               message "{COUNT()} payments to {vendor} from {MIN(posted)} to {MAX(posted)} add up to {SUM(amount)}."
+            """),
+        // As rules/accountability.rules has it: this ledger says nothing of approvers, so IFBLANK
+        // falls back, row by row, on the district's limit.
+        ("BO-5 of the default rules", """
+            table owners "Owners"
+              key owner
+              column owner          text  "Owner ID"
+              column approval_limit money "Approval Limit" optional
+            rule W-3 "Split purchase, as BO-5"
+              pathway management
+              severity warning
+              for transactions by vendor, IFBLANK(approved_by, ""), FISCALYEAR(posted) within 14 days of posted
+              where vendor is not blank and amount > 0 and amount < IFBLANK(LOOKUP(owners.approval_limit, approved_by), approval_limit)
+              let limit = IFBLANK(LOOKUP(owners.approval_limit, IFBLANK(approved_by, "")), approval_limit)
+              when COUNT() >= 2 and SUM(amount) >= limit
+              flag amount
+              message "{COUNT()} payments to {vendor} from {MIN(posted)} to {MAX(posted)} add up to {SUM(amount)}, each under {limit}."
             """),
         ("a total per payment", """
             rule W-2 "Split purchase, a total per payment"
