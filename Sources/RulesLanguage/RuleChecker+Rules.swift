@@ -93,7 +93,10 @@ extension DeclarationChecker {
         symbols[view.name.text.lowercased()] = symbol
         expressionChecker.tables = symbols
         checkedViews.append(CheckedView(name: view.name.text, title: view.title ?? view.name.text, table: source.name.lowercased(), filter: filter,
-                                        groupKeys: keys, keyColumns: plainKeys, slots: slots, isShown: view.isShown))
+                                        groupKeys: keys, keyColumns: plainKeys, slots: slots,
+                                        headers: Dictionary(view.columns.compactMap { column in column.title.map { (column.name.text.lowercased(), $0) } },
+                                                            uniquingKeysWith: { first, _ in first }),
+                                        isShown: view.isShown))
     }
 
     mutating func lookupTable(_ name: Name, for owner: String) -> TableSymbol? {

@@ -206,13 +206,15 @@ rule BO-01 "Spending without a budget owner"
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
         let cells = try #require((workbook["cells"] as? [String: Any])?["Spending by school"] as? [String: [String]])
-        #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["Site", "School", "Spent", "State local"], "names read as words")
+        #expect(["A1", "B1", "C1", "D1"].map { cells[$0]?[1] } == ["Site", "School", "Spent", "State and local"], "names read as words, or as their titles")
         #expect(cells["C2"]?.last?.contains("#,##0.00") == true, "spending is shown as money")
-        let needWeighted = try #require(cells.first { $0.key.hasSuffix("1") && $0.value[1] == "Need weighted" }?.key.dropLast())
+        let needWeighted = try #require(cells.first { $0.key.hasSuffix("1") && $0.value[1] == "Need-weighted pupils" }?.key.dropLast())
         #expect(cells["\(needWeighted)2"]?.last == "#,##0.00", "a worked-out figure is shown to the cent, not as 1016.392")
         #expect(try #require(workbook["widths"] as? [String: [String: Double]])["Spending by school"]?["B"] ?? 0 >= Double("Maple Grove Elementary".count),
                 "school names are not cut off")
         #expect(cells.keys.filter { $0.hasPrefix("A") }.count == 13, "a header and one row for each of the twelve schools")
+        let headers = Set(cells.filter { Int($0.key.drop { $0.isLetter }) == 1 }.map { $0.value[1] })
+        #expect(headers.isSuperset(of: ["Per pupil", "ESSA per pupil, state and local", "Title I"]), "a column reads as its title, or as its name in words: \(headers)")
         // Flagged cells of a view are commented like the input sheets', and a Findings column lists the rules.
         let comments = (workbook["comments"] as? [String: [String: String]])?["Spending by school"] ?? [:]
         #expect(comments.values.contains { $0.hasPrefix("RE-4 Title I school below comparability (a screen on actual spending): Title I school Maple Grove Elementary spends") })
