@@ -77,14 +77,14 @@ struct Oracle {
     }
 
     /// State and local spending per pupil of the schools poorer than their level's pupil-weighted
-    /// average (from the Schools table), over that of the others.
-    private func progressivity(_ schools: [SchoolSpending]) -> Double? {
+    /// average (from the Schools table), and of the others.
+    private func perPupilByPoverty(_ schools: [SchoolSpending]) -> (higher: Double, lower: Double)? {
         let level = schools[0].site.level
         let peers = district.sites.filter { $0.level == level && $0.enrollment > 100 }
         let average = peers.reduce(0) { $0 + Double($1.enrollment) * $1.poverty } / Double(peers.reduce(0) { $0 + $1.enrollment })
         let higher = schools.filter { $0.site.poverty > average }, lower = schools.filter { $0.site.poverty <= average }
         func perPupil(_ group: [SchoolSpending]) -> Double { Double(group.reduce(0) { $0 + $1.stateLocal }) / 100 / group.reduce(0) { $0 + $1.pupils } }
-        return higher.isEmpty || lower.isEmpty ? nil : perPupil(higher) / perPupil(lower)
+        return higher.isEmpty || lower.isEmpty ? nil : (perPupil(higher), perPupil(lower))
     }
 
     // MARK: Indicators
@@ -136,7 +136,9 @@ struct Oracle {
         values["RE-2"] = pupilWeighted { schools in
             schools.count >= 3 ? Oracle.correlation(schools.map(\.stateLocalPerPupil), schools.map(\.site.poverty), weights: schools.map(\.pupils)) : nil
         }
-        values["RE-6"] = pupilWeighted(progressivity)
+        // Each level's spending per pupil in its poorer and its other schools, weighted by its pupils.
+        let split = levels.compactMap { level in perPupilByPoverty(level.schools).map { ($0.higher * level.pupils, $0.lower * level.pupils) } }
+        values["RE-6"] = split.isEmpty ? nil : split.reduce(0) { $0 + $1.0 } / split.reduce(0) { $0 + $1.1 }
         let currentSpend = lines.filter(isCurrent)
         values["RE-5"] = ratio(currentSpend.filter { isSchool(district.account(of: $0).site) }.reduce(0) { $0 + $1.amount },
                                currentSpend.reduce(0) { $0 + $1.amount })
