@@ -21,12 +21,10 @@ extension Writer {
         let findingsColumn = view.columns.count
         // Wide enough for the header and the first few hundred values, within reason.
         let widths = view.columns.indices.map { column in
-            Double(min(45, view.rows.prefix(300).reduce(max(12, view.columns[column].count + 3)) { max($0, $1[column].description.count + 2) }))
+            Double(min(45, view.rows.prefix(300).reduce(max(12, view.headers[column].count + 3)) { max($0, $1[column].description.count + 2) }))
         }
         for (sheet, rows) in pages(of: first, named: name, count: view.rows.count) {
-            for (column, name) in view.columns.enumerated() {
-                // `state_local_per_pupil` reads as "State local per pupil".
-                let header = name.replacingOccurrences(of: "_", with: " ").prefix(1).uppercased() + name.replacingOccurrences(of: "_", with: " ").dropFirst()
+            for (column, header) in view.headers.enumerated() {
                 worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
                 worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
             }

@@ -76,6 +76,8 @@ public struct ShownView: Sendable {
     public let name: String
     public let title: String
     public let columns: [String]
+    /// The header of each column on the view's sheet.
+    public let headers: [String]
     /// One row per group, a value per column.
     public let rows: [[Value]]
 }

@@ -46,6 +46,12 @@ enum ScalarFunctions {
             return Vector.build((0 ..< count).map { conditions[$0] == 1 ? values[1].value($0) : otherwise.value($0) }, like: values[1])
         case .left, .right, .mid, .len, .upper, .lower, .trim:
             return text(function, values, count: count)
+        case .hasTag:
+            let lists = values[0].strings, tags = values[1].strings
+            return .flags((0 ..< count).map { row in
+                guard let list = lists[row], let tag = tags[row]?.trimmingCharacters(in: .whitespaces).uppercased(), !tag.isEmpty else { return 0 }
+                return list.uppercased().split(whereSeparator: { ";,| \t".contains($0) }).contains { $0 == tag } ? 1 : 0
+            })
         case .fiscalYear, .fiscalYearStart, .fiscalYearEnd:
             guard case .dates(let days) = values[0] else { return .constant(.blank, count: count) }
             if function == .fiscalYear {
@@ -171,8 +177,19 @@ enum Aggregates {
             }, percent: true)
         case .correl:
             let first = ScalarFunctions.numbers(values[0]), second = ScalarFunctions.numbers(values[1])
+            let weights = values.count > 2 ? ScalarFunctions.numbers(values[2]) : nil
             return .numbers((0 ..< count).map { group in
-                correlation(groups.rows(group).map(Int.init).filter { !first[$0].isNaN && !second[$0].isNaN }.map { (first[$0], second[$0]) })
+                correlation(groups.rows(group).map(Int.init).compactMap { row in
+                    let weight = weights?[row] ?? 1
+                    return first[row].isNaN || second[row].isNaN || !(weight > 0) ? nil : (first[row], second[row], weight)
+                })
+            }, percent: false)
+        case .cvp where values.count > 1:
+            let numbers = ScalarFunctions.numbers(values[0]), weights = ScalarFunctions.numbers(values[1])
+            return .numbers((0 ..< count).map { group in
+                weightedCoefficientOfVariation(groups.rows(group).map(Int.init).compactMap { row in
+                    numbers[row].isNaN || !(weights[row] > 0) ? nil : (numbers[row], weights[row])
+                })
             }, percent: false)
         default:
             break
@@ -278,15 +295,25 @@ enum Aggregates {
         return mean == 0 ? .nan : deviation / mean
     }
 
-    static func correlation(_ pairs: [(Double, Double)]) -> Double {
+    /// The population coefficient of variation with each value counted `weight` times.
+    static func weightedCoefficientOfVariation(_ values: [(value: Double, weight: Double)]) -> Double {
+        let total = values.reduce(0) { $0 + $1.weight }
+        guard values.count > 0, total > 0 else { return .nan }
+        let mean = values.reduce(0) { $0 + $1.value * $1.weight } / total
+        let variance = values.reduce(0) { $0 + $1.weight * ($1.value - mean) * ($1.value - mean) } / total
+        return mean == 0 ? .nan : variance.squareRoot() / mean
+    }
+
+    /// Pearson's correlation, each pair counted `weight` times (1 for CORREL without weights).
+    static func correlation(_ pairs: [(x: Double, y: Double, weight: Double)]) -> Double {
         guard pairs.count > 1 else { return .nan }
-        let n = Double(pairs.count)
-        let meanX = pairs.reduce(0) { $0 + $1.0 } / n, meanY = pairs.reduce(0) { $0 + $1.1 } / n
+        let total = pairs.reduce(0) { $0 + $1.weight }
+        let meanX = pairs.reduce(0) { $0 + $1.x * $1.weight } / total, meanY = pairs.reduce(0) { $0 + $1.y * $1.weight } / total
         var covariance = 0.0, varianceX = 0.0, varianceY = 0.0
-        for (x, y) in pairs {
-            covariance += (x - meanX) * (y - meanY)
-            varianceX += (x - meanX) * (x - meanX)
-            varianceY += (y - meanY) * (y - meanY)
+        for (x, y, weight) in pairs {
+            covariance += weight * (x - meanX) * (y - meanY)
+            varianceX += weight * (x - meanX) * (x - meanX)
+            varianceY += weight * (y - meanY) * (y - meanY)
         }
         let denominator = (varianceX * varianceY).squareRoot()
         return denominator == 0 ? .nan : covariance / denominator

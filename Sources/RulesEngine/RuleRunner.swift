@@ -60,7 +60,11 @@ public enum RuleRunner {
             guard let rows = evaluator.sources[view.name.lowercased()] else { return nil }
             let columns = view.keyColumns.map(\.name) + view.slots.filter(\.isColumn).map(\.name).filter { rows.column($0) != nil }
             let vectors = columns.map { rows.column($0) }
-            return ShownView(name: view.name, title: view.title, columns: columns,
+            // `state_local_per_pupil` reads as "State local per pupil" unless the column has a title.
+            let headers = columns.map { name in
+                view.headers[name.lowercased()] ?? name.replacingOccurrences(of: "_", with: " ").prefix(1).uppercased() + name.replacingOccurrences(of: "_", with: " ").dropFirst()
+            }
+            return ShownView(name: view.name, title: view.title, columns: columns, headers: headers,
                              rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
         }
         return evaluation

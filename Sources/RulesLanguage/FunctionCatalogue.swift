@@ -4,7 +4,7 @@ public enum Function: String, Sendable, CaseIterable {
     case sum = "SUM", count = "COUNT", average = "AVERAGE", median = "MEDIAN", min = "MIN", max = "MAX"
     case stdev = "STDEV", stdevp = "STDEVP", cv = "CV", cvp = "CVP", correl = "CORREL", share = "SHARE"
     case round = "ROUND", abs = "ABS", log10 = "LOG10", firstDigit = "FIRSTDIGIT", `if` = "IF", ifBlank = "IFBLANK"
-    case left = "LEFT", right = "RIGHT", mid = "MID", len = "LEN", upper = "UPPER", lower = "LOWER", trim = "TRIM"
+    case left = "LEFT", right = "RIGHT", mid = "MID", len = "LEN", upper = "UPPER", lower = "LOWER", trim = "TRIM", hasTag = "HASTAG"
     case year = "YEAR", month = "MONTH", day = "DAY", weekday = "WEEKDAY", weeknum = "WEEKNUM", date = "DATE", today = "TODAY"
     case fiscalYear = "FISCALYEAR", fiscalYearStart = "FISCALYEARSTART", fiscalYearEnd = "FISCALYEAREND", elapsed = "ELAPSED"
     case lookup = "LOOKUP"
@@ -114,12 +114,14 @@ public enum FunctionCatalogue {
         FunctionSpec(function: .cv, category: .aggregate, arguments: [.init("values", .numeric)], result: .fixed(.number), isAggregate: true,
                      summary: "Coefficient of variation: the standard deviation divided by the mean; 0.10 means values vary by about 10%.",
                      examples: ["CV(site_spending.per_pupil where site_spending.enrollment >= 100)"]),
-        FunctionSpec(function: .cvp, category: .aggregate, arguments: [.init("values", .numeric)], result: .fixed(.number), isAggregate: true,
-                     summary: "The population coefficient of variation: STDEVP divided by the mean, the measure of spread equity studies use over every school.",
-                     examples: ["CVP(site_spending.per_pupil)"]),
-        FunctionSpec(function: .correl, category: .aggregate, arguments: [.init("first", .numeric), .init("second", .numeric)], result: .fixed(.number), isAggregate: true,
-                     summary: "How closely two values rise and fall together over the rows, from -1 to 1.",
-                     examples: ["CORREL(site_spending.per_pupil, site_spending.poverty)"]),
+        FunctionSpec(function: .cvp, category: .aggregate, arguments: [.init("values", .numeric), .init("weights", .numeric, optional: true)],
+                     result: .fixed(.number), isAggregate: true,
+                     summary: "The population coefficient of variation: STDEVP divided by the mean, the measure of spread equity studies use over every school. With weights, each row counts that many times: CVP(per_pupil, enrollment) is pupil-weighted.",
+                     examples: ["CVP(site_spending.per_pupil)", "CVP(per_pupil, enrollment)"]),
+        FunctionSpec(function: .correl, category: .aggregate, arguments: [.init("first", .numeric), .init("second", .numeric), .init("weights", .numeric, optional: true)],
+                     result: .fixed(.number), isAggregate: true,
+                     summary: "How closely two values rise and fall together over the rows, from -1 to 1. With weights, each row counts that many times.",
+                     examples: ["CORREL(site_spending.per_pupil, site_spending.poverty)", "CORREL(per_pupil, poverty, enrollment)"]),
         FunctionSpec(function: .share, category: .aggregate, arguments: [.init("condition", .yesNo)], result: .fixed(.percent), isAggregate: true,
                      summary: "The share of rows where the condition holds.",
                      examples: ["SHARE(transactions.owner is not blank)"]),
@@ -156,6 +158,9 @@ public enum FunctionCatalogue {
                      summary: "The text in small letters.", examples: ["LOWER(owner)"]),
         FunctionSpec(function: .trim, category: .text, arguments: [.init("text", .textual)], result: .sameAs(0), isAggregate: false,
                      summary: "The text without spaces at either end, and single spaces inside.", examples: ["TRIM(owner) = \"\""]),
+        FunctionSpec(function: .hasTag, category: .text, arguments: [.init("tags", .textual), .init("tag", .textual)], result: .fixed(.yesNo), isAggregate: false,
+                     summary: "Whether a list of tags, separated by semicolons, commas or spaces, holds the tag (capitals do not matter): a line tagged \"G1;G3\" has G3 but not G30.",
+                     examples: ["HASTAG(goals, \"G3\")", "HASTAG(transactions.goals, goal)"]),
         FunctionSpec(function: .year, category: .date, arguments: [.init("date", .date)], result: .fixed(.number), isAggregate: false,
                      summary: "The year of a date.", examples: ["YEAR(posted)"]),
         FunctionSpec(function: .month, category: .date, arguments: [.init("date", .date)], result: .fixed(.number), isAggregate: false,

@@ -262,11 +262,17 @@ extension Parser {
             case .where:
                 view.filter = parser.parseExpression()
             case .column:
-                guard let name = parser.expectName("a column name", after: token),
-                      parser.expectSymbol("=", "after the column's name", example: "column spent = SUM(amount)") else {
+                guard let name = parser.expectName("a column name", after: token) else { return parser.abandonClause() }
+                var title: String?
+                if case .text(let text) = parser.current.kind {
+                    title = text
+                    parser.advance()
+                }
+                guard parser.expectSymbol("=", "after the column's name", example: "column spent = SUM(amount)") else {
                     return parser.abandonClause()
                 }
                 var column = ViewColumn(name: name, value: parser.parseExpression())
+                column.title = title
                 column.comments = parser.endClause("clause", leading: leading)
                 view.columns.append(column)
                 return

@@ -205,6 +205,8 @@ public struct CheckedView: Sendable {
     public let keyColumns: [(position: Int, name: String)]
     /// Its `let`s and columns in the order written, each a binding slot.
     public let slots: [(name: String, value: CheckedExpression, isColumn: Bool)]
+    /// Headers given to columns (`column essa "ESSA per pupil" = …`), by lower-case name.
+    public let headers: [String: String]
     /// The columns (lower case) its rows are listed in order of, smallest first; empty for the
     /// order in which each group's first row appears.
     public let order: [String]

@@ -99,6 +99,8 @@ extension DeclarationChecker {
         expressionChecker.tables = symbols
         checkedViews.append(CheckedView(name: view.name.text, title: view.title ?? view.name.text, table: source.name.lowercased(), filter: filter,
                                         groupKeys: keys, keyColumns: plainKeys, slots: slots,
+                                        headers: Dictionary(view.columns.compactMap { column in column.title.map { (column.name.text.lowercased(), $0) } },
+                                                            uniquingKeysWith: { first, _ in first }),
                                         order: view.order.map { $0.text.lowercased() }, isShown: view.isShown))
     }
 

@@ -247,8 +247,11 @@ private struct Printer {
         case .where: if let filter = view.filter { formula(.where, filter) }
         case .column:
             let width = view.columns.map(\.name.text.count).max() ?? 0
+            // Titles get a column of their own, so the `=` signs still line up.
+            let titleWidth = view.columns.compactMap { $0.title.map { quote($0).count + 1 } }.max() ?? 0
             for column in view.columns {
-                line("\(ClauseKeyword.column.rawValue) \(padded(column.name.text, width)) = \(expression(column.value))", comments: column.comments)
+                let title = padded(column.title.map { " " + quote($0) } ?? "", titleWidth)
+                line("\(ClauseKeyword.column.rawValue) \(padded(column.name.text, width))\(title) = \(expression(column.value))", comments: column.comments)
             }
         case .order: if !view.order.isEmpty { clause(.order, "by " + view.order.map(\.text).joined(separator: ", ")) }
         case .show: if view.isShown { clause(.show, "") }

@@ -175,6 +175,8 @@ public struct RuleDeclaration: Equatable, Sendable {
 
 public struct ViewColumn: Equatable, Sendable {
     public var name: Name
+    /// The column's header on the view's sheet, when its name would not read well there.
+    public var title: String?
     public var value: Expression
     public var comments = Comments()
 }

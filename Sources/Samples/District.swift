@@ -23,6 +23,7 @@ struct Site {
     var method: String?
     var enrollmentYear: Int
     var publishedPerPupil: Cents?
+    var publishedFederalPerPupil: Cents?
 
     var isSchool: Bool { level != "CENTRAL" }
 }
@@ -73,6 +74,16 @@ struct Account {
     var isPersonnel: Bool { object.hasPrefix("1") || object.hasPrefix("2") }
 }
 
+/// A fund's year-end summary: the balance sheet figures the reserve measures need.
+struct FundSummary {
+    var fund: String
+    var name: String
+    var cash: Cents
+    var restricted: Cents
+    var unrestricted: Cents
+    var expenditures: Cents
+}
+
 /// A posted ledger line.
 struct LedgerLine {
     /// The order the generator made it in: what a planted finding names, before lines are sorted by date.
@@ -103,6 +114,7 @@ struct District {
     var goals: [Goal] = []
     var accounts: [Account] = []
     var lines: [LedgerLine] = []
+    var funds: [FundSummary] = []
     /// A subtotal row a careless export left inside the ledger, written after this line (index).
     var subtotalAfterLine: Int?
 

@@ -37,6 +37,8 @@ struct DistrictGenerator {
     private let profile: SampleProfile
     /// How each account is spent, by account index.
     private var spending: [Spending] = []
+    /// The goal each school materials account's lines are tagged with, by account index.
+    private var goalTag: [Int: String] = [:]
     /// Planted lines already on each account, so its ordinary spending makes up only the rest.
     private var plantedSpend: [Int: Cents] = [:]
     /// How much of their budget planted accounts spend (over 1 is overspent); others spend 86–97%.
@@ -94,6 +96,7 @@ struct DistrictGenerator {
         // A stray subtotal row, as a careless export leaves inside the ledger.
         if profile == .struggling { district.subtotalAfterLine = district.lines.count * 2 / 5 }
         publishPerPupilFigures()
+        summarizeFunds()
     }
 
     private static let schools: [(code: String, name: String, level: String)] = [
@@ -121,12 +124,12 @@ struct DistrictGenerator {
                 disability: (random.double(0.10 ... 0.16) * 100).rounded() / 100, title1: poverty[index] >= 0.55,
                 principal: "P" + school.code, discretionary: 0,
                 method: "Base $5,200 a student; weights: low-income 0.30, English learner 0.15, disability 0.90",
-                enrollmentYear: district.fiscalYear, publishedPerPupil: nil))
+                enrollmentYear: district.fiscalYear, publishedPerPupil: nil, publishedFederalPerPupil: nil))
         }
         for (code, name) in [("900", "District Office"), ("910", "Operations and Maintenance"), ("920", "Transportation")] {
             district.sites.append(Site(code: code, name: name, level: "CENTRAL", enrollment: 0, poverty: 0, english: 0, disability: 0,
                                        title1: false, principal: nil, discretionary: 0, method: nil, enrollmentYear: district.fiscalYear,
-                                       publishedPerPupil: nil))
+                                       publishedPerPupil: nil, publishedFederalPerPupil: nil))
         }
     }
 
@@ -136,7 +139,7 @@ struct DistrictGenerator {
 
     private mutating func makeOwners() {
         district.owners.append(Owner(id: DistrictGenerator.approver, name: "Dana Whitfield", role: "Business Manager", site: "900",
-                                     approvalLimit: 50_000_000, trained: trainingDate(), active: true))
+                                     approvalLimit: 500_000_000, trained: trainingDate(), active: true))
         for (index, school) in DistrictGenerator.schools.enumerated() {
             district.owners.append(Owner(id: "P" + school.code, name: DistrictGenerator.principalNames[index], role: "Principal",
                                          site: school.code, approvalLimit: DistrictGenerator.approvalLimit, trained: trainingDate(), active: true))
@@ -161,6 +164,10 @@ struct DistrictGenerator {
     private static let trainingVendors = ["Learning Forward", "Solution Tree", "Café Olé Catering"]
     private static let trainingItems = ["Workshop registration, reading strategies", "Conference fees, math coaching",
                                         "Online course licenses for teachers", "Lunch for the staff training day"]
+    private static let technologyVendors = ["CDW Government", "Dell Technologies", "B&H Photo Education", "SHI International",
+                                            "Insight Public Sector", "Troxell Communications"]
+    private static let technologyItems = ["Student laptops and chargers", "Document cameras for classrooms", "Headphones for reading labs",
+                                          "Replacement tablet screens"]
     private static let officeVendors = ["O’Brien Office Supply", "Staples Business Advantage"]
     private static let officeItems = ["Office supplies for the district office", "Copier paper, district office"]
 
@@ -171,42 +178,87 @@ struct DistrictGenerator {
         return district.accounts.count - 1
     }
 
+    /// What a school's staff cost a year, in cents, before benefits.
+    private static let teacherPay: Cents = 7_200_000
+    private static let benefitRate = 0.36
+
+    /// Staffing by ratios near national figures (about 15 pupils a teacher), so personnel is about
+    /// 80–85% of spending and a district spends $12,000–16,000 a pupil, as real ones do.
     private mutating func makeAccounts() {
         for site in district.sites where site.isSchool {
-            let teachers = Cents((Double(site.enrollment) / 19).rounded())
-            let salaries = teachers * 6_150_000
+            let pupils = Double(site.enrollment)
             let principal = site.principal
-            func account(_ function: String, _ object: String, _ description: String, _ budget: Cents, locked: Bool) -> Account {
-                Account(fund: "100", function: function, object: object, site: site.code, description: description, owner: principal,
+            func account(_ function: String, _ object: String, _ description: String, _ budget: Cents, locked: Bool, program: String = "100") -> Account {
+                Account(fund: "100", function: function, object: object, site: site.code, program: program, description: description, owner: principal,
                         locked: locked, original: budget)
             }
-            addAccount(account("1000", "110", "Teacher salaries", salaries, locked: true), .payroll)
-            addAccount(account("1000", "210", "Teacher benefits", salaries * 31 / 100, locked: true), .payroll)
-            let administrators: Cents = site.level == "ES" ? 1 : 2
-            addAccount(account("2400", "110", "School office salaries", administrators * 9_600_000 + 4_200_000, locked: true), .payroll)
-            let supplies = Cents(site.enrollment) * 6_200
-            let books = Cents(site.enrollment) * 2_800
-            let training: Cents = site.level == "ES" ? 900_000 : 1_400_000
-            addAccount(account("1000", "610", "Instructional supplies", supplies, locked: false),
-                       .smallPayments(vendors: DistrictGenerator.supplyVendors, items: DistrictGenerator.supplyItems))
-            addAccount(account("1000", "640", "Library and textbooks", books, locked: false),
-                       .smallPayments(vendors: DistrictGenerator.bookVendors, items: DistrictGenerator.bookItems))
+            func positions(_ count: Double) -> Cents { Cents(max(1, count.rounded())) }
+            let teachers = positions(pupils / 15)
+            // School-based budgeting: the clean district funds about a fifth of each school's
+            // teaching positions by its need-weighted pupils and lets the principal choose them;
+            // the struggling one fixes them all centrally, by enrollment alone.
+            let need = 1 + 0.30 * site.poverty + 0.15 * site.english + 0.90 * site.disability
+            let schoolFunded = profile == .clean ? positions(pupils * need / 100) : 0
+            let teacherSalaries = (profile == .clean ? positions(pupils / 19) : teachers) * DistrictGenerator.teacherPay
+            let schoolFundedSalaries = schoolFunded * DistrictGenerator.teacherPay
+            // Aides and interventionists follow need: more for each low-income pupil.
+            let aideSalaries = positions(pupils * (1 + site.poverty) / 90) * 3_800_000
+            let specialEducation = positions(pupils * site.disability / 12) * 7_000_000
+            let support = positions(pupils / 250) * 7_200_000
+            let office: Cents = switch site.level {
+            case "ES": 12_500_000 + 2 * 4_800_000
+            case "MS": 13_500_000 + 11_000_000 + 3 * 4_800_000
+            default: 14_500_000 + 2 * 11_200_000 + 5 * 4_800_000
+            }
+            addAccount(account("1000", "110", "Teacher salaries", teacherSalaries, locked: true), .payroll)
+            if schoolFundedSalaries > 0 {
+                addAccount(account("1000", "112", "Teacher salaries, school-funded positions", schoolFundedSalaries, locked: false), .payroll)
+            }
+            addAccount(account("1000", "115", "Instructional aides and interventionists", aideSalaries, locked: false), .payroll)
+            var specialEducationAccount = account("1000", "110", "Special education teachers", specialEducation, locked: true, program: "200")
+            specialEducationAccount.owner = "D900"
+            addAccount(specialEducationAccount, .payroll)
+            addAccount(account("2100", "110", "Counselors and nurses", support, locked: true), .payroll)
+            addAccount(account("2400", "110", "School office salaries", office, locked: true), .payroll)
+            let salaries = teacherSalaries + schoolFundedSalaries + aideSalaries + specialEducation + support + office
+            addAccount(account("1000", "210", "Staff benefits", Cents((Double(salaries) * DistrictGenerator.benefitRate).rounded()), locked: true), .payroll)
+            let supplies = Cents(site.enrollment) * 9_000
+            let books = Cents(site.enrollment) * 4_500
+            let technology = Cents(site.enrollment) * 6_000
+            let training: Cents = site.level == "ES" ? 1_800_000 : 2_800_000
+            let materials = [
+                addAccount(account("1000", "610", "Instructional supplies", supplies, locked: false),
+                           .smallPayments(vendors: DistrictGenerator.supplyVendors, items: DistrictGenerator.supplyItems)),
+                addAccount(account("1000", "640", "Library and textbooks", books, locked: false),
+                           .smallPayments(vendors: DistrictGenerator.bookVendors, items: DistrictGenerator.bookItems)),
+                addAccount(account("1000", "730", "Classroom technology", technology, locked: false),
+                           .smallPayments(vendors: DistrictGenerator.technologyVendors, items: DistrictGenerator.technologyItems)),
+            ]
             addAccount(account("2200", "330", "Professional development", training, locked: false),
                        .smallPayments(vendors: DistrictGenerator.trainingVendors, items: DistrictGenerator.trainingItems))
+            // What schools buy for a goal is tagged with it: elementary materials serve grade-3
+            // literacy, middle school ones math, high school ones college and career. The
+            // struggling district tags only its elementary library books.
+            let goal = ["ES": "G1", "MS": "G3", "HS": "G4"][site.level]!
+            for index in materials where profile == .clean || (site.level == "ES" && district.accounts[index].object == "640") {
+                goalTag[index] = goal
+            }
             let index = district.sites.firstIndex { $0.code == site.code }!
-            district.sites[index].discretionary = supplies + books + training
+            district.sites[index].discretionary = supplies + books + technology + training
+            // Federal money is a fund of its own and a project: fund 200 Title I (project 411), fund 250 IDEA (project 430).
+            func federal(_ fund: String, _ project: String, _ object: String, _ description: String, _ budget: Cents, program: String = "100") -> Account {
+                var grant = account("1000", object, description, budget, locked: true, program: program)
+                grant.fund = fund
+                grant.project = project
+                grant.owner = "F900"
+                return grant
+            }
+            addAccount(federal("250", "430", "115", "Special education aides (IDEA)", positions(pupils * site.disability / 25) * 3_600_000, program: "200"), .payroll)
             if site.title1 {
-                var federal = account("1000", "110", "Title I reading teachers", 12_000_000, locked: true)
-                federal.fund = "200"
-                federal.project = "411"
-                federal.owner = "F900"
-                addAccount(federal, .payroll)
-                var materials = account("1000", "610", "Title I materials", Cents(site.enrollment) * 4_500, locked: true)
-                materials.fund = "200"
-                materials.project = "411"
-                materials.owner = "F900"
-                addAccount(materials, .smallPayments(vendors: ["Curriculum Associates", "Really Good Stuff"],
-                                                     items: ["Reading intervention workbooks", "Leveled readers for small groups"]))
+                addAccount(federal("200", "411", "110", "Title I reading teachers", 2 * DistrictGenerator.teacherPay), .payroll)
+                addAccount(federal("200", "411", "610", "Title I materials", Cents(site.enrollment) * 4_500),
+                           .smallPayments(vendors: ["Curriculum Associates", "Really Good Stuff"],
+                                          items: ["Reading intervention workbooks", "Leveled readers for small groups"]))
             }
         }
         func central(_ function: String, _ object: String, _ site: String, _ description: String, _ owner: String, _ budget: Cents,
@@ -214,29 +266,39 @@ struct DistrictGenerator {
             addAccount(Account(fund: "100", function: function, object: object, site: site, project: project, description: description,
                                owner: owner, locked: false, original: budget), spending)
         }
-        central("2300", "110", "900", "Central administration salaries", "O001", 145_000_000, .payroll)
-        central("2300", "210", "900", "Central administration benefits", "O001", 44_950_000, .payroll)
-        central("2500", "340", "900", "Finance system and technical services", "O001", 18_000_000,
+        central("2300", "110", "900", "Central administration salaries", "O001", 320_000_000, .payroll)
+        central("2300", "210", "900", "Central administration benefits", "O001", 115_000_000, .payroll)
+        central("2500", "340", "900", "Finance system and technical services", "O001", 36_000_000,
                 .monthly(vendor: "Tyler Technologies", item: "Finance system subscription and support"))
-        central("2300", "610", "900", "District office supplies", "D900", 4_000_000,
+        central("2500", "520", "900", "Property and liability insurance", "O001", 78_000_000,
+                .twiceAYear(vendor: "Great Lakes Schools Insurance Pool", item: "Property and liability insurance premium"))
+        central("2580", "340", "900", "Network and student information systems", "O001", 96_000_000,
+                .monthly(vendor: "PowerSchool Group LLC", item: "Student information system and network support"))
+        central("2300", "610", "900", "District office supplies", "D900", 9_000_000,
                 .smallPayments(vendors: DistrictGenerator.officeVendors, items: DistrictGenerator.officeItems))
-        central("2600", "110", "910", "Custodial salaries", "D910", 110_000_000, .payroll)
-        central("2600", "410", "910", "Electricity, water and gas", "D910", 62_000_000,
+        central("1000", "560", "900", "Special education tuition, out-of-district placements", "D900", 260_000_000,
+                .monthly(vendor: "Lakeside Therapeutic Day School", item: "Tuition for students placed out of district"))
+        central("1000", "320", "900", "Contracted substitute teachers", "D900", 120_000_000,
+                .monthly(vendor: "Kelly Education", item: "Substitute teacher services"))
+        central("2600", "110", "910", "Custodial salaries", "D910", 420_000_000, .payroll)
+        central("2600", "210", "910", "Custodial benefits", "D910", 151_000_000, .payroll)
+        central("2600", "410", "910", "Electricity, water and gas", "D910", 240_000_000,
                 .monthly(vendor: "Springfield Power & Light", item: "Electricity and gas for all buildings"))
-        central("2600", "430", "910", "Building repairs and maintenance", "D910", 26_000_000,
+        central("2600", "430", "910", "Building repairs and maintenance", "D910", 160_000_000,
                 .monthly(vendor: "Midwest Mechanical Services", item: "HVAC and plumbing repairs"))
-        central("2700", "110", "920", "Bus driver salaries", "D920", 78_000_000, .payroll)
-        central("2700", "510", "920", "Contracted bus routes", "D920", 24_000_000,
+        central("2700", "110", "920", "Bus driver salaries", "D920", 230_000_000, .payroll)
+        central("2700", "210", "920", "Bus driver benefits", "D920", 83_000_000, .payroll)
+        central("2700", "510", "920", "Contracted bus routes", "D920", 110_000_000,
                 .monthly(vendor: "Student Transportation of America", item: "Contracted bus routes for special education"))
-        central("5100", "830", "900", "Interest on 2019 school bonds", "O001", 41_000_000,
+        central("5100", "830", "900", "Interest on 2019 school bonds", "O001", 380_000_000,
                 .twiceAYear(vendor: "First National Bank, paying agent", item: "Bond interest payment, 2019 series"))
-        central("2200", "330", "900", "Literacy coaching", "M900", 24_000_000,
+        central("2200", "330", "900", "Literacy coaching", "M900", 48_000_000,
                 .monthly(vendor: "Literacy Partners LLC", item: "Literacy coaches for grades K-3"), project: "101")
-        central("2100", "340", "900", "Attendance outreach", "M900", 9_000_000,
+        central("2100", "340", "900", "Attendance outreach", "M900", 18_000_000,
                 .monthly(vendor: "Attendance Works Consulting", item: "Family outreach on chronic absence"), project: "102")
-        central("1000", "640", "900", "Math curriculum materials", "M900", 12_000_000,
+        central("1000", "640", "900", "Math curriculum materials", "M900", 24_000_000,
                 .monthly(vendor: "Carnegie Learning", item: "Middle school math curriculum licenses"), project: "103")
-        central("2100", "330", "900", "College and career advising", "M900", 7_500_000,
+        central("2100", "330", "900", "College and career advising", "M900", 15_000_000,
                 .monthly(vendor: "College Advising Corps", item: "College advisers for the high schools"), project: "104")
         // Budget transfers within the year, as small as a well-planned budget needs.
         let first = district.accounts.firstIndex { $0.function == "2200" && $0.object == "330" && $0.project == "000" }!
@@ -248,7 +310,9 @@ struct DistrictGenerator {
     private mutating func makeGoals() {
         let due = CalendarDate(year: 2027, month: 6, day: 30)!
         func goal(_ id: String, _ name: String, _ metric: String, _ baseline: String, _ target: String, _ project: String, _ students: Int) -> Goal {
-            let budget = district.accounts.first { $0.project == project }!.revised
+            // The goal's project, and the school spending tagged with it, which the goal plans for too.
+            let tagged = goalTag.filter { $0.value == id }.keys.reduce(0) { $0 + district.accounts[$1].revised }
+            let budget = district.accounts.first { $0.project == project }!.revised + tagged
             return Goal(id: id, name: name, metric: metric, baseline: baseline, target: target, due: due, owner: "M900", budget: budget,
                         project: project, students: students)
         }
@@ -330,8 +394,7 @@ struct DistrictGenerator {
 
     @discardableResult
     private mutating func addLine(account: Int, posted: CalendarDate, type: String, vendor: String?, amount: Cents, description: String,
-                                  enteredBy: String = "ap.clerk", approvedBy: String = DistrictGenerator.approver, invoice: Bool = true,
-                                  goals: String? = nil) -> Int {
+                                  enteredBy: String = "ap.clerk", approvedBy: String = DistrictGenerator.approver, invoice: Bool = true) -> Int {
         let serial = nextSerial
         nextSerial += 1
         var invoiceNumber: String?
@@ -340,7 +403,7 @@ struct DistrictGenerator {
             nextInvoice += random.int(1 ... 9)
         }
         let project = district.accounts[account].project
-        let tags = goals ?? district.goals.first { $0.project == project }?.id
+        let tags = goalTag[account] ?? district.goals.first { $0.project == project }?.id
         district.lines.append(LedgerLine(serial: serial, posted: posted, docType: type, docNumber: type == "PAY" ? String(format: "%06d", 400 + serial) : "\(type)-\(serial)",
                                          invoice: invoiceNumber, vendor: vendor, account: account, amount: amount, description: description,
                                          enteredBy: enteredBy, approvedBy: approvedBy, goals: tags))
@@ -393,7 +456,6 @@ struct DistrictGenerator {
                     amount: withCents(total - half), description: item)
         case .smallPayments(let vendors, let items):
             var remaining = total
-            let isSchoolMaterial = ["610", "640"].contains(account.object) && account.project == "000"
             // Invoiced amounts spread evenly over two whole decades of their logarithm, as real
             // payments do, so their first digits follow Benford's law (BO-9): 30.1% start with 1.
             // Their mean is 99 / ln 100, about 21.5 times the lowest.
@@ -403,22 +465,39 @@ struct DistrictGenerator {
                 var amount = min(remaining, Cents((Double(lowest) * pow(10, random.double(0 ... 2))).rounded()))
                 if amount % 100_000 == 0 { amount -= 37 }
                 let (vendor, day) = smallPayment(vendors: vendors, amount: amount)
-                // About half of what schools buy is tagged with the goal it serves.
-                let tag: String? = isSchoolMaterial && random.fraction() < 0.55 ? random.pick(["G1", "G1;G3", "G3"]) : nil
-                addLine(account: index, posted: day, type: "PAY", vendor: vendor, amount: amount, description: random.pick(items), goals: tag)
+                addLine(account: index, posted: day, type: "PAY", vendor: vendor, amount: amount, description: random.pick(items))
                 remaining -= amount
             }
         }
     }
 
-    /// What each school publishes as its state and local spending per pupil: the ledger's figure
-    /// within 2% (rounded to dollars), as a report card prepared from the same books would show.
+    /// What each school publishes as its per-pupil spending by the ESSA definition, state and local
+    /// and federal: the ledger's figures within 1.5% (rounded to dollars), as a report card prepared
+    /// from the same books would show.
     private mutating func publishPerPupilFigures() {
-        let perPupil = Oracle(district: district).stateLocalPerPupil
+        let spending = Oracle(district: district).schoolSpending
         for index in district.sites.indices where district.sites[index].isSchool {
-            guard let figure = perPupil[district.sites[index].code] else { continue }
-            let factor = plants.contains(Plant(rule: "TR-9", target: .siteSpending(district.sites[index].code))) ? 1.15 : random.double(0.985 ... 1.015)
-            district.sites[index].publishedPerPupil = Cents((figure * factor).rounded()) * 100
+            let code = district.sites[index].code
+            guard let school = spending.first(where: { $0.site.code == code }) else { continue }
+            let stateLocal = plants.contains(Plant(rule: "TR-9", target: .siteSpending(code))) ? 1.15 : random.double(0.985 ... 1.015)
+            // A federal figure without the school's share of central federal costs, as a report card left it.
+            let federal = plants.contains(Plant(rule: "TR-9F", target: .siteSpending(code))) ? 0.80 : random.double(0.985 ... 1.015)
+            district.sites[index].publishedPerPupil = Cents((school.essaStateLocalPerPupil * stateLocal).rounded()) * 100
+            district.sites[index].publishedFederalPerPupil = Cents((school.essaFederalPerPupil * federal).rounded()) * 100
+        }
+    }
+
+    /// The year-end fund summary: the general fund keeps two months and more in reserve in the
+    /// clean district, and about five weeks in the struggling one.
+    private mutating func summarizeFunds() {
+        let (reserve, days) = profile == .clean ? (0.19, 96.0) : (0.096, 41.0)
+        for (fund, name) in [("100", "General Fund"), ("200", "Title I, Part A"), ("250", "IDEA, Part B")] {
+            let expenditures = district.lines.filter { district.account(of: $0).fund == fund }.reduce(0) { $0 + $1.amount }
+            let general = fund == "100"
+            district.funds.append(FundSummary(
+                fund: fund, name: name, cash: Cents((Double(expenditures) * (general ? days : 12) / 365).rounded()),
+                restricted: general ? expenditures * 15 / 1_000 : 0,
+                unrestricted: general ? Cents((Double(expenditures) * reserve).rounded()) : 0, expenditures: expenditures))
         }
     }
 
@@ -489,10 +568,10 @@ struct DistrictGenerator {
         // Spending on the catch-all object 890: about 4% of non-personnel spending, in six payments.
         for site in ["106", "302"] {
             let index = addAccount(Account(fund: "100", function: "1000", object: "890", site: site, description: "Miscellaneous",
-                                           owner: "P" + site, locked: false, original: 6_000_000), .none)
+                                           owner: "P" + site, locked: false, original: 33_000_000), .none)
             for month in [2, 6, 10] {
                 let line = plantLine(account: index, posted: workingDay(inMonth: month), vendor: "Amazon Business",
-                                     amount: Cents(random.int(1_700_000 ... 1_850_000)), description: "Assorted items for the school")
+                                     amount: Cents(random.int(10_000_000 ... 10_900_000)), description: "Assorted items for the school")
                 plants.append(Plant(rule: "MG-12", target: .lines([line])))
             }
         }
@@ -562,5 +641,6 @@ struct DistrictGenerator {
         district.sites[schoolIndex("302")].enrollmentYear = district.fiscalYear - 1
         plants.append(Plant(rule: "TR-6", target: .site(schoolIndex("302"))))
         plants.append(Plant(rule: "TR-9", target: .siteSpending("104")))
+        plants.append(Plant(rule: "TR-9F", target: .siteSpending("105")))
     }
 }

@@ -30,28 +30,63 @@ struct Oracle {
         var site: Site
         var spent: Cents = 0
         var stateLocal: Cents = 0
-        var perPupil: Double { Double(spent) / 100 / Double(site.enrollment) }
-        var stateLocalPerPupil: Double { Double(stateLocal) / 100 / Double(site.enrollment) }
-        var needWeighted: Double {
-            Double(site.enrollment) * (1 + 0.30 * site.poverty + 0.15 * site.english + 0.90 * site.disability)
-        }
-        var perNeedWeighted: Double { Double(spent) / 100 / needWeighted }
+        /// The school's share, by enrollment, of current spending not coded to any school.
+        var centralStateLocal = 0.0
+        var centralFederal = 0.0
+        var federal: Cents { spent - stateLocal }
+        var pupils: Double { Double(site.enrollment) }
+        var stateLocalPerPupil: Double { Double(stateLocal) / 100 / pupils }
+        var needWeighted: Double { pupils * (1 + 0.30 * site.poverty + 0.15 * site.english + 0.90 * site.disability) }
+        var stateLocalPerNeed: Double { Double(stateLocal) / 100 / needWeighted }
+        var essaStateLocalPerPupil: Double { (Double(stateLocal) / 100 + centralStateLocal) / pupils }
+        var essaFederalPerPupil: Double { (Double(federal) / 100 + centralFederal) / pupils }
     }
 
-    /// Current spending of each school that has any, in dollars per pupil and in total.
+    /// Current spending of each school that has any, with its share of central spending.
     var schoolSpending: [SchoolSpending] {
         var bySite: [String: SchoolSpending] = [:]
+        var centralStateLocal: Cents = 0, centralFederal: Cents = 0
         for line in lines where isCurrent(line) {
             let account = district.account(of: line)
-            guard let site = schools.first(where: { $0.code == account.site }) else { continue }
+            guard let site = schools.first(where: { $0.code == account.site }) else {
+                if isFederal(account) { centralFederal += line.amount } else { centralStateLocal += line.amount }
+                continue
+            }
             bySite[site.code, default: SchoolSpending(site: site)].spent += line.amount
             if !isFederal(account) { bySite[site.code]!.stateLocal += line.amount }
         }
-        return bySite.values.sorted { $0.site.code < $1.site.code }
+        let pupils = Double(schools.reduce(0) { $0 + $1.enrollment })
+        return bySite.values.sorted { $0.site.code < $1.site.code }.map { school in
+            var school = school
+            school.centralStateLocal = Double(centralStateLocal) / 100 * school.pupils / pupils
+            school.centralFederal = Double(centralFederal) / 100 * school.pupils / pupils
+            return school
+        }
     }
 
-    var stateLocalPerPupil: [String: Double] {
-        Dictionary(uniqueKeysWithValues: schoolSpending.map { ($0.site.code, $0.stateLocalPerPupil) })
+    /// The schools compared within each level (the level_equity view): more than 100 pupils.
+    private var levels: [(pupils: Double, schools: [SchoolSpending])] {
+        Dictionary(grouping: schoolSpending.filter { $0.site.enrollment > 100 }, by: \.site.level).values.map { schools in
+            (schools.reduce(0) { $0 + $1.pupils }, schools)
+        }
+    }
+
+    /// Averages a measure over the levels it can be taken in, weighted by their pupils.
+    private func pupilWeighted(_ measure: ([SchoolSpending]) -> Double?) -> Double? {
+        let measured = levels.compactMap { level in measure(level.schools).map { ($0, level.pupils) } }
+        let pupils = measured.reduce(0) { $0 + $1.1 }
+        return pupils == 0 ? nil : measured.reduce(0) { $0 + $1.0 * $1.1 } / pupils
+    }
+
+    /// State and local spending per pupil of the schools poorer than their level's pupil-weighted
+    /// average (from the Schools table), and of the others.
+    private func perPupilByPoverty(_ schools: [SchoolSpending]) -> (higher: Double, lower: Double)? {
+        let level = schools[0].site.level
+        let peers = district.sites.filter { $0.level == level && $0.enrollment > 100 }
+        let average = peers.reduce(0) { $0 + Double($1.enrollment) * $1.poverty } / Double(peers.reduce(0) { $0 + $1.enrollment })
+        let higher = schools.filter { $0.site.poverty > average }, lower = schools.filter { $0.site.poverty <= average }
+        func perPupil(_ group: [SchoolSpending]) -> Double { Double(group.reduce(0) { $0 + $1.stateLocal }) / 100 / group.reduce(0) { $0 + $1.pupils } }
+        return higher.isEmpty || lower.isEmpty ? nil : (perPupil(higher), perPupil(lower))
     }
 
     // MARK: Indicators
@@ -79,30 +114,41 @@ struct Oracle {
 
         let schoolAccounts = accounts.filter { isSchool($0.site) }
         let discretionary = schoolAccounts.filter { !$0.locked && !$0.isPersonnel }
-        values["SA-1"] = ratio(discretionary.reduce(0) { $0 + $1.revised }, schoolAccounts.reduce(0) { $0 + $1.revised })
+        let currentSchoolAccounts = schoolAccounts.filter { !Oracle.nonCurrentFunctions.contains($0.function) }
+        let controlled = currentSchoolAccounts.filter { account in
+            !account.locked && account.owner != nil && account.owner == district.sites.first { $0.code == account.site }?.principal
+        }
+        values["SA-1"] = ratio(controlled.reduce(0) { $0 + $1.revised }, currentSchoolAccounts.reduce(0) { $0 + $1.revised })
         values["SA-2"] = Double(schools.filter { district.owner($0.principal)?.active == true }.count) / Double(schools.count)
         let principals = district.owners.filter { $0.role == "Principal" && $0.active }
         let current = principals.filter { owner in owner.trained.map { district.asOf.daysSince1970 - $0.daysSince1970 <= 365 } ?? false }
         values["SA-3"] = Double(current.count) / Double(principals.count)
         values["SA-4"] = ratio(discretionary.reduce(0) { $0 + $1.available }, discretionary.reduce(0) { $0 + $1.revised })
 
-        let tagged = nonPersonnel.filter { $0.goals != nil }.reduce(0) { $0 + $1.amount }
+        let goalProjects = Set(district.goals.map(\.project))
+        let tagged = nonPersonnel.filter { $0.goals != nil || goalProjects.contains(district.account(of: $0).project) }.reduce(0) { $0 + $1.amount }
         values["AL-1"] = ratio(tagged, nonPersonnelSpend)
         let smart = district.goals.filter { $0.metric != nil && $0.baseline != nil && $0.target != nil && $0.due != nil && $0.owner != nil && $0.budget > 0 }
         values["AL-2"] = Double(smart.count) / Double(district.goals.count)
         let title1 = accounts.filter { Oracle.title1Projects.contains($0.project) }
         if let used = ratio(title1.reduce(0) { $0 + $1.actual + $1.encumbrance }, title1.reduce(0) { $0 + $1.revised }) { values["AL-5"] = 1 - used }
 
-        let compared = schoolSpending.filter { $0.site.enrollment > 100 }
-        values["RE-1"] = Oracle.coefficientOfVariation(compared.map(\.perNeedWeighted))
-        values["RE-2"] = Oracle.correlation(compared.map(\.perPupil), compared.map(\.site.poverty))
+        values["RE-1"] = pupilWeighted { schools in
+            schools.count >= 2 ? Oracle.weightedCoefficientOfVariation(schools.map { ($0.stateLocalPerNeed, $0.pupils) }) : nil
+        }
+        values["RE-2"] = pupilWeighted { schools in
+            schools.count >= 3 ? Oracle.correlation(schools.map(\.stateLocalPerPupil), schools.map(\.site.poverty), weights: schools.map(\.pupils)) : nil
+        }
+        // Each level's spending per pupil in its poorer and its other schools, weighted by its pupils.
+        let split = levels.compactMap { level in perPupilByPoverty(level.schools).map { ($0.higher * level.pupils, $0.lower * level.pupils) } }
+        values["RE-6"] = split.isEmpty ? nil : split.reduce(0) { $0 + $1.0 } / split.reduce(0) { $0 + $1.1 }
         let currentSpend = lines.filter(isCurrent)
         values["RE-5"] = ratio(currentSpend.filter { isSchool(district.account(of: $0).site) }.reduce(0) { $0 + $1.amount },
                                currentSpend.reduce(0) { $0 + $1.amount })
         let spending = schoolSpending
         let matching = spending.filter { school in
             guard let published = school.site.publishedPerPupil else { return false }
-            return abs(Double(published) / 100 - school.stateLocalPerPupil) <= 0.05 * school.stateLocalPerPupil
+            return abs(Double(published) / 100 - school.essaStateLocalPerPupil) <= 0.05 * school.essaStateLocalPerPupil
         }
         values["TR-2"] = Double(matching.count) / Double(spending.count)
         let readable = lines.filter { line in
@@ -111,6 +157,10 @@ struct Oracle {
             return described && (!Oracle.paymentTypes.contains(line.docType) || (vendor != nil && !Oracle.placeholderVendors.contains(vendor!)))
         }
         values["TR-4"] = Double(readable.count) / Double(lines.count)
+        if let general = district.funds.first(where: { $0.fund == "100" }) {
+            values["MG-7"] = ratio(general.unrestricted, general.expenditures)
+            values["MG-8"] = ratio(general.cash, general.expenditures).map { $0 * 365 }
+        }
         values["BO-9"] = Oracle.benfordDeviation(lines.filter { !($0.vendor ?? "").isEmpty && $0.amount >= 1_000 }.map(\.amount))
         return values
     }
@@ -122,7 +172,8 @@ struct Oracle {
         "SA-1": (true, [0.30, 0.15, 0.05]), "SA-2": (true, [1.00, 0.95, 0.80]), "SA-3": (true, [0.90, 0.75, 0.50]),
         "SA-4": (false, [0.05, 0.10, 0.20]), "AL-1": (true, [0.80, 0.60, 0.30]), "AL-2": (true, [1.00, 0.80, 0.50]),
         "AL-5": (false, [0.10, 0.15, 0.20]), "RE-1": (false, [0.10, 0.15, 0.20]), "RE-2": (true, [0.5, 0.2, 0]),
-        "RE-5": (true, [0.85, 0.75, 0.60]), "TR-2": (true, [1.00, 0.75, 0.50]), "TR-4": (true, [0.98, 0.90, 0.75]),
+        "RE-5": (true, [0.85, 0.75, 0.60]), "RE-6": (true, [1.10, 1.05, 1.00]), "MG-7": (true, [0.167, 0.125, 0.083]),
+        "MG-8": (true, [90, 60, 30]), "TR-2": (true, [1.00, 0.75, 0.50]), "TR-4": (true, [0.98, 0.90, 0.75]),
         "BO-9": (false, [0.006, 0.012, 0.015]),
     ]
     static let levels = ["exemplary", "established", "developing", "emerging"]
@@ -143,21 +194,25 @@ struct Oracle {
         return deviations.reduce(0, +) / 9
     }
 
-    static func coefficientOfVariation(_ values: [Double]) -> Double? {
-        guard values.count >= 2 else { return nil }
-        let mean = values.reduce(0, +) / Double(values.count)
-        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
+    /// The population coefficient of variation, each value counted `weight` times.
+    static func weightedCoefficientOfVariation(_ values: [(value: Double, weight: Double)]) -> Double? {
+        let total = values.reduce(0) { $0 + $1.weight }
+        guard total > 0 else { return nil }
+        let mean = values.reduce(0) { $0 + $1.value * $1.weight } / total
+        let variance = values.reduce(0) { $0 + $1.weight * ($1.value - mean) * ($1.value - mean) } / total
         return variance.squareRoot() / mean
     }
 
-    static func correlation(_ first: [Double], _ second: [Double]) -> Double? {
+    static func correlation(_ first: [Double], _ second: [Double], weights: [Double]) -> Double? {
         guard first.count >= 2 else { return nil }
-        let meanX = first.reduce(0, +) / Double(first.count), meanY = second.reduce(0, +) / Double(second.count)
+        let total = weights.reduce(0, +)
+        let meanX = zip(first, weights).reduce(0) { $0 + $1.0 * $1.1 } / total, meanY = zip(second, weights).reduce(0) { $0 + $1.0 * $1.1 } / total
         var covariance = 0.0, varianceX = 0.0, varianceY = 0.0
-        for (x, y) in zip(first, second) {
-            covariance += (x - meanX) * (y - meanY)
-            varianceX += (x - meanX) * (x - meanX)
-            varianceY += (y - meanY) * (y - meanY)
+        for index in first.indices {
+            let (x, y, weight) = (first[index] - meanX, second[index] - meanY, weights[index])
+            covariance += weight * x * y
+            varianceX += weight * x * x
+            varianceY += weight * y * y
         }
         return covariance / (varianceX * varianceY).squareRoot()
     }

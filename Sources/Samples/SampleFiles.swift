@@ -48,7 +48,7 @@ public enum SampleWriter {
             switch file {
             case .clean, .struggling:
                 sheets = try writeWorkbook(district, to: path)
-                contents = SampleContents(tables: ["transactions", "accounts", "sites", "owners", "goals"], hasDates: true)
+                contents = SampleContents(tables: ["transactions", "accounts", "sites", "owners", "goals", "funds"], hasDates: true)
             case .munis:
                 sheets = try writeMunisReport(district, to: path)
                 contents = SampleContents(tables: ["accounts"], missingColumns: ["accounts.owner", "accounts.locked", "accounts.status"],
@@ -105,13 +105,15 @@ public enum SampleWriter {
         }
         var sites: [[XLSXWriter.Cell]] = [["Site Code", "Site Name", "Level", "October Enrollment", "Enrollment Year", "Low-Income Share",
                                            "English Learner Share", "Students with Disabilities Share", "Title I", "Principal Owner",
-                                           "Discretionary Allocation", "Allocation Method", "Published State and Local Per-Pupil"].map { .text($0) }]
+                                           "Discretionary Allocation", "Allocation Method", "Published State and Local Per-Pupil",
+                                           "Published Federal Per-Pupil"].map { .text($0) }]
         for site in district.sites {
             let shares: [XLSXWriter.Cell] = site.isSchool ? [.percent(site.poverty), .percent(site.english), .percent(site.disability)]
                 : [.blank, .blank, .blank]
             sites.append([.text(site.code), .text(site.name), .text(site.level), .number(Double(site.enrollment)), .number(Double(site.enrollmentYear))]
                          + shares + [yesNo(site.title1), text(site.principal), site.isSchool ? .money(site.discretionary.money) : .blank,
-                                     text(site.method), site.publishedPerPupil.map { .money($0.money) } ?? .blank])
+                                     text(site.method), site.publishedPerPupil.map { .money($0.money) } ?? .blank,
+                                     site.publishedFederalPerPupil.map { .money($0.money) } ?? .blank])
         }
         var owners: [[XLSXWriter.Cell]] = [["Owner ID", "Name", "Role", "Site Code", "Approval Limit", "Last Finance Training", "Active"].map { .text($0) }]
         for owner in district.owners {
@@ -125,12 +127,19 @@ public enum SampleWriter {
                           goal.due.map { .date($0) } ?? .blank, text(goal.owner), .money(goal.budget.money), .text(goal.project),
                           goal.students.map { .number(Double($0)) } ?? .blank])
         }
+        var funds: [[XLSXWriter.Cell]] = [["Fund", "Fund Name", "Cash and Investments", "Restricted Fund Balance", "Unrestricted Fund Balance",
+                                           "Total Expenditures"].map { .text($0) }]
+        for fund in district.funds {
+            funds.append([.text(fund.fund), .text(fund.name), .money(fund.cash.money), .money(fund.restricted.money), .money(fund.unrestricted.money),
+                          .money(fund.expenditures.money)])
+        }
         try XLSXWriter.write([
             XLSXWriter.Sheet(name: "Transactions", rows: transactions, columnWidths: [16, 12, 10, 12, 12, 30, 26, 40, 12, 12, 14, 12, 10]),
             XLSXWriter.Sheet(name: "Accounts", rows: accounts, columnWidths: [26, 36, 10, 12, 8, 14, 14, 14, 14, 14, 14]),
-            XLSXWriter.Sheet(name: "Sites", rows: sites, columnWidths: [10, 28, 9, 12, 12, 12, 12, 12, 8, 12, 14, 60, 14]),
+            XLSXWriter.Sheet(name: "Sites", rows: sites, columnWidths: [10, 28, 9, 12, 12, 12, 12, 12, 8, 12, 14, 60, 14, 14]),
             XLSXWriter.Sheet(name: "Owners", rows: owners, columnWidths: [10, 20, 24, 10, 14, 14, 8]),
             XLSXWriter.Sheet(name: "Goals", rows: goals, columnWidths: [8, 34, 48, 10, 10, 12, 10, 14, 10, 10]),
+            XLSXWriter.Sheet(name: "Fund Summary", rows: funds, columnWidths: [8, 20, 16, 16, 16, 16]),
         ], to: path, created: district.asOf)
         return sheets
     }

@@ -90,7 +90,7 @@ private let rules: CheckedRuleSet = {
         for _ in 0 ..< 3 { url.deleteLastPathComponent() }
         let workbook = try SpreadsheetReader.read(path: url.appendingPathComponent("workbooks/samples/clean-district.xlsx").path)
         let binding = WorkbookBinder.bind(workbook, to: rules)
-        #expect(Set(binding.tables.keys) == ["transactions", "accounts", "sites", "owners", "goals"])
+        #expect(Set(binding.tables.keys) == ["transactions", "accounts", "sites", "owners", "goals", "funds"])
         #expect(binding.messages.isEmpty, "\(binding.messages)")
     }
 }

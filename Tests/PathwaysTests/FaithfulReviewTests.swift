@@ -189,7 +189,7 @@ private func cells(_ workbook: [String: Any], _ sheet: String) -> [String: [Stri
 }
 
 /// Runs a python3 script (openpyxl is installed for the tests) with arguments; its standard output.
-private func python(_ script: String, _ arguments: [String]) throws -> String {
+func python(_ script: String, _ arguments: [String]) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["python3", "-c", script] + arguments

@@ -83,6 +83,33 @@ private let samples = project.appendingPathComponent("workbooks/samples")
         }
     }
 
+    /// Samples shaped like real districts, read by openpyxl rather than by Pathways: personnel near
+    /// 80–85% of spending and current spending of $12,000–16,000 a pupil, as NCES finance surveys
+    /// show for US districts.
+    @Test(arguments: [SampleFile.clean, .struggling])
+    func theSamplesSpendLikeRealDistricts(_ file: SampleFile) throws {
+        let script = """
+            import sys, openpyxl
+            book = openpyxl.load_workbook(sys.argv[1], read_only=True)
+            rows = list(book["Transactions"].iter_rows(values_only=True))
+            account, amount = rows[0].index("Account"), rows[0].index("Amount")
+            non_current = {"3300", "4000", "4100", "4200", "4300", "4400", "4500", "4600", "4700", "4900", "5000", "5100"}
+            total = personnel = current = 0
+            for row in rows[1:]:
+                if not row[account]: continue
+                fund, function, obj = row[account].split("-")[:3]
+                total += row[amount]
+                personnel += row[amount] if obj[0] in "12" else 0
+                current += row[amount] if function not in non_current else 0
+            pupils = sum(row[3] for row in list(book["Sites"].iter_rows(values_only=True))[1:] if row[2] != "CENTRAL")
+            print(personnel / total, current / pupils)
+            """
+        let figures = try python(script, [samples.appendingPathComponent(file.fileName).path]).split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        try #require(figures.count == 2)
+        #expect((0.80 ... 0.85).contains(figures[0]), "personnel is \(figures[0]) of spending")
+        #expect((12_000 ... 16_000).contains(figures[1]), "current spending is $\(figures[1]) a pupil")
+    }
+
     @Test func theSamplesStayUnderTwoMegabytes() throws {
         for file in SampleFile.allCases {
             let size = try FileManager.default.attributesOfItem(atPath: samples.appendingPathComponent(file.fileName).path)[.size] as? Int ?? 0

@@ -64,6 +64,9 @@ import Tabular
         ("STDEV(amount)", "$880.04"), ("CORREL(amount, amount)", "1"), ("CV(share)", "0.8485"),
         // Python's statistics.pstdev of the same amounts is 622.2825; of the shares 0.1875, over their mean 0.3125 is 0.6.
         ("STDEVP(amount)", "$622.28"), ("CVP(share)", "0.6"),
+        // Weighted: numpy's sqrt(cov(x, aweights=w, bias=True)) / average(x, weights=w) for shares 12.5%, 50% weighed 1,234.565 and 10.
+        ("CVP(share, ABS(amount))", "0.2615"), ("CVP(share, -ABS(amount))", "(blank)"), ("CORREL(amount, share, 2)", "1"),
+        ("HASTAG(\"G1; g3,G30\", \"G3\")", "Yes"), ("HASTAG(\"G30\", \"G3\")", "No"), ("HASTAG(name, \"acme\")", "Yes"),
     ]
 
     @Test func everyFunctionOfTheCatalogueIsExercised() {
