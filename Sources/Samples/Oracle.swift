@@ -126,8 +126,8 @@ struct Oracle {
         values["SA-4"] = ratio(discretionary.reduce(0) { $0 + $1.available }, discretionary.reduce(0) { $0 + $1.revised })
 
         let goalProjects = Set(district.goals.map(\.project))
-        let tagged = nonPersonnel.filter { $0.goals != nil || goalProjects.contains(district.account(of: $0).project) }.reduce(0) { $0 + $1.amount }
-        values["AL-1"] = ratio(tagged, nonPersonnelSpend)
+        let tagged = chosen.filter { $0.goals != nil || goalProjects.contains(district.account(of: $0).project) }.reduce(0) { $0 + $1.amount }
+        values["AL-1"] = ratio(tagged, chosen.reduce(0) { $0 + $1.amount })
         let smart = district.goals.filter { $0.metric != nil && $0.baseline != nil && $0.target != nil && $0.due != nil && $0.owner != nil && $0.budget > 0 }
         values["AL-2"] = Double(smart.count) / Double(district.goals.count)
         let title1 = accounts.filter { Oracle.title1Projects.contains($0.project) }

@@ -249,7 +249,7 @@ private final class Scratch {
         #expect(accounts.hasPrefix("The workbook has no Budget by account table (looked for a sheet named"), "\(accounts)")
         // The summary names the cell it could not read, which the first findings would not show,
         // and says on how little of a pathway its level rests.
-        #expect(outcome.standardOutput.contains("  Cells that could not be read: 1, 'dirty-ledger'!I1754: \"$76,8OO.38\" is not an amount."))
+        #expect(outcome.standardOutput.contains("  Cells that could not be read: 1, 'dirty-ledger'!I1577: \"$72,32O.57\" is not an amount."))
         #expect(outcome.standardOutput.contains("Management established (3 of 9 indicators assessed)"))
     }
 
