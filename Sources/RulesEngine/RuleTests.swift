@@ -104,7 +104,13 @@ public enum RuleTestRunner {
             return ["Expected \(id) to flag nothing, but it flagged \(rowList(flagged))\(ofView): \(first.message)"]
         }
         var failures: [String] = []
-        if Set(expected.keys) != flagged {
+        for case .says(let text) in expectations.map(\.outcome) where !findings.contains(where: { $0.message.contains(text) }) {
+            failures.append(findings.isEmpty ? "Expected \(id) to say \"\(text)\", but it flagged nothing."
+                            : "Expected \(id) to say \"\(text)\", but it said: \(findings[0].message)")
+        }
+        // A test that only says what the message holds leaves which rows are flagged to other tests.
+        let saysOnly = expectations.allSatisfy { if case .says = $0.outcome { true } else { false } }
+        if !saysOnly && Set(expected.keys) != flagged {
             failures.append("Expected \(id) to flag \(rowList(Set(expected.keys)))\(ofView), but it flagged \(flagged.isEmpty ? "nothing" : rowList(flagged)).")
         }
         for (row, columns) in expected.sorted(by: { $0.key < $1.key }) where flagged.contains(row) {

@@ -58,7 +58,7 @@ extension Parser {
     }
 
     /// What an `expect` line says the rule, indicator, goal or view does: `flags row 1 column
-    /// owner`, `flags nothing`, `level exemplary`, `not assessed`, `status met`, `row 2 per_pupil = $3,000`.
+    /// owner`, `flags nothing`, `says "…"`, `level exemplary`, `not assessed`, `status met`, `row 2 per_pupil = $3,000`.
     private mutating func parseOutcome() -> Expectation.Outcome? {
         if current.isWord("flags") {
             advance()
@@ -80,6 +80,11 @@ extension Parser {
                   hint: "For example: expect BO-01 flags row 1 column owner, or: expect BO-01 flags nothing")
             skipLine()
             return nil
+        }
+        if current.isWord("says"), case .text(let text) = tokens[index + 1].kind {
+            advance()
+            advance()
+            return .says(text)
         }
         if current.isWord("level"), tokens[index + 1].word != nil {
             advance()

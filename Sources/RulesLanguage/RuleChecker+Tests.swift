@@ -62,7 +62,7 @@ extension DeclarationChecker {
                             error(column.span, "Rule \(rule.id.text) flags \(nameList(rule.flags.map { expressionText($0) })), not `\(column.text)`.")
                         }
                     }
-                case .flagsNothing:
+                case .flagsNothing, .says:
                     if ruleTables[id] == nil { unknownRule(expectation.id, in: test) }
                 case .notAssessed:
                     if ruleTables[id] == nil && !indicatorIDs.contains(id) && !goals.contains(where: { $0.id.text.lowercased() == id }) {

@@ -313,6 +313,7 @@ private struct Printer {
                 switch expectation.outcome {
                 case .flags(let row, let column): text += "flags row \(row)" + (column.map { " column \($0.text)" } ?? "")
                 case .flagsNothing: text += "flags nothing"
+                case .says(let said): text += "says " + quote(said)
                 case .level(let level): text += "level \(level.rawValue)"
                 case .notAssessed: text += "not assessed"
                 case .status(let status): text += "status \(status.rawValue)"

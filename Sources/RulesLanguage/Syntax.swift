@@ -251,6 +251,8 @@ public struct Expectation: Equatable, Sendable {
         case flags(row: Int, column: Name?)
         /// `expect BO-01 flags nothing`
         case flagsNothing
+        /// `expect BO-5 says "the approval limit of $5,000.00"`: a finding's message holds the text.
+        case says(String)
         /// `expect RE-1 level exemplary`
         case level(Level)
         /// `expect RE-4 not assessed`: a rule, indicator or goal the example rows cannot assess.
