@@ -102,6 +102,27 @@ public enum RuleCommands {
         return outcome
     }
 
+    /// The presets of a rule folder, each with what it sets, for `pathways presets`.
+    public static func presets(folder: String) -> CommandOutcome {
+        let rules: CheckedRuleSet
+        switch RunJob.loadRules(folder) {
+        case .success(let checked): rules = checked
+        case .failure(let problem):
+            return CommandOutcome(standardError: problem.unreadable.map { "pathways: \($0)\n" } ?? problem.report, exitCode: 2)
+        }
+        guard !rules.presets.isEmpty else {
+            return CommandOutcome(standardOutput: "The rules in \(folder) declare no presets; every run uses the parameters' own values.\n")
+        }
+        var text = "Presets in \(folder) (choose one with --preset NAME, or a row `preset | NAME` in the workbook's Params sheet):\n"
+        for preset in rules.presets {
+            text += "\n\(preset.name.text)" + (preset.title.map { ": \($0)" } ?? "") + "\n"
+            if let about = preset.about { text += "  \(about)\n" }
+            for setting in preset.settings { text += "  \(setting.name.text) = \(RuleFormatter.text(setting.value))\n" }
+            if let source = preset.source { text += "  Source: \(source)\n" }
+        }
+        return CommandOutcome(standardOutput: text)
+    }
+
     public static func functions() -> CommandOutcome {
         CommandOutcome(standardOutput: FunctionCatalogue.table + OperatorCatalogue.table)
     }

@@ -14,6 +14,8 @@ public enum RunJob {
         /// Where the findings go; by default the input's folder.
         public var output: String?
         public var params: [String: String] = [:]
+        /// A preset of the rule files (`texas`), under the Params sheet and `params`.
+        public var preset: String?
         public var asOf: String?
         public var json = false
         /// Exit 1 when there are findings at this severity or worse.
@@ -145,7 +147,7 @@ public enum RunJob {
             }
             asOf = date
         }
-        let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params)
+        let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params, preset: options.preset)
         if !params.problems.isEmpty {
             return .failed(JobFailure(.workbook, params.problems.map { JobFailure.Reason($0) }))
         }

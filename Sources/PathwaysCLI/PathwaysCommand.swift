@@ -11,7 +11,7 @@ struct PathwaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathways",
         abstract: "Reviews school-district ledger workbooks against the SMART Pathways rubric.",
-        subcommands: [Run.self, Inspect.self, Watch.self, Check.self, Test.self, Format.self, Functions.self, Sample.self]
+        subcommands: [Run.self, Inspect.self, Watch.self, Check.self, Test.self, Format.self, Functions.self, Presets.self, Sample.self]
     )
 }
 
@@ -113,6 +113,16 @@ struct Functions: ParsableCommand {
     }
 }
 
+struct Presets: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the presets of the rules: the code meanings of each state's chart of accounts.")
+
+    @OptionGroup var rules: RulesFolder
+
+    func run() throws {
+        try finish(RuleCommands.presets(folder: rules.path))
+    }
+}
+
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Review a workbook: check the rules, evaluate them, print a summary, and write the reviewed workbook and the findings."
@@ -137,6 +147,9 @@ struct Run: ParsableCommand {
 
     @Option(name: .customLong("as-of"), help: "The date the review is as of, e.g. 2025-06-30 (default: the latest posting date).")
     var asOf: String?
+
+    @Option(help: "The code meanings of a state's chart of accounts, e.g. --preset texas (see `pathways presets`).")
+    var preset: String?
 
     @Option(help: "text prints a summary; json prints the findings file.")
     var format: Output = .text
@@ -165,6 +178,7 @@ struct Run: ParsableCommand {
         options.rules = rules.path
         options.output = out
         options.asOf = asOf
+        options.preset = preset
         options.json = format == .json
         options.failOn = failOn?.severity
         options.commentLimit = commentLimit

@@ -108,6 +108,19 @@ struct Evaluator: @unchecked Sendable {
             let upper = Operators.binary(.lessOrEqual, value, try evaluate(high, in: frame), blankIsZero: (operand.isCellValue, high.isCellValue))
             let both = Operators.binary(.and, lower, upper, blankIsZero: (true, true))
             return negated ? Operators.not(both) : both
+        case .startsWith(let operand, let members, let negated):
+            let value = try evaluate(operand, in: frame)
+            let prefixes = try memberSet(members).compactMap { key -> String? in
+                switch key {
+                case .text(let text): text
+                case .number(let number): number.rounded() == number ? String(Int(number)).lowercased() : String(number)
+                default: nil
+                }
+            }
+            return .flags(value.mapKeys { key in
+                guard case .text(let text) = key else { return negated ? 1 : 0 }
+                return prefixes.contains { text.hasPrefix($0) } != negated ? 1 : 0
+            })
         case .like(let operand, let pattern, let negated):
             let values = try evaluate(operand, in: frame).strings
             let patterns = try evaluate(pattern, in: frame).strings

@@ -5,41 +5,70 @@ import Tabular
 
 /// A parameter's value for this run, and where it came from.
 public struct ParamSetting: Codable, Sendable, Equatable {
-    public enum Source: String, Codable, Sendable { case rules, paramsSheet = "Params sheet", commandLine = "command line" }
+    public enum Source: String, Codable, Sendable { case rules, preset, paramsSheet = "Params sheet", commandLine = "command line" }
     public let name: String
     public let value: String
     public let source: Source
 }
 
-/// Parameter values: the rule files' defaults, overridden by a `Params` sheet in the workbook
-/// (a name column and a value column), overridden in turn by `--param name=value`.
+/// Parameter values: the rule files' defaults, overridden by a preset (`--preset texas`, or a
+/// `preset` row of the Params sheet), by a `Params` sheet in the workbook (a name column and a
+/// value column), and in turn by `--param name=value`.
 public struct ParamValues: Sendable {
     var singles: [String: Value] = [:]
     var lists: [String: [Value]] = [:]
     public private(set) var settings: [ParamSetting] = []
     public private(set) var problems: [String] = []
 
-    public init(rules: CheckedRuleSet, workbook: RawWorkbook?, commandLine: [String: String]) {
+    /// The preset the run uses, by its name in the rule files.
+    public private(set) var preset: String?
+
+    public init(rules: CheckedRuleSet, workbook: RawWorkbook?, commandLine: [String: String], preset chosen: String? = nil) {
         for param in rules.params {
-            let key = param.name.text.lowercased()
-            if case .list(let items, _) = param.value {
-                lists[key] = items.compactMap(Literal.value)
-            } else if let value = Literal.value(param.value) {
-                singles[key] = value
-            }
-            settings.append(ParamSetting(name: param.name.text, value: RuleFormatter.text(param.value), source: .rules))
+            set(param.name.text, to: param.value, from: .rules)
         }
-        if let sheet = workbook?.sheets.first(where: { normalizedHeader($0.name) == "params" }) {
+        let sheet = workbook?.sheets.first(where: { normalizedHeader($0.name) == "params" })
+        var sheetRows: [(row: Int, name: String, value: String)] = []
+        if let sheet {
             for row in 0 ..< sheet.rowCount where sheet.width(ofRow: row) >= 2 {
                 let name = sheet.displayText(row: row, column: 0).trimmingCharacters(in: .whitespaces)
-                let value = sheet.displayText(row: row, column: 1)
+                let value = sheet.displayText(row: row, column: 1).trimmingCharacters(in: .whitespaces)
                 guard !name.isEmpty, normalizedHeader(name) != "name" else { continue }
-                override(name, with: value, from: .paramsSheet, rules: rules, place: "the Params sheet, row \(row + 1)")
+                sheetRows.append((row + 1, name, value))
             }
+        }
+        // The preset comes first, so the Params sheet and --param can still change one of its values.
+        let fromSheet = sheetRows.last { normalizedHeader($0.name) == "preset" }
+        if let name = chosen ?? fromSheet?.value, !name.isEmpty {
+            let place = chosen != nil ? "--preset \(name)" : "the Params sheet, row \(fromSheet!.row)"
+            if let preset = rules.presets.first(where: { normalizedHeader($0.name.text) == normalizedHeader(name) }) {
+                self.preset = preset.name.text
+                for setting in preset.settings { set(setting.name.text, to: setting.value, from: .preset) }
+            } else {
+                let known = rules.presets.map(\.name.text)
+                problems.append("\(place): there is no preset named \(name)."
+                                + (known.isEmpty ? " The rule files declare none." : " The presets are: \(known.joined(separator: ", ")).")
+                                + (Suggest.closest(name, among: known).map { " Did you mean \($0)?" } ?? ""))
+            }
+        }
+        for (row, name, value) in sheetRows where normalizedHeader(name) != "preset" {
+            override(name, with: value, from: .paramsSheet, rules: rules, place: "the Params sheet, row \(row)")
         }
         for (name, value) in commandLine.sorted(by: { $0.key < $1.key }) {
             override(name, with: value, from: .commandLine, rules: rules, place: "--param \(name)=\(value)")
         }
+    }
+
+    /// Sets a param to a value written in the rule files (its own line, or a preset's).
+    private mutating func set(_ name: String, to value: RulesLanguage.Expression, from source: ParamSetting.Source) {
+        let key = name.lowercased()
+        if case .list(let items, _) = value {
+            lists[key] = items.compactMap(Literal.value)
+        } else if let value = Literal.value(value) {
+            singles[key] = value
+        }
+        settings.removeAll { $0.name.lowercased() == key }
+        settings.append(ParamSetting(name: name, value: RuleFormatter.text(value), source: source))
     }
 
     private mutating func override(_ name: String, with text: String, from source: ParamSetting.Source, rules: CheckedRuleSet, place: String) {

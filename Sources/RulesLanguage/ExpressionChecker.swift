@@ -167,6 +167,21 @@ struct ExpressionChecker {
                 error(pattern.span, "The pattern after `like` must be a text in quotes, such as \"63*\".")
             }
             return CheckedExpression(.like(checkedValue, checkedPattern, negated: negated), .yesNo, span)
+        case .startsWith(let value, let prefixes, let anyOf, let negated, _):
+            let checkedValue = check(value, in: scope)
+            if !checkedValue.type.isTextual {
+                error(value.span, "`starts with` looks at the start of a code or text, but this is \(checkedValue.type).",
+                      hint: "Use it with codes, for example object starts with any of personnel_objects.")
+            }
+            // One text is a list of one: `starts with "61"`.
+            let list: Expression = if case .text = prefixes, !anyOf { .list([prefixes], prefixes.span) } else { prefixes }
+            let (members, element) = checkMembers(list, in: scope)
+            if let element, !element.isTextual {
+                error(prefixes.span, "A code starts with codes or texts, but these are \(element.plural).",
+                      hint: "Write the starts in quotes: object starts with any of (\"61\", \"62\").")
+            }
+            guard let members else { return invalid(span) }
+            return CheckedExpression(.startsWith(checkedValue, members, negated: negated), .yesNo, span)
         case .call(let name, let arguments, let filter, _):
             return checkCall(name, arguments, filter: filter, span: span, in: scope)
         }

@@ -1,6 +1,6 @@
 /// The word that starts a declaration, at the left edge of its line.
 enum DeclarationKeyword: String, CaseIterable {
-    case table, param, pathway, rule, view, indicator, goal, test
+    case table, param, preset, pathway, rule, view, indicator, goal, test
 
     /// The clause words a declaration can have, in the order `pathways fmt` writes them: the
     /// parser accepts exactly these and the formatter lays them out in this order, so the two
@@ -9,6 +9,7 @@ enum DeclarationKeyword: String, CaseIterable {
         switch self {
         case .table: [.about, .from, .required, .key, .column, .segments, .or]
         case .param: []
+        case .preset: [.set, .about, .source]
         case .pathway: [.about]
         case .rule: [.pathway, .severity, .compliance, .for, .where, .let, .when, .flag, .message, .fix, .about, .source]
         case .view: [.from, .let, .where, .column, .order, .show, .about]
@@ -31,7 +32,7 @@ enum DeclarationKeyword: String, CaseIterable {
 
 /// The word that starts a clause line under a declaration.
 enum ClauseKeyword: String {
-    case about, from, required, key, column, segments, or
+    case about, from, required, key, column, segments, or, set
     case pathway, severity, compliance, `for`, `let`, when, flag, message, fix, source
     case `where`, order, show
     case measure, otherwise

@@ -2,6 +2,15 @@ import Tabular
 
 /// Declarations: a first line (`rule BO-01 "…"`) and the clause lines indented under it.
 extension Parser {
+    /// A param's value: `("61")` in brackets is a list of one, not a bracketed text.
+    mutating func parseParamValue() -> Expression {
+        let bracketed = current.isSymbol("(")
+        let value = parseExpression()
+        guard bracketed, Literal.type(value) != nil else { return value }
+        if case .list = value { return value }
+        return .list([value], value.span)
+    }
+
     mutating func parseDeclaration(_ keyword: DeclarationKeyword) -> DeclarationNode? {
         let leading = takeComments()
         let start = advance()
@@ -18,10 +27,32 @@ extension Parser {
         case .param:
             guard let name = expectName("a parameter name", after: start) else { return recover() }
             guard expectSymbol("=", "after the parameter's name", example: "param approval_limit = $5,000") else { return recover() }
-            let value = parseExpression()
+            let value = parseParamValue()
             let about = optionalTitle()
             header = endClause("parameter", leading: leading)
             declaration = .param(ParamDeclaration(name: name, value: value, about: about))
+        case .preset:
+            guard let name = expectName("a preset name", after: start) else { return recover() }
+            var preset = PresetDeclaration(name: name, title: optionalTitle())
+            header = endClause("line", leading: leading)
+            forEachClause(of: .preset) { parser, token, word, leading in
+                switch ClauseKeyword(rawValue: word) {
+                case .set:
+                    guard let param = parser.expectName("a parameter name", after: token),
+                          parser.expectSymbol("=", "after the parameter's name", example: "set personnel_objects = (\"61\")") else {
+                        return parser.abandonClause()
+                    }
+                    var setting = PresetDeclaration.Setting(name: param, value: parser.parseParamValue())
+                    setting.comments = parser.endClause("clause", leading: leading)
+                    preset.settings.append(setting)
+                    return
+                case .about: preset.about = parser.expectText(after: token)
+                case .source: preset.source = parser.expectText(after: token)
+                default: return
+                }
+                Parser.note(&clauseComments, word, parser.endClause("clause", leading: leading))
+            }
+            declaration = .preset(preset)
         case .pathway:
             guard let name = expectName("a pathway name", after: start) else { return recover() }
             var pathway = PathwayDeclaration(name: name, title: optionalTitle())

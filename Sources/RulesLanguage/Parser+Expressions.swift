@@ -180,6 +180,20 @@ extension Parser {
             let pattern = parseConcatenation()
             return .like(left, pattern, negated: negated, left.span.to(pattern.span))
         }
+        // `starts with "61"`, `starts with any of personnel_objects`, `does not start with …`.
+        let startsWith = current.isWord("starts") && tokens[index + 1].isWord("with")
+        let doesNotStart = current.isWord("does") && tokens[index + 1].isWord("not") && tokens[index + 2].isWord("start") && tokens[index + 3].isWord("with")
+        if startsWith || doesNotStart {
+            countOperator(at: advance().span)
+            for _ in 0 ..< (doesNotStart ? 3 : 1) { advance() }
+            let anyOf = current.isWord("any") && tokens[index + 1].isWord("of")
+            if anyOf {
+                advance()
+                advance()
+            }
+            let prefixes = parseConcatenation()
+            return .startsWith(left, prefixes, anyOf: anyOf, negated: doesNotStart, left.span.to(prefixes.span))
+        }
         return left
     }
 
@@ -261,6 +275,10 @@ extension Parser {
             guard deeper(.bracket, at: token.span) else { return .invalid(token.span) }
             defer { shallower(.bracket) }
             advance()
+            // `()`: an empty list, for a list param that names nothing (no federal funds).
+            if current.isSymbol(")") {
+                return .list([], token.span.to(advance().span))
+            }
             var items = [parseOr()]
             while current.isSymbol(",") {
                 advance()

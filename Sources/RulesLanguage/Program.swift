@@ -47,6 +47,8 @@ public final class CheckedExpression: Sendable {
         case isIn(CheckedExpression, Members, negated: Bool)
         case between(CheckedExpression, CheckedExpression, CheckedExpression, negated: Bool)
         case like(CheckedExpression, CheckedExpression, negated: Bool)
+        /// Whether a text starts with one of the members (capitals do not matter).
+        case startsWith(CheckedExpression, Members, negated: Bool)
         /// A function of one value per row.
         case call(Function, [CheckedExpression])
         /// The value of another table's column in the row whose key column matches `key`.
@@ -99,7 +101,7 @@ extension CheckedExpression {
     /// The formulas directly inside this one.
     public var parts: [CheckedExpression] {
         switch node {
-        case .unary(_, let operand), .isBlank(let operand, _), .isIn(let operand, _, _): [operand]
+        case .unary(_, let operand), .isBlank(let operand, _), .isIn(let operand, _, _), .startsWith(let operand, _, _): [operand]
         case .binary(_, let left, let right, _), .like(let left, let right, _): [left, right]
         case .between(let value, let low, let high, _): [value, low, high]
         case .call(_, let arguments): arguments
@@ -265,6 +267,8 @@ public enum Literal {
             guard let type = type(operand), type.isNumeric else { return nil }
             return type
         case .list(let items, _):
+            // An empty list holds no code, and so matches none.
+            if items.isEmpty { return .list(.code) }
             let types = items.map(type)
             guard let first = types.first ?? nil, types.allSatisfy({ $0 == first }) else { return nil }
             return .list(first)

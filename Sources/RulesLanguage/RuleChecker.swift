@@ -12,6 +12,8 @@ public struct CheckedRuleSet: Sendable {
     public let params: [ParamDeclaration]
     /// Each param's type, by lower-case name.
     public let paramTypes: [String: ValueType]
+    /// Named sets of param values (`preset texas`), chosen with `--preset` or the Params sheet.
+    public let presets: [PresetDeclaration]
     public let pathways: [PathwayDeclaration]
     public let rules: [CheckedRule]
     /// The views, each after the views it uses: the order to work them out in.
@@ -63,6 +65,7 @@ struct DeclarationChecker {
     let files: [SourceFile]
     var tables: [TableDeclaration] = []
     var params: [ParamDeclaration] = []
+    var presets: [PresetDeclaration] = []
     var pathways: [PathwayDeclaration] = []
     var rules: [RuleDeclaration] = []
     var views: [ViewDeclaration] = []
@@ -90,6 +93,7 @@ struct DeclarationChecker {
             switch node.declaration {
             case .table(let table): tables.append(table)
             case .param(let param): params.append(param)
+            case .preset(let preset): presets.append(preset)
             case .pathway(let pathway): pathways.append(pathway)
             case .rule(let rule): rules.append(rule)
             case .view(let view): views.append(view)
@@ -102,7 +106,7 @@ struct DeclarationChecker {
     }
 
     func ruleSet() -> CheckedRuleSet {
-        CheckedRuleSet(files: files, tables: tables, columnFormulas: columnFormulas, params: params, paramTypes: paramTypes, pathways: pathways,
+        CheckedRuleSet(files: files, tables: tables, columnFormulas: columnFormulas, params: params, paramTypes: paramTypes, presets: presets, pathways: pathways,
                        rules: checkedRules, views: checkedViews, indicators: checkedIndicators, goals: checkedGoals, tests: tests, symbols: symbols)
     }
 
@@ -123,6 +127,7 @@ struct DeclarationChecker {
         checkDuplicates()
         checkTables()
         checkParams()
+        checkPresets()
         var paramsByName: [String: (index: Int, type: ValueType, value: Expression)] = [:]
         for (index, param) in params.enumerated() where paramsByName[param.name.text.lowercased()] == nil {
             paramsByName[param.name.text.lowercased()] = (index, paramTypes[param.name.text.lowercased()] ?? .unknown, param.value)
@@ -155,6 +160,7 @@ struct DeclarationChecker {
         }
         unique(tables.map(\.name) + views.map(\.name), "tables or views")
         unique(params.map(\.name), "parameters")
+        unique(presets.map(\.name), "presets")
         unique(pathways.map(\.name), "pathways")
         unique(rules.map(\.id) + indicators.map(\.id) + goals.map(\.id), "rules, indicators or goals")
         var seenTests: [String: SourceSpan] = [:]
@@ -274,6 +280,48 @@ struct DeclarationChecker {
                 error(param.value.span, RuleChecker.fiscalYearStartMeaning,
                       hint: "For a year that starts in July: param fiscal_year_start = 7")
             }
+        }
+    }
+
+    /// Each preset sets declared params, once each, to values of their own kind.
+    mutating func checkPresets() {
+        for preset in presets {
+            var seen: Set<String> = []
+            if preset.settings.isEmpty {
+                error(preset.name.span, "Preset \(preset.name.text) sets no parameters.", hint: "Add lines such as: set personnel_objects = (\"61\")")
+            }
+            for setting in preset.settings {
+                let key = setting.name.text.lowercased()
+                guard let declared = paramTypes[key] else {
+                    error(setting.name.span, "Preset \(preset.name.text) sets `\(setting.name.text)`, but no parameter has that name.",
+                          hint: Suggest.closest(setting.name.text, among: params.map(\.name.text)).map { "Did you mean \($0)?" }
+                            ?? "Declare it with `param` first, with the value most districts use.")
+                    continue
+                }
+                if !seen.insert(key).inserted {
+                    error(setting.name.span, "Preset \(preset.name.text) sets `\(setting.name.text)` twice.")
+                }
+                if let (message, hint) = Literal.problem(setting.value, as: files[setting.value.span.file].slice(setting.value.span)) {
+                    error(setting.value.span, message, hint: hint)
+                } else if let type = literalType(setting.value) {
+                    if declared != .unknown && !Self.fits(type, declared) {
+                        error(setting.value.span, "`\(setting.name.text)` is \(declared), but preset \(preset.name.text) sets it to \(type).",
+                              hint: "Write the value the way the parameter's own line does.")
+                    } else if key == RuleChecker.fiscalYearStart && !RuleChecker.isMonth(setting.value) {
+                        error(setting.value.span, RuleChecker.fiscalYearStartMeaning)
+                    }
+                } else {
+                    error(setting.value.span, "A preset's value must be written out: a number, an amount, a percentage, a date, a text or a list in brackets.")
+                }
+            }
+        }
+    }
+
+    /// A preset's value fits a param of codes with texts, and an empty list fits any list.
+    static func fits(_ type: ValueType, _ declared: ValueType) -> Bool {
+        switch (type, declared) {
+        case (.list(let element), .list(let declaredElement)): element == declaredElement || (element.isTextual && declaredElement.isTextual)
+        default: type == declared || (type.isTextual && declared.isTextual)
         }
     }
 

@@ -155,6 +155,14 @@ private struct Printer {
             for keyword in DeclarationKeyword.table.clauses { tableClause(keyword, table) }
         case .param(let param):
             header(.param, "\(param.name.text) = \(expression(param.value))" + (param.about.map { " " + quote($0) } ?? ""))
+        case .preset(let preset):
+            header(.preset, preset.name.text + title(preset.title))
+            let width = preset.settings.map(\.name.text.count).max() ?? 0
+            for setting in preset.settings {
+                line("\(ClauseKeyword.set.rawValue) \(padded(setting.name.text, width)) = \(expression(setting.value))", comments: setting.comments)
+            }
+            if let about = preset.about { clause(.about, quote(about)) }
+            if let source = preset.source { clause(.source, quote(source)) }
         case .pathway(let pathway):
             header(.pathway, pathway.name.text + title(pathway.title))
             if let about = pathway.about { clause(.about, quote(about)) }
@@ -350,7 +358,7 @@ private struct Printer {
         case .binary("and", _, _, _): 2
         case .unary("not", _, _): 3
         case .binary("=", _, _, _), .binary("<>", _, _, _), .binary("<", _, _, _), .binary(">", _, _, _),
-             .binary("<=", _, _, _), .binary(">=", _, _, _), .isBlank, .isIn, .between, .like: 4
+             .binary("<=", _, _, _), .binary(">=", _, _, _), .isBlank, .isIn, .between, .like, .startsWith: 4
         case .binary("&", _, _, _): 5
         case .binary("+", _, _, _), .binary("-", _, _, _): 6
         case .binary("*", _, _, _), .binary("/", _, _, _): 7
@@ -394,6 +402,9 @@ private struct Printer {
                 + expression(low, needs: own + 1) + " and " + expression(high, needs: own + 1)
         case .like(let operand, let pattern, let negated, _):
             text = expression(operand, needs: own + 1) + (negated ? " not like " : " like ") + expression(pattern, needs: own + 1)
+        case .startsWith(let operand, let prefixes, let anyOf, let negated, _):
+            text = expression(operand, needs: own + 1) + (negated ? " does not start with " : " starts with ") + (anyOf ? "any of " : "")
+                + expression(prefixes, needs: own + 1)
         case .invalid: text = ""
         }
         return own < minimum ? "(" + text + ")" : text

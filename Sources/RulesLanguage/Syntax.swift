@@ -47,6 +47,8 @@ public indirect enum Expression: Equatable, Sendable {
     case between(Expression, Expression, Expression, negated: Bool, SourceSpan)
     /// `object like "63*"`, with Excel's `*` and `?` wildcards.
     case like(Expression, Expression, negated: Bool, SourceSpan)
+    /// `object starts with any of personnel_objects`, `account does not start with "9"`.
+    case startsWith(Expression, Expression, anyOf: Bool, negated: Bool, SourceSpan)
     /// Parsing failed here; a diagnostic has been given.
     case invalid(SourceSpan)
 
@@ -55,7 +57,7 @@ public indirect enum Expression: Equatable, Sendable {
         case .number(_, let span), .money(_, let span), .percent(_, let span), .date(_, let span), .text(_, let span),
              .yesNo(_, let span), .header(_, _, let span), .unary(_, _, let span), .binary(_, _, _, let span),
              .call(_, _, _, let span), .list(_, let span), .isBlank(_, _, let span), .isIn(_, _, _, let span),
-             .between(_, _, _, _, let span), .like(_, _, _, let span), .invalid(let span):
+             .between(_, _, _, _, let span), .like(_, _, _, let span), .startsWith(_, _, _, _, let span), .invalid(let span):
             return span
         case .name(let qualifier, let name):
             return qualifier.map { $0.span.to(name.span) } ?? name.span
@@ -67,7 +69,8 @@ public indirect enum Expression: Equatable, Sendable {
         switch self {
         case .call(_, let arguments, let filter, _): return arguments + (filter.map { [$0] } ?? [])
         case .unary(_, let operand, _), .isBlank(let operand, _, _): return [operand]
-        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _): return [left, right]
+        case .binary(_, let left, let right, _), .isIn(let left, let right, _, _), .like(let left, let right, _, _),
+             .startsWith(let left, let right, _, _, _): return [left, right]
         case .between(let value, let low, let high, _, _): return [value, low, high]
         case .list(let items, _): return items
         default: return []
@@ -116,6 +119,21 @@ public struct ParamDeclaration: Equatable, Sendable {
     public var name: Name
     public var value: Expression
     public var about: String?
+}
+
+/// `preset texas "Texas (FASRG)"`: params set together for a state's chart of accounts.
+public struct PresetDeclaration: Equatable, Sendable {
+    public struct Setting: Equatable, Sendable {
+        public var name: Name
+        public var value: Expression
+        public var comments = Comments()
+    }
+
+    public var name: Name
+    public var title: String?
+    public var settings: [Setting] = []
+    public var about: String?
+    public var source: String?
 }
 
 public struct PathwayDeclaration: Equatable, Sendable {
@@ -280,6 +298,7 @@ public struct TestDeclaration: Equatable, Sendable {
 public enum Declaration: Equatable, Sendable {
     case table(TableDeclaration)
     case param(ParamDeclaration)
+    case preset(PresetDeclaration)
     case pathway(PathwayDeclaration)
     case rule(RuleDeclaration)
     case view(ViewDeclaration)

@@ -197,7 +197,7 @@ final class RunningWatcher: @unchecked Sendable {
         try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rules)
         let management = rules.appendingPathComponent("management.rules")
         let good = try String(contentsOf: management, encoding: .utf8)
-        try good.replacingOccurrences(of: "when object in catch_all and amount > 0", with: "when objct in catch_all and amount > 0")
+        try good.replacingOccurrences(of: "when object starts with any of catch_all and amount > 0", with: "when objct starts with any of catch_all and amount > 0")
             .write(to: management, atomically: true, encoding: .utf8)
         try scratch.drop("dirty-ledger.csv")
         let log = try watchOnce(scratch, rules: rules.path)
@@ -223,7 +223,7 @@ final class RunningWatcher: @unchecked Sendable {
         try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rules)
         let watcher = try RunningWatcher(scratch, rules: rules.path)
         let lines = watcher.lines
-        try waitFor { lines.all.contains { $0.contains("rules: read 7 rule files") } }
+        try waitFor { lines.all.contains { $0.contains("rules: read 8 rule files") } }
         try "this is not a rule\n".write(to: rules.appendingPathComponent("broken.rules"), atomically: true, encoding: .utf8)
         try waitFor { FileManager.default.fileExists(atPath: scratch.url("failed/rules-error.txt").path) }
         try scratch.drop("dirty-ledger.csv")

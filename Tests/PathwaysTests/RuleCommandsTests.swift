@@ -350,7 +350,7 @@ private final class RuleFolder {
         let blocks = Self.codeBlocks
         let paramLine = try #require(blocks.first { $0.first?.hasPrefix("param approval_limit = $2,500") == true }?.first)
         let failure = try #require(blocks.first { $0.first?.hasPrefix("rules/accountability.rules:") == true })
-        let newCondition = try #require(blocks.first { $0.first?.hasPrefix("  when object in catch_all and amount >= $25") == true }?.first)
+        let newCondition = try #require(blocks.first { $0.first?.hasPrefix("  when object starts with any of catch_all and amount >= $25") == true }?.first)
         let newRow = try #require(blocks.first { $0.first?.contains("Misc office items") == true }?.first)
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("walkthrough-\(UUID().uuidString)")
@@ -374,8 +374,8 @@ private final class RuleFolder {
         // The rule: MG-12 skips catch-all lines under $25, and its test gains a $10 row it must not flag.
         let management = folder.appendingPathComponent("management.rules")
         var rules = try String(contentsOf: management, encoding: .utf8)
-        #expect(rules.contains("  when object in catch_all and amount > 0\n"))
-        rules = rules.replacingOccurrences(of: "  when object in catch_all and amount > 0\n", with: newCondition + "\n")
+        #expect(rules.contains("  when object starts with any of catch_all and amount > 0\n"))
+        rules = rules.replacingOccurrences(of: "  when object starts with any of catch_all and amount > 0\n", with: newCondition + "\n")
         let testStart = try #require(rules.range(of: "test \"catch-all spending and its share\""))
         let firstExpect = try #require(rules.range(of: "\n  expect", range: testStart.upperBound ..< rules.endIndex))
         rules.insert(contentsOf: "\n" + newRow, at: firstExpect.lowerBound)

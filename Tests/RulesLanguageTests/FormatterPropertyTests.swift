@@ -214,8 +214,11 @@ private func meaning(_ file: RuleFile) -> [Declaration] {
             return .rule(rule)
         case .view(var view):
             view.lets = bare(view.lets)
-            view.columns = view.columns.map { ViewColumn(name: $0.name, value: $0.value) }
+            for index in view.columns.indices { view.columns[index].comments = Comments() }
             return .view(view)
+        case .preset(var preset):
+            for index in preset.settings.indices { preset.settings[index].comments = Comments() }
+            return .preset(preset)
         case .indicator(var indicator):
             indicator.lets = bare(indicator.lets)
             for index in indicator.bands.indices { indicator.bands[index].comments = Comments() }

@@ -28,7 +28,7 @@ func parse(_ text: String, path: String = "test.rules") -> (RuleFile, [Diagnosti
     @Test(arguments: ["e#\n\n", "e #note\n\n\nrule R-1 \"x\"\n", "stray\n\n# c\n\n"])
     func aStrayLineBeforeABlankLineIsReportedAndParsingGoesOn(text: String) {
         let (tree, diagnostics, _) = parse(text)
-        #expect(diagnostics.first?.message == "A declaration must start with one of: table, param, pathway, rule, view, indicator, goal, test.")
+        #expect(diagnostics.first?.message == "A declaration must start with one of: table, param, preset, pathway, rule, view, indicator, goal, test.")
         #expect(tree.declarations.count == (text.contains("rule R-1") ? 1 : 0))
     }
 

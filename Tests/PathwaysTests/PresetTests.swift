@@ -1,0 +1,82 @@
+import Foundation
+import Pathways
+import RulesEngine
+import RulesLanguage
+import SpreadsheetIO
+import Testing
+
+private let rulesFolder: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+    return url.appendingPathComponent("rules").path
+}()
+
+/// A state's code meanings chosen once, as a Texas finance officer would: the default rules read
+/// a Texas ledger right only with the Texas preset.
+@Suite struct PresetTests {
+    private static let rules: CheckedRuleSet = {
+        guard case .success(let rules) = RunJob.loadRules(rulesFolder) else { preconditionFailure("the default rules have mistakes") }
+        return rules
+    }()
+
+    /// A Texas ledger, accounts as FASRG writes them: fund-function-object-…; 6499 is the catch-all,
+    /// 6119 teacher pay, 71 debt service and 211 the Title I fund.
+    private static let texasLedger = """
+        Posting Date,Account,Amount,Vendor Name,Description
+        2024-10-01,199-11-6399-00-001-5-11,1200.00,School Specialty,Classroom supplies for grade 3
+        2024-10-02,199-11-6499-00-001-5-11,950.00,Amazon Business,Assorted items for the school
+        2024-10-03,199-71-6119-00-001-5-11,4000.00,,Teacher salaries charged to debt service
+        2024-10-04,211-11-6119-00-001-5-30,3000.00,,Title I reading teacher
+        """
+
+    private func review(preset: String?, params: [(String, String)] = []) -> (Evaluation, ParamValues) {
+        var sheets = [(name: "Transactions", rows: Self.texasLedger.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })]
+        if !params.isEmpty { sheets.append((name: "Params", rows: [["Name", "Value"]] + params.map { [$0.0, $0.1] })) }
+        let workbook = RawWorkbook(file: "texas.csv", textSheets: sheets)
+        let values = ParamValues(rules: Self.rules, workbook: workbook, commandLine: [:], preset: preset)
+        return (RuleRunner.run(Self.rules, on: WorkbookBinder.bind(workbook, to: Self.rules), params: values), values)
+    }
+
+    private func flagged(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
+        evaluation.findings.filter { $0.rule == rule }.map(\.rows)
+    }
+
+    @Test func theTexasPresetReadsATexasLedger() {
+        let (texas, values) = review(preset: "texas")
+        #expect(values.problems.isEmpty)
+        #expect(values.preset == "texas")
+        #expect(flagged(texas, "MG-12") == [[3]], "6499 is Texas' catch-all")
+        #expect(flagged(texas, "MG-11") == [[4]], "salaries may not be charged to debt service, function 71")
+        let personnel = values.settings.first { $0.name == "personnel_objects" }
+        #expect(personnel?.value == "(\"61\")" && personnel?.source == .preset, "\(String(describing: personnel))")
+        // With the NCES meanings the same ledger looks clean: the worst failure, a review that looks clean and is wrong.
+        let (nces, _) = review(preset: nil)
+        #expect(flagged(nces, "MG-12").isEmpty && flagged(nces, "MG-11").isEmpty)
+    }
+
+    @Test func aParamsSheetChoosesThePresetAndCanStillChangeOneOfItsValues() {
+        let (evaluation, values) = review(preset: nil, params: [("Preset", "Texas"), ("catch_all", "6399")])
+        #expect(values.problems.isEmpty, "\(values.problems)")
+        #expect(values.preset == "texas")
+        #expect(flagged(evaluation, "MG-12") == [[2]], "the sheet's catch_all wins over the preset's")
+        #expect(values.settings.first { $0.name == "catch_all" }?.source == .paramsSheet)
+        // --preset on the command line wins over the sheet's choice.
+        #expect(review(preset: "ohio", params: [("preset", "texas")]).1.preset == "ohio")
+    }
+
+    @Test func anUnknownPresetIsRefusedWithTheOnesThereAre() {
+        let (_, values) = review(preset: "texsa")
+        #expect(values.problems == ["--preset texsa: there is no preset named texsa. The presets are: texas, california, new_york, illinois, florida, ohio. Did you mean texas?"])
+        let fromSheet = review(preset: nil, params: [("preset", "Utopia")]).1
+        #expect(fromSheet.problems.first?.hasPrefix("the Params sheet, row 2: there is no preset named Utopia.") == true, "\(fromSheet.problems)")
+    }
+
+    @Test func presetsAreListedForATrainer() {
+        let outcome = RuleCommands.presets(folder: rulesFolder)
+        #expect(outcome.exitCode == 0)
+        for name in ["texas: Texas (FASRG)", "california: California (SACS)", "new_york:", "illinois:", "florida:", "ohio: Ohio (USAS)"] {
+            #expect(outcome.standardOutput.contains("\n" + name), "\(name)")
+        }
+        #expect(outcome.standardOutput.contains("  personnel_objects = (\"61\")\n"))
+    }
+}
