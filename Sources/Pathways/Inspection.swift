@@ -1,3 +1,4 @@
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
@@ -34,10 +35,13 @@ public struct Inspection: Codable, Sendable {
     public var uses1904Dates: Bool
     public var remarks: [String]
     public var sheets: [SheetReport]
+    /// How the rules split each table's account, when `inspect` is given rules.
+    public var accountSplits: [AccountSplit] = []
 
     public static let exampleCount = 3
 
-    public static func inspect(path: String) throws(SpreadsheetError) -> Inspection {
+    /// With rules, also how they split each table's account into segments.
+    public static func inspect(path: String, rules: CheckedRuleSet? = nil) throws(SpreadsheetError) -> Inspection {
         let workbook = try SpreadsheetReader.read(path: path)
         let sheets = workbook.sheets.map { sheet -> SheetReport in
             let reading = TableReader.read(sheet, of: workbook)
@@ -51,13 +55,15 @@ public struct Inspection: Codable, Sendable {
                                blankRowCount: reading.layout.blankRowCount,
                                dataErrors: reading.dataErrors.errors, dataErrorCount: reading.dataErrors.totalCount)
         }
-        return Inspection(file: workbook.file, format: workbook.notes.format, encoding: workbook.notes.encoding,
-                          delimiter: workbook.notes.delimiter, uses1904Dates: workbook.notes.uses1904Dates,
-                          remarks: workbook.notes.remarks, sheets: sheets)
+        var inspection = Inspection(file: workbook.file, format: workbook.notes.format, encoding: workbook.notes.encoding,
+                                    delimiter: workbook.notes.delimiter, uses1904Dates: workbook.notes.uses1904Dates,
+                                    remarks: workbook.notes.remarks, sheets: sheets)
+        if let rules { inspection.accountSplits = AccountSplit.splits(of: workbook, rules: rules) }
+        return inspection
     }
 
     /// The first few distinct values, as a finance officer would write them.
-    private static func examples(of column: Column) -> [String] {
+    static func examples(of column: Column) -> [String] {
         var seen: [String] = []
         for row in 0 ..< column.count {
             let value = column[row]

@@ -16,6 +16,11 @@ extension Inspection {
             lines.append("")
             lines += sheetLines(sheet)
         }
+        if !accountSplits.isEmpty {
+            lines.append("")
+            lines.append("How the rules read its accounts:")
+            for split in accountSplits { lines += split.lines }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -26,10 +26,15 @@ struct Inspect: ParsableCommand {
     @Flag(help: "Print the report as JSON instead of text.")
     var json = false
 
+    @OptionGroup var rules: RulesFolder
+
     func run() throws {
         let inspection: Inspection
+        // The rules, when they can be read, show how each account is split; without them the
+        // report still shows how the file itself was read.
+        let checked = try? RunJob.loadRules(rules.path).get()
         do {
-            inspection = try Inspection.inspect(path: file)
+            inspection = try Inspection.inspect(path: file, rules: checked)
         } catch {
             FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
             throw ExitCode(2)

@@ -38,8 +38,10 @@ extension Writer {
         if let bound {
             for (index, row) in bound.table.sourceRows.enumerated() { typedRow[Int(row)] = index }
             // A yes/no stays as the district wrote it (Y, Yes, TRUE): only its meaning was read.
-            // A worked-out column (amount = debit - credit) has no cells of its own to write.
-            for declared in bound.declaration.columns where declared.type != .yesNo && !bound.workedOut.contains(declared.name.text.lowercased()) {
+            // A worked-out column (amount = debit - credit) has no cells of its own to write, nor
+            // has a segment cut from the account.
+            for declared in bound.declaration.columns where declared.type != .yesNo && !bound.workedOut.contains(declared.name.text.lowercased())
+                && !bound.isCutSegment(declared.name.text) {
                 if let column = bound.column(declared.name.text), column.sourceColumn <= width { typedByColumn[column.sourceColumn] = column }
             }
         }

@@ -19,6 +19,15 @@ public struct BoundTable: Sendable {
     public var sheet: String { table.sheet }
 
     public func column(_ name: String) -> Column? { columnIndex[name.lowercased()].map { table.columns[$0] } }
+
+    /// Whether the column of this name is cut from an account string, rather than read from a
+    /// column of its own: its cells are the account's.
+    public func isCutSegment(_ name: String) -> Bool {
+        guard let segment = column(name) else { return false }
+        return declaration.columns.contains { split in
+            split.segments.contains { $0.text.lowercased() == name.lowercased() } && column(split.name.text)?.sourceColumn == segment.sourceColumn
+        }
+    }
 }
 
 /// A sentence about binding, for the finance officer: why a table was not found or is ambiguous.
@@ -233,7 +242,8 @@ public enum WorkbookBinder {
         func visit(_ expression: Expression) {
             if case .name(nil, let name) = expression {
                 let key = name.text.lowercased()
-                if let column = table.columns.first(where: { $0.name.text.lowercased() == key || $0.segments.contains { $0.text.lowercased() == key } }),
+                if let column = table.columns.first(where: { $0.name.text.lowercased() == key })
+                    ?? table.columns.first(where: { $0.segments.contains { $0.text.lowercased() == key } }),
                    !inputs.contains(column.name.text.lowercased()) {
                     inputs.append(column.name.text.lowercased())
                 }
@@ -268,7 +278,8 @@ public enum WorkbookBinder {
         for (position, (column, _)) in bound.enumerated() { index[column.name.text.lowercased()] = position }
         for (column, _) in bound where !column.segments.isEmpty {
             guard let position = index[column.name.text.lowercased()] else { continue }
-            for (segmentPosition, segment) in column.segments.enumerated() {
+            // A segment the sheet gives a column of its own is read from there, not cut from the account.
+            for (segmentPosition, segment) in column.segments.enumerated() where index[segment.text.lowercased()] == nil {
                 index[segment.text.lowercased()] = columns.count
                 columns.append(segmentColumn(of: columns[position], named: segment.text, at: segmentPosition, separator: column.separator ?? "-"))
             }

@@ -179,8 +179,21 @@ struct DeclarationChecker {
         for table in tables {
             var symbol = TableSymbol(name: table.name.text, span: table.name.span, isView: false, keys: table.keys.map(\.text))
             var names: [String: SourceSpan] = [:]
+            // A segment may also have a code column of its own, for exports that give it one (a GL
+            // detail with Fund, Function and Object columns): that column, when the sheet has it.
+            let segments = Set(table.columns.flatMap(\.segments).map { $0.text.lowercased() })
+            let ownColumns = Set(table.columns.filter { segments.contains($0.name.text.lowercased()) && $0.segments.isEmpty && $0.type == .code }
+                .map { $0.name.text.lowercased() })
+            var columnNames: Set<String> = [], segmentNames: Set<String> = []
             for column in table.columns {
-                if let first = names[column.name.text.lowercased()] {
+                let key = column.name.text.lowercased()
+                defer { columnNames.insert(key) }
+                if names[key] != nil, segmentNames.contains(key), !columnNames.contains(key), !ownColumns.contains(key) {
+                    error(column.name.span, "`\(column.name.text)` is also a segment of an account column: a column of that name is read instead of the segment, so it must be a code column of its own.",
+                          hint: "Declare it as code, with no segments: column \(column.name.text) code …")
+                    continue
+                }
+                if let first = names[key], columnNames.contains(key) || !ownColumns.contains(key) {
                     error(column.name.span, "Table \(table.name.text) has two columns named `\(column.name.text)`.", hint: "The first is at \(place(first)).")
                     continue
                 }
@@ -191,12 +204,14 @@ struct DeclarationChecker {
                           hint: "Declare it as code: column \(column.name.text) code …")
                 }
                 for segment in column.segments {
-                    if let first = names[segment.text.lowercased()] {
+                    let key = segment.text.lowercased()
+                    defer { segmentNames.insert(key) }
+                    if let first = names[key], segmentNames.contains(key) || !ownColumns.contains(key) {
                         error(segment.span, "The segment `\(segment.text)` has the same name as another column of \(table.name.text).",
-                              hint: "The other is at \(place(first)); segment names must differ from column names.")
+                              hint: "The other is at \(place(first)); a column named as a segment must be a code column of its own, with no segments.")
                         continue
                     }
-                    names[segment.text.lowercased()] = segment.span
+                    names[segment.text.lowercased()] = names[segment.text.lowercased()] ?? segment.span
                     symbol.add(.init(name: segment.text, type: .code, aliases: [], segmentOf: column.name.text))
                 }
             }

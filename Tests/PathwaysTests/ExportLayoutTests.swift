@@ -64,6 +64,27 @@ private let rules: CheckedRuleSet = {
         #expect((0 ..< 2).map { transactions.column("amount")?[$0] } == [.money(Money(scaled: 12_500_000)), .money(Money(scaled: -2_000_000))])
         #expect(transactions.workedOut == ["amount"])
         #expect(transactions.column("amount")?.sourceColumn == 8, "a finding on the amount points at the DebitAmount cell")
+        // Its segments come in columns of their own, with no account string to cut them from.
+        #expect(["fund", "function", "object", "site", "program"].map { transactions.column($0)?[0] }
+                == [.code("100"), .code("1000"), .code("610"), .code("101"), .code("100")])
+        #expect(transactions.column("project") == nil, "a segment neither given nor cut is missing, not blank")
+    }
+
+    @Test func segmentsInColumnsOfTheirOwnAreReviewedAsIfCutFromAnAccount() throws {
+        // A GL detail with no account string: the catch-all and the school spending are found as
+        // they would be in 100-1000-890-101-100-000.
+        let header = "Post Date,Fund,Function,Object,Location,Program,Project,Vendor,Description,Amount"
+        let rows = "07/15/2024,100,1000,890,101,100,000,Amazon Business,Assorted items,1250.00\n07/16/2024,100,1000,610,102,100,000,School Specialty,Classroom supplies,300.00"
+        let binding = try bind(header, rows)
+        #expect(binding.errors.isEmpty, "\(binding.errors)")
+        let evaluation = RuleRunner.run(rules, on: binding)
+        #expect(evaluation.findings.filter { $0.rule == "MG-12" }.map(\.rows) == [[2]])
+        #expect(evaluation.outcomes.first { $0.rule == "MG-11" }?.assessed == true, "object and function rules are assessed")
+        // An export with both: a Skyward-style account with a type segment in front, and an Object
+        // column of its own, which is read rather than the account's third part.
+        let both = try bind("Posting Date,Account,Object,Amount", "07/15/2024,E-100-1000-890-101,890,1250.00")
+        #expect(both.tables["transactions"]?.column("object")?[0] == .code("890"))
+        #expect(both.tables["transactions"]?.column("fund")?[0] == .code("E"), "segments without a column are still cut from the account")
     }
 
     @Test func aLedgerWithoutAnAmountIsToldItCouldGiveDebitAndCreditInstead() throws {

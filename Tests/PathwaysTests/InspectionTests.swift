@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Pathways
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
@@ -11,6 +12,38 @@ private let samples: URL = {
 }()
 
 @Suite struct InspectionTests {
+    private static let rules: RulesLanguage.CheckedRuleSet = {
+        var url = samples
+        for _ in 0 ..< 2 { url.deleteLastPathComponent() }
+        return try! RunJob.loadRules(url.appendingPathComponent("rules").path).get()
+    }()
+
+    /// A trainer sees where each segment comes from and what it holds, before trusting a review.
+    @Test func showsHowTheRulesSplitTheAccount() throws {
+        let munis = try Inspection.inspect(path: samples.appendingPathComponent("munis-budget-export.xlsx").path, rules: Self.rules)
+        let split = try #require(munis.accountSplits.first)
+        #expect(split.table == "accounts" && split.account == "F \"ACCOUNT\"")
+        #expect(split.segments.first { $0.name == "site" }?.part == 4)
+        #expect(split.segments.first { $0.name == "object" }?.ownColumn == "D \"OBJ\"", "Munis' own OBJ column is read, not cut")
+        #expect(munis.text.contains("How the rules read its accounts:\nTable accounts on sheet \"Sheet1\": account F \"ACCOUNT\", split by \"-\"\n"))
+        #expect(munis.text.contains("  site      part 4: 101, 102, 103\n"))
+
+        // A GL detail with segments in columns of its own and no account string, and one segment missing.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("split-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("gl-detail.csv")
+        try "Post Date,Fund,Function,Object,Location,Amount\n07/15/2024,100,1000,890,101,1250.00\n".write(to: file, atomically: true, encoding: .utf8)
+        let detail = try Inspection.inspect(path: file.path, rules: Self.rules)
+        let ledger = try #require(detail.accountSplits.first { $0.table == "transactions" })
+        #expect(ledger.account == nil)
+        #expect(ledger.segments.map(\.name) == ["fund", "function", "object", "site"])
+        #expect(ledger.segments.last?.ownColumn == "E \"Location\"")
+        #expect(ledger.missing == ["program", "project"])
+        #expect(detail.text.contains("no account column; its segments come from columns of their own"))
+        #expect(detail.text.contains("  Not found: program, project; rules that read them are not assessed."))
+    }
+
     @Test func showsWhatPathwaysSeesInTheSampleMunisReport() throws {
         let inspection = try Inspection.inspect(path: samples.appendingPathComponent("munis-budget-export.xlsx").path)
         #expect(inspection.format == .xlsx)
