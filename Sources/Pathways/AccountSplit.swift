@@ -8,8 +8,10 @@ import Tabular
 public struct AccountSplit: Codable, Sendable, Equatable {
     public struct Segment: Codable, Sendable, Equatable {
         public var name: String
-        /// Which part of the account it is (1 for the first), when it is cut from the account.
+        /// Which part of the account it is (1 for the first), when it is split from the account.
         public var part: Int?
+        /// Which characters of the account it is, `2-5`, when the account is read by position.
+        public var characters: String?
         /// The column it is read from instead, when the sheet gives it one: `F "Location"`.
         public var ownColumn: String?
         public var examples: [String]
@@ -19,7 +21,8 @@ public struct AccountSplit: Codable, Sendable, Equatable {
     public var sheet: String
     /// The account column it is cut from, `G "Account"`, or nil when the sheet has none.
     public var account: String?
-    public var separator: String
+    /// What splits the account, or nil when its segments are read by their characters.
+    public var separator: String?
     /// Segments the sheet neither gives nor can cut from an account: rules that read them are not assessed.
     public var missing: [String]
     public var segments: [Segment]
@@ -43,21 +46,24 @@ public struct AccountSplit: Codable, Sendable, Equatable {
                     continue
                 }
                 let isCut = bound.isCutSegment(name)
-                segments.append(Segment(name: name, part: isCut ? position + 1 : nil, ownColumn: isCut ? nil : header(column),
-                                        examples: Inspection.examples(of: column)))
+                let range = position < split.segmentPositions.count ? split.segmentPositions[position] : nil
+                segments.append(Segment(name: name, part: isCut && range == nil ? position + 1 : nil,
+                                        characters: isCut ? range.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" } : nil,
+                                        ownColumn: isCut ? nil : header(column), examples: Inspection.examples(of: column)))
             }
             return AccountSplit(table: declaration.name.text, sheet: bound.sheet, account: account.map(header),
-                                separator: split.separator ?? "-", missing: missing, segments: segments)
+                                separator: split.segmentPositions.isEmpty ? split.separator ?? "-" : nil, missing: missing, segments: segments)
         }
     }
 
     /// Lines for the terminal: where each segment comes from and what it holds.
     var lines: [String] {
         var lines = ["Table \(table) on sheet \"\(sheet)\": "
-                     + (account.map { "account \($0), split by \"\(separator)\"" } ?? "no account column; its segments come from columns of their own")]
+                     + (account.map { "account \($0), " + (separator.map { "split by \"\($0)\"" } ?? "read by its characters") }
+                        ?? "no account column; its segments come from columns of their own")]
         let width = segments.map(\.name.count).max() ?? 0
         for segment in segments {
-            let source = segment.part.map { "part \($0)" } ?? "column \(segment.ownColumn ?? "")"
+            let source = segment.part.map { "part \($0)" } ?? segment.characters.map { "characters \($0)" } ?? "column \(segment.ownColumn ?? "")"
             lines.append("  \(segment.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(source): "
                          + (segment.examples.isEmpty ? "all blank" : segment.examples.joined(separator: ", ")))
         }

@@ -281,7 +281,9 @@ public enum WorkbookBinder {
             // A segment the sheet gives a column of its own is read from there, not cut from the account.
             for (segmentPosition, segment) in column.segments.enumerated() where index[segment.text.lowercased()] == nil {
                 index[segment.text.lowercased()] = columns.count
-                columns.append(segmentColumn(of: columns[position], named: segment.text, at: segmentPosition, separator: column.separator ?? "-"))
+                let part: SegmentPart = segmentPosition < column.segmentPositions.count ? .characters(column.segmentPositions[segmentPosition])
+                    : .split(segmentPosition, by: column.separator ?? "-")
+                columns.append(segmentColumn(of: columns[position], named: segment.text, part: part))
             }
         }
         func boundTable(_ columns: [Column], _ index: [String: Int]) -> BoundTable {
@@ -311,8 +313,27 @@ public enum WorkbookBinder {
         return completed
     }
 
-    /// The `position`-th part of each code, split by the separator; blank where a code has fewer parts.
-    private static func segmentColumn(of column: Column, named name: String, at position: Int, separator: String) -> Column {
+    /// Where a segment is in an account: the n-th part split by a separator, or some characters.
+    enum SegmentPart {
+        case split(Int, by: String)
+        case characters(ClosedRange<Int>)
+
+        /// The segment of one account; blank where the account is too short to have it.
+        func cut(_ account: String) -> String? {
+            switch self {
+            case .split(let position, let separator):
+                let parts = account.split(separator: separator, omittingEmptySubsequences: false)
+                return position < parts.count ? String(parts[position]) : nil
+            case .characters(let range):
+                let characters = Array(account)
+                guard range.lowerBound <= characters.count else { return nil }
+                return String(characters[(range.lowerBound - 1) ..< min(range.upperBound, characters.count)])
+            }
+        }
+    }
+
+    /// Each code's segment; blank where a code is too short to have it.
+    private static func segmentColumn(of column: Column, named name: String, part: SegmentPart) -> Column {
         var pool = TextPool()
         var ids: [UInt32] = []
         ids.reserveCapacity(column.count)
@@ -325,8 +346,7 @@ public enum WorkbookBinder {
                 ids.append(known)
                 continue
             }
-            let parts = sourcePool.string(id).split(separator: separator, omittingEmptySubsequences: false)
-            let segment = position < parts.count ? pool.intern(String(parts[position])) : TextPool.blankID
+            let segment = part.cut(sourcePool.string(id)).map { pool.intern($0) } ?? TextPool.blankID
             cache[id] = segment
             ids.append(segment)
         }

@@ -146,17 +146,48 @@ extension Parser {
                     parser.error(token.span, "`segments` must come right under the `column` it splits.")
                     return parser.abandonClause()
                 }
-                let names = parser.nameList("a segment name", after: token)
+                // Each name, and for an account read by position its characters: `function 2-5`.
+                var names: [Name] = []
+                var positions: [ClosedRange<Int>] = []
+                repeat {
+                    if !names.isEmpty { parser.advance() }
+                    guard let name = parser.expectName("a segment name", after: token) else { break }
+                    names.append(name)
+                    if case .number(let first) = parser.current.kind, let start = Int(first) {
+                        parser.advance()
+                        var end = start
+                        if parser.current.isSymbol("-"), case .number(let last) = parser.tokens[parser.index + 1].kind, let through = Int(last) {
+                            parser.advance()
+                            parser.advance()
+                            end = through
+                        }
+                        if start >= 1 && end >= start {
+                            positions.append(start ... end)
+                        } else {
+                            parser.error(name.span.to(parser.tokens[parser.index - 1].span), "Characters are counted from 1, the first before the last.",
+                                         hint: "For example: segments fund 1, function 2-5, object 7-9")
+                        }
+                    }
+                } while parser.current.isSymbol(",")
                 var separator: String?
                 if parser.current.isWord("split") {
                     parser.advance()
                     if parser.current.isWord("by") { parser.advance() }
                     separator = parser.expectText(after: token)
-                } else {
-                    parser.error(parser.current.span, "Say what separates the segments.", hint: "For example: segments fund, function, object split by \"-\"")
+                    if !positions.isEmpty {
+                        parser.error(token.span, "Segments are either split by a separator or read by their characters, not both.",
+                                     hint: "For example: segments fund, function, object split by \"-\", or: segments fund 1, function 2-5, object 7-9")
+                    }
+                } else if positions.isEmpty {
+                    parser.error(parser.current.span, "Say what separates the segments, or which characters each one is.",
+                                 hint: "For example: segments fund, function, object split by \"-\", or: segments fund 1, function 2-5, object 7-9")
+                } else if positions.count != names.count {
+                    parser.error(token.span, "Say which characters each segment is, or split them all by a separator.",
+                                 hint: "For example: segments fund 1, function 2-5, object 7-9")
                 }
                 table.columns[table.columns.count - 1].segments = names
                 table.columns[table.columns.count - 1].separator = separator
+                table.columns[table.columns.count - 1].segmentPositions = positions.count == names.count ? positions : []
                 Parser.note(&record, "segments:\(table.columns.count - 1)", parser.endClause("clause", leading: leading))
                 return
             case .or:

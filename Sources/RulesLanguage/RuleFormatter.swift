@@ -205,7 +205,12 @@ private struct Printer {
                 if column.isOptional { text += " optional" }
                 line(trimmedRight(text), comments: column.comments)
                 if !column.segments.isEmpty {
-                    let segments = column.segments.map(\.text).joined(separator: ", ") + (column.separator.map { " split by \(quote($0))" } ?? "")
+                    let named = column.segments.enumerated().map { index, name in
+                        guard index < column.segmentPositions.count else { return name.text }
+                        let range = column.segmentPositions[index]
+                        return name.text + " " + (range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)")
+                    }
+                    let segments = named.joined(separator: ", ") + (column.separator.map { " split by \(quote($0))" } ?? "")
                     clause(.segments, segments, key: "segments:\(index)", indent: 4)
                 }
                 if let formula = column.formula { clause(.or, expression(formula), key: "or:\(index)", indent: 4) }

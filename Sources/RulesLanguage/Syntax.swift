@@ -99,6 +99,9 @@ public struct TableColumn: Equatable, Sendable {
     /// `segments fund, function, object split by "-"`.
     public var segments: [Name]
     public var separator: String?
+    /// `segments fund 1, function 2-5, object 7-9`: each segment's characters, for an account
+    /// read by position (New York's A2110.120) rather than split by a separator.
+    public var segmentPositions: [ClosedRange<Int>] = []
     public var comments = Comments()
     /// `or debit - credit`: how to work the column out from the row's other columns when the
     /// sheet has none of its headers.

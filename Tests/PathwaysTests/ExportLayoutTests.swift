@@ -70,6 +70,26 @@ private let rules: CheckedRuleSet = {
         #expect(transactions.column("project") == nil, "a segment neither given nor cut is missing, not blank")
     }
 
+    @Test func anAccountReadByItsCharactersAsNewYorkWritesIt() throws {
+        // NYSED's A2110.120: fund letter, four-digit function, then the object after a point.
+        let text = """
+            table transactions "Transactions"
+              column posted  date  "Date"
+              column account code  "Account"
+                segments fund 1, function 2-5, object 7-9
+              column amount  money "Amount"
+
+            """
+        let check = RuleChecker.check([SourceFile(path: "ny.rules", text: text)])
+        let checked = try #require(check.ruleSet, "\(check.report.text)")
+        #expect(try RuleFormatter.format(SourceFile(path: "ny.rules", text: text)).get() == text, "fmt keeps the characters as written")
+        let csv = "Date,Account,Amount\n07/01/2024,A2110.120,10.00\n07/02/2024,F2110.150,5.00\n07/03/2024,A21,1.00\n"
+        let ledger = try #require(WorkbookBinder.bind(try CSVReader.read(bytes: Array(csv.utf8), fileName: "ny.csv"), to: checked).tables["transactions"])
+        #expect((0 ..< 3).map { ledger.column("fund")?[$0] } == [.code("A"), .code("F"), .code("A")])
+        #expect((0 ..< 3).map { ledger.column("function")?[$0] } == [.code("2110"), .code("2110"), .code("21")], "a short account gives what it has")
+        #expect((0 ..< 3).map { ledger.column("object")?[$0] } == [.code("120"), .code("150"), .blank])
+    }
+
     @Test func segmentsInColumnsOfTheirOwnAreReviewedAsIfCutFromAnAccount() throws {
         // A GL detail with no account string: the catch-all and the school spending are found as
         // they would be in 100-1000-890-101-100-000.
