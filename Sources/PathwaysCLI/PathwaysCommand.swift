@@ -130,7 +130,8 @@ struct Presets: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Review a workbook: check the rules, evaluate them, print a summary, and write the reviewed workbook and the findings."
+        abstract: "Review a workbook: check the rules, evaluate them, print a summary, and write the reviewed workbook and the findings.",
+        discussion: "Several files, a folder or a .zip are reviewed as one district: each table is found in whichever file holds it. A folder's review is written in it, named after it; several files' in the first one's folder, named after that folder."
     )
 
     enum Output: String, ExpressibleByArgument { case text, json }
@@ -139,12 +140,13 @@ struct Run: ParsableCommand {
         var severity: Severity { self == .error ? .error : .warning }
     }
 
-    @Argument(help: "The workbook to review: an .xlsx file or a .csv file.")
-    var input: String
+    @Argument(help: ArgumentHelp("The workbook to review (.xlsx or .csv), or a district's several files, a folder of them, or a .zip of them.",
+                                 valueName: "workbook"))
+    var inputs: [String] = []
 
     @OptionGroup var rules: RulesFolder
 
-    @Option(help: "The folder for <input name>.reviewed.xlsx and <input name>.findings.json (default: beside the input).")
+    @Option(help: "The folder for <input name>.reviewed.xlsx and <input name>.findings.json (default: beside the input; a folder's own).")
     var out: String?
 
     @Option(name: .customLong("param"), help: "Set a parameter for this run, e.g. --param approval_limit=10000 (repeatable).")
@@ -169,6 +171,7 @@ struct Run: ParsableCommand {
     var commentLimit = ReviewedWorkbook.defaultCommentLimit
 
     func validate() throws {
+        if inputs.isEmpty { throw ValidationError("Name the workbook to review, e.g. pathways run budget.xlsx (or several files, a folder or a .zip).") }
         let formats = outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if formats.isEmpty || formats.contains(where: { $0 != "xlsx" && $0 != "json" }) {
             throw ValidationError("--output-format takes xlsx, json, or xlsx,json.")
@@ -179,7 +182,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        var options = RunJob.Options(input: input)
+        var options = RunJob.Options(inputs: inputs)
         options.rules = rules.path
         options.output = out
         options.asOf = asOf
