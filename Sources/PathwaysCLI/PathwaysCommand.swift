@@ -223,7 +223,7 @@ struct Sample: ParsableCommand {
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch a drop folder: review each workbook copied into its inbox, put the reviewed workbook in its outbox, and keep the original in archive (or in failed, with a note saying why).",
-        discussion: "The folder holds inbox, outbox, archive, failed and processing, made if missing. The rules are read again when they change. SIGINT or SIGTERM stops taking new files, finishes the reviews in progress, and exits 0."
+        discussion: "The folder holds inbox, outbox, archive, failed and processing, made if missing. A folder or a .zip dropped into the inbox is one district's files, reviewed together. The rules are read again when they change. SIGINT or SIGTERM stops taking new files, finishes the reviews in progress, and exits 0."
     )
 
     @Argument(help: "The drop folder.")
@@ -237,6 +237,9 @@ struct Watch: ParsableCommand {
     @Option(help: "Seconds between looks at the inbox.")
     var poll = 2.0
 
+    @Option(help: "Seconds a folder dropped into the inbox must stay unchanged before it is taken.")
+    var settle = 10.0
+
     @Flag(help: "Review what is in the inbox now, then stop (for cron).")
     var once = false
 
@@ -246,6 +249,7 @@ struct Watch: ParsableCommand {
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be 1 or more.") }
         guard poll > 0 else { throw ValidationError("--poll must be more than 0 seconds.") }
+        guard settle >= 0 else { throw ValidationError("--settle must be 0 seconds or more.") }
     }
 
     func run() throws {
@@ -254,6 +258,7 @@ struct Watch: ParsableCommand {
         options.rules = rules.path
         options.workers = workers
         options.poll = poll
+        options.settle = settle
         options.once = once
         let watcher: DropFolder
         do {
