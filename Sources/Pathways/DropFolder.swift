@@ -37,8 +37,9 @@ public final class StopRequest: Sendable {
 }
 
 /// `pathways watch`: the shared folder a finance office drops workbooks into. A workbook copied
-/// into `inbox/` is taken once it is complete, claimed by a rename into `processing/`, reviewed,
-/// and its reviewed workbook and findings appear in `outbox/`; the workbook itself moves to
+/// into `inbox/` (or a district's files, as a folder or a `.zip`) is taken once it is complete,
+/// claimed by a rename into `processing/`, reviewed, and its reviewed workbook and findings
+/// appear in `outbox/`; the workbook itself moves to
 /// `archive/` under a name of its own, or, if it cannot be reviewed, to `failed/` with a
 /// `.error.xlsx` and `.error.txt` saying why. A file is never modified, and every output appears
 /// only complete (it is written in `processing/` and renamed into place).
@@ -52,6 +53,9 @@ public final class DropFolder: @unchecked Sendable {
         public var poll = 2.0
         /// Process what is in the inbox now, then stop (for cron and for tests).
         public var once = false
+        /// Seconds a folder dropped into the inbox must stay the same (no file added, grown or
+        /// changed) before it is taken: its files are copied one after another, with pauses between.
+        public var settle = 10.0
 
         public init(folder: String) { self.folder = folder }
     }
@@ -121,13 +125,24 @@ public final class DropFolder: @unchecked Sendable {
         reloadRules()
         recoverClaims()
         var previous: [String: FileStamp] = [:]
+        // When each thing in the inbox last changed: a folder is taken once it has been the same for `settle` seconds.
+        var unchangedSince: [String: Date] = [:]
         var looks = 0
         while !stop.isRequested {
             reloadRules()
             let current = inboxFiles()
+            let now = Date()
+            unchangedSince = current.keys.reduce(into: [:]) { since, name in
+                since[name] = previous[name] == current[name] ? unchangedSince[name] ?? now : now
+            }
+            func hasSettled(_ name: String, _ stamp: FileStamp) -> Bool {
+                // An empty folder is one just made, its files still to come.
+                stamp.contents.map { !$0.isEmpty && now.timeIntervalSince(unchangedSince[name] ?? now) >= options.settle } ?? true
+            }
             // Files that looked the same last time are complete; each waits for a free worker,
             // so no more than `workers` workbooks are ever in memory at once.
-            for (name, stamp) in current.sorted(by: { $0.key < $1.key }) where previous[name] == stamp && isReadable(name) && !isBeingWritten(inbox.appendingPathComponent(name)) {
+            for (name, stamp) in current.sorted(by: { $0.key < $1.key })
+            where previous[name] == stamp && hasSettled(name, stamp) && isReadable(name) && !isBeingWritten(inbox.appendingPathComponent(name)) {
                 guard waitForAWorker(unless: stop) else { break }
                 guard claim(name) else {
                     slots.signal()
@@ -141,7 +156,9 @@ public final class DropFolder: @unchecked Sendable {
             }
             previous = current
             looks += 1
-            if options.once && looks >= 2 { break }
+            // With --once, a folder that has stopped changing is waited for until it has settled.
+            let settling = current.contains { name, stamp in previous[name] == stamp && stamp.contents?.isEmpty == false && !hasSettled(name, stamp) }
+            if options.once && looks >= 2 && !settling { break }
             pause(options.poll, unless: stop)
         }
         jobs.wait()
@@ -202,48 +219,67 @@ public final class DropFolder: @unchecked Sendable {
 
     // MARK: The inbox
 
+    /// How a dropped file looks: its size and modification time; for a folder, those of every
+    /// file in it (at any depth), so that a file added, grown or touched changes the stamp.
     struct FileStamp: Equatable {
         let size: Int64
         let modified: Int64
+        /// A folder's files by their path inside it; nil for a file.
+        var contents: [String: FileStamp]?
 
-        init(size: Int64, modified: Int64) {
+        init(size: Int64, modified: Int64, contents: [String: FileStamp]? = nil) {
             self.size = size
             self.modified = modified
+            self.contents = contents
         }
 
-        /// The stamp of a regular file; nil for a folder or a file that is gone.
+        /// The stamp of a regular file or a folder; nil for anything else or a file that is gone.
         init?(of file: URL) {
             var info = stat()
-            guard stat(file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-            self.init(size: Int64(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+            guard stat(file.path, &info) == 0 else { return nil }
+            let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                self.init(size: Int64(info.st_size), modified: modified)
+            case S_IFDIR:
+                var contents: [String: FileStamp] = [:]
+                for path in DropFolder.filesInside(file) {
+                    if let stamp = FileStamp(of: file.appendingPathComponent(path)), stamp.contents == nil { contents[path] = stamp }
+                }
+                self.init(size: contents.values.reduce(0) { $0 + $1.size }, modified: contents.values.map(\.modified).max() ?? modified, contents: contents)
+            default:
+                return nil
+            }
         }
     }
 
-    /// Files a finance officer dropped, by name, with their size and modification time. Office's
-    /// lock files (`~$Budget.xlsx`, `.~lock.Budget.xlsx#`), temporary files and hidden files are not.
-    /// A folder copied into the inbox is not taken either, but the log says so once.
+    /// The files inside a dropped folder, at any depth (hidden, lock and temporary files apart), by
+    /// their paths inside it; at most 10,000, which is far more than any district exports.
+    static func filesInside(_ folder: URL) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        var paths: [String] = []
+        while let path = walker.nextObject() as? String, paths.count < 10_000 {
+            let name = (path as NSString).lastPathComponent
+            if isIgnored(name) {
+                walker.skipDescendants()
+                continue
+            }
+            if walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular { paths.append(path) }
+        }
+        return paths
+    }
+
+    /// What a finance officer dropped, by name, with its stamp: workbooks and CSV files, a zip of a
+    /// district's exports, or a folder of them. Office's lock files (`~$Budget.xlsx`,
+    /// `.~lock.Budget.xlsx#`), temporary files and hidden files are not.
     func inboxFiles() -> [String: FileStamp] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: inbox.path) else { return [:] }
         var files: [String: FileStamp] = [:]
-        var folders: Set<String> = []
         for name in names where !DropFolder.isIgnored(name) {
-            if let stamp = FileStamp(of: inbox.appendingPathComponent(name)) {
-                files[name] = stamp
-                continue
-            }
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: inbox.appendingPathComponent(name).path, isDirectory: &isFolder), isFolder.boolValue else { continue }
-            folders.insert(name)
-            if !foldersReported.contains(name) {
-                log.event("skipped", file: name, "it is a folder; only files copied straight into the inbox are reviewed, so move its workbooks out of it")
-            }
+            files[name] = FileStamp(of: inbox.appendingPathComponent(name))
         }
-        foldersReported = folders
         return files
     }
-
-    /// The folders in the inbox the log has already mentioned.
-    private var foldersReported: Set<String> = []
 
     static func isIgnored(_ name: String) -> Bool {
         name.hasPrefix(".") || name.hasPrefix("~$") || name.lowercased().hasSuffix(".tmp") || name.hasSuffix("#")
@@ -298,6 +334,7 @@ public final class DropFolder: @unchecked Sendable {
             defer { try? FileManager.default.removeItem(at: stage) }
             let result: JobResult
             if let rules {
+                // A folder or a zip is one district: its files are reviewed together.
                 var job = RunJob.Options(input: input.path)
                 job.output = stage.path
                 result = RunJob.review(job, rules: rules)
@@ -306,7 +343,7 @@ public final class DropFolder: @unchecked Sendable {
                                                                        + "Whoever looks after the rules will find what to fix in failed/rules-error.txt.")]))
             }
             if case .failed(let failure) = result, failure.cause == .outputs {
-                throw FolderError(description: ErrorReport(file: name, failure: failure).reasons.joined(separator: " "))
+                throw FolderError(description: ErrorReport(file: name, failure: failure, isFolder: stamp.contents != nil).reasons.joined(separator: " "))
             }
             // Looked at again just before filing: a file someone deleted is said to be gone, and a
             // copy still going on (a writer that paused longer than a poll, or still has the file
@@ -326,8 +363,8 @@ public final class DropFolder: @unchecked Sendable {
                 }
                 throw FolderError(description: "It changed while it was being reviewed, and it could not be put back in the inbox.")
             }
-            let stem = (name as NSString).deletingPathExtension
-            let plan = try plan(for: name, received: started)
+            let stem = RunJob.naming([input.path]).stem
+            let plan = try plan(for: name, stem: stem, received: started)
             switch result {
             case .reviewed(let review):
                 for suffix in [".reviewed.xlsx", ".findings.json"] {
@@ -341,17 +378,17 @@ public final class DropFolder: @unchecked Sendable {
                 let unread = review.report.dataErrorCount
                 let problems = unread == 0 ? "" : "\(unread == 1 ? "1 cell or line" : "\(unread) cells or lines") could not be read as \(unread == 1 ? "it is" : "they are") (the Summary lists them); "
                 log.event(unread == 0 ? "finished" : "finished with problems", file: name,
-                          problems + "\(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the workbook is archive/\(kept.lastPathComponent)",
+                          problems + "\(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the \(stamp.contents == nil ? "workbook" : "folder") is archive/\(kept.lastPathComponent)",
                           fields: ["errors": counts[.error] ?? 0, "warnings": counts[.warning] ?? 0, "information": counts[.info] ?? 0,
                                    "unreadable": unread, "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
             case .failed(let failure):
                 // The note is written before the workbook is filed, naming where it will be kept: a
                 // watcher killed in between takes the workbook up again and writes the same note.
-                let note = ErrorReport(file: name, failure: failure)
+                let note = ErrorReport(file: name, failure: failure, isFolder: stamp.contents != nil)
                 let kept = try DropFolder.moveKeepingEveryName(input, into: failed, received: plan.received) { target in
                     try note.write(to: failed, stem: plan.failedStem, keptAs: target.lastPathComponent, staging: stage)
                 }
-                log.event("failed", file: name, "\(note.reason) The workbook is failed/\(kept.lastPathComponent); failed/\(plan.failedStem).error.txt says what to do.",
+                log.event("failed", file: name, "\(note.reason) The \(stamp.contents == nil ? "workbook" : "folder") is failed/\(kept.lastPathComponent); failed/\(plan.failedStem).error.txt says what to do.",
                           fields: ["reason": note.reason, "kept": kept.lastPathComponent])
             }
             if release(name) { log.event("filed", file: name, "it could be filed at last; nothing was lost") }
@@ -387,14 +424,23 @@ public final class DropFolder: @unchecked Sendable {
         return error.localizedDescription
     }
 
-    /// Whether a writer still has `file` open, where the system can tell (a local Linux disk).
-    private func isBeingWritten(_ file: URL) -> Bool { pathways_is_open_for_writing(file.path) == 1 }
+    /// Whether a writer still has `file` (or a file in the folder) open, where the system can tell (a local Linux disk).
+    private func isBeingWritten(_ file: URL) -> Bool {
+        guard DistrictReader.isFolder(file.path) else { return pathways_is_open_for_writing(file.path) == 1 }
+        return DropFolder.filesInside(file).contains { pathways_is_open_for_writing(file.appendingPathComponent($0).path) == 1 }
+    }
+
+    /// `Budget.xlsx` as `Budget` and `.xlsx`; a folder's name whole, whatever dots it has (`Springfield 2025.06`).
+    static func nameParts(of file: URL) -> (stem: String, ext: String) {
+        let name = file.lastPathComponent
+        if DistrictReader.isFolder(file.path) { return (name, "") }
+        return ((name as NSString).deletingPathExtension, (name as NSString).pathExtension)
+    }
 
     /// Puts a claimed file back in the inbox under its name, or `Name (2).xlsx` … if a newer copy
     /// has arrived there meanwhile; its name in the inbox, or nil if it could not be moved.
     private func returnToInbox(_ file: URL) -> String? {
-        let name = file.lastPathComponent
-        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        let (stem, ext) = DropFolder.nameParts(of: file)
         for attempt in 1 ... 1_000 {
             let candidate = (attempt == 1 ? stem : "\(stem) (\(attempt))") + (ext.isEmpty ? "" : ".\(ext)")
             switch DropFolder.moveWithoutReplacing(file, to: inbox.appendingPathComponent(candidate)) {
@@ -418,9 +464,9 @@ public final class DropFolder: @unchecked Sendable {
 
     private func planURL(for name: String) -> URL { claims.appendingPathComponent(".plan-\(name)") }
 
-    private func plan(for name: String, received: Date) throws -> Plan {
+    /// `stem`: what the outputs are named after, `Budget` for `Budget.xlsx` (see `RunJob.naming`).
+    private func plan(for name: String, stem: String, received: Date) throws -> Plan {
         if let data = try? Data(contentsOf: planURL(for: name)), let plan = try? JSONDecoder().decode(Plan.self, from: data) { return plan }
-        let stem = (name as NSString).deletingPathExtension
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HHmmss"
@@ -446,7 +492,7 @@ public final class DropFolder: @unchecked Sendable {
     static func moveKeepingEveryName(_ file: URL, into folder: URL, received stamp: String,
                                      beforeMoving: (URL) throws -> Void = { _ in }) throws -> URL {
         let name = file.lastPathComponent
-        let stem = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        let (stem, ext) = nameParts(of: file)
         for attempt in 1 ... 1_000 {
             let candidate = "\(stem) \(stamp)\(attempt > 1 ? " (\(attempt))" : "")" + (ext.isEmpty ? "" : ".\(ext)")
             let target = folder.appendingPathComponent(candidate)

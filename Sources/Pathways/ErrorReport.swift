@@ -10,9 +10,12 @@ struct ErrorReport {
     let reasons: [String]
     /// The rules had mistakes: nothing is wrong with the workbook itself.
     let rulesHaveMistakes: Bool
+    /// A folder of a district's files was dropped, not a file.
+    let isFolder: Bool
 
-    init(file: String, failure: JobFailure) {
+    init(file: String, failure: JobFailure, isFolder: Bool = false) {
         self.file = file
+        self.isFolder = isFolder
         rulesHaveMistakes = failure.cause == .rules
         reasons = failure.reasons.map(\.sentence)
     }
@@ -25,9 +28,9 @@ struct ErrorReport {
         let day = ISO8601DateFormatter.string(from: date, timeZone: .current, formatOptions: [.withFullDate])
         let advice = rulesHaveMistakes
             ? ["What to do: nothing, as far as the workbook goes. Copy it into the inbox again once whoever looks after the rules has fixed them (failed/rules-error.txt says what is wrong with them)."]
-            : ["What to do: fix what is described above in the workbook (or export it again from the finance system), then copy it into the inbox folder again."]
+            : ["What to do: fix what is described above in the \(isFolder ? "folder's files" : "workbook") (or export \(isFolder ? "them" : "it") again from the finance system), then copy \(isFolder ? "the folder" : "it") into the inbox folder again."]
         return ["\(file) could not be reviewed (\(day))."] + [""] + ["What went wrong:"] + reasons.map { "  " + $0 } + [""] + advice
-            + ["The file you dropped is kept, unchanged, as failed/\(keptAs)."]
+            + ["The \(isFolder ? "folder" : "file") you dropped is kept, unchanged, as failed/\(keptAs)."]
     }
 
     /// Writes both files into `folder` as `<stem>.error.xlsx` and `.txt`, each through a temporary

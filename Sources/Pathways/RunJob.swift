@@ -5,11 +5,12 @@ import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
-/// `pathways run`: read a workbook, check the rules, evaluate them, print a summary and write
-/// the findings as JSON beside the other outputs.
+/// `pathways run`: read a workbook (or a district's several files), check the rules, evaluate
+/// them, print a summary and write the findings as JSON beside the other outputs.
 public enum RunJob {
     public struct Options: Sendable {
-        public var input: String
+        /// A workbook or CSV file; or a district's several files, a folder of them, or a zip.
+        public var inputs: [String]
         public var rules = RuleSetFolder.defaultPath
         /// Where the findings go; by default the input's folder.
         public var output: String?
@@ -29,13 +30,16 @@ public enum RunJob {
         /// Rows per sheet of the reviewed workbook (Excel's limit; lower only in tests).
         public var rowsPerSheet = ReviewedWorkbook.excelRowLimit
 
-        public init(input: String) { self.input = input }
+        public init(input: String) { inputs = [input] }
+        public init(inputs: [String]) { self.inputs = inputs }
     }
 
     /// The findings file: the schema is described in docs/findings-json.md.
     public struct Report: Codable, Sendable {
         public struct TableUse: Codable, Sendable {
             public let table: String
+            /// The file the sheet is in: the input's name, or one of a district's files.
+            public let file: String
             public let sheet: String
             public let headerRow: Int
             public let rows: Int
@@ -56,8 +60,19 @@ public enum RunJob {
             public let reason: String
         }
 
+        /// A file reviewed, with its sheets: their names in the file and in the review.
+        public struct InputUse: Codable, Sendable {
+            public let file: String
+            /// `csv` or `xlsx`.
+            public let format: ReadingNotes.Format
+            public let sheets: [InputFile.Sheet]
+        }
+
         public var schema = "pathways-findings/1"
+        /// The file reviewed, or a district's name: its folder's, or its zip's.
         public let input: String
+        /// Every file read, in order; one for a single workbook.
+        public let inputs: [InputUse]
         public let rules: [String]
         /// FNV-1a of the rule files' names and text: the same rules give the same fingerprint.
         public let ruleFingerprint: String
@@ -78,6 +93,9 @@ public enum RunJob {
         /// What the reviewer should check before trusting the review: how the file was read (an
         /// encoding guessed, numbers that read two ways) and a sheet taken for its name while another fits better.
         public var notes: [String] = []
+
+        /// Whether the review is of a district's several files (or a folder or zip of them).
+        public var isDistrict: Bool { inputs.count != 1 || inputs[0].file != input }
     }
 
     /// `pathways run`: reviews the workbook and says what came of it, as a command does.
@@ -129,14 +147,33 @@ public enum RunJob {
         return .success(rules)
     }
 
-    /// Reviews `options.input` with rules already checked (the drop folder keeps them between
+    /// What a review is called and where its outputs go. One file's review is named after it and
+    /// written beside it (`ledger.csv` gives `ledger.reviewed.xlsx`), and so is a zip's; a folder's
+    /// is named after the folder and written in it; several files' after the folder of the first,
+    /// and written there (`springfield/ledger.csv …` gives `springfield/springfield.reviewed.xlsx`).
+    public static func naming(_ inputs: [String]) -> (name: String, stem: String, folder: URL) {
+        let first = URL(fileURLWithPath: inputs.first ?? ".").standardizedFileURL
+        let isFolder = DistrictReader.isFolder(first.path)
+        if inputs.count == 1 && !isFolder {
+            return (first.lastPathComponent, first.deletingPathExtension().lastPathComponent, first.deletingLastPathComponent())
+        }
+        let folder = isFolder ? first : first.deletingLastPathComponent()
+        let name = folder.path == "/" ? "district" : folder.lastPathComponent
+        return (name, name, folder)
+    }
+
+    /// Reviews `options.inputs` with rules already checked (the drop folder keeps them between
     /// files), writing the outputs `options` asks for.
     public static func review(_ options: Options, rules: CheckedRuleSet) -> JobResult {
         func fail(_ reasons: JobFailure.Reason...) -> JobResult { .failed(JobFailure(.workbook, reasons)) }
         func failToWrite(_ reason: String) -> JobResult { .failed(JobFailure(.outputs, [JobFailure.Reason(reason)])) }
+        let naming = naming(options.inputs)
         let workbook: RawWorkbook
         do {
-            workbook = try SpreadsheetReader.read(path: options.input)
+            workbook = try DistrictReader.read(paths: options.inputs, name: naming.name)
+        } catch where error.file != naming.name {
+            // One of a district's files: the sentence itself names it, as the drop folder's note shows sentences alone.
+            return fail(JobFailure.Reason("the file \(error.file) could not be read, so nothing was reviewed. \(error.message)", about: naming.name))
         } catch {
             return fail(JobFailure.Reason(error.message, about: error.file))
         }
@@ -177,9 +214,8 @@ public enum RunJob {
         } catch {
             return fail(JobFailure.Reason("the findings could not be written as JSON: \(error)"))
         }
-        let inputURL = URL(fileURLWithPath: options.input)
-        let folder = options.output.map { URL(fileURLWithPath: $0) } ?? inputURL.deletingLastPathComponent()
-        let stem = inputURL.deletingPathExtension().lastPathComponent
+        let folder = options.output.map { URL(fileURLWithPath: $0) } ?? naming.folder
+        let stem = naming.stem
         var written: [String] = []
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -220,7 +256,7 @@ public enum RunJob {
         var leftOut: [Report.LeftOutRow] = []
         for declaration in rules.tables {
             guard let bound = binding.tables[declaration.name.text.lowercased()] else { continue }
-            tables.append(Report.TableUse(table: declaration.name.text, sheet: bound.sheet, headerRow: bound.headerRow, rows: bound.table.rowCount))
+            tables.append(Report.TableUse(table: declaration.name.text, file: bound.table.file, sheet: bound.sheet, headerRow: bound.headerRow, rows: bound.table.rowCount))
             errors.append(bound.dataErrors)
             leftOut += bound.layout.skippedRows.map {
                 Report.LeftOutRow(table: declaration.name.text, sheet: bound.sheet, row: $0.row, reason: $0.reason, label: $0.label)
@@ -246,7 +282,8 @@ public enum RunJob {
             for byte in Array((fileName(file.path) + "\n" + file.text).utf8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         }
         let fingerprint = String(hash, radix: 16, uppercase: false)
-        return Report(input: workbook.file, rules: rules.files.map(\.path), ruleFingerprint: String(repeating: "0", count: 16 - fingerprint.count) + fingerprint,
+        let inputs = workbook.inputs.map { Report.InputUse(file: $0.file, format: $0.notes.format, sheets: $0.sheets) }
+        return Report(input: workbook.file, inputs: inputs, rules: rules.files.map(\.path), ruleFingerprint: String(repeating: "0", count: 16 - fingerprint.count) + fingerprint,
                       asOf: evaluation.asOf?.description, tables: tables,
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
@@ -258,9 +295,10 @@ public enum RunJob {
 
     /// `sheetOfView`: a view's sheet in the reviewed workbook (its title), by the view's name.
     static func summary(_ report: Report, written paths: [String], sheetOfView: [String: String] = [:]) -> String {
-        var lines = ["\(report.input), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf ?? "an unknown date (the workbook has no dates; use --as-of)")"]
+        let files = report.isDistrict ? " (\(report.inputs.count) file\(report.inputs.count == 1 ? "" : "s"): \(report.inputs.map(\.file).joined(separator: ", ")))" : ""
+        var lines = ["\(report.input)\(files), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf ?? "an unknown date (the workbook has no dates; use --as-of)")"]
         lines += report.notes.map { "  Check: \($0)" }
-        lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\" (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
+        lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\"\(report.isDistrict ? " of \($0.file)" : "") (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
             .joined(separator: "; "))
         let overridden = report.params.filter { $0.source != .rules }
         if !overridden.isEmpty {
@@ -294,7 +332,7 @@ public enum RunJob {
             }
         }
         if let first = report.dataErrors.first {
-            lines.append("  Cells that could not be read: \(formatCount(report.dataErrorCount)), \(report.dataErrorCount == 1 ? "" : "the first ")\(first.origin.qualifiedAddress): \"\(first.rawText)\" \(first.reason)")
+            lines.append("  Cells that could not be read: \(formatCount(report.dataErrorCount)), \(report.dataErrorCount == 1 ? "" : "the first ")\(first.origin.qualifiedAddress)\(report.isDistrict ? " of \(first.origin.file)" : ""): \"\(first.rawText)\" \(first.reason)")
         }
         if !report.findings.isEmpty {
             lines.append("  First findings:")

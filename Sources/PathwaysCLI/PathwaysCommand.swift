@@ -130,7 +130,8 @@ struct Presets: ParsableCommand {
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Review a workbook: check the rules, evaluate them, print a summary, and write the reviewed workbook and the findings."
+        abstract: "Review a workbook: check the rules, evaluate them, print a summary, and write the reviewed workbook and the findings.",
+        discussion: "Several files, a folder or a .zip are reviewed as one district: each table is found in whichever file holds it. A folder's review is written in it, named after it; several files' in the first one's folder, named after that folder."
     )
 
     enum Output: String, ExpressibleByArgument { case text, json }
@@ -139,12 +140,13 @@ struct Run: ParsableCommand {
         var severity: Severity { self == .error ? .error : .warning }
     }
 
-    @Argument(help: "The workbook to review: an .xlsx file or a .csv file.")
-    var input: String
+    @Argument(help: ArgumentHelp("The workbook to review (.xlsx or .csv), or a district's several files, a folder of them, or a .zip of them.",
+                                 valueName: "workbook"))
+    var inputs: [String] = []
 
     @OptionGroup var rules: RulesFolder
 
-    @Option(help: "The folder for <input name>.reviewed.xlsx and <input name>.findings.json (default: beside the input).")
+    @Option(help: "The folder for <input name>.reviewed.xlsx and <input name>.findings.json (default: beside the input; a folder's own).")
     var out: String?
 
     @Option(name: .customLong("param"), help: "Set a parameter for this run, e.g. --param approval_limit=10000 (repeatable).")
@@ -169,6 +171,7 @@ struct Run: ParsableCommand {
     var commentLimit = ReviewedWorkbook.defaultCommentLimit
 
     func validate() throws {
+        if inputs.isEmpty { throw ValidationError("Name the workbook to review, e.g. pathways run budget.xlsx (or several files, a folder or a .zip).") }
         let formats = outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         if formats.isEmpty || formats.contains(where: { $0 != "xlsx" && $0 != "json" }) {
             throw ValidationError("--output-format takes xlsx, json, or xlsx,json.")
@@ -179,7 +182,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        var options = RunJob.Options(input: input)
+        var options = RunJob.Options(inputs: inputs)
         options.rules = rules.path
         options.output = out
         options.asOf = asOf
@@ -220,7 +223,7 @@ struct Sample: ParsableCommand {
 struct Watch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Watch a drop folder: review each workbook copied into its inbox, put the reviewed workbook in its outbox, and keep the original in archive (or in failed, with a note saying why).",
-        discussion: "The folder holds inbox, outbox, archive, failed and processing, made if missing. The rules are read again when they change. SIGINT or SIGTERM stops taking new files, finishes the reviews in progress, and exits 0."
+        discussion: "The folder holds inbox, outbox, archive, failed and processing, made if missing. A folder or a .zip dropped into the inbox is one district's files, reviewed together. The rules are read again when they change. SIGINT or SIGTERM stops taking new files, finishes the reviews in progress, and exits 0."
     )
 
     @Argument(help: "The drop folder.")
@@ -234,6 +237,9 @@ struct Watch: ParsableCommand {
     @Option(help: "Seconds between looks at the inbox.")
     var poll = 2.0
 
+    @Option(help: "Seconds a folder dropped into the inbox must stay unchanged before it is taken.")
+    var settle = 10.0
+
     @Flag(help: "Review what is in the inbox now, then stop (for cron).")
     var once = false
 
@@ -243,6 +249,7 @@ struct Watch: ParsableCommand {
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be 1 or more.") }
         guard poll > 0 else { throw ValidationError("--poll must be more than 0 seconds.") }
+        guard settle >= 0 else { throw ValidationError("--settle must be 0 seconds or more.") }
     }
 
     func run() throws {
@@ -251,6 +258,7 @@ struct Watch: ParsableCommand {
         options.rules = rules.path
         options.workers = workers
         options.poll = poll
+        options.settle = settle
         options.once = once
         let watcher: DropFolder
         do {

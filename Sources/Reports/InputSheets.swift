@@ -27,7 +27,8 @@ extension Writer {
         // A sheet the district hid stays hidden in the copy (Unhide in Excel shows it).
         if sheet.visibility != .visible { worksheet_hide(worksheet) }
         var pageStart = 0
-        let bound = contents.binding.tables.values.first { $0.sheet == sheet.name && $0.table.file == contents.workbook.file }
+        let input = contents.workbook.input(of: sheet)
+        let bound = contents.binding.tables.values.first { $0.sheet == sheet.name && $0.table.file == input.file }
         var width = 0
         for row in 0 ..< sheet.rowCount { width = max(width, min(sheet.width(ofRow: row), Writer.maxColumns)) }
         // The Findings column goes after the data, unless the data fills every column Excel has.
@@ -150,7 +151,7 @@ extension Writer {
         case .error(let error):
             worksheet_write_string(worksheet, row, column, error.text, style(nil))
         case .number(let value, let numberFormat):
-            let uses1904 = contents.workbook.notes.uses1904Dates
+            let uses1904 = contents.workbook.input(of: sheet).notes.uses1904Dates
             switch numberFormat.category {
             case .date, .dateTime, .time, .duration:
                 // Serials are rewritten in the 1900 system the reviewed workbook uses.

@@ -27,6 +27,7 @@ extension Writer {
         row += 1
         text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 1
         text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 2
+        if contents.workbook.isDistrict { writeInputFiles(sheet, row: &row) }
         // Before anything else: a choice Pathways made that the reviewer should confirm.
         for note in contents.notes {
             text("Check first", 0, fill: .severity(.warning)); text(note, 1); row += 1
@@ -90,14 +91,14 @@ extension Writer {
                 row += 1
             }
         }
-        let renamed = contents.workbook.sheets.compactMap { sheet in sheetNames[sheet.name].flatMap { $0 == sheet.name ? nil : (sheet.name, $0) } }
+        let renamed = contents.workbook.sheets.compactMap { sheet in sheetNames[sheet.name].flatMap { $0 == sheet.name ? nil : (sheet, $0) } }
         if !renamed.isEmpty {
             row += 1
             text("Sheets under another name here", 0, "header"); text("Excel does not allow these names (at most 31 characters, none of [ ] : * ? / \\, not History, each once)", 1, "header"); row += 1
             for (original, shown) in renamed {
                 let cell = CellOrigin(file: "", sheet: shown, row: 1, column: 0).qualifiedAddress
                 link(shown, to: cell)
-                text("is \"\(original)\" in \(contents.workbook.file) (the findings file names it so).", 1)
+                text("is \"\(original.name)\" in \(contents.workbook.input(of: original).file) (the findings file names it so).", 1)
                 row += 1
             }
         }
@@ -196,6 +197,34 @@ extension Writer {
 }
 
 extension Writer {
+    /// A district's files, each with its sheets, the table each was read as, and a link to it, so a
+    /// reviewer sees which file every sheet of this workbook came from.
+    mutating func writeInputFiles(_ sheet: UnsafeMutablePointer<lxw_worksheet>, row: inout lxw_row_t) {
+        worksheet_write_string(sheet, row, 0, "Files reviewed", format("header|wrap"))
+        worksheet_write_string(sheet, row, 1, "Their sheets, under the names they have here", format("header|wrap"))
+        row += 1
+        for input in contents.workbook.inputs {
+            let described = input.sheets.map { named -> String in
+                let shown = sheetNames[named.reviewedAs] ?? named.reviewedAs
+                let table = contents.binding.tables.values.first { $0.sheet == named.reviewedAs && $0.table.file == input.file }
+                return "\"\(shown)\"" + (shown == named.name ? "" : " (\"\(named.name)\" in the file)")
+                    + (table.map { ", the \($0.declaration.title ?? $0.declaration.name.text) table" } ?? "")
+            }
+            let first = input.sheets.first.map { sheetNames[$0.reviewedAs] ?? $0.reviewedAs }
+            if let first, contents.workbook.sheets.contains(where: { $0.name == input.sheets[0].reviewedAs && $0.kind == .worksheet }) {
+                let cell = CellOrigin(file: "", sheet: first, row: 1, column: 0).qualifiedAddress
+                worksheet_write_url_opt(sheet, row, 0, "internal:" + cell, format("link|wrap"), input.file, "Go to its first sheet")
+            } else {
+                worksheet_write_string(sheet, row, 0, input.file, format("wrap"))
+            }
+            let line = described.isEmpty ? "no sheets" : (described.count == 1 ? "Sheet " : "Sheets ") + described.joined(separator: "; ")
+            XLSXWriter.fitRow(sheet, row, [(line, 70)])
+            worksheet_write_string(sheet, row, 1, line, format("wrap"))
+            row += 1
+        }
+        row += 1
+    }
+
     /// A pathway level measured on only one indicator, or on fewer than half of its own, is shown
     /// striped: a reviewer should not read it as firmly as a level most indicators agree on.
     static func restsOnFew(_ pathway: PathwayResult) -> Bool {

@@ -82,7 +82,7 @@ public enum WorkbookBinder {
                 if rivals.count > 1 {
                     binding.messages.append(BindingMessage(
                         kind: .error, table: name,
-                        message: "Two sheets could be the \(title) table: \(rivals.prefix(2).map { "\"\(sheets[$0.sheet].name)\"" }.joined(separator: " and ")).",
+                        message: "Two sheets could be the \(title) table: \(rivals.prefix(2).map { workbook.describe(sheets[$0.sheet]) }.joined(separator: " and ")).",
                         hint: "Add the right sheet's name to the table's `from sheet` line in \(place(declaration.name.span, in: rules)), or rename the other sheet."))
                     continue
                 }
@@ -94,14 +94,14 @@ public enum WorkbookBinder {
                 // A sheet that is another table's (the ledger, for a workbook of one sheet) is not
                 // a near miss for this one: "add a budget column to the ledger" would mislead.
                 let nearMisses = matches.filter { $0.hinted || !taken.contains(sheets[$0.sheet].name) }
-                binding.messages.append(missingTable(declaration, title: title, required: required, matches: nearMisses, sheets: sheets, rules: rules))
+                binding.messages.append(missingTable(declaration, title: title, required: required, matches: nearMisses, sheets: sheets, of: workbook, rules: rules))
                 continue
             }
             if let clash = chosen.clashes.first {
                 // Two columns with one header: taking either would be a guess.
                 let letters = clash.positions.map { columnLetters($0) }.joined(separator: " and ")
                 binding.messages.append(BindingMessage(kind: declaration.isRequired ? .error : .notAssessed, table: name,
-                    message: "Sheet \"\(sheets[chosen.sheet].name)\" has two columns headed \"\(clash.header)\" (\(letters)), so Pathways cannot tell which is `\(clash.column)` of the \(title) table.",
+                    message: "Sheet \(workbook.describe(sheets[chosen.sheet])) has two columns headed \"\(clash.header)\" (\(letters)), so Pathways cannot tell which is `\(clash.column)` of the \(title) table.",
                     hint: "Rename one of them in the workbook. Until then, rules that need this table are not assessed."))
                 continue
             }
@@ -109,14 +109,14 @@ public enum WorkbookBinder {
             // of monthly totals beside the real detail) is a choice the reviewer should see.
             if chosen.hinted, let better = complete.filter({ !$0.hinted && $0.matched > chosen.matched }).max(by: { $0.matched < $1.matched }) {
                 binding.messages.append(BindingMessage(kind: .note, table: name,
-                    message: "Sheet \"\(sheets[chosen.sheet].name)\" was taken as the \(title) table because of its name, but sheet \"\(sheets[better.sheet].name)\" has more of its columns (\(better.matched) against \(chosen.matched)).",
+                    message: "Sheet \(workbook.describe(sheets[chosen.sheet])) was taken as the \(title) table because of its name, but sheet \(workbook.describe(sheets[better.sheet])) has more of its columns (\(better.matched) against \(chosen.matched)).",
                     hint: "If \"\(sheets[better.sheet].name)\" is the \(title) table, rename the other sheet, or add \"\(sheets[better.sheet].name)\" to the table's `from sheet` line in \(place(declaration.name.span, in: rules)) and run again."))
             }
             let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)
             binding.tables[name.lowercased()] = bound
             if bound.table.rowCount == 0 {
                 binding.messages.append(BindingMessage(kind: .notAssessed, table: name,
-                    message: "Sheet \"\(sheets[chosen.sheet].name)\" has the \(title) table's header but no rows under it, so there was nothing of it to review.",
+                    message: "Sheet \(workbook.describe(sheets[chosen.sheet])) has the \(title) table's header but no rows under it, so there was nothing of it to review.",
                     hint: "Check that the export is not empty."))
             }
         }
@@ -161,7 +161,7 @@ public enum WorkbookBinder {
     }
 
     private static func missingTable(_ declaration: TableDeclaration, title: String, required: [TableColumn], matches: [SheetMatch],
-                                     sheets: [RawSheet], rules: CheckedRuleSet) -> BindingMessage {
+                                     sheets: [RawSheet], of workbook: RawWorkbook, rules: CheckedRuleSet) -> BindingMessage {
         // The sheet that came closest: named in the hints, holding more than half the required
         // columns, or half of them and a header that looks like a missing one (`Amout`). A sheet
         // that shares one column of two and nothing like the other is no near miss.
@@ -180,7 +180,7 @@ public enum WorkbookBinder {
         guard let closest, let missing = closest.missing.first else {
             let looked = declaration.sheetHints.isEmpty ? "" : " (looked for a sheet named \(declaration.sheetHints.map { "\"\($0)\"" }.joined(separator: " or ")), or"
             return BindingMessage(kind: kind, table: declaration.name.text,
-                message: "The workbook has no \(title) table\(looked.isEmpty ? " (looked for" : looked) a sheet whose headers include \(required.prefix(3).map { "\"\($0.aliases.first ?? $0.name.text)\"" }.joined(separator: ", "))).",
+                message: "\(workbook.isDistrict ? "None of the files has a" : "The workbook has no") \(title) table\(looked.isEmpty ? " (looked for" : looked) a sheet whose headers include \(required.prefix(3).map { "\"\($0.aliases.first ?? $0.name.text)\"" }.joined(separator: ", "))).",
                 hint: declaration.isRequired ? "This table is required, so the workbook cannot be reviewed without it." : "Rules and indicators that need it are not assessed.")
         }
         let sheet = sheets[closest.sheet]
@@ -199,7 +199,7 @@ public enum WorkbookBinder {
         } ?? []
         let workedOut = inputs.isEmpty ? "" : " It can also be worked out from \(inputs.joined(separator: " and ")) columns, if the sheet has those."
         return BindingMessage(kind: kind, table: declaration.name.text,
-            message: "Sheet \"\(sheet.name)\" has no column for `\(missing.name.text)` of the \(title) table; \(foundText).",
+            message: "Sheet \(workbook.describe(sheet)) has no column for `\(missing.name.text)` of the \(title) table; \(foundText).",
             hint: "\(fix) in \(place(missing.name.span, in: rules))." + workedOut + (kind == .error ? "" : " Until then, rules that need this table are not assessed."))
     }
 

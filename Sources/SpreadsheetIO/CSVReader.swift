@@ -263,8 +263,10 @@ public enum CSVReader {
         return best
     }
 
-    /// A CSV file has one sheet, named after the file: `GL Detail.csv` gives `GL Detail`.
-    static func sheetName(forFile name: String) -> String {
+    /// A CSV file has one sheet, named after the file: `GL Detail.csv` gives `GL Detail`, and so
+    /// does `springfield.zip/GL Detail.csv`, a file in a zip.
+    static func sheetName(forFile path: String) -> String {
+        let name = fileName(of: path)
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
         return String(name[..<dot])
     }

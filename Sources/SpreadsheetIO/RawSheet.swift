@@ -92,9 +92,13 @@ public struct RawSheet: Sendable {
     public enum Kind: String, Sendable, Codable { case worksheet, chartsheet, dialogsheet, macrosheet }
     public enum Visibility: String, Sendable, Codable { case visible, hidden, veryHidden }
 
-    public let name: String
+    /// The sheet's name in the review: its name in its file, unless a sheet of another file of
+    /// the district has that name too (see `RawWorkbook.init(district:files:)`).
+    public internal(set) var name: String
     public let kind: Kind
     public let visibility: Visibility
+    /// Which of the workbook's `inputs` the sheet was read from.
+    public internal(set) var input = 0
 
     var kinds: [RawKind] = []
     var payloads: [UInt64] = []
@@ -256,16 +260,62 @@ public struct ReadingNotes: Sendable, Codable, Equatable {
     public var remarks: [String] = []
 }
 
-/// Every sheet of one file, as read.
+/// A file the input was read from: its name, how it was read, and the names of its sheets.
+public struct InputFile: Sendable, Equatable {
+    /// The file's name as the finance officer saved it; a file inside a zip is named with the
+    /// zip's, `springfield.zip/ledger.csv`.
+    public let file: String
+    public let notes: ReadingNotes
+    /// Each sheet's name in the file, and the name it is reviewed under.
+    public let sheets: [Sheet]
+
+    public struct Sheet: Sendable, Equatable, Codable {
+        /// The sheet's name in its file.
+        public let name: String
+        /// The same as `name`, unless another file of the district has a sheet of that name.
+        public let reviewedAs: String
+    }
+}
+
+/// Every sheet of the files reviewed together: one file, or a district's several files (a ledger,
+/// a budget and a list of schools exported as CSV) pooled as one.
 public struct RawWorkbook: Sendable {
+    /// The file's name; for several files, the district's name (their folder's, or the zip's).
     public let file: String
     public let sheets: [RawSheet]
+    /// For one file, how it was read; for several, their remarks, each naming its file.
     public let notes: ReadingNotes
+    /// The files the sheets were read from, in the order their sheets come.
+    public let inputs: [InputFile]
 
     public init(file: String, sheets: [RawSheet], notes: ReadingNotes) {
         self.file = file
+        self.sheets = sheets.map { sheet in
+            var sheet = sheet
+            sheet.input = 0
+            return sheet
+        }
+        self.notes = notes
+        inputs = [InputFile(file: file, notes: notes, sheets: sheets.map { InputFile.Sheet(name: $0.name, reviewedAs: $0.name) })]
+    }
+
+    init(file: String, sheets: [RawSheet], notes: ReadingNotes, inputs: [InputFile]) {
+        self.file = file
         self.sheets = sheets
         self.notes = notes
+        self.inputs = inputs
+    }
+
+    /// The file a sheet was read from, and how it was read.
+    public func input(of sheet: RawSheet) -> InputFile { inputs[min(sheet.input, inputs.count - 1)] }
+
+    /// Whether the sheets come from files other than `file` (several files, a folder or a zip), so
+    /// that a message about a sheet should say which file it is in.
+    public var isDistrict: Bool { inputs.count != 1 || inputs[0].file != file }
+
+    /// `"Sheet1"`, or `"Sheet1" of ledger.xlsx` when the workbook is a district's several files.
+    public func describe(_ sheet: RawSheet) -> String {
+        isDistrict ? "\"\(sheet.name)\" of \(input(of: sheet).file)" : "\"\(sheet.name)\""
     }
 }
 

@@ -3,7 +3,15 @@ import Foundation
 /// XlsxWriter, transitional or strict OOXML) into raw sheets.
 public enum XLSXReader {
     public static func read(path: String, limits: ReadingLimits = ReadingLimits()) throws(SpreadsheetError) -> RawWorkbook {
-        let archive = try ZipArchive(path: path, limits: limits)
+        try read(try ZipArchive(path: path, limits: limits), limits: limits)
+    }
+
+    /// A workbook held in memory (a file inside a district's zip), named `fileName` in what it says.
+    public static func read(bytes: [UInt8], fileName: String, limits: ReadingLimits = ReadingLimits()) throws(SpreadsheetError) -> RawWorkbook {
+        try read(try ZipArchive(bytes: bytes, fileName: fileName, limits: limits), limits: limits)
+    }
+
+    static func read(_ archive: ZipArchive, limits: ReadingLimits) throws(SpreadsheetError) -> RawWorkbook {
         if let kind = try otherOfficeDocument(archive) {
             throw SpreadsheetError(.notASpreadsheet, file: archive.fileName,
                 "This is \(kind), not an Excel workbook, though its name ends in .\((archive.fileName as NSString).pathExtension). \(kind.contains("spreadsheet") ? "Open it in LibreOffice or Excel and save it as Excel 2007-365 (.xlsx)." : "Export the report from the finance system as Excel (.xlsx) or CSV instead.")")
@@ -53,8 +61,36 @@ extension XLSXReader {
 /// that says what the file is and what to do.
 public enum SpreadsheetReader {
     public static func read(path: String, limits: ReadingLimits = ReadingLimits()) throws(SpreadsheetError) -> RawWorkbook {
-        let name = fileName(of: path)
-        let start = try readFileStart(path, count: 8)
+        try read(.path(path), name: fileName(of: path), limits: limits)
+    }
+
+    /// A file held in memory (one inside a district's zip), named `fileName` in what it says.
+    public static func read(bytes: [UInt8], fileName: String, limits: ReadingLimits = ReadingLimits()) throws(SpreadsheetError) -> RawWorkbook {
+        try read(.bytes(bytes), name: fileName, limits: limits)
+    }
+
+    /// Where a file's bytes are: on disk, read only as far as needed, or already in memory.
+    private enum Source {
+        case path(String)
+        case bytes([UInt8])
+
+        func start(_ count: Int) throws(SpreadsheetError) -> [UInt8] {
+            switch self {
+            case .path(let path): try readFileStart(path, count: count)
+            case .bytes(let bytes): Array(bytes.prefix(count))
+            }
+        }
+
+        func all() throws(SpreadsheetError) -> [UInt8] {
+            switch self {
+            case .path(let path): try readWholeFile(path)
+            case .bytes(let bytes): bytes
+            }
+        }
+    }
+
+    private static func read(_ source: Source, name: String, limits: ReadingLimits) throws(SpreadsheetError) -> RawWorkbook {
+        let start = try source.start(8)
         let lowercasedName = name.lowercased()
         if start.isEmpty {
             throw SpreadsheetError(.notASpreadsheet, file: name,
@@ -69,10 +105,13 @@ public enum SpreadsheetReader {
                 throw SpreadsheetError(.notASpreadsheet, file: name,
                     "This is an Excel binary workbook (.xlsb). Open it in Excel and save it as Excel Workbook (.xlsx).")
             }
-            return try XLSXReader.read(path: path, limits: limits)
+            switch source {
+            case .path(let path): return try XLSXReader.read(path: path, limits: limits)
+            case .bytes(let bytes): return try XLSXReader.read(bytes: bytes, fileName: name, limits: limits)
+            }
         }
         if start.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-            throw try oleContainerError(path: path, name: name)
+            throw oleContainerError(try source.all(), name: name)
         }
         if let kind = documentKind(start) {
             throw SpreadsheetError(.notASpreadsheet, file: name,
@@ -82,7 +121,7 @@ public enum SpreadsheetReader {
             throw SpreadsheetError(.notASpreadsheet, file: name,
                 "This file is named .xlsx but is not an Excel workbook; it may be damaged or misnamed. Open it in Excel and save it as .xlsx or .csv.")
         }
-        return try CSVReader.read(path: path)
+        return try CSVReader.read(bytes: try source.all(), fileName: name)
     }
 
     /// What a file that is often dropped by mistake is, from its first bytes.
@@ -97,8 +136,7 @@ public enum SpreadsheetReader {
 
     /// Legacy `.xls` workbooks and password-protected `.xlsx` workbooks are both OLE2 containers;
     /// an encrypted one has an `EncryptionInfo` stream.
-    private static func oleContainerError(path: String, name: String) throws(SpreadsheetError) -> SpreadsheetError {
-        let bytes = try readWholeFile(path)
+    private static func oleContainerError(_ bytes: [UInt8], name: String) -> SpreadsheetError {
         let marker = Array("EncryptionInfo".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         let isEncrypted = bytes.withUnsafeBufferPointer { buffer in
             buffer.count >= marker.count && (0 ... buffer.count - marker.count).contains { offset in
