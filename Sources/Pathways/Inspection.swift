@@ -42,7 +42,12 @@ public struct Inspection: Codable, Sendable {
 
     /// With rules, also how they split each table's account into segments.
     public static func inspect(path: String, rules: CheckedRuleSet? = nil) throws(SpreadsheetError) -> Inspection {
-        let workbook = try SpreadsheetReader.read(path: path)
+        try inspect(paths: [path], rules: rules)
+    }
+
+    /// Several files, a folder or a zip, read as `pathways run` reads a district: one workbook.
+    public static func inspect(paths: [String], rules: CheckedRuleSet? = nil) throws(SpreadsheetError) -> Inspection {
+        let workbook = try DistrictReader.read(paths: paths, name: RunJob.naming(paths).name)
         let sheets = workbook.sheets.map { sheet -> SheetReport in
             let reading = TableReader.read(sheet, of: workbook)
             let columns = reading.table.columns.map { column in

@@ -20,13 +20,17 @@ struct Inspect: ParsableCommand {
         abstract: "Show what Pathways sees in a workbook: sheets, header rows, column types, total rows and unreadable cells."
     )
 
-    @Argument(help: "The workbook to look at: an .xlsx file or a .csv file.")
-    var file: String
+    @Argument(help: "The workbook to look at: an .xlsx or .csv file, or a district's several files, a folder or a .zip, as `run` reads them.")
+    var files: [String] = []
 
     @Flag(help: "Print the report as JSON instead of text.")
     var json = false
 
     @OptionGroup var rules: RulesFolder
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Name the workbook to look at, e.g. pathways inspect budget.xlsx (or several files, a folder or a .zip).") }
+    }
 
     func run() throws {
         let inspection: Inspection
@@ -34,7 +38,7 @@ struct Inspect: ParsableCommand {
         // report still shows how the file itself was read.
         let checked = try? RunJob.loadRules(rules.path).get()
         do {
-            inspection = try Inspection.inspect(path: file, rules: checked)
+            inspection = try Inspection.inspect(paths: files, rules: checked)
         } catch {
             FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
             throw ExitCode(2)

@@ -42,6 +42,11 @@ private let samples: URL = {
         #expect(ledger.missing == ["program", "project"])
         #expect(detail.text.contains("no account column; its segments come from columns of their own"))
         #expect(detail.text.contains("  Not found: program, project; rules that read them are not assessed."))
+        // The same folder, with the district's schools beside the ledger, inspected as `run` reads it.
+        try "Site Code,Level,October Enrollment\n101,ES,400\n".write(to: folder.appendingPathComponent("schools.csv"), atomically: true, encoding: .utf8)
+        let district = try Inspection.inspect(paths: [folder.path], rules: Self.rules)
+        #expect(district.sheets.map(\.name) == ["gl-detail", "schools"])
+        #expect(district.accountSplits.map(\.table) == ["transactions"])
     }
 
     @Test func showsWhatPathwaysSeesInTheSampleMunisReport() throws {
