@@ -93,6 +93,8 @@ public enum WorkbookBinder {
             guard let chosen else {
                 // A sheet that is another table's (the ledger, for a workbook of one sheet) is not
                 // a near miss for this one: "add a budget column to the ledger" would mislead.
+                // A table only other tables look into (the org codes) is missed by no rule.
+                guard !rules.lookupOnlyTables.contains(name.lowercased()) else { continue }
                 let nearMisses = matches.filter { $0.hinted || !taken.contains(sheets[$0.sheet].name) }
                 binding.messages.append(missingTable(declaration, title: title, required: required, matches: nearMisses, sheets: sheets, of: workbook, rules: rules))
                 continue
@@ -119,6 +121,10 @@ public enum WorkbookBinder {
                     message: "Sheet \(workbook.describe(sheets[chosen.sheet])) has the \(title) table's header but no rows under it, so there was nothing of it to review.",
                     hint: "Check that the export is not empty."))
             }
+        }
+        // Columns worked out from another table's row, once every table is bound.
+        for (name, bound) in binding.tables {
+            binding.tables[name] = workOut(bound, rules: rules, others: binding.tables.filter { $0.key != name })
         }
         return binding
     }
@@ -291,13 +297,21 @@ public enum WorkbookBinder {
                                                              sourceRows: reading.table.sourceRows),
                        columnIndex: index, headerRow: headerRow + 1, layout: reading.layout, dataErrors: reading.dataErrors)
         }
-        let asRead = boundTable(columns, index)
-        // Columns the sheet lacks but can be worked out from the ones it has (`or debit - credit`).
+        return workOut(boundTable(columns, index), rules: rules, others: [:])
+    }
+
+    /// Adds the columns the sheet lacks but can be worked out from the ones it has (`or debit -
+    /// credit`), and, once `others` are bound, from another table's row (`or LOOKUP(orgs.site, org)`).
+    private static func workOut(_ asRead: BoundTable, rules: CheckedRuleSet, others: [String: BoundTable]) -> BoundTable {
+        let declaration = asRead.declaration
         let source = RowSource(bound: asRead)
-        let evaluator = Evaluator(sources: [declaration.name.text.lowercased(): source], rules: rules,
-                                  values: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: nil)
+        var sources = others.mapValues { RowSource(bound: $0) }
+        sources[declaration.name.text.lowercased()] = source
+        let evaluator = Evaluator(sources: sources, rules: rules, values: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: nil)
         let formulas = rules.columnFormulas[declaration.name.text.lowercased()] ?? [:]
-        var workedOut: Set<String> = []
+        var columns = asRead.table.columns
+        var index = asRead.columnIndex
+        var workedOut = asRead.workedOut
         for column in declaration.columns where index[column.name.text.lowercased()] == nil {
             guard let written = column.formula, let formula = formulas[column.name.text.lowercased()],
                   let first = formulaInputs(written, of: declaration).first, let input = asRead.column(first),
@@ -307,8 +321,10 @@ public enum WorkbookBinder {
                                   values: (0 ..< asRead.table.rowCount).map(vector.value)))
             workedOut.insert(column.name.text.lowercased())
         }
-        guard !workedOut.isEmpty else { return asRead }
-        var completed = boundTable(columns, index)
+        guard workedOut != asRead.workedOut else { return asRead }
+        var completed = BoundTable(declaration: declaration, table: Table(file: asRead.table.file, sheet: asRead.table.sheet, columns: columns,
+                                                                         sourceRows: asRead.table.sourceRows),
+                                   columnIndex: index, headerRow: asRead.headerRow, layout: asRead.layout, dataErrors: asRead.dataErrors)
         completed.workedOut = workedOut
         return completed
     }

@@ -23,6 +23,9 @@ public struct CheckedRuleSet: Sendable {
     public let tests: [TestDeclaration]
     /// Each table's and view's columns with their types.
     public let symbols: [String: TableSymbol]
+    /// Tables only other tables' `or LOOKUP(…)` read, and no rule, view, indicator or goal (the
+    /// org codes, lower case): a workbook without one misses nothing to report.
+    public let lookupOnlyTables: Set<String>
 }
 
 /// The outcome of checking: every diagnostic, and the checked rule set when there were no errors.
@@ -85,6 +88,7 @@ struct DeclarationChecker {
     var checkedIndicators: [CheckedIndicator] = []
     var checkedGoals: [CheckedGoal] = []
     var usedPathways: Set<String> = []
+    var lookupOnlyTables: Set<String> = []
     var expressionChecker: ExpressionChecker
 
     init(nodes: [DeclarationNode], files: [SourceFile]) {
@@ -107,7 +111,7 @@ struct DeclarationChecker {
 
     func ruleSet() -> CheckedRuleSet {
         CheckedRuleSet(files: files, tables: tables, columnFormulas: columnFormulas, params: params, paramTypes: paramTypes, presets: presets, pathways: pathways,
-                       rules: checkedRules, views: checkedViews, indicators: checkedIndicators, goals: checkedGoals, tests: tests, symbols: symbols)
+                       rules: checkedRules, views: checkedViews, indicators: checkedIndicators, goals: checkedGoals, tests: tests, symbols: symbols, lookupOnlyTables: lookupOnlyTables)
     }
 
     mutating func error(_ span: SourceSpan, _ message: String, hint: String? = nil) {
@@ -134,10 +138,15 @@ struct DeclarationChecker {
         }
         expressionChecker = ExpressionChecker(tables: symbols, params: paramsByName, files: files)
         checkColumnFormulas()
+        let readByColumnFormulas = expressionChecker.usedTables
+        expressionChecker.usedTables = []
         checkViews()
         checkRules()
         checkIndicators()
         checkGoals()
+        lookupOnlyTables = readByColumnFormulas.subtracting(expressionChecker.usedTables)
+            .subtracting(rules.compactMap { $0.table?.text.lowercased() }).subtracting(views.compactMap { $0.table?.text.lowercased() })
+        expressionChecker.usedTables.formUnion(readByColumnFormulas)
         checkTests()
         diagnostics += expressionChecker.diagnostics
         reportUnused()
@@ -229,7 +238,8 @@ struct DeclarationChecker {
     }
 
     /// A column's `or` formula works on one row of its own table: its other columns (not ones
-    /// worked out themselves), params, literals and functions of one value.
+    /// worked out themselves), params, literals, functions of one value, and LOOKUP into another
+    /// table (an org code's function, for a chart of accounts like Munis').
     mutating func checkColumnFormulas() {
         for table in tables {
             guard let symbol = symbols[table.name.text.lowercased()] else { continue }
@@ -242,9 +252,9 @@ struct DeclarationChecker {
                           hint: "Totals go in a `view`, or in a rule's `when`.")
                     continue
                 }
-                if let other = firstName(in: formula, where: { qualifier, _ in qualifier != nil }) {
+                if let other = firstName(in: Self.outsideLookups(formula), where: { qualifier, _ in qualifier != nil }) {
                     error(other.span, "\(owner.prefix(1).uppercased() + owner.dropFirst()) is worked out from its own row, not from another table.",
-                          hint: "Use LOOKUP in a rule or a view instead.")
+                          hint: "Use LOOKUP(table.column, key) to read another table's row.")
                     continue
                 }
                 if let stranger = firstName(in: formula, where: { qualifier, name in qualifier == nil && symbol.column(name.text) == nil }) {
@@ -263,6 +273,19 @@ struct DeclarationChecker {
                 }
                 columnFormulas[table.name.text.lowercased(), default: [:]][column.name.text.lowercased()] = checked
             }
+        }
+    }
+
+    /// The formula with each LOOKUP's first value (the other table's column) left out.
+    static func outsideLookups(_ formula: Expression) -> Expression {
+        switch formula {
+        case .call(let name, let arguments, let filter, let span) where name.text.uppercased() == Function.lookup.rawValue:
+            return .call(name, Array(arguments.dropFirst()).map(outsideLookups), filter: filter.map(outsideLookups), span)
+        case .call(let name, let arguments, let filter, let span):
+            return .call(name, arguments.map(outsideLookups), filter: filter.map(outsideLookups), span)
+        case .unary(let op, let operand, let span): return .unary(op, outsideLookups(operand), span)
+        case .binary(let op, let left, let right, let span): return .binary(op, outsideLookups(left), outsideLookups(right), span)
+        default: return formula
         }
     }
 

@@ -70,6 +70,25 @@ private let rules: CheckedRuleSet = {
         #expect(transactions.column("project") == nil, "a segment neither given nor cut is missing, not blank")
     }
 
+    @Test func aMunisLedgerOfOrgAndObjectGetsFunctionAndSiteFromItsOrgCodes() throws {
+        // Tyler Munis: the org code 10011000 stands for fund 100, instruction, Riverside (101);
+        // 10051000 for debt service at the district office. Function and site come from Org Codes.
+        func rows(_ csv: String) -> [[String]] { csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } }
+        let ledger = rows("Post Date,Org,Object,Vendor,Description,Amount\n07/15/2024,10011000,610,School Specialty,Classroom supplies,300.00\n07/31/2024,10051000,110,,Salaries charged to debt service,900.00")
+        let orgs = rows("Org,Org Name,Function,Location\n10011000,Riverside instruction,1000,101\n10051000,Debt service,5100,900")
+        let binding = WorkbookBinder.bind(RawWorkbook(file: "munis.xlsx", textSheets: [("GL Detail", ledger), ("Org Codes", orgs)]), to: rules)
+        #expect(binding.errors.isEmpty, "\(binding.errors)")
+        let transactions = try #require(binding.tables["transactions"])
+        #expect((0 ..< 2).map { transactions.column("site")?[$0] } == [.code("101"), .code("900")])
+        #expect(transactions.workedOut.isSuperset(of: ["function", "site"]))
+        let evaluation = RuleRunner.run(rules, on: binding)
+        #expect(evaluation.findings.filter { $0.rule == "MG-11" }.map(\.rows) == [[3]], "salaries may not be charged to debt service")
+        // Without the org codes, nothing says the org codes are missing but the rules that need a function or site.
+        let alone = WorkbookBinder.bind(RawWorkbook(file: "munis.xlsx", textSheets: [("GL Detail", ledger)]), to: rules)
+        #expect(!alone.messages.contains { $0.table == "orgs" }, "no rule reads the org codes themselves")
+        #expect(alone.tables["transactions"]?.column("site") == nil)
+    }
+
     @Test func anAccountReadByItsCharactersAsNewYorkWritesIt() throws {
         // NYSED's A2110.120: fund letter, four-digit function, then the object after a point.
         let text = """
