@@ -76,6 +76,8 @@ public enum RunJob {
         public let rules: [String]
         /// FNV-1a of the rule files' names and text: the same rules give the same fingerprint.
         public let ruleFingerprint: String
+        /// The preset whose code meanings the review used (`texas`), or nil for the rules' own.
+        public let preset: String?
         /// Nil when the workbook has no dates and the run gave none.
         public let asOf: String?
         public let tables: [TableUse]
@@ -228,7 +230,7 @@ public enum RunJob {
                                           notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules,
                                           ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount,
                                           leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, $0.reason) },
-                                          notes: report.notes)
+                                          notes: report.notes, preset: report.preset)
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
@@ -284,7 +286,7 @@ public enum RunJob {
         let fingerprint = String(hash, radix: 16, uppercase: false)
         let inputs = workbook.inputs.map { Report.InputUse(file: $0.file, format: $0.notes.format, sheets: $0.sheets) }
         return Report(input: workbook.file, inputs: inputs, rules: rules.files.map(\.path), ruleFingerprint: String(repeating: "0", count: 16 - fingerprint.count) + fingerprint,
-                      asOf: evaluation.asOf?.description, tables: tables,
+                      preset: params.preset, asOf: evaluation.asOf?.description, tables: tables,
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
                       dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount, leftOutRows: leftOut,
@@ -300,7 +302,11 @@ public enum RunJob {
         lines += report.notes.map { "  Check: \($0)" }
         lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\"\(report.isDistrict ? " of \($0.file)" : "") (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
             .joined(separator: "; "))
-        let overridden = report.params.filter { $0.source != .rules }
+        if let preset = report.preset {
+            let set = report.params.filter { $0.source == .preset }.count
+            lines.append("  Preset: \(preset), the code meanings of its state's chart of accounts (\(set) parameter\(set == 1 ? "" : "s"); `pathways presets` lists them)")
+        }
+        let overridden = report.params.filter { $0.source != .rules && $0.source != .preset }
         if !overridden.isEmpty {
             lines.append("  Parameters set for this run: " + overridden.map { "\($0.name) = \($0.value) (\($0.source.rawValue))" }.joined(separator: ", "))
         }

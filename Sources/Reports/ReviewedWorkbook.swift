@@ -23,11 +23,14 @@ public struct ReviewContents {
     public var leftOutRows: [(sheet: String, row: Int, label: String, reason: SheetLayout.SkippedRow.Reason)]
     /// Choices the reviewer should check before trusting the review (which sheet a table came from).
     public var notes: [String]
+    /// The preset of code meanings the review used, if any.
+    public var preset: String?
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,
                 dataErrors: [DataError], dataErrorCount: Int, leftOutRows: [(sheet: String, row: Int, label: String, reason: SheetLayout.SkippedRow.Reason)] = [],
-                notes: [String] = []) {
+                notes: [String] = [], preset: String? = nil) {
+        self.preset = preset
         self.workbook = workbook
         self.binding = binding
         self.evaluation = evaluation

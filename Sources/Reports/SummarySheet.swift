@@ -26,7 +26,9 @@ extension Writer {
         text(contents.evaluation.asOf?.description ?? "Not known: the workbook has no dates. Rules that depend on the date were not assessed.", 1)
         row += 1
         text("Rule files", 0, "bold"); text(contents.ruleFiles.joined(separator: ", "), 1); row += 1
-        text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 2
+        text("Rule set fingerprint", 0, "bold"); text(contents.ruleFingerprint, 1); row += 1
+        text("Code meanings", 0, "bold")
+        text(contents.preset.map { "The \($0) preset (its state's chart of accounts)" } ?? "The rules' own (NCES unless the rule files say otherwise)", 1); row += 2
         if contents.workbook.isDistrict { writeInputFiles(sheet, row: &row) }
         // Before anything else: a choice Pathways made that the reviewer should confirm.
         for note in contents.notes {

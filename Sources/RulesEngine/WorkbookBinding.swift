@@ -304,28 +304,27 @@ public enum WorkbookBinder {
     /// credit`), and, once `others` are bound, from another table's row (`or LOOKUP(orgs.site, org)`).
     private static func workOut(_ asRead: BoundTable, rules: CheckedRuleSet, others: [String: BoundTable]) -> BoundTable {
         let declaration = asRead.declaration
-        let source = RowSource(bound: asRead)
-        var sources = others.mapValues { RowSource(bound: $0) }
-        sources[declaration.name.text.lowercased()] = source
-        let evaluator = Evaluator(sources: sources, rules: rules, values: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: nil)
         let formulas = rules.columnFormulas[declaration.name.text.lowercased()] ?? [:]
-        var columns = asRead.table.columns
-        var index = asRead.columnIndex
-        var workedOut = asRead.workedOut
-        for column in declaration.columns where index[column.name.text.lowercased()] == nil {
+        var completed = asRead
+        // In the order declared, so a column can be worked out from one worked out above it.
+        for column in declaration.columns where completed.columnIndex[column.name.text.lowercased()] == nil {
             guard let written = column.formula, let formula = formulas[column.name.text.lowercased()],
-                  let first = formulaInputs(written, of: declaration).first, let input = asRead.column(first),
-                  let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
-            index[column.name.text.lowercased()] = columns.count
-            columns.append(Column(name: column.name.text, type: column.type, sourceColumn: input.sourceColumn,
-                                  values: (0 ..< asRead.table.rowCount).map(vector.value)))
-            workedOut.insert(column.name.text.lowercased())
-        }
-        guard workedOut != asRead.workedOut else { return asRead }
-        var completed = BoundTable(declaration: declaration, table: Table(file: asRead.table.file, sheet: asRead.table.sheet, columns: columns,
+                  let first = formulaInputs(written, of: declaration).first, let input = completed.column(first) else { continue }
+            let source = RowSource(bound: completed)
+            var sources = others.mapValues { RowSource(bound: $0) }
+            sources[declaration.name.text.lowercased()] = source
+            let evaluator = Evaluator(sources: sources, rules: rules, values: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: nil)
+            guard let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
+            var index = completed.columnIndex
+            index[column.name.text.lowercased()] = completed.table.columns.count
+            let columns = completed.table.columns + [Column(name: column.name.text, type: column.type, sourceColumn: input.sourceColumn,
+                                                            values: (0 ..< asRead.table.rowCount).map(vector.value))]
+            let workedOut = completed.workedOut.union([column.name.text.lowercased()])
+            completed = BoundTable(declaration: declaration, table: Table(file: asRead.table.file, sheet: asRead.table.sheet, columns: columns,
                                                                          sourceRows: asRead.table.sourceRows),
                                    columnIndex: index, headerRow: asRead.headerRow, layout: asRead.layout, dataErrors: asRead.dataErrors)
-        completed.workedOut = workedOut
+            completed.workedOut = workedOut
+        }
         return completed
     }
 

@@ -190,6 +190,10 @@ extension Parser {
             if anyOf {
                 advance()
                 advance()
+            } else if current.isWord("any"), tokens[index + 1].word != nil {
+                error(current.span, "Write `any of` before the list: starts with any of \(tokens[index + 1].word ?? "personnel_objects").",
+                      hint: "For example: object starts with any of personnel_objects")
+                advance()
             }
             let prefixes = parseConcatenation()
             return .startsWith(left, prefixes, anyOf: anyOf, negated: doesNotStart, left.span.to(prefixes.span))

@@ -243,8 +243,9 @@ struct DeclarationChecker {
     mutating func checkColumnFormulas() {
         for table in tables {
             guard let symbol = symbols[table.name.text.lowercased()] else { continue }
-            let workedOut = Set(table.columns.filter { $0.formula != nil }.map { $0.name.text.lowercased() })
-            for column in table.columns {
+            for (position, column) in table.columns.enumerated() {
+                // A formula may use a worked-out column declared above it, which is worked out first.
+                let workedOut = Set(table.columns[position...].filter { $0.formula != nil }.map { $0.name.text.lowercased() })
                 guard let formula = column.formula else { continue }
                 let owner = "column \(column.name.text) of table \(table.name.text)"
                 if let total = formula.firstTotal {
@@ -263,8 +264,8 @@ struct DeclarationChecker {
                     continue
                 }
                 if let nested = firstName(in: formula, where: { qualifier, name in qualifier == nil && workedOut.contains(name.text.lowercased()) }) {
-                    error(nested.span, "`\(nested.text)` is worked out itself, so \(owner) cannot be worked out from it.",
-                          hint: "Work \(column.name.text) out from columns the sheet has.")
+                    error(nested.span, "`\(nested.text)` is worked out itself, below \(owner), so it cannot be used here.",
+                          hint: "Declare \(nested.text) above \(column.name.text), or work \(column.name.text) out from columns the sheet has.")
                     continue
                 }
                 let checked = expressionChecker.check(formula, in: Scope(owner: owner, table: symbol))

@@ -70,6 +70,19 @@ private let rules: CheckedRuleSet = {
         #expect(transactions.column("project") == nil, "a segment neither given nor cut is missing, not blank")
     }
 
+    @Test func aPlainBudgetExportHasItsRevisedBudgetAndAvailableWorkedOut() throws {
+        // Original budget, spending and encumbrances, nothing more: the most common budget export.
+        let binding = try bind("Account,Original Budget,YTD Actual,Encumbrance",
+                               "100-1000-610-101-100-000,4000.00,4850.00,0\n100-1000-610-102-100-000,1000.00,700.00,100.00")
+        let accounts = try #require(binding.tables["accounts"])
+        #expect(accounts.column("revised")?[0] == .money(Money(scaled: 40_000_000)), "no transfers: the revised budget is the original")
+        #expect((0 ..< 2).map { accounts.column("available")?[$0] } == [.money(Money(scaled: -8_500_000)), .money(Money(scaled: 2_000_000))])
+        #expect(accounts.workedOut == ["revised", "available"])
+        #expect(RuleRunner.run(rules, on: binding).findings.filter { $0.rule == "BO-1" }.map(\.rows) == [[2]], "the $850 overspend is an error")
+        // Without the spending, nothing is available to work out: not a budget with nothing spent.
+        #expect(try bind("Account,Original Budget", "100-1000-610-101-100-000,4000.00").tables["accounts"]?.column("available") == nil)
+    }
+
     @Test func aMunisLedgerOfOrgAndObjectGetsFunctionAndSiteFromItsOrgCodes() throws {
         // Tyler Munis: the org code 10011000 stands for fund 100, instruction, Riverside (101);
         // 10051000 for debt service at the district office. Function and site come from Org Codes.

@@ -71,6 +71,25 @@ private let rulesFolder: String = {
         #expect(fromSheet.problems.first?.hasPrefix("the Params sheet, row 2: there is no preset named Utopia.") == true, "\(fromSheet.problems)")
     }
 
+    @Test func theReviewSaysWhichPresetItUsed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("preset-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledger = folder.appendingPathComponent("texas.csv")
+        try Self.texasLedger.write(to: ledger, atomically: true, encoding: .utf8)
+        var options = RunJob.Options(input: ledger.path)
+        options.rules = rulesFolder
+        options.preset = "texas"
+        let outcome = RunJob.run(options)
+        #expect(outcome.exitCode == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("  Preset: texas, the code meanings of its state's chart of accounts (12 parameters;"))
+        #expect(!outcome.standardOutput.contains("Parameters set for this run"), "the preset's codes are not listed one by one")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("texas.findings.json"))) as? [String: Any])
+        #expect(report["preset"] as? String == "texas")
+        let summary = try #require((readWithOpenpyxl(folder.appendingPathComponent("texas.reviewed.xlsx").path)["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
+        #expect(summary.values.contains { $0[1] == "The texas preset (its state's chart of accounts)" }, "the reviewer sees which codes were meant")
+    }
+
     @Test func presetsAreListedForATrainer() {
         let outcome = RuleCommands.presets(folder: rulesFolder)
         #expect(outcome.exitCode == 0)
