@@ -251,6 +251,20 @@ public enum RunJob {
         return .reviewed(Review(report: report, written: written, findingsJSON: json))
     }
 
+    /// A ledger of four-digit objects (Texas' 6119) read with the rules' own, NCES, meanings of
+    /// three-digit ones would look clean and be wrong: the reviewer is asked to choose a preset.
+    static func stateChartNote(binding: WorkbookBinding, rules: CheckedRuleSet, params: ParamValues) -> String? {
+        guard params.preset == nil, !rules.presets.isEmpty,
+              let objects = binding.tables["transactions"]?.column("object") ?? binding.tables["accounts"]?.column("object") else { return nil }
+        let codes = (0 ..< min(objects.count, 2_000)).compactMap { row -> String? in
+            if case .code(let code) = objects[row], !code.isEmpty { code } else { nil }
+        }
+        let long = codes.filter { $0.count >= 4 }
+        guard codes.count >= 2, Double(long.count) >= 0.8 * Double(codes.count) else { return nil }
+        let examples = Array(Set(long)).sorted().prefix(2).joined(separator: ", ")
+        return "Most object codes have four digits or more (\(examples)), but they were read with the rules' own meanings, which follow the NCES handbook's three-digit objects. If the district follows a state's chart of accounts, review it again with that state's preset (`pathways presets` lists them; for Texas, --preset texas)."
+    }
+
     static func makeReport(workbook: RawWorkbook, rules: CheckedRuleSet, binding: WorkbookBinding, params: ParamValues,
                            evaluation: Evaluation) -> Report {
         var errors: [DataErrorLog] = []
@@ -290,7 +304,8 @@ public enum RunJob {
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
                       dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount, leftOutRows: leftOut,
-                      notes: workbook.notes.remarks + binding.messages.filter { $0.kind == .note }.map(\.description))
+                      notes: workbook.notes.remarks + binding.messages.filter { $0.kind == .note }.map(\.description)
+                        + [stateChartNote(binding: binding, rules: rules, params: params)].compactMap { $0 })
     }
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }

@@ -84,10 +84,16 @@ private let rulesFolder: String = {
         #expect(outcome.exitCode == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("  Preset: texas, the code meanings of its state's chart of accounts (12 parameters;"))
         #expect(!outcome.standardOutput.contains("Parameters set for this run"), "the preset's codes are not listed one by one")
+        #expect(!outcome.standardOutput.contains("Most object codes have four digits"))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("texas.findings.json"))) as? [String: Any])
         #expect(report["preset"] as? String == "texas")
         let summary = try #require((readWithOpenpyxl(folder.appendingPathComponent("texas.reviewed.xlsx").path)["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
         #expect(summary.values.contains { $0[1] == "The texas preset (its state's chart of accounts)" }, "the reviewer sees which codes were meant")
+        // Without the preset, the review says the codes do not look like the meanings it used.
+        options.preset = nil
+        let unsure = RunJob.run(options)
+        #expect(unsure.standardOutput.contains("  Check: Most object codes have four digits or more (6119, 6399), but they were read with the rules' own meanings"),
+                "\(unsure.standardOutput)")
     }
 
     @Test func presetsAreListedForATrainer() {
