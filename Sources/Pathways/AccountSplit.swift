@@ -28,8 +28,9 @@ public struct AccountSplit: Codable, Sendable, Equatable {
     public var segments: [Segment]
 
     /// The splits of every bound table whose declaration splits a column into segments.
-    static func splits(of workbook: RawWorkbook, rules: CheckedRuleSet) -> [AccountSplit] {
-        let binding = WorkbookBinder.bind(workbook, to: rules)
+    static func splits(of workbook: RawWorkbook, rules: CheckedRuleSet, params: ParamValues) -> [AccountSplit] {
+        let binding = WorkbookBinder.bind(workbook, to: rules, params: params)
+        let layout = params.accountLayout
         return rules.tables.compactMap { declaration -> AccountSplit? in
             guard let split = declaration.columns.first(where: { !$0.segments.isEmpty }),
                   let bound = binding.tables[declaration.name.text.lowercased()] else { return nil }
@@ -47,7 +48,8 @@ public struct AccountSplit: Codable, Sendable, Equatable {
                 }
                 let isCut = bound.isCutSegment(name)
                 let range = position < split.segmentPositions.count ? split.segmentPositions[position] : nil
-                segments.append(Segment(name: name, part: isCut && range == nil ? position + 1 : nil,
+                let part = layout.flatMap { $0.firstIndex(of: name.lowercased()) } ?? position
+                segments.append(Segment(name: name, part: isCut && range == nil ? part + 1 : nil,
                                         characters: isCut ? range.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" } : nil,
                                         ownColumn: isCut ? nil : header(column), examples: Inspection.examples(of: column)))
             }

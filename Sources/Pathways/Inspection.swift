@@ -1,3 +1,4 @@
+import RulesEngine
 import RulesLanguage
 import SpreadsheetIO
 import Tabular
@@ -46,7 +47,7 @@ public struct Inspection: Codable, Sendable {
     }
 
     /// Several files, a folder or a zip, read as `pathways run` reads a district: one workbook.
-    public static func inspect(paths: [String], rules: CheckedRuleSet? = nil) throws(SpreadsheetError) -> Inspection {
+    public static func inspect(paths: [String], rules: CheckedRuleSet? = nil, preset: String? = nil) throws(SpreadsheetError) -> Inspection {
         let workbook = try DistrictReader.read(paths: paths, name: RunJob.naming(paths).name)
         let sheets = workbook.sheets.map { sheet -> SheetReport in
             let reading = TableReader.read(sheet, of: workbook)
@@ -63,7 +64,10 @@ public struct Inspection: Codable, Sendable {
         var inspection = Inspection(file: workbook.file, format: workbook.notes.format, encoding: workbook.notes.encoding,
                                     delimiter: workbook.notes.delimiter, uses1904Dates: workbook.notes.uses1904Dates,
                                     remarks: workbook.notes.remarks, sheets: sheets)
-        if let rules { inspection.accountSplits = AccountSplit.splits(of: workbook, rules: rules) }
+        if let rules {
+            inspection.accountSplits = AccountSplit.splits(of: workbook, rules: rules,
+                                                           params: ParamValues(rules: rules, workbook: workbook, commandLine: [:], preset: preset))
+        }
         return inspection
     }
 

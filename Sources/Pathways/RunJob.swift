@@ -190,7 +190,7 @@ public enum RunJob {
         if !params.problems.isEmpty {
             return .failed(JobFailure(.workbook, params.problems.map { JobFailure.Reason($0) }))
         }
-        let binding = WorkbookBinder.bind(workbook, to: rules)
+        let binding = WorkbookBinder.bind(workbook, to: rules, params: params)
         if !binding.errors.isEmpty {
             return .failed(JobFailure(.workbook, binding.errors.map { JobFailure.Reason("\($0)", about: workbook.file) }
                                       + [JobFailure.Reason("nothing was reviewed; fix the workbook or the table declarations and run again.")]))

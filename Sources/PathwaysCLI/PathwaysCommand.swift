@@ -28,6 +28,9 @@ struct Inspect: ParsableCommand {
 
     @OptionGroup var rules: RulesFolder
 
+    @Option(help: "The preset whose account layout to show the accounts split by, e.g. --preset texas.")
+    var preset: String?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name the workbook to look at, e.g. pathways inspect budget.xlsx (or several files, a folder or a .zip).") }
     }
@@ -38,7 +41,7 @@ struct Inspect: ParsableCommand {
         // report still shows how the file itself was read.
         let checked = try? RunJob.loadRules(rules.path).get()
         do {
-            inspection = try Inspection.inspect(paths: files, rules: checked)
+            inspection = try Inspection.inspect(paths: files, rules: checked, preset: preset)
         } catch {
             FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
             throw ExitCode(2)

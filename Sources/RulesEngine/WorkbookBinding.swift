@@ -55,7 +55,9 @@ public struct WorkbookBinding: Sendable {
 /// header row holds the table's required columns (case, spacing and punctuation ignored), then
 /// reads it with the declared column types.
 public enum WorkbookBinder {
-    public static func bind(_ workbook: RawWorkbook, to rules: CheckedRuleSet) -> WorkbookBinding {
+    /// `params`: the run's values, for `account_layout` (the rules' own when nil).
+    public static func bind(_ workbook: RawWorkbook, to rules: CheckedRuleSet, params: ParamValues? = nil) -> WorkbookBinding {
+        let layout = (params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])).accountLayout
         var binding = WorkbookBinding()
         let sheets = workbook.sheets.filter { $0.kind == .worksheet && $0.rowCount > 0 }
         let candidateRows = sheets.map { SheetLayout.candidateHeaderRows($0) }
@@ -114,7 +116,7 @@ public enum WorkbookBinder {
                     message: "Sheet \(workbook.describe(sheets[chosen.sheet])) was taken as the \(title) table because of its name, but sheet \(workbook.describe(sheets[better.sheet])) has more of its columns (\(better.matched) against \(chosen.matched)).",
                     hint: "If \"\(sheets[better.sheet].name)\" is the \(title) table, rename the other sheet, or add \"\(sheets[better.sheet].name)\" to the table's `from sheet` line in \(place(declaration.name.span, in: rules)) and run again."))
             }
-            let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules)
+            let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules, accountLayout: layout)
             binding.tables[name.lowercased()] = bound
             if bound.table.rowCount == 0 {
                 binding.messages.append(BindingMessage(kind: .notAssessed, table: name,
@@ -269,7 +271,7 @@ public enum WorkbookBinder {
     }
 
     private static func read(_ declaration: TableDeclaration, from sheet: RawSheet, headerRow: Int, in workbook: RawWorkbook,
-                             rules: CheckedRuleSet) -> BoundTable {
+                             rules: CheckedRuleSet, accountLayout: [String]?) -> BoundTable {
         var layout = SheetLayout.detect(sheet, headerRow: headerRow)
         let headerCells = SheetLayout.candidateHeaderRows(sheet)[headerRow]
         var bound: [(TableColumn, Int)] = []
@@ -284,11 +286,16 @@ public enum WorkbookBinder {
         for (position, (column, _)) in bound.enumerated() { index[column.name.text.lowercased()] = position }
         for (column, _) in bound where !column.segments.isEmpty {
             guard let position = index[column.name.text.lowercased()] else { continue }
+            let names = Set(column.segments.map { $0.text.lowercased() })
+            let accountLayout = accountLayout.flatMap { layout in Set(layout.filter { !$0.isEmpty }).isSubset(of: names) ? layout : nil }
             // A segment the sheet gives a column of its own is read from there, not cut from the account.
             for (segmentPosition, segment) in column.segments.enumerated() where index[segment.text.lowercased()] == nil {
                 index[segment.text.lowercased()] = columns.count
+                // `account_layout` says which part each segment is; a segment it leaves out is blank
+                // (a Texas account has no project part), not missing.
+                let laidOut = accountLayout.map { $0.firstIndex(of: segment.text.lowercased()) ?? Int.max } ?? segmentPosition
                 let part: SegmentPart = segmentPosition < column.segmentPositions.count ? .characters(column.segmentPositions[segmentPosition])
-                    : .split(segmentPosition, by: column.separator ?? "-")
+                    : .split(laidOut, by: column.separator ?? "-")
                 columns.append(segmentColumn(of: columns[position], named: segment.text, part: part))
             }
         }

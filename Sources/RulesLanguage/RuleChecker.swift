@@ -38,6 +38,8 @@ public struct CheckResult: Sendable {
 public enum RuleChecker {
     /// The param FISCALYEAR and ELAPSED read, though no formula names it.
     public static let fiscalYearStart = "fiscal_year_start"
+    /// The param that orders an account's parts by segment name (see ParamValues.accountLayout).
+    public static let accountLayout = "account_layout"
     /// What its value must be, for a rule file's param line or a run's override alike.
     public static let fiscalYearStartMeaning = "fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December)."
 
@@ -132,6 +134,7 @@ struct DeclarationChecker {
         checkTables()
         checkParams()
         checkPresets()
+        checkAccountLayouts()
         var paramsByName: [String: (index: Int, type: ValueType, value: Expression)] = [:]
         for (index, param) in params.enumerated() where paramsByName[param.name.text.lowercased()] == nil {
             paramsByName[param.name.text.lowercased()] = (index, paramTypes[param.name.text.lowercased()] ?? .unknown, param.value)
@@ -356,6 +359,25 @@ struct DeclarationChecker {
         }
     }
 
+    /// `account_layout` (the rules' own, and each preset's) names only segments the tables declare.
+    mutating func checkAccountLayouts() {
+        let segments = Set(tables.flatMap(\.columns).flatMap(\.segments).map { $0.text.lowercased() })
+        let values = params.filter { $0.name.text.lowercased() == RuleChecker.accountLayout }.map(\.value)
+            + presets.flatMap(\.settings).filter { $0.name.text.lowercased() == RuleChecker.accountLayout }.map(\.value)
+        for value in values {
+            guard case .list(let items, _) = value else {
+                error(value.span, "account_layout lists the account's parts by segment name, in brackets.",
+                      hint: "For example: (\"fund\", \"function\", \"object\", \"\", \"site\")")
+                continue
+            }
+            for item in items {
+                guard case .text(let name, let span) = item, !name.isEmpty, !segments.contains(name.lowercased()) else { continue }
+                error(span, "account_layout names `\(name)`, which is not a segment of any table.",
+                      hint: (Suggest.closest(name, among: Array(segments)).map { "Did you mean \($0)? " } ?? "") + "A part no segment takes is written \"\".")
+            }
+        }
+    }
+
     /// A preset's value fits a param of codes with texts, and an empty list fits any list.
     static func fits(_ type: ValueType, _ declared: ValueType) -> Bool {
         switch (type, declared) {
@@ -374,7 +396,8 @@ struct DeclarationChecker {
 
     mutating func reportUnused() {
         for param in params where !expressionChecker.usedParams.contains(param.name.text.lowercased())
-            && !invalidParams.contains(param.name.text.lowercased()) && param.name.text.lowercased() != RuleChecker.fiscalYearStart {
+            && !invalidParams.contains(param.name.text.lowercased())
+            && ![RuleChecker.fiscalYearStart, RuleChecker.accountLayout].contains(param.name.text.lowercased()) {
             warning(param.name.span, "The parameter `\(param.name.text)` is not used by any rule, view, indicator or goal.",
                     hint: "Use it in a formula, or remove it.")
         }

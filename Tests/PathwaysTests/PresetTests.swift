@@ -54,6 +54,27 @@ private let rulesFolder: String = {
         #expect(flagged(nces, "MG-12").isEmpty && flagged(nces, "MG-11").isEmpty)
     }
 
+    @Test func theTexasPresetLaysOutATexasAccount() throws {
+        // 199-11-6119-00-001-5-11: the organization (the campus) is the fifth part, program intent the seventh.
+        let workbook = RawWorkbook(file: "texas.csv", textSheets: [(name: "Transactions", rows: Self.texasLedger.split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })])
+        let texas = try #require(WorkbookBinder.bind(workbook, to: Self.rules,
+                                                     params: ParamValues(rules: Self.rules, workbook: nil, commandLine: [:], preset: "texas")).tables["transactions"])
+        #expect(texas.column("site")?[0] == .code("001"))
+        #expect(texas.column("program")?[0] == .code("11"))
+        #expect(texas.column("project")?[0] == .blank, "a Texas account has no project part: blank, not missing")
+        let nces = try #require(WorkbookBinder.bind(workbook, to: Self.rules).tables["transactions"])
+        #expect(nces.column("site")?[0] == .code("00"), "read the NCES way, the sub-object lands in site")
+        // inspect --preset texas shows the same split to a trainer.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("layout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("texas.csv")
+        try Self.texasLedger.write(to: file, atomically: true, encoding: .utf8)
+        let inspection = try Inspection.inspect(paths: [file.path], rules: Self.rules, preset: "texas")
+        #expect(inspection.accountSplits.first?.segments.first { $0.name == "site" }?.part == 5)
+    }
+
     @Test func aParamsSheetChoosesThePresetAndCanStillChangeOneOfItsValues() {
         let (evaluation, values) = review(preset: nil, params: [("Preset", "Texas"), ("catch_all", "6399")])
         #expect(values.problems.isEmpty, "\(values.problems)")
@@ -82,7 +103,7 @@ private let rulesFolder: String = {
         options.preset = "texas"
         let outcome = RunJob.run(options)
         #expect(outcome.exitCode == 0, "\(outcome.standardError)")
-        #expect(outcome.standardOutput.contains("  Preset: texas, the code meanings of its state's chart of accounts (12 parameters;"))
+        #expect(outcome.standardOutput.contains("  Preset: texas, the code meanings of its state's chart of accounts (13 parameters;"))
         #expect(!outcome.standardOutput.contains("Parameters set for this run"), "the preset's codes are not listed one by one")
         #expect(!outcome.standardOutput.contains("Most object codes have four digits"))
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("texas.findings.json"))) as? [String: Any])
