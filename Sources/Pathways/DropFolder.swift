@@ -1,5 +1,6 @@
 import CFileSystem
 import Foundation
+import RulesEngine
 import RulesLanguage
 import SpreadsheetIO
 import Synchronization
@@ -56,8 +57,18 @@ public final class DropFolder: @unchecked Sendable {
         /// Seconds a folder dropped into the inbox must stay the same (no file added, grown or
         /// changed) before it is taken: its files are copied one after another, with pauses between.
         public var settle = 10.0
+        /// A preset and param values for every review; a workbook's Params sheet may choose another
+        /// preset or change a value.
+        public var preset: String?
+        public var params: [String: String] = [:]
 
         public init(folder: String) { self.folder = folder }
+
+        /// What is wrong with the preset and params for these rules: a misspelt name would send
+        /// every workbook to failed/, so the watcher says so before it starts.
+        public func paramProblems(with rules: CheckedRuleSet) -> [String] {
+            ParamValues(rules: rules, workbook: nil, commandLine: params, preset: preset).problems
+        }
     }
 
     /// A folder that could not be made, or a file that could not be moved: a sentence for the log.
@@ -337,6 +348,8 @@ public final class DropFolder: @unchecked Sendable {
                 // A folder or a zip is one district: its files are reviewed together.
                 var job = RunJob.Options(input: input.path)
                 job.output = stage.path
+                job.fallbackPreset = options.preset
+                job.params = options.params
                 result = RunJob.review(job, rules: rules)
             } else {
                 result = .failed(JobFailure(.rules, [JobFailure.Reason("The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "

@@ -15,8 +15,10 @@ public enum RunJob {
         /// Where the findings go; by default the input's folder.
         public var output: String?
         public var params: [String: String] = [:]
-        /// A preset of the rule files (`texas`), under the Params sheet and `params`.
+        /// A preset of the rule files (`texas`), under the Params sheet's values and `params`.
         public var preset: String?
+        /// A preset used when neither `preset` nor the workbook's Params sheet chooses one.
+        public var fallbackPreset: String?
         public var asOf: String?
         public var json = false
         /// Exit 1 when there are findings at this severity or worse.
@@ -186,7 +188,8 @@ public enum RunJob {
             }
             asOf = date
         }
-        let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params, preset: options.preset)
+        let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params, preset: options.preset,
+                                 fallbackPreset: options.fallbackPreset)
         if !params.problems.isEmpty {
             return .failed(JobFailure(.workbook, params.problems.map { JobFailure.Reason($0) }))
         }

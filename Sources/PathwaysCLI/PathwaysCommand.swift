@@ -244,6 +244,12 @@ struct Watch: ParsableCommand {
     @Option(help: "Seconds between looks at the inbox.")
     var poll = 2.0
 
+    @Option(help: "The code meanings of a state's chart of accounts for every review, e.g. --preset texas (a workbook's Params sheet can still choose its own).")
+    var preset: String?
+
+    @Option(name: .customLong("param"), help: "Set a parameter for every review, e.g. --param approval_limit=10000 (repeatable).")
+    var params: [String] = []
+
     @Option(help: "Seconds a folder dropped into the inbox must stay unchanged before it is taken.")
     var settle = 10.0
 
@@ -267,6 +273,19 @@ struct Watch: ParsableCommand {
         options.poll = poll
         options.settle = settle
         options.once = once
+        options.preset = preset
+        for param in params {
+            let parts = param.split(separator: "=", maxSplits: 1)
+            options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        // A misspelt preset or param would send every workbook to failed/: say so now instead.
+        if case .success(let checked) = RunJob.loadRules(rules.path) {
+            let problems = options.paramProblems(with: checked)
+            if !problems.isEmpty {
+                FileHandle.standardError.write(Data(problems.map { "pathways: \($0)\n" }.joined().utf8))
+                throw ExitCode(2)
+            }
+        }
         let watcher: DropFolder
         do {
             watcher = try DropFolder(options: options, log: WatchLog(format: logFormat))

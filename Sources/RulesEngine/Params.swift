@@ -33,7 +33,10 @@ public struct ParamValues: Sendable {
         lists[ParamValues.accountLayout].map { values in values.map { $0 == .blank ? "" : $0.description.lowercased() } }
     }
 
-    public init(rules: CheckedRuleSet, workbook: RawWorkbook?, commandLine: [String: String], preset chosen: String? = nil) {
+    /// `preset`: chosen for this run, over a Params sheet's; `fallbackPreset`: used when neither
+    /// chooses one (a drop folder's, which each workbook's Params sheet may change).
+    public init(rules: CheckedRuleSet, workbook: RawWorkbook?, commandLine: [String: String], preset chosen: String? = nil,
+                fallbackPreset: String? = nil) {
         for param in rules.params {
             set(param.name.text, to: param.value, from: .rules)
         }
@@ -49,8 +52,8 @@ public struct ParamValues: Sendable {
         }
         // The preset comes first, so the Params sheet and --param can still change one of its values.
         let fromSheet = sheetRows.last { normalizedHeader($0.name) == "preset" }
-        if let name = chosen ?? fromSheet?.value, !name.isEmpty {
-            let place = chosen != nil ? "--preset \(name)" : "the Params sheet, row \(fromSheet!.row)"
+        if let name = chosen ?? fromSheet?.value ?? fallbackPreset, !name.isEmpty {
+            let place = chosen != nil || fromSheet == nil ? "--preset \(name)" : "the Params sheet, row \(fromSheet!.row)"
             if let preset = rules.presets.first(where: { normalizedHeader($0.name.text) == normalizedHeader(name) }) {
                 self.preset = preset.name.text
                 for setting in preset.settings { set(setting.name.text, to: setting.value, from: .preset) }

@@ -72,9 +72,10 @@ final class RunningWatcher: @unchecked Sendable {
 
 @Suite(.serialized) struct DropFolderTests {
     func watchOnce(_ scratch: DropScratch, rules: String = project.appendingPathComponent("rules").path,
-                   format: WatchLog.Format = .text) throws -> [String] {
+                   format: WatchLog.Format = .text, preset: String? = nil) throws -> [String] {
         let lines = LogLines()
         var options = DropFolder.Options(folder: scratch.root.path)
+        options.preset = preset
         options.rules = rules
         options.poll = 0.1
         options.settle = 0.3
@@ -83,6 +84,28 @@ final class RunningWatcher: @unchecked Sendable {
         let watcher = try DropFolder(options: options, log: WatchLog(format: format, write: { lines.append($0) }))
         #expect(watcher.run(until: StopRequest()) == 0)
         return lines.all
+    }
+
+    @Test func aWatcherGivenAPresetReviewsEveryDropWithIt() throws {
+        let scratch = try DropScratch()
+        try "Posting Date,Account,Amount,Vendor Name,Description\n2024-10-02,199-11-6499-00-001-5-11,950.00,Amazon Business,Assorted items for the school\n"
+            .write(to: scratch.url("inbox/texas.csv"), atomically: true, encoding: .utf8)
+        // A district whose own Params sheet chooses another preset keeps its choice.
+        let ohio = scratch.url("inbox/ohio-district")
+        try FileManager.default.createDirectory(at: ohio, withIntermediateDirectories: true)
+        try "Posting Date,Account,Amount\n2024-10-02,001-1100-510-0000-000000-000-00-000,950.00\n".write(to: ohio.appendingPathComponent("ledger.csv"), atomically: true, encoding: .utf8)
+        try "Name,Value\npreset,ohio\n".write(to: ohio.appendingPathComponent("params.csv"), atomically: true, encoding: .utf8)
+        _ = try watchOnce(scratch, preset: "texas")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.url("outbox/texas.findings.json"))) as? [String: Any])
+        #expect(report["preset"] as? String == "texas")
+        let ohioReport = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.url("outbox/ohio-district.findings.json"))) as? [String: Any])
+        #expect(ohioReport["preset"] as? String == "ohio")
+        #expect((report["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "MG-12" } == true, "6499 is Texas' catch-all")
+        // A misspelt preset is said before the watcher starts, not in a note on every workbook.
+        var options = DropFolder.Options(folder: scratch.root.path)
+        options.preset = "texs"
+        guard case .success(let rules) = RunJob.loadRules(project.appendingPathComponent("rules").path) else { Issue.record("the rules have mistakes"); return }
+        #expect(options.paramProblems(with: rules).first?.hasPrefix("--preset texs: there is no preset named texs.") == true)
     }
 
     @Test func reviewedWorkbooksAppearInTheOutboxAndTheOriginalsAreArchivedUnchanged() throws {
