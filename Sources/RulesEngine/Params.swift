@@ -23,14 +23,11 @@ public struct ParamValues: Sendable {
     /// The preset the run uses, by its name in the rule files.
     public private(set) var preset: String?
 
-    /// The param that orders an account's parts by segment name, so a preset can lay out its state's
-    /// account (Texas: fund, function, object, sub-object, organization, year, program intent).
-    public static let accountLayout = "account_layout"
-
     /// `account_layout` for this run, lower case, a blank for a part no segment takes; nil when
-    /// the rules do not declare it.
+    /// the rules do not declare it. A preset sets its state's (Texas: fund, function, object,
+    /// sub-object, organization, year, program intent).
     public var accountLayout: [String]? {
-        lists[ParamValues.accountLayout].map { values in values.map { $0 == .blank ? "" : $0.description.lowercased() } }
+        lists[RuleChecker.accountLayout].map { values in values.map { $0 == .blank ? "" : $0.description.lowercased() } }
     }
 
     /// `preset`: chosen for this run, over a Params sheet's; `fallbackPreset`: used when neither

@@ -313,14 +313,17 @@ public enum WorkbookBinder {
         let declaration = asRead.declaration
         let formulas = rules.columnFormulas[declaration.name.text.lowercased()] ?? [:]
         var completed = asRead
+        // Made once, and only for a table with a column to work out.
+        lazy var otherSources = others.mapValues { RowSource(bound: $0) }
+        lazy var values = ParamValues(rules: rules, workbook: nil, commandLine: [:])
         // In the order declared, so a column can be worked out from one worked out above it.
         for column in declaration.columns where completed.columnIndex[column.name.text.lowercased()] == nil {
             guard let written = column.formula, let formula = formulas[column.name.text.lowercased()],
                   let first = formulaInputs(written, of: declaration).first, let input = completed.column(first) else { continue }
             let source = RowSource(bound: completed)
-            var sources = others.mapValues { RowSource(bound: $0) }
+            var sources = otherSources
             sources[declaration.name.text.lowercased()] = source
-            let evaluator = Evaluator(sources: sources, rules: rules, values: ParamValues(rules: rules, workbook: nil, commandLine: [:]), asOf: nil)
+            let evaluator = Evaluator(sources: sources, rules: rules, values: values, asOf: nil)
             guard let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
             var index = completed.columnIndex
             index[column.name.text.lowercased()] = completed.table.columns.count

@@ -38,7 +38,7 @@ public struct CheckResult: Sendable {
 public enum RuleChecker {
     /// The param FISCALYEAR and ELAPSED read, though no formula names it.
     public static let fiscalYearStart = "fiscal_year_start"
-    /// The param that orders an account's parts by segment name (see ParamValues.accountLayout).
+    /// The param that orders an account's parts by segment name, so a preset can lay out its state's account.
     public static let accountLayout = "account_layout"
     /// What its value must be, for a rule file's param line or a run's override alike.
     public static let fiscalYearStartMeaning = "fiscal_year_start is the month the fiscal year starts, a whole number from 1 (January) to 12 (December)."
