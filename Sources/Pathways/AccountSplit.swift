@@ -8,7 +8,8 @@ import Tabular
 public struct AccountSplit: Codable, Sendable, Equatable {
     public struct Segment: Codable, Sendable, Equatable {
         public var name: String
-        /// Which part of the account it is (1 for the first), when it is split from the account.
+        /// Which part of the account it is (1 for the first), when it is split from the account;
+        /// with no part, characters or column, `account_layout` leaves it out and it is blank.
         public var part: Int?
         /// Which characters of the account it is, `2-5`, when the account is read by position.
         public var characters: String?
@@ -46,15 +47,17 @@ public struct AccountSplit: Codable, Sendable, Equatable {
                     missing.append(name)
                     continue
                 }
-                let isCut = bound.isCutSegment(name)
-                let range = position < split.segmentPositions.count ? split.segmentPositions[position] : nil
-                let part = layout.flatMap { $0.firstIndex(of: name.lowercased()) } ?? position
-                segments.append(Segment(name: name, part: isCut && range == nil ? part + 1 : nil,
-                                        characters: isCut ? range.map { $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)" } : nil,
-                                        ownColumn: isCut ? nil : header(column), examples: Inspection.examples(of: column)))
+                var segment = Segment(name: name, examples: Inspection.examples(of: column))
+                switch bound.isCutSegment(name) ? WorkbookBinder.SegmentPart(of: split, at: position, layout: layout) : nil {
+                case .split(let part, _)?: segment.part = part == Int.max ? nil : part + 1
+                case .characters(let range)?: segment.characters = range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound)"
+                case nil: segment.ownColumn = header(column)
+                }
+                segments.append(segment)
             }
+            let isSplit = segments.contains { $0.part != nil } || !segments.contains { $0.characters != nil }
             return AccountSplit(table: declaration.name.text, sheet: bound.sheet, account: account.map(header),
-                                separator: split.segmentPositions.isEmpty ? split.separator ?? "-" : nil, missing: missing, segments: segments)
+                                separator: isSplit ? split.separator ?? "-" : nil, missing: missing, segments: segments)
         }
     }
 
@@ -65,7 +68,8 @@ public struct AccountSplit: Codable, Sendable, Equatable {
                         ?? "no account column; its segments come from columns of their own")]
         let width = segments.map(\.name.count).max() ?? 0
         for segment in segments {
-            let source = segment.part.map { "part \($0)" } ?? segment.characters.map { "characters \($0)" } ?? "column \(segment.ownColumn ?? "")"
+            let source = segment.part.map { "part \($0)" } ?? segment.characters.map { "characters \($0)" }
+                ?? segment.ownColumn.map { "column \($0)" } ?? "not in account_layout"
             lines.append("  \(segment.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(source): "
                          + (segment.examples.isEmpty ? "all blank" : segment.examples.joined(separator: ", ")))
         }

@@ -23,11 +23,12 @@ public struct ParamValues: Sendable {
     /// The preset the run uses, by its name in the rule files.
     public private(set) var preset: String?
 
-    /// `account_layout` for this run, lower case, a blank for a part no segment takes; nil when
-    /// the rules do not declare it. A preset sets its state's (Texas: fund, function, object,
-    /// sub-object, organization, year, program intent).
-    public var accountLayout: [String]? {
-        lists[RuleChecker.accountLayout].map { values in values.map { $0 == .blank ? "" : $0.description.lowercased() } }
+    /// `account_layout` for this run; nil when the rules do not declare it. A preset sets its
+    /// state's (Texas: fund, function, object, sub-object, organization, year, program intent).
+    public var accountLayout: AccountLayout? {
+        lists[RuleChecker.accountLayout].flatMap { values in
+            try? AccountLayout.parse(values.map { $0 == .blank ? "" : $0.description }).get()
+        }
     }
 
     /// `preset`: chosen for this run, over a Params sheet's; `fallbackPreset`: used when neither
@@ -103,6 +104,10 @@ public struct ParamValues: Sendable {
                 problems.append("\(place): `\(text)` is not a list of \(element.description)s separated by commas.")
                 return
             }
+            if key == RuleChecker.accountLayout, let problem = Self.layoutProblem(items, rules: rules) {
+                problems.append("\(place): \(problem)")
+                return
+            }
             lists[key] = values
         } else {
             guard let value = parse(text, as: kind) else {
@@ -122,6 +127,16 @@ public struct ParamValues: Sendable {
         }
         settings.removeAll { $0.name.lowercased() == key }
         settings.append(ParamSetting(name: param.name.text, value: text, source: source))
+    }
+
+    /// Why an `account_layout` from a Params sheet or the command line cannot be used, if it cannot.
+    private static func layoutProblem(_ items: [String], rules: CheckedRuleSet) -> String? {
+        if case .failure(let problem) = AccountLayout.parse(items) { return problem.sentence }
+        let segments = Set(rules.tables.flatMap(\.columns).flatMap(\.segments).map { $0.text.lowercased() })
+        guard let unknown = items.compactMap({ $0.split(separator: " ").first.map { $0.lowercased() } }).first(where: { !segments.contains($0) }) else {
+            return nil
+        }
+        return "account_layout names \(unknown), which is not a segment of any table; the segments are \(segments.sorted().joined(separator: ", "))."
     }
 
     private func parse(_ text: String, as type: ValueType) -> Value? {

@@ -271,7 +271,7 @@ public enum WorkbookBinder {
     }
 
     private static func read(_ declaration: TableDeclaration, from sheet: RawSheet, headerRow: Int, in workbook: RawWorkbook,
-                             rules: CheckedRuleSet, accountLayout: [String]?) -> BoundTable {
+                             rules: CheckedRuleSet, accountLayout: AccountLayout?) -> BoundTable {
         var layout = SheetLayout.detect(sheet, headerRow: headerRow)
         let headerCells = SheetLayout.candidateHeaderRows(sheet)[headerRow]
         var bound: [(TableColumn, Int)] = []
@@ -286,17 +286,11 @@ public enum WorkbookBinder {
         for (position, (column, _)) in bound.enumerated() { index[column.name.text.lowercased()] = position }
         for (column, _) in bound where !column.segments.isEmpty {
             guard let position = index[column.name.text.lowercased()] else { continue }
-            let names = Set(column.segments.map { $0.text.lowercased() })
-            let accountLayout = accountLayout.flatMap { layout in Set(layout.filter { !$0.isEmpty }).isSubset(of: names) ? layout : nil }
             // A segment the sheet gives a column of its own is read from there, not cut from the account.
             for (segmentPosition, segment) in column.segments.enumerated() where index[segment.text.lowercased()] == nil {
                 index[segment.text.lowercased()] = columns.count
-                // `account_layout` says which part each segment is; a segment it leaves out is blank
-                // (a Texas account has no project part), not missing.
-                let laidOut = accountLayout.map { $0.firstIndex(of: segment.text.lowercased()) ?? Int.max } ?? segmentPosition
-                let part: SegmentPart = segmentPosition < column.segmentPositions.count ? .characters(column.segmentPositions[segmentPosition])
-                    : .split(laidOut, by: column.separator ?? "-")
-                columns.append(segmentColumn(of: columns[position], named: segment.text, part: part))
+                columns.append(segmentColumn(of: columns[position], named: segment.text,
+                                             part: SegmentPart(of: column, at: segmentPosition, layout: accountLayout)))
             }
         }
         func boundTable(_ columns: [Column], _ index: [String: Int]) -> BoundTable {
@@ -339,9 +333,28 @@ public enum WorkbookBinder {
     }
 
     /// Where a segment is in an account: the n-th part split by a separator, or some characters.
-    enum SegmentPart {
+    public enum SegmentPart: Equatable {
         case split(Int, by: String)
         case characters(ClosedRange<Int>)
+
+        /// The place of a column's segment: `account_layout` says which part each segment is, and
+        /// a segment it leaves out is blank (a Texas account has no project part), not missing.
+        /// Characters the table declares stand unless the layout gives characters of its own, as
+        /// New York's preset does; a layout naming a segment the column lacks is not this column's.
+        public init(of column: TableColumn, at position: Int, layout: AccountLayout?) {
+            let declared = position < column.segmentPositions.count ? column.segmentPositions[position] : nil
+            let separator = column.separator ?? "-"
+            let names = Set(column.segments.map { $0.text.lowercased() })
+            guard let layout, layout.places.allSatisfy({ names.contains($0.segment) }) else {
+                self = declared.map(SegmentPart.characters) ?? .split(position, by: separator)
+                return
+            }
+            switch layout.place(of: column.segments[position].text) {
+            case .characters(let range): self = .characters(range)
+            case .part(let part): self = declared.map(SegmentPart.characters) ?? .split(part, by: separator)
+            case nil: self = declared.map(SegmentPart.characters) ?? .split(Int.max, by: separator)
+            }
+        }
 
         /// The segment of one account; blank where the account is too short to have it.
         func cut(_ account: String) -> String? {

@@ -371,7 +371,12 @@ struct DeclarationChecker {
                 continue
             }
             for item in items {
-                guard case .text(let name, let span) = item, !name.isEmpty, !segments.contains(name.lowercased()) else { continue }
+                guard case .text(let written, let span) = item else { continue }
+                if case .failure(let problem) = AccountLayout.parse([written]) {
+                    error(span, problem.sentence, hint: "Write a segment's name, or its name and characters: \"fund 1\", \"function 2-5\".")
+                    continue
+                }
+                guard let name = written.split(separator: " ").first.map(String.init), !segments.contains(name.lowercased()) else { continue }
                 error(span, "account_layout names `\(name)`, which is not a segment of any table.",
                       hint: (Suggest.closest(name, among: Array(segments)).map { "Did you mean \($0)? " } ?? "") + "A part no segment takes is written \"\".")
             }

@@ -75,6 +75,28 @@ private let rulesFolder: String = {
         #expect(inspection.accountSplits.first?.segments.first { $0.name == "site" }?.part == 5)
     }
 
+    @Test func theNewYorkPresetReadsItsAccountsByTheirCharacters() throws {
+        // A2110.120-101: the fund letter, the function, the object after the point, the location after the dash.
+        let csv = "Posting Date,Account,Amount\n2024-10-01,A2110.120-101,10.00\n2024-10-02,F2110.150-102,5.00\n2024-10-03,A1310.400,1.00\n"
+        let workbook = try CSVReader.read(bytes: Array(csv.utf8), fileName: "ny.csv")
+        let newYork = try #require(WorkbookBinder.bind(workbook, to: Self.rules,
+                                                       params: ParamValues(rules: Self.rules, workbook: nil, commandLine: [:], preset: "new_york")).tables["transactions"])
+        #expect((0 ..< 3).map { newYork.column("fund")?[$0] } == [.code("A"), .code("F"), .code("A")])
+        #expect((0 ..< 3).map { newYork.column("object")?[$0] } == [.code("120"), .code("150"), .code("400")])
+        #expect((0 ..< 3).map { newYork.column("site")?[$0] } == [.code("101"), .code("102"), .blank], "no location: blank")
+        // A district that writes its location elsewhere says so in its Params sheet; a layout that
+        // cannot be read is refused with the reason, and the preset's stands.
+        let moved = ParamValues(rules: Self.rules, workbook: RawWorkbook(file: "ny.xlsx", textSheets: [(name: "Params", rows: [["account_layout", "fund 1, site 2-4"]])]),
+                                commandLine: [:], preset: "new_york")
+        #expect(moved.problems.isEmpty, "\(moved.problems)")
+        #expect(moved.accountLayout?.place(of: "site") == .characters(2 ... 4))
+        let backwards = ParamValues(rules: Self.rules, workbook: nil, commandLine: ["account_layout": "fund 1, object 9-7"], preset: "new_york")
+        #expect(backwards.problems == ["--param account_layout=fund 1, object 9-7: account_layout's \"object 9-7\" is neither a segment name nor a segment with its characters, such as \"object 7-9\"."])
+        #expect(backwards.accountLayout?.place(of: "object") == .characters(7 ... 9))
+        let unknown = ParamValues(rules: Self.rules, workbook: nil, commandLine: ["account_layout": "fund, objet"])
+        #expect(unknown.problems.first?.contains("account_layout names objet, which is not a segment of any table") == true, "\(unknown.problems)")
+    }
+
     @Test func aParamsSheetChoosesThePresetAndCanStillChangeOneOfItsValues() {
         let (evaluation, values) = review(preset: nil, params: [("Preset", "Texas"), ("catch_all", "6399")])
         #expect(values.problems.isEmpty, "\(values.problems)")
