@@ -244,6 +244,17 @@ public enum WorkbookBinder {
         return formulaInputs(formula, of: table).allSatisfy { found[$0] != nil }
     }
 
+    /// The other tables a column's formula reads (`orgs` in `LOOKUP(orgs.site, org)`), lower-cased.
+    private static func tablesRead(by formula: Expression) -> Set<String> {
+        var tables: Set<String> = []
+        func visit(_ expression: Expression) {
+            if case .name(let qualifier?, _) = expression { tables.insert(qualifier.text.lowercased()) }
+            expression.parts.forEach(visit)
+        }
+        visit(formula)
+        return tables
+    }
+
     /// The declared columns a column's formula reads, lower-cased; for a segment, the column it is cut from.
     private static func formulaInputs(_ formula: Expression, of table: TableDeclaration) -> [String] {
         var inputs: [String] = []
@@ -310,9 +321,13 @@ public enum WorkbookBinder {
         // Made once, and only for a table with a column to work out.
         lazy var otherSources = others.mapValues { RowSource(bound: $0) }
         lazy var values = ParamValues(rules: rules, workbook: nil, commandLine: [:])
-        // In the order declared, so a column can be worked out from one worked out above it.
-        for column in declaration.columns where completed.columnIndex[column.name.text.lowercased()] == nil {
-            guard let written = column.formula, let formula = formulas[column.name.text.lowercased()],
+        // In the order declared, so a column can be worked out from one worked out above it. A
+        // segment cut from the account gives way to another table that says what it is: with an
+        // Org codes sheet, a Munis account's ORG.OBJECT has no function part to cut.
+        for column in declaration.columns {
+            let name = column.name.text.lowercased()
+            guard let written = column.formula, let formula = formulas[name],
+                  completed.columnIndex[name] == nil || (asRead.isCutSegment(name) && !tablesRead(by: written).isDisjoint(with: others.keys)),
                   let first = formulaInputs(written, of: declaration).first, let input = completed.column(first) else { continue }
             let source = RowSource(bound: completed)
             var sources = otherSources
@@ -320,9 +335,15 @@ public enum WorkbookBinder {
             let evaluator = Evaluator(sources: sources, rules: rules, values: values, asOf: nil)
             guard let vector = try? evaluator.evaluate(formula, in: Frame(source: source)) else { continue }
             var index = completed.columnIndex
-            index[column.name.text.lowercased()] = completed.table.columns.count
-            let columns = completed.table.columns + [Column(name: column.name.text, type: column.type, sourceColumn: input.sourceColumn,
-                                                            values: (0 ..< asRead.table.rowCount).map(vector.value))]
+            var columns = completed.table.columns
+            let workedOutColumn = Column(name: column.name.text, type: column.type, sourceColumn: input.sourceColumn,
+                                         values: (0 ..< asRead.table.rowCount).map(vector.value))
+            if let cut = index[name] {
+                columns[cut] = workedOutColumn
+            } else {
+                index[name] = columns.count
+                columns.append(workedOutColumn)
+            }
             let workedOut = completed.workedOut.union([column.name.text.lowercased()])
             completed = BoundTable(declaration: declaration, table: Table(file: asRead.table.file, sheet: asRead.table.sheet, columns: columns,
                                                                          sourceRows: asRead.table.sourceRows),

@@ -102,6 +102,22 @@ private let rules: CheckedRuleSet = {
         #expect(alone.tables["transactions"]?.column("site") == nil)
     }
 
+    @Test func anOrgCodesSheetSaysWhatAMunisAccountsOrgIsRatherThanItsParts() throws {
+        // A Munis budget's ACCOUNT is ORG.OBJECT: split the NCES way, its second part would be the
+        // function and the site would be blank. With the Org codes sheet, both come from there.
+        func rows(_ csv: String) -> [[String]] { csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } }
+        let budget = rows("FUND,ORG,OBJ,ACCOUNT,ORIGINAL APPROP,YTD EXPENDED\n100,11011010,610,11011010.610,100.00,50.00\n100,19005110,110,19005110.110,900.00,900.00")
+        let orgs = rows("Org,Org Name,Function,Location\n11011010,Riverside instruction,1000,101\n19005110,Debt service,5100,900")
+        let binding = WorkbookBinder.bind(RawWorkbook(file: "munis.xlsx", textSheets: [("glytdbud", budget), ("Org Codes", orgs)]), to: rules)
+        let accounts = try #require(binding.tables["accounts"])
+        #expect((0 ..< 2).map { accounts.column("function")?[$0] } == [.code("1000"), .code("5100")])
+        #expect((0 ..< 2).map { accounts.column("site")?[$0] } == [.code("101"), .code("900")])
+        #expect(!accounts.isCutSegment("function") && accounts.workedOut.isSuperset(of: ["function", "site"]))
+        // Without the sheet, the account is all there is to read, as before.
+        let alone = try #require(WorkbookBinder.bind(RawWorkbook(file: "munis.xlsx", textSheets: [("glytdbud", budget)]), to: rules).tables["accounts"])
+        #expect(alone.isCutSegment("function"))
+    }
+
     @Test func anAccountReadByItsCharactersAsNewYorkWritesIt() throws {
         // NYSED's A2110.120: fund letter, four-digit function, then the object after a point.
         let text = """
