@@ -97,6 +97,10 @@ struct Evaluator: @unchecked Sendable {
             let result = Operators.binary(operation, try evaluate(left, in: frame), try evaluate(right, in: frame), blankIsZero: blankIsZero)
             return result.conformed(to: expression.type)
         case .isBlank(let operand, let negated):
+            if case .param(let index) = operand.node, case .list = operand.type {
+                guard let values = listParams[index] else { throw NotAssessed(reason: "a list parameter has no value") }
+                return .flags(.init(repeating: values.isEmpty != negated ? 1 : 0, count: frame.count))
+            }
             return .flags(try evaluate(operand, in: frame).blanks.map { $0 != negated ? 1 : 0 })
         case .isIn(let operand, let members, let negated):
             let value = try evaluate(operand, in: frame)

@@ -213,6 +213,9 @@ extension RuleRunner {
                     var named: [String] = []
                     func collect(_ part: CheckedExpression) {
                         switch part.node {
+                        case .param where { if case .list = part.type { true } else { false } }():
+                            let text = "\(written(part)) lists nothing"
+                            if !named.contains(text) { named.append(text) }
                         case .binding, .param:
                             let text = "\(written(part)) is \((try? evaluator.evaluate(part, in: frame).value(0))?.description ?? "blank")"
                             if !named.contains(text) { named.append(text) }

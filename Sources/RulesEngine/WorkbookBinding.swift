@@ -244,6 +244,11 @@ public enum WorkbookBinder {
         return formulaInputs(formula, of: table).allSatisfy { found[$0] != nil }
     }
 
+    private static func isDeclared(_ first: String, above second: String, in table: TableDeclaration) -> Bool {
+        let names = table.columns.map { $0.name.text.lowercased() }
+        return (names.firstIndex(of: first) ?? .max) < (names.firstIndex(of: second) ?? .max)
+    }
+
     /// The other tables a column's formula reads (`orgs` in `LOOKUP(orgs.site, org)`), lower-cased.
     private static func tablesRead(by formula: Expression) -> Set<String> {
         var tables: Set<String> = []
@@ -328,7 +333,10 @@ public enum WorkbookBinder {
             let name = column.name.text.lowercased()
             guard let written = column.formula, let formula = formulas[name],
                   completed.columnIndex[name] == nil || (asRead.isCutSegment(name) && !tablesRead(by: written).isDisjoint(with: others.keys)),
-                  let first = formulaInputs(written, of: declaration).first, let input = completed.column(first) else { continue }
+                  let first = formulaInputs(written, of: declaration).first, let input = completed.column(first),
+                  // A first input worked out below this column is not the sheet's: revised worked out
+                  // from the original budget alone says nothing of transfers.
+                  !completed.workedOut.contains(first) || isDeclared(first, above: name, in: declaration) else { continue }
             let source = RowSource(bound: completed)
             var sources = otherSources
             sources[declaration.name.text.lowercased()] = source

@@ -71,7 +71,8 @@ extension ExpressionChecker {
         if let param = params[key] {
             usedParams.insert(key)
             if case .list = param.type {
-                error(name.span, "`\(name.text)` is a list; a list can only follow `in`.", hint: "For example: object in \(name.text)")
+                error(name.span, "`\(name.text)` is a list; a list can only follow `in` or `starts with any of`, or be tested with `is blank`.",
+                      hint: "For example: object in \(name.text)")
                 return invalid(span)
             }
             return CheckedExpression(.param(param.index), param.type, span)

@@ -135,6 +135,13 @@ struct ExpressionChecker {
         case .binary(let op, let left, let right, _):
             return checkBinary(op, left, right, span, in: scope)
         case .isBlank(let operand, let negated, _):
+            // A list param is blank when it lists nothing: `catch_all is not blank` asks whether
+            // the chart of accounts has a catch-all at all (New York's has none).
+            if case .name(nil, let name) = operand, scope.bindings[name.text.lowercased()] == nil, scope.table?.column(name.text) == nil,
+               let param = params[name.text.lowercased()], case .list = param.type {
+                usedParams.insert(name.text.lowercased())
+                return CheckedExpression(.isBlank(CheckedExpression(.param(param.index), param.type, operand.span), negated: negated), .yesNo, span)
+            }
             return CheckedExpression(.isBlank(check(operand, in: scope), negated: negated), .yesNo, span)
         case .isIn(let value, let list, let negated, _):
             let checkedValue = check(value, in: scope)

@@ -266,9 +266,15 @@ struct DeclarationChecker {
                           hint: "Its columns are: \(nameList(symbol.columns.map(\.name))).")
                     continue
                 }
-                if let nested = firstName(in: formula, where: { qualifier, name in qualifier == nil && workedOut.contains(name.text.lowercased()) }) {
+                // A column is worked out only when the sheet has its formula's first input, so a
+                // first input worked out below is the sheet's own: `or revised - original` for
+                // transfers beside `or original + transfers` for revised, whichever the sheet lacks.
+                let firstInput = firstName(in: formula, where: { qualifier, _ in qualifier == nil })?.text.lowercased()
+                if let nested = firstName(in: formula, where: { qualifier, name in
+                    qualifier == nil && workedOut.contains(name.text.lowercased()) && name.text.lowercased() != firstInput
+                }) {
                     error(nested.span, "`\(nested.text)` is worked out itself, below \(owner), so it cannot be used here.",
-                          hint: "Declare \(nested.text) above \(column.name.text), or work \(column.name.text) out from columns the sheet has.")
+                          hint: "Declare \(nested.text) above \(column.name.text), make it the formula's first column (then the formula is used only when the sheet has it), or work \(column.name.text) out from columns the sheet has.")
                     continue
                 }
                 let checked = expressionChecker.check(formula, in: Scope(owner: owner, table: symbol))

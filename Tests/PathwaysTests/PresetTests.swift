@@ -97,6 +97,20 @@ private let rulesFolder: String = {
         #expect(unknown.problems.first?.contains("account_layout names objet, which is not a segment of any table") == true, "\(unknown.problems)")
     }
 
+    @Test func aChartWithoutACatchAllObjectLeavesItsShareNotAssessedRatherThanPerfect() throws {
+        let csv = "Posting Date,Account,Amount\n2024-10-01,A2110.450-101,970.00\n2024-10-02,A2110.120-101,5000.00\n"
+        let workbook = try CSVReader.read(bytes: Array(csv.utf8), fileName: "ny.csv")
+        let values = ParamValues(rules: Self.rules, workbook: workbook, commandLine: [:], preset: "new_york")
+        let evaluation = RuleRunner.run(Self.rules, on: WorkbookBinder.bind(workbook, to: Self.rules, params: values), params: values)
+        let share = try #require(evaluation.indicators.first { $0.indicator == "MG-3" })
+        #expect(!share.assessed)
+        #expect(share.reason?.contains("catch_all lists nothing") == true, "\(share.reason ?? "")")
+        // With a catch-all named in the Params sheet, it is measured again.
+        let named = ParamValues(rules: Self.rules, workbook: workbook, commandLine: ["catch_all": "499"], preset: "new_york")
+        #expect(RuleRunner.run(Self.rules, on: WorkbookBinder.bind(workbook, to: Self.rules, params: named), params: named)
+            .indicators.first { $0.indicator == "MG-3" }?.level == .exemplary)
+    }
+
     @Test func aParamsSheetChoosesThePresetAndCanStillChangeOneOfItsValues() {
         let (evaluation, values) = review(preset: nil, params: [("Preset", "Texas"), ("catch_all", "6399")])
         #expect(values.problems.isEmpty, "\(values.problems)")
