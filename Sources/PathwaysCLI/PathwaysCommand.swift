@@ -211,15 +211,37 @@ struct Sample: ParsableCommand {
         abstract: "Write the sample district workbooks, each with an answer key of what the default rules must find in it."
     )
 
-    @Option(help: "The folder to write them to.")
-    var out = "workbooks/samples"
+    @Option(help: "The folder to write them to: workbooks/samples, or workbooks/layouts for --layout.")
+    var out: String?
 
     @Option(help: "The seed: the same seed always gives the same workbooks.")
     var seed: UInt64 = SampleWriter.defaultSeed
 
+    @Option(help: ArgumentHelp("Write the struggling district as a finance system exports it instead, in a folder of its own: \(ExportLayout.allCases.map(\.rawValue).joined(separator: ", ")), or all.",
+                               valueName: "layout"))
+    var layout: String?
+
+    func validate() throws {
+        guard let layout, layout != "all", ExportLayout(rawValue: layout) == nil else { return }
+        let names = ExportLayout.allCases.map(\.rawValue)
+        throw ValidationError("There is no layout named \(layout)."
+                              + (Suggest.closest(layout, among: names).map { " Did you mean \($0)?" } ?? "")
+                              + " The layouts are:\n" + ExportLayout.allCases.map { "  \($0.rawValue): \($0.title)" }.joined(separator: "\n"))
+    }
+
     func run() throws {
         do {
-            for path in try SampleWriter.writeAll(to: out, seed: seed) { print("Written: \(path)") }
+            guard let layout else {
+                for path in try SampleWriter.writeAll(to: out ?? "workbooks/samples", seed: seed) { print("Written: \(path)") }
+                return
+            }
+            let layouts = layout == "all" ? ExportLayout.allCases : ExportLayout(rawValue: layout).map { [$0] } ?? []
+            for layout in layouts {
+                print("\(layout.rawValue): \(layout.title)")
+                for path in try SampleWriter.writeLayout(layout, to: out ?? "workbooks/layouts", seed: seed) {
+                    print("  Written: \(path)")
+                }
+            }
         } catch {
             FileHandle.standardError.write(Data("pathways: the samples could not be written: \(error)\n".utf8))
             throw ExitCode(2)

@@ -79,20 +79,22 @@ struct SampleContents {
     /// Optional columns the export does not have, as `table.column`.
     var missingColumns: Set<String> = []
     var hasDates: Bool
+    /// What the export's codes mean.
+    var meaning = ChartMeaning.nces
 
     /// What each rule and indicator of the default rules needs: tables, `table.column`s, `date`.
     static let needs: [String: Set<String>] = [
         "BO-1": ["accounts"], "BO-2": ["accounts", "date"], "BO-2A": ["accounts", "date"], "BO-2P": ["accounts", "date"],
-        "BO-3": ["accounts", "date"], "BO-4": ["accounts", "date"], "BO-5": ["transactions"], "BO-6": ["transactions"],
-        "BO-7": ["transactions"], "BO-8": ["transactions"], "BO-8A": ["transactions"], "BO-10": ["accounts", "accounts.owner"],
-        "BO-11": ["accounts", "accounts.owner", "owners"], "BO-12": ["owners", "date"], "BO-13": ["transactions", "owners"],
-        "MG-10": ["transactions", "accounts", "accounts.status"], "MG-11": ["transactions"], "MG-12": ["transactions"],
+        "BO-3": ["accounts", "date"], "BO-4": ["accounts", "date"], "BO-5": ["transactions"], "BO-6": ["transactions", "transactions.invoice"],
+        "BO-7": ["transactions"], "BO-8": ["transactions"], "BO-8A": ["transactions", "transactions.approved_by"], "BO-10": ["accounts", "accounts.owner"],
+        "BO-11": ["accounts", "accounts.owner", "owners"], "BO-12": ["owners", "date"], "BO-13": ["transactions", "transactions.approved_by", "owners"],
+        "MG-10": ["transactions", "transactions.account", "accounts", "accounts.status"], "MG-11": ["transactions"], "MG-12": ["transactions"],
         "SA-10": ["sites", "owners"], "SA-11": ["sites"], "AL-2R": ["goals"], "AL-3": ["goals", "transactions", "date"],
         "AL-3Z": ["goals", "transactions", "date"], "AL-4": ["goals"], "RE-3": ["transactions", "sites"], "RE-4": ["transactions", "sites"], "RE-4T": ["transactions", "sites"],
         "TR-5": ["sites"], "TR-6": ["sites", "date"], "TR-7": ["transactions"], "TR-8": ["transactions"], "TR-9": ["transactions", "sites"],
         "TR-9F": ["transactions", "sites"],
         "MG-1": ["accounts", "accounts.owner", "owners"], "MG-2": ["accounts"], "MG-3": ["transactions"],
-        "MG-4": ["transactions", "accounts", "accounts.status"], "MG-5": ["transactions"], "MG-6": ["accounts"],
+        "MG-4": ["transactions", "transactions.account", "accounts", "accounts.status"], "MG-5": ["transactions"], "MG-6": ["accounts"],
         "SA-1": ["accounts", "accounts.locked", "accounts.owner", "sites"], "SA-2": ["sites", "owners"], "SA-3": ["owners", "date"],
         "SA-4": ["accounts", "accounts.locked", "sites", "date"], "AL-1": ["transactions", "goals"], "AL-2": ["goals"], "AL-5": ["accounts", "date"],
         "RE-1": ["transactions", "sites"], "RE-2": ["transactions", "sites"], "RE-5": ["transactions", "sites"], "RE-6": ["transactions", "sites"], "MG-7": ["funds"], "MG-8": ["funds"],
@@ -112,18 +114,19 @@ extension AnswerKey {
         self.workbook = workbook
         asOf = contents.hasDates ? district.asOf.description : nil
         let serialRow = Dictionary(uniqueKeysWithValues: zip(district.lines.map(\.serial), sheets.lineRows))
-        findings = plants.filter { contents.canAssess($0.rule) }.map { plant in
+        // A chart without a catch-all object has nothing for MG-12 to find.
+        findings = plants.filter { contents.canAssess($0.rule) && ($0.rule != "MG-12" || !contents.meaning.catchAll.isEmpty) }.map { plant in
             switch plant.target {
             case .lines(let serials): ExpectedFinding(rule: plant.rule, sheet: sheets.transactions, rows: serials.map { serialRow[$0]! }, key: nil)
             case .account(let index): ExpectedFinding(rule: plant.rule, sheet: sheets.accounts, rows: [sheets.accountRow(index)], key: nil)
-            case .site(let index): ExpectedFinding(rule: plant.rule, sheet: "Sites", rows: [index + 2], key: nil)
-            case .owner(let index): ExpectedFinding(rule: plant.rule, sheet: "Owners", rows: [index + 2], key: nil)
-            case .goal(let index): ExpectedFinding(rule: plant.rule, sheet: "Goals", rows: [index + 2], key: nil)
+            case .site(let index): ExpectedFinding(rule: plant.rule, sheet: sheets.sites, rows: [index + 2], key: nil)
+            case .owner(let index): ExpectedFinding(rule: plant.rule, sheet: sheets.owners, rows: [index + 2], key: nil)
+            case .goal(let index): ExpectedFinding(rule: plant.rule, sheet: sheets.goals, rows: [index + 2], key: nil)
             case .siteSpending(let site): ExpectedFinding(rule: plant.rule, sheet: "site_spending", rows: [], key: site)
             case .goalSpending(let goal): ExpectedFinding(rule: plant.rule, sheet: "goal_spending", rows: [], key: goal)
             }
         }.sorted()
-        let values = Oracle(district: district).values
+        let values = Oracle(district: district, meaning: contents.meaning, readsTags: !contents.missingColumns.contains("transactions.goals")).values
         var levels: [String: String] = [:]
         for indicator in Oracle.bands.keys {
             levels[indicator] = contents.canAssess(indicator) ? values[indicator].map { Oracle.level(of: indicator, $0) } ?? "not assessed" : "not assessed"

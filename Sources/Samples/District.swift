@@ -68,10 +68,12 @@ struct Account {
     var encumbrance: Cents = 0
     var actual: Cents = 0
 
+    /// Texas' sub-object, which tells apart two lines of one object; other charts have none.
+    var subObject = "00"
+
     var code: String { [fund, function, object, site, program, project].joined(separator: "-") }
     var revised: Cents { original + transfers }
     var available: Cents { revised - actual - encumbrance }
-    var isPersonnel: Bool { object.hasPrefix("1") || object.hasPrefix("2") }
 }
 
 /// A fund's year-end summary: the balance sheet figures the reserve measures need.

@@ -416,7 +416,7 @@ struct DistrictGenerator {
     private mutating func spendEveryAccount() {
         for index in district.accounts.indices {
             let account = district.accounts[index]
-            let used = account.isPersonnel ? 1.0 : usedFraction[index] ?? random.double(0.86 ... 0.97)
+            let used = ChartMeaning.nces.isPersonnel(account) ? 1.0 : usedFraction[index] ?? random.double(0.86 ... 0.97)
             let target = Cents((Double(account.revised) * used).rounded()) - plantedSpend[index, default: 0]
             spend(target, on: index)
         }

@@ -7,19 +7,18 @@ import Tabular
 /// The formulas and levels follow the rule files in `rules/`; change one, change the other.
 struct Oracle {
     let district: District
+    /// What the district's codes mean: NCES, or the state's whose chart its export was written in.
+    var meaning = ChartMeaning.nces
+    /// Whether the export carries the ledger's goal tags; without them only goal projects count.
+    var readsTags = true
 
-    static let nonCurrentFunctions: Set<String> = ["3300", "4000", "4100", "4200", "4300", "4400", "4500", "4600", "4700", "4900", "5000", "5100"]
-    static let catchAll: Set<String> = ["890", "899"]
-    /// The first two digits of objects for fixed obligations (utilities, leases, contracted buses, debt…).
-    static let fixedObligations: Set<String> = ["41", "44", "51", "52", "53", "56", "62", "83", "91"]
-    static let title1Projects: Set<String> = ["411", "412"]
     static let paymentTypes: Set<String> = ["PAY", "INV", "CHK"]
     static let placeholderVendors: Set<String> = ["NOT PROVIDED", "N/A", "NA", "TBD", "UNKNOWN", "VENDOR", "MISC"]
 
     private var lines: [LedgerLine] { district.lines }
-    private func isPersonnel(_ line: LedgerLine) -> Bool { district.account(of: line).isPersonnel }
-    private func isCurrent(_ line: LedgerLine) -> Bool { !Oracle.nonCurrentFunctions.contains(district.account(of: line).function) }
-    private func isFederal(_ account: Account) -> Bool { "456789".contains(account.project.first!) }
+    private func isPersonnel(_ line: LedgerLine) -> Bool { meaning.isPersonnel(district.account(of: line)) }
+    private func isCurrent(_ line: LedgerLine) -> Bool { meaning.isCurrent(district.account(of: line)) }
+    private func isFederal(_ account: Account) -> Bool { meaning.isFederal(account) }
     private var schools: [Site] { district.sites.filter(\.isSchool) }
     private func isSchool(_ code: String) -> Bool { schools.contains { $0.code == code } }
     private func ratio(_ part: Cents, _ whole: Cents) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
@@ -101,20 +100,19 @@ struct Oracle {
         values["MG-2"] = ratio(accounts.filter { $0.available < 0 }.reduce(0) { $0 - $1.available }, revised)
         let nonPersonnel = lines.filter { !isPersonnel($0) }
         let nonPersonnelSpend = nonPersonnel.reduce(0) { $0 + $1.amount }
-        values["MG-3"] = ratio(lines.filter { Oracle.catchAll.contains(district.account(of: $0).object) }.reduce(0) { $0 + $1.amount }, nonPersonnelSpend)
+        values["MG-3"] = meaning.catchAll.isEmpty ? nil : ratio(lines.filter { meaning.isCatchAll(district.account(of: $0)) }.reduce(0) { $0 + $1.amount }, nonPersonnelSpend)
         let miscoded = lines.filter { line in
             let account = district.account(of: line)
-            let invalidPair = (account.object.hasPrefix("51") && account.function != "2700") || (account.isPersonnel && ["5000", "5100"].contains(account.function))
-            return invalidPair || account.status == "Inactive"
+            return meaning.isInvalidPair(account) || account.status == "Inactive"
         }
         values["MG-4"] = lines.isEmpty ? nil : Double(miscoded.count) / Double(lines.count)
-        let chosen = nonPersonnel.filter { !Oracle.fixedObligations.contains(String(district.account(of: $0).object.prefix(2))) }
+        let chosen = nonPersonnel.filter { !meaning.isFixedObligation(district.account(of: $0)) }
         values["MG-5"] = ratio(chosen.filter { [5, 6].contains($0.posted.components.month) }.reduce(0) { $0 + $1.amount }, chosen.reduce(0) { $0 + $1.amount })
         values["MG-6"] = ratio(accounts.reduce(0) { $0 + abs($1.transfers) }, accounts.reduce(0) { $0 + $1.original })
 
         let schoolAccounts = accounts.filter { isSchool($0.site) }
-        let discretionary = schoolAccounts.filter { !$0.locked && !$0.isPersonnel }
-        let currentSchoolAccounts = schoolAccounts.filter { !Oracle.nonCurrentFunctions.contains($0.function) }
+        let discretionary = schoolAccounts.filter { !$0.locked && !meaning.isPersonnel($0) }
+        let currentSchoolAccounts = schoolAccounts.filter(meaning.isCurrent)
         let controlled = currentSchoolAccounts.filter { account in
             !account.locked && account.owner != nil && account.owner == district.sites.first { $0.code == account.site }?.principal
         }
@@ -126,11 +124,11 @@ struct Oracle {
         values["SA-4"] = ratio(discretionary.reduce(0) { $0 + $1.available }, discretionary.reduce(0) { $0 + $1.revised })
 
         let goalProjects = Set(district.goals.map(\.project))
-        let tagged = chosen.filter { $0.goals != nil || goalProjects.contains(district.account(of: $0).project) }.reduce(0) { $0 + $1.amount }
+        let tagged = chosen.filter { (readsTags && $0.goals != nil) || goalProjects.contains(district.account(of: $0).project) }.reduce(0) { $0 + $1.amount }
         values["AL-1"] = ratio(tagged, chosen.reduce(0) { $0 + $1.amount })
         let smart = district.goals.filter { $0.metric != nil && $0.baseline != nil && $0.target != nil && $0.due != nil && $0.owner != nil && $0.budget > 0 }
         values["AL-2"] = Double(smart.count) / Double(district.goals.count)
-        let title1 = accounts.filter { Oracle.title1Projects.contains($0.project) }
+        let title1 = accounts.filter(meaning.isTitle1)
         if let used = ratio(title1.reduce(0) { $0 + $1.actual + $1.encumbrance }, title1.reduce(0) { $0 + $1.revised }) { values["AL-5"] = 1 - used }
 
         values["RE-1"] = pupilWeighted { schools in
@@ -157,7 +155,7 @@ struct Oracle {
             return described && (!Oracle.paymentTypes.contains(line.docType) || (vendor != nil && !Oracle.placeholderVendors.contains(vendor!)))
         }
         values["TR-4"] = Double(readable.count) / Double(lines.count)
-        if let general = district.funds.first(where: { $0.fund == "100" }) {
+        if let general = district.funds.first(where: { $0.fund == meaning.generalFund }) {
             values["MG-7"] = ratio(general.unrestricted, general.expenditures)
             values["MG-8"] = ratio(general.cash, general.expenditures).map { $0 * 365 }
         }

@@ -6,6 +6,9 @@ import Tabular
 struct SampleSheets {
     var transactions = "Transactions"
     var accounts = "Accounts"
+    var sites = "Sites"
+    var owners = "Owners"
+    var goals = "Goals"
     var lineRows: [Int] = []
     var accountRows: [Int] = []
     var leftOut: [AnswerKey.LeftOutRow] = []
@@ -103,6 +106,22 @@ public enum SampleWriter {
                              .money(account.actual.money), .money(account.encumbrance.money), .money(account.available.money)])
             sheets.accountRows.append(accounts.count)
         }
+        let tables = districtTables(district)
+        try XLSXWriter.write([
+            XLSXWriter.Sheet(name: "Transactions", rows: transactions, columnWidths: [16, 12, 10, 12, 12, 30, 26, 40, 12, 12, 14, 12, 10]),
+            XLSXWriter.Sheet(name: "Accounts", rows: accounts, columnWidths: [26, 36, 10, 12, 8, 14, 14, 14, 14, 14, 14]),
+            XLSXWriter.Sheet(name: "Sites", rows: tables.sites, columnWidths: [10, 28, 9, 12, 12, 12, 12, 12, 8, 12, 14, 60, 14, 14]),
+            XLSXWriter.Sheet(name: "Owners", rows: tables.owners, columnWidths: [10, 20, 24, 10, 14, 14, 8]),
+            XLSXWriter.Sheet(name: "Goals", rows: tables.goals, columnWidths: [8, 34, 48, 10, 10, 12, 10, 14, 10, 10]),
+            XLSXWriter.Sheet(name: "Fund Summary", rows: tables.funds, columnWidths: [8, 20, 16, 16, 16, 16]),
+        ], to: path, created: district.asOf)
+        return sheets
+    }
+
+    /// The tables a district keeps itself, each with its header row: schools, budget owners,
+    /// goals (their project as `goalProject` writes it) and fund balances.
+    static func districtTables(_ district: District, goalProject: (String) -> String = { $0 })
+        -> (sites: [[XLSXWriter.Cell]], owners: [[XLSXWriter.Cell]], goals: [[XLSXWriter.Cell]], funds: [[XLSXWriter.Cell]]) {
         var sites: [[XLSXWriter.Cell]] = [["Site Code", "Site Name", "Level", "October Enrollment", "Enrollment Year", "Low-Income Share",
                                            "English Learner Share", "Students with Disabilities Share", "Title I", "Principal Owner",
                                            "Discretionary Allocation", "Allocation Method", "Published State and Local Per-Pupil",
@@ -124,7 +143,7 @@ public enum SampleWriter {
                                            "Project Code", "Students Targeted"].map { .text($0) }]
         for goal in district.goals {
             goals.append([.text(goal.id), .text(goal.name), text(goal.metric), text(goal.baseline), text(goal.target),
-                          goal.due.map { .date($0) } ?? .blank, text(goal.owner), .money(goal.budget.money), .text(goal.project),
+                          goal.due.map { .date($0) } ?? .blank, text(goal.owner), .money(goal.budget.money), .text(goalProject(goal.project)),
                           goal.students.map { .number(Double($0)) } ?? .blank])
         }
         var funds: [[XLSXWriter.Cell]] = [["Fund", "Fund Name", "Cash and Investments", "Restricted Fund Balance", "Unrestricted Fund Balance",
@@ -133,15 +152,7 @@ public enum SampleWriter {
             funds.append([.text(fund.fund), .text(fund.name), .money(fund.cash.money), .money(fund.restricted.money), .money(fund.unrestricted.money),
                           .money(fund.expenditures.money)])
         }
-        try XLSXWriter.write([
-            XLSXWriter.Sheet(name: "Transactions", rows: transactions, columnWidths: [16, 12, 10, 12, 12, 30, 26, 40, 12, 12, 14, 12, 10]),
-            XLSXWriter.Sheet(name: "Accounts", rows: accounts, columnWidths: [26, 36, 10, 12, 8, 14, 14, 14, 14, 14, 14]),
-            XLSXWriter.Sheet(name: "Sites", rows: sites, columnWidths: [10, 28, 9, 12, 12, 12, 12, 12, 8, 12, 14, 60, 14, 14]),
-            XLSXWriter.Sheet(name: "Owners", rows: owners, columnWidths: [10, 20, 24, 10, 14, 14, 8]),
-            XLSXWriter.Sheet(name: "Goals", rows: goals, columnWidths: [8, 34, 48, 10, 10, 12, 10, 14, 10, 10]),
-            XLSXWriter.Sheet(name: "Fund Summary", rows: funds, columnWidths: [8, 20, 16, 16, 16, 16]),
-        ], to: path, created: district.asOf)
-        return sheets
+        return (sites, owners, goals, funds)
     }
 
     // MARK: A Munis year-to-date budget report

@@ -79,6 +79,12 @@ private let rules: CheckedRuleSet = {
         #expect((0 ..< 2).map { accounts.column("available")?[$0] } == [.money(Money(scaled: -8_500_000)), .money(Money(scaled: 2_000_000))])
         #expect(accounts.workedOut == ["revised", "available"])
         #expect(RuleRunner.run(rules, on: binding).findings.filter { $0.rule == "BO-1" }.map(\.rows) == [[2]], "the $850 overspend is an error")
+        // A budget with the amended budget and no transfers (Ascender's) has its transfers worked
+        // out, so MG-6 can measure them; one with neither has no transfers, not transfers of $0.
+        let amended = try #require(try bind("Account Code,Original Budget,Amended Budget,Expended YTD",
+                                            "100-1000-610-101-100-000,4000.00,4500.00,100.00").tables["accounts"])
+        #expect(amended.column("transfers")?[0] == .money(Money(scaled: 5_000_000)))
+        #expect(accounts.column("transfers") == nil)
         // Without the spending, nothing is available to work out: not a budget with nothing spent.
         #expect(try bind("Account,Original Budget", "100-1000-610-101-100-000,4000.00").tables["accounts"]?.column("available") == nil)
     }
