@@ -58,7 +58,9 @@ struct Evaluator: @unchecked Sendable {
         if let reason = absent["\(source.name.lowercased()).\(name.lowercased())"] { return reason }
         guard let bound = source.bound,
               let column = bound.declaration.columns.first(where: { $0.name.text.lowercased() == name.lowercased() }) else { return nil }
+        let account = bound.declaration.columns.first { $0.segments.contains { $0.text.lowercased() == name.lowercased() } }
         return "sheet \"\(bound.sheet)\" has no \"\(column.aliases.first ?? name)\" column"
+            + (account.flatMap { bound.column($0.name.text) } != nil ? ", and its accounts have no \(column.name.text) part" : "")
     }
 
     // MARK: Formulas

@@ -116,8 +116,9 @@ public enum WorkbookBinder {
                     message: "Sheet \(workbook.describe(sheets[chosen.sheet])) was taken as the \(title) table because of its name, but sheet \(workbook.describe(sheets[better.sheet])) has more of its columns (\(better.matched) against \(chosen.matched)).",
                     hint: "If \"\(sheets[better.sheet].name)\" is the \(title) table, rename the other sheet, or add \"\(sheets[better.sheet].name)\" to the table's `from sheet` line in \(place(declaration.name.span, in: rules)) and run again."))
             }
-            let bound = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules, accountLayout: layout)
+            let (bound, notes) = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules, accountLayout: layout)
             binding.tables[name.lowercased()] = bound
+            binding.messages += notes
             if bound.table.rowCount == 0 {
                 binding.messages.append(BindingMessage(kind: .notAssessed, table: name,
                     message: "Sheet \(workbook.describe(sheets[chosen.sheet])) has the \(title) table's header but no rows under it, so there was nothing of it to review.",
@@ -287,8 +288,9 @@ public enum WorkbookBinder {
     }
 
     private static func read(_ declaration: TableDeclaration, from sheet: RawSheet, headerRow: Int, in workbook: RawWorkbook,
-                             rules: CheckedRuleSet, accountLayout: AccountLayout?) -> BoundTable {
+                             rules: CheckedRuleSet, accountLayout: AccountLayout?) -> (BoundTable, [BindingMessage]) {
         var layout = SheetLayout.detect(sheet, headerRow: headerRow)
+        var notes: [BindingMessage] = []
         let headerCells = SheetLayout.candidateHeaderRows(sheet)[headerRow]
         var bound: [(TableColumn, Int)] = []
         let normalized = headerCells.map(normalizedHeader)
@@ -302,11 +304,36 @@ public enum WorkbookBinder {
         for (position, (column, _)) in bound.enumerated() { index[column.name.text.lowercased()] = position }
         for (column, _) in bound where !column.segments.isEmpty {
             guard let position = index[column.name.text.lowercased()] else { continue }
+            let header = "column \(columnLetters(columns[position].sourceColumn)) \"\(headerCells[columns[position].sourceColumn])\" of sheet \(workbook.describe(sheet))"
+            let parts = column.segments.indices.compactMap { place -> Int? in
+                if case .split(let part, _) = SegmentPart(of: column, at: place, layout: accountLayout), part != .max { return part + 1 }
+                return nil
+            }.max() ?? 0
+            let separator = accountSeparator(of: columns[position], declared: column.separator ?? "-", parts: parts, header: header,
+                                             table: declaration.name.text, notes: &notes)
+            var partless: [(segment: String, part: SegmentPart)] = []
             // A segment the sheet gives a column of its own is read from there, not cut from the account.
             for (segmentPosition, segment) in column.segments.enumerated() where index[segment.text.lowercased()] == nil {
+                var part = SegmentPart(of: column, at: segmentPosition, layout: accountLayout)
+                if case .split(let place, _) = part { part = .split(place, by: separator) }
+                let cut = segmentColumn(of: columns[position], named: segment.text, part: part)
+                // An account with no such part says nothing of the segment: missing, so the rules
+                // that read it are not assessed, rather than blank, which would look like no spending
+                // on a catch-all or at a school. A part the layout leaves out is blank on purpose.
+                if part != .split(.max, by: separator), isAllBlank(cut), !isAllBlank(columns[position]) {
+                    partless.append((segment.text, part))
+                    continue
+                }
                 index[segment.text.lowercased()] = columns.count
-                columns.append(segmentColumn(of: columns[position], named: segment.text,
-                                             part: SegmentPart(of: column, at: segmentPosition, layout: accountLayout)))
+                columns.append(cut)
+            }
+            if !partless.isEmpty {
+                let example = (0 ..< columns[position].count).lazy.map { columns[position][$0].description }.first { !$0.isEmpty } ?? ""
+                let names = partless.map(\.segment)
+                let listed = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
+                notes.append(BindingMessage(kind: .note, table: declaration.name.text,
+                    message: "No account in \(header) has a \(listed) part (\(example); \(partless[0].segment) is read \(partless[0].part.describedForTrainer)), so the rules that need \(names.count == 1 ? "it" : "them") are not assessed.",
+                    hint: "If the accounts hold \(names.count == 1 ? "it" : "them") elsewhere, set account_layout in the Params sheet (\"fund\", \"function\", … or \"object 7-9\" by characters), or choose your state's preset."))
             }
         }
         func boundTable(_ columns: [Column], _ index: [String: Int]) -> BoundTable {
@@ -314,7 +341,30 @@ public enum WorkbookBinder {
                                                              sourceRows: reading.table.sourceRows),
                        columnIndex: index, headerRow: headerRow + 1, layout: reading.layout, dataErrors: reading.dataErrors)
         }
-        return workOut(boundTable(columns, index), rules: rules, others: [:])
+        return (workOut(boundTable(columns, index), rules: rules, others: [:]), notes)
+    }
+
+    private static func isAllBlank(_ column: Column) -> Bool {
+        (0 ..< column.count).allSatisfy { column[$0] == .blank }
+    }
+
+    /// The separator between an account's parts: the one the table declares, unless nearly no
+    /// account has it and nearly all split by one other common separator into the `parts` the
+    /// layout reads (100.1000.610.101.100.000), which is then used, with a note saying so. Split by
+    /// the wrong one, every segment would be blank; a Munis ORG.OBJECT, two parts, is not split.
+    private static func accountSeparator(of accounts: Column, declared: String, parts: Int, header: String, table: String,
+                                         notes: inout [BindingMessage]) -> String {
+        let written = Array((0 ..< accounts.count).lazy.map { accounts[$0].description }.filter { !$0.isEmpty }.prefix(1_000))
+        let count = written.count
+        guard parts > 1, count > 0, written.filter({ $0.contains(declared) }).count * 10 < count else { return declared }
+        for other in [".", " ", "/", "_", "|", ":"] where other != declared
+            && written.filter({ $0.split(separator: other, omittingEmptySubsequences: false).count >= parts }).count * 10 >= count * 9 {
+            notes.append(BindingMessage(kind: .note, table: table,
+                message: "The accounts in \(header) are separated by \"\(other)\" (\(written.first!)), not by \"\(declared)\" as the rules say, so they were split by \"\(other)\".",
+                hint: "Check the segments with `pathways inspect`; to make it the rule, change `split by` in tables.rules."))
+            return other
+        }
+        return declared
     }
 
     /// Adds the columns the sheet lacks but can be worked out from the ones it has (`or debit -
@@ -365,6 +415,14 @@ public enum WorkbookBinder {
     public enum SegmentPart: Equatable {
         case split(Int, by: String)
         case characters(ClosedRange<Int>)
+
+        /// `as part 3 split by "-"`, `as characters 7-9`.
+        var describedForTrainer: String {
+            switch self {
+            case .split(let place, let separator): "as part \(place + 1) split by \"\(separator)\""
+            case .characters(let range): "as characters \(range.lowerBound)" + (range.count > 1 ? "-\(range.upperBound)" : "")
+            }
+        }
 
         /// The place of a column's segment: `account_layout` says which part each segment is, and
         /// a segment it leaves out is blank (a Texas account has no project part), not missing.

@@ -119,9 +119,38 @@ private let rules: CheckedRuleSet = {
         #expect((0 ..< 2).map { accounts.column("function")?[$0] } == [.code("1000"), .code("5100")])
         #expect((0 ..< 2).map { accounts.column("site")?[$0] } == [.code("101"), .code("900")])
         #expect(!accounts.isCutSegment("function") && accounts.workedOut.isSuperset(of: ["function", "site"]))
-        // Without the sheet, the account is all there is to read, as before.
-        let alone = try #require(WorkbookBinder.bind(RawWorkbook(file: "munis.xlsx", textSheets: [("glytdbud", budget)]), to: rules).tables["accounts"])
-        #expect(alone.isCutSegment("function"))
+        // Without the sheet, nothing says what the function and site are: missing, with a note,
+        // so the rules that need them are not assessed, rather than blank.
+        let aloneBinding = WorkbookBinder.bind(RawWorkbook(file: "munis.xlsx", textSheets: [("glytdbud", budget)]), to: rules)
+        let alone = try #require(aloneBinding.tables["accounts"])
+        #expect(alone.column("function") == nil && alone.column("site") == nil)
+        #expect(aloneBinding.messages.contains { $0.kind == .note && $0.message.hasPrefix("No account in column D \"ACCOUNT\" of sheet \"glytdbud\" has a function, site, program or project part (11011010.610;") },
+                "\(aloneBinding.messages)")
+    }
+
+    @Test func accountsSeparatedByDotsAreSplitByThemAndTheReviewSaysSo() throws {
+        // Split by "-", 100.1000.890.101.100.000 would be all fund: the catch-all spending would
+        // vanish and MG-3 read 0%, exemplary. A review that looks clean and is wrong.
+        let binding = try bind("Posting Date,Account,Amount,Description",
+                               "2024-10-01,100.1000.890.101.100.000,1200.00,Assorted items\n2024-10-02,100.1000.610.101.100.000,950.00,Classroom supplies")
+        let ledger = try #require(binding.tables["transactions"])
+        #expect(ledger.column("object")?[0] == .code("890") && ledger.column("site")?[1] == .code("101"))
+        #expect(binding.messages.filter { $0.kind == .note }.map(\.message) == ["The accounts in column B \"Account\" of sheet \"export\" are separated by \".\" (100.1000.890.101.100.000), not by \"-\" as the rules say, so they were split by \".\"."])
+        #expect(RuleRunner.run(rules, on: binding).findings.filter { $0.rule == "MG-12" }.map(\.rows) == [[2]])
+        // A Munis ORG.OBJECT has two parts, not the six the layout reads: not split by its point.
+        let munis = try bind("Posting Date,Account,Amount", "2024-10-01,11011010.610,10.00")
+        #expect(munis.tables["transactions"]?.column("fund")?[0] == .code("11011010.610"))
+    }
+
+    @Test func anAccountWithoutASitePartLeavesTheSiteRulesNotAssessedAndSaysWhy() throws {
+        let binding = try bind("Posting Date,Account,Amount", "2024-10-01,100-1000-890,1200.00")
+        let ledger = try #require(binding.tables["transactions"])
+        #expect(ledger.column("object")?[0] == .code("890"))
+        #expect(ledger.column("site") == nil, "missing, not blank: blank would count every dollar as central spending")
+        #expect(binding.messages.first { $0.kind == .note }?.message == "No account in column B \"Account\" of sheet \"export\" has a site, program or project part (100-1000-890; site is read as part 4 split by \"-\"), so the rules that need them are not assessed.")
+        let evaluation = RuleRunner.run(rules, on: binding)
+        let reason = try #require(evaluation.outcomes.first { $0.rule == "RE-4" }?.reason)
+        #expect(reason.contains("sheet \"export\" has no \"Site\" column, and its accounts have no site part"), "\(reason)")
     }
 
     @Test func anAccountReadByItsCharactersAsNewYorkWritesIt() throws {
