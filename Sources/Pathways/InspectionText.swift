@@ -85,7 +85,7 @@ extension Inspection {
     }
 }
 
-/// `1 sheet`, `12,345 data rows`.
-func count(_ number: Int, _ noun: String) -> String {
-    "\(formatCount(number)) \(noun)\(number == 1 ? "" : "s")"
+/// `1 sheet`, `12,345 data rows`, `3 statuses and notes`.
+func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(formatCount(number)) " + (number == 1 ? noun : plural ?? noun + "s")
 }

@@ -97,6 +97,19 @@ public enum RunJob {
         /// What the reviewer should check before trusting the review: how the file was read (an
         /// encoding guessed, numbers that read two ways) and a sheet taken for its name while another fits better.
         public var notes: [String] = []
+        /// What changed since the district's last review, when Pathways had it.
+        public var sinceLastReview: Since?
+
+        public struct Since: Codable, Sendable {
+            /// The last review: the reviewed workbook it was read from.
+            public let source: String
+            public let asOf: String?
+            /// Finding ids new in this review, and those of the last review's findings resolved since.
+            public let new: [String]
+            public let resolved: [String]
+            /// How many reviewer statuses and notes were carried to this review's findings.
+            public let carried: Int
+        }
 
         /// Whether the review is of a district's several files (or a folder or zip of them).
         public var isDistrict: Bool { inputs.count != 1 || inputs[0].file != input }
@@ -172,7 +185,7 @@ public enum RunJob {
         func fail(_ reasons: JobFailure.Reason...) -> JobResult { .failed(JobFailure(.workbook, reasons)) }
         func failToWrite(_ reason: String) -> JobResult { .failed(JobFailure(.outputs, [JobFailure.Reason(reason)])) }
         let naming = naming(options.inputs)
-        let workbook: RawWorkbook
+        var workbook: RawWorkbook
         do {
             workbook = try DistrictReader.read(paths: options.inputs, name: naming.name)
         } catch where error.file != naming.name {
@@ -180,6 +193,16 @@ public enum RunJob {
             return fail(JobFailure.Reason("the file \(error.file) could not be read, so nothing was reviewed. \(error.message)", about: naming.name))
         } catch {
             return fail(JobFailure.Reason(error.message, about: error.file))
+        }
+        // A workbook Pathways reviewed, dropped back or named beside the exports, is the reviewer's
+        // notes, never the district's data.
+        let reviewInputs = ReviewerNotes.reviewInputs(of: workbook)
+        let droppedNotes = reviewInputs.sorted().compactMap { ReviewerNotes.read(workbook, input: $0) }
+        if !reviewInputs.isEmpty {
+            guard let data = workbook.leavingOut(inputs: reviewInputs) else {
+                return fail(JobFailure.Reason("this is a workbook Pathways reviewed, not the district's data, so nothing was reviewed. Its statuses and notes are carried to the next review when it is given with the district's exports (in their folder, or named beside them).", about: naming.name))
+            }
+            workbook = data
         }
         var asOf: CalendarDate?
         if let text = options.asOf {
@@ -209,7 +232,18 @@ public enum RunJob {
                 + [JobFailure.Reason("nothing was reviewed; check that this is the export you meant to review (a general ledger, a budget report or a list of schools).")]))
         }
         let evaluation = RuleRunner.run(rules, on: binding, params: params, asOf: asOf)
-        let report = makeReport(workbook: workbook, rules: rules, binding: binding, params: params, evaluation: evaluation)
+        var report = makeReport(workbook: workbook, rules: rules, binding: binding, params: params, evaluation: evaluation)
+        let folder = options.output.map { URL(fileURLWithPath: $0) } ?? naming.folder
+        let reviewedTarget = folder.appendingPathComponent(naming.stem + ".reviewed.xlsx")
+        // The last review: one dropped back with the exports, or the reviewed workbook this one replaces.
+        let previous: (notes: ReviewerNotes, source: String)? = droppedNotes.last.map { ($0, $0.reviewed) }
+            ?? (options.outputFormats.contains("xlsx") ? previousReview(at: reviewedTarget) : nil)
+        let sinceLast = previous.map { $0.notes.since(report.findings, source: $0.source) }
+        report.sinceLastReview = sinceLast.map { since in
+            RunJob.Report.Since(source: since.source, asOf: since.asOf, new: report.findings.compactMap(\.id).filter(since.new.contains),
+                                resolved: previous!.notes.findings.map(\.id).filter { id in !report.findings.contains { $0.id == id } },
+                                carried: since.carried.count)
+        }
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -219,7 +253,6 @@ public enum RunJob {
         } catch {
             return fail(JobFailure.Reason("the findings could not be written as JSON: \(error)"))
         }
-        let folder = options.output.map { URL(fileURLWithPath: $0) } ?? naming.folder
         let stem = naming.stem
         var written: [String] = []
         do {
@@ -228,12 +261,13 @@ public enum RunJob {
             return failToWrite("the folder \(folder.path) could not be made: \(error.localizedDescription)")
         }
         if options.outputFormats.contains("xlsx") {
-            let target = folder.appendingPathComponent(stem + ".reviewed.xlsx")
-            let contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
+            let target = reviewedTarget
+            var contents = ReviewContents(workbook: workbook, binding: binding, evaluation: evaluation, findings: report.findings,
                                           notAssessed: report.notAssessed.map { ($0.item, $0.reason) }, ruleFiles: report.rules,
                                           ruleFingerprint: report.ruleFingerprint, dataErrors: report.dataErrors, dataErrorCount: report.dataErrorCount,
                                           leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, $0.reason) },
                                           notes: report.notes, preset: report.preset)
+            contents.sinceLast = sinceLast
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
@@ -252,6 +286,14 @@ public enum RunJob {
             written.append(target.path)
         }
         return .reviewed(Review(report: report, written: written, findingsJSON: json))
+    }
+
+    /// The notes of the reviewed workbook a review is about to replace, so a reviewer's statuses
+    /// are carried rather than overwritten; nil when there is none or it is not Pathways' review.
+    static func previousReview(at target: URL) -> (notes: ReviewerNotes, source: String)? {
+        guard FileManager.default.fileExists(atPath: target.path), let workbook = try? SpreadsheetReader.read(path: target.path),
+              let notes = ReviewerNotes.read(workbook) else { return nil }
+        return (notes, target.lastPathComponent)
     }
 
     /// A ledger of four-digit objects (Texas' 6119) read with the rules' own, NCES, meanings of
@@ -290,19 +332,16 @@ public enum RunJob {
         }
         // Sorted here, once, with the DATA warnings among the rest: the findings file, the summary and
         // the Findings sheet all show them in this order.
-        let findings = (evaluation.findings + unreadable).sorted(by: Finding.worstFirst)
+        var findings = (evaluation.findings + unreadable).sorted(by: Finding.worstFirst)
+        for (index, id) in FindingIdentity.identities(of: findings, binding: binding, evaluation: evaluation).enumerated() { findings[index].id = id }
         var counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
         for finding in findings { counts[finding.severity, default: 0] += 1 }
         var notAssessed = evaluation.outcomes.filter { !$0.assessed }.map { Report.NotAssessed(item: "rule \($0.rule)", reason: $0.reason ?? "") }
         notAssessed += evaluation.indicators.filter { !$0.assessed }.map { Report.NotAssessed(item: "indicator \($0.indicator)", reason: $0.reason ?? "") }
         notAssessed += binding.messages.filter { $0.kind == .notAssessed }.map { Report.NotAssessed(item: "table \($0.table)", reason: $0.description) }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for file in rules.files {
-            for byte in Array((fileName(file.path) + "\n" + file.text).utf8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        }
-        let fingerprint = String(hash, radix: 16, uppercase: false)
+        let fingerprint = Fingerprint.hex(rules.files.reduce(Fingerprint.fnv1a("")) { Fingerprint.fnv1a(fileName($1.path) + "\n" + $1.text, continuing: $0) })
         let inputs = workbook.inputs.map { Report.InputUse(file: $0.file, format: $0.notes.format, sheets: $0.sheets) }
-        return Report(input: workbook.file, inputs: inputs, rules: rules.files.map(\.path), ruleFingerprint: String(repeating: "0", count: 16 - fingerprint.count) + fingerprint,
+        return Report(input: workbook.file, inputs: inputs, rules: rules.files.map(\.path), ruleFingerprint: fingerprint,
                       preset: params.preset, asOf: evaluation.asOf?.description, tables: tables,
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
@@ -340,6 +379,9 @@ public enum RunJob {
         }
         for indicator in report.indicators where indicator.assessed {
             lines.append("    \(indicator.indicator) \(indicator.title): \(indicator.value ?? "") (\(indicator.level?.rawValue ?? "no level"))")
+        }
+        if let since = report.sinceLastReview {
+            lines.append("  Since the last review (\(since.source)\(since.asOf.map { ", as of \($0)" } ?? "")): \(formatCount(since.new.count)) new, \(formatCount(since.resolved.count)) resolved, \(count(since.carried, "status and note", plural: "statuses and notes")) carried")
         }
         for goal in report.goals {
             lines.append("  Goal \(goal.goal) \(goal.title): \(goal.status.rawValue) (target \(goal.target) by \(goal.deadline))")

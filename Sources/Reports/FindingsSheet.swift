@@ -6,8 +6,13 @@ import Tabular
 
 /// The Findings sheet: every finding, worst first, with a link to its cell and a Status drop-down.
 extension Writer {
-    /// The Findings sheet's column widths: severity, rule, title, pathway, sheet, cell, row, message, fix, status, note.
-    static let findingsWidths: [Double] = [10, 8, 30, 16, 16, 22, 7, 60, 45, 14, 30]
+    /// The Findings sheet's column widths: severity, rule, title, pathway, sheet, cell, row, message, fix, since last review,
+    /// status, note, finding id.
+    static let findingsWidths: [Double] = [10, 8, 30, 16, 16, 22, 7, 60, 45, 12, 14, 30, 24]
+
+    /// A Findings column's position, by its header.
+    static func findingsColumn(_ header: String) -> lxw_col_t { lxw_col_t(ReviewedWorkbook.findingsHeaders.firstIndex(of: header)!) }
+
 
     /// The most hyperlinks Excel allows on one sheet.
     static let linkLimit = 65_530
@@ -28,10 +33,12 @@ extension Writer {
     }
 
     mutating func writeFindings(_ first: UnsafeMutablePointer<lxw_worksheet>, name: String) {
-        let headers = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Status", "Note"]
+        let headers = ReviewedWorkbook.findingsHeaders
         let widths = Writer.findingsWidths
         for (sheet, findings) in pages(of: first, named: name, count: contents.findings.count) {
             for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
+            var hidden = lxw_row_col_options(hidden: 1, level: 0, collapsed: 0)
+            worksheet_set_column_opt(sheet, lxw_col_t(headers.count - 1), lxw_col_t(headers.count - 1), widths[headers.count - 1], nil, &hidden)
             let rows = max(1, findings.count)
             if constantMemory {
                 for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
@@ -93,6 +100,16 @@ extension Writer {
             if let shown = target?.row ?? finding.rows.first { worksheet_write_number(sheet, row, 6, Double(shown), wrap) }
             worksheet_write_string(sheet, row, 7, finding.message, wrap)
             worksheet_write_string(sheet, row, 8, finding.fix ?? "", wrap)
+            if let id = finding.id {
+                if let since = contents.sinceLast {
+                    worksheet_write_string(sheet, row, Writer.findingsColumn("Since last review"), since.new.contains(id) ? "New" : "Found before", wrap)
+                    if let carried = since.carried[id] {
+                        if !carried.status.isEmpty { worksheet_write_string(sheet, row, Writer.findingsColumn("Status"), carried.status, wrap) }
+                        if !carried.note.isEmpty { worksheet_write_string(sheet, row, Writer.findingsColumn("Note"), carried.note, wrap) }
+                    }
+                }
+                worksheet_write_string(sheet, row, Writer.findingsColumn("Finding ID"), id, wrap)
+            }
         }
         // Status: a drop-down the reviewer fills in.
         let statuses: [String] = ["Open", "Explained", "Fixed", "Not an issue"]
@@ -102,7 +119,7 @@ extension Writer {
             var validation = lxw_data_validation()
             validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
             validation.value_list = values.baseAddress
-            worksheet_data_validation_range(sheet, 1, 9, lxw_row_t(max(1, findings.count)), 9, &validation)
+            worksheet_data_validation_range(sheet, 1, Writer.findingsColumn("Status"), lxw_row_t(max(1, findings.count)), Writer.findingsColumn("Status"), &validation)
         }
         for choice in choices { free(choice) }
         worksheet_freeze_panes(sheet, 1, 0)

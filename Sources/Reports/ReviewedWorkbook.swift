@@ -25,6 +25,9 @@ public struct ReviewContents {
     public var notes: [String]
     /// The preset of code meanings the review used, if any.
     public var preset: String?
+    /// The district's last review, when there was one: what changed since, and the reviewer's
+    /// statuses and notes carried to the same findings.
+    public var sinceLast: SinceLastReview?
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,
@@ -45,6 +48,51 @@ public struct ReviewContents {
     }
 }
 
+/// What changed since the district's last review, for the Summary and the Findings sheet.
+public struct SinceLastReview: Sendable {
+    public struct Carried: Sendable, Equatable {
+        public let status: String
+        public let note: String
+
+        public init(status: String, note: String) {
+            self.status = status
+            self.note = note
+        }
+    }
+
+    public struct Resolved: Sendable, Equatable {
+        public let rule: String
+        public let message: String
+        public let status: String
+        public let note: String
+
+        public init(rule: String, message: String, status: String, note: String) {
+            self.rule = rule
+            self.message = message
+            self.status = status
+            self.note = note
+        }
+    }
+
+    /// What the last review was (`struggling-district.reviewed.xlsx`, or history's review of 2025-03-31).
+    public let source: String
+    public let asOf: String?
+    /// The reviewer's status and note of each finding found again, by finding id.
+    public let carried: [String: Carried]
+    /// The findings the last review did not have, by id.
+    public let new: Set<String>
+    /// The last review's findings this one does not have.
+    public let resolved: [Resolved]
+
+    public init(source: String, asOf: String?, carried: [String: Carried], new: Set<String>, resolved: [Resolved]) {
+        self.source = source
+        self.asOf = asOf
+        self.carried = carried
+        self.new = new
+        self.resolved = resolved
+    }
+}
+
 /// Writes `<input>.reviewed.xlsx` with libxlsxwriter: a Summary, the Rubric, the Findings, and
 /// every sheet of the input with its flagged cells filled, commented and listed in a Findings
 /// column. It is written to a temporary file beside the target and renamed into place.
@@ -61,6 +109,15 @@ public enum ReviewedWorkbook {
 
     /// The most rows an Excel sheet can hold.
     public static let excelRowLimit = 1_048_576
+
+    /// The Findings sheet's headers. Status and Note are the reviewer's; the Finding ID, hidden,
+    /// lets the next review carry them to the same finding, however the rows were sorted.
+    public static let findingsHeaders = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Since last review", "Status", "Note",
+                                         "Finding ID"]
+
+    /// The hidden sheet that marks a workbook as Pathways' own review, and its first row.
+    public static let markerSheet = "Pathways review"
+    public static let markerSchema = "pathways-review/1"
 
     public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit,
                              constantMemoryCells: Int = defaultConstantMemoryCells, rowsPerSheet: Int = excelRowLimit) throws(WriteError) {

@@ -35,6 +35,20 @@ extension Writer {
             text("Check first", 0, fill: .severity(.warning)); text(note, 1); row += 1
         }
         if !contents.notes.isEmpty { row += 1 }
+        if let since = contents.sinceLast {
+            let new = contents.findings.filter { $0.id.map(since.new.contains) ?? false }.count
+            text("Since the last review", 0, "header"); text("\(since.source)\(since.asOf.map { ", as of \($0)" } ?? "")", 1, "header"); row += 1
+            text("New findings"); worksheet_write_number(sheet, row, 1, Double(new), nil); row += 1
+            text("Resolved"); worksheet_write_number(sheet, row, 1, Double(since.resolved.count), nil); row += 1
+            text("Statuses and notes carried"); worksheet_write_number(sheet, row, 1, Double(since.carried.count), nil); row += 1
+            for resolved in since.resolved.prefix(20) {
+                text("Resolved: \(resolved.rule)", 0, fill: .severity(.info))
+                text(resolved.message + (resolved.status.isEmpty && resolved.note.isEmpty ? "" : " (last marked \([resolved.status, resolved.note].filter { !$0.isEmpty }.joined(separator: ": ")))"), 1)
+                row += 1
+            }
+            if since.resolved.count > 20 { text("… and \(since.resolved.count - 20) more resolved", 1); row += 1 }
+            row += 1
+        }
         text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
         for severity in Severity.allCases {
             let count = contents.findings.filter { $0.severity == severity }.count

@@ -86,6 +86,14 @@ struct Writer {
         for view in contents.evaluation.shownViews {
             writeView(view, named: viewSheets[view.name.lowercased()]!)
         }
+        // Hidden: what a review dropped back, or replaced by the next, is known by.
+        let marker = workbook_add_worksheet(book, ownName(ReviewedWorkbook.markerSheet))!
+        for (row, pair) in [("Schema", ReviewedWorkbook.markerSchema), ("Reviewed", contents.workbook.file),
+                            ("As of", contents.evaluation.asOf?.description ?? ""), ("Rule fingerprint", contents.ruleFingerprint)].enumerated() {
+            worksheet_write_string(marker, lxw_row_t(row), 0, pair.0, nil)
+            worksheet_write_string(marker, lxw_row_t(row), 1, pair.1, nil)
+        }
+        worksheet_hide(marker)
         worksheet_activate(summary)
         // Printed or saved as PDF, each sheet is landscape and one page wide.
         var sheet = book.pointee.worksheets.pointee.stqh_first

@@ -23,6 +23,9 @@ public struct Finding: Codable, Sendable, Equatable {
     public let group: [String: String]?
     /// A grouped rule's totals from its `when`, as written (`SUM(amount)`) with the group's value.
     public var values: [String: String]? = nil
+    /// Its identity from one review of the district to the next (set by the job, not the rules):
+    /// the reviewer's status and note follow it.
+    public var id: String? = nil
 
     public init(rule: String, title: String, severity: Severity, pathway: String, table: String, sheet: String, rows: [Int],
                 columns: [String], cells: [String], message: String, fix: String?, group: [String: String]?) {

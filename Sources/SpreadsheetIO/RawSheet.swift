@@ -309,6 +309,21 @@ public struct RawWorkbook: Sendable {
     /// The file a sheet was read from, and how it was read.
     public func input(of sheet: RawSheet) -> InputFile { inputs[min(sheet.input, inputs.count - 1)] }
 
+    /// The workbook without the sheets of some of its files (a reviewed workbook dropped back
+    /// beside a district's exports), or nil when no file would be left.
+    public func leavingOut(inputs leftOut: Set<Int>) -> RawWorkbook? {
+        let kept = inputs.indices.filter { !leftOut.contains($0) }
+        guard !kept.isEmpty else { return nil }
+        let newIndex = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+        let sheets = self.sheets.compactMap { sheet -> RawSheet? in
+            guard let index = newIndex[sheet.input] else { return nil }
+            var sheet = sheet
+            sheet.input = index
+            return sheet
+        }
+        return RawWorkbook(file: file, sheets: sheets, notes: notes, inputs: kept.map { inputs[$0] })
+    }
+
     /// Whether the sheets come from files other than `file` (several files, a folder or a zip), so
     /// that a message about a sheet should say which file it is in.
     public var isDistrict: Bool { inputs.count != 1 || inputs[0].file != file }

@@ -154,7 +154,12 @@ func writeZip(to target: URL, _ members: [(name: String, text: String)]) throws 
         #expect(second.standardOutput.hasPrefix("springfield (3 files: budget.csv, ledger.csv, schools.csv), reviewed"), "files in name order, and no earlier output among them")
         let report = try district.report(district.path("springfield.findings.json"))
         #expect(rulesAndCells(report) == DistrictFiles.findings)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: district.path("springfield.findings.json"))) == before, "the same folder gives the same review")
+        // The same folder gives the same review, which now knows the last one: nothing new, nothing resolved.
+        var again = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: district.path("springfield.findings.json")))) as? [String: Any])
+        let since = again.removeValue(forKey: "sinceLastReview") as? [String: Any]
+        #expect(since?["source"] as? String == "springfield.reviewed.xlsx")
+        #expect((since?["new"] as? [String])?.isEmpty == true && (since?["resolved"] as? [String])?.isEmpty == true)
+        #expect(NSDictionary(dictionary: again) == NSDictionary(dictionary: try #require(try JSONSerialization.jsonObject(with: before) as? [String: Any])))
         #expect((report["notes"] as? [String])?.contains("The folder springfield also holds notes.pdf, which is not a spreadsheet file (.csv, .xlsx) and was not reviewed.") == true)
         for (name, text) in DistrictFiles.files {
             #expect(try String(contentsOfFile: district.path(name), encoding: .utf8) == text, "\(name) is never changed")
