@@ -8,6 +8,8 @@ import Tabular
 public struct Inspection: Codable, Sendable {
     public struct SheetReport: Codable, Sendable {
         public var name: String
+        /// The file it is in, for a district's several files; nil for one workbook.
+        public var file: String?
         public var kind: String
         public var visibility: String
         /// The header's row number, or nil when the sheet holds no data.
@@ -38,6 +40,11 @@ public struct Inspection: Codable, Sendable {
     public var sheets: [SheetReport]
     /// How the rules split each table's account, when `inspect` is given rules.
     public var accountSplits: [AccountSplit] = []
+    /// The files read, for a district's several files (a folder or a zip); empty for one workbook.
+    public var files: [String] = []
+    /// A preset or parameter that could not be used (`--preset texsa`, a Params sheet's), so the
+    /// split shown is not the one asked for.
+    public var paramProblems: [String] = []
 
     public static let exampleCount = 3
 
@@ -55,7 +62,7 @@ public struct Inspection: Codable, Sendable {
                 ColumnReport(name: column.name, column: columnLetters(column.sourceColumn), type: column.type,
                              blankCount: column.blankCount, examples: examples(of: column))
             }
-            return SheetReport(name: sheet.name, kind: sheet.kind.rawValue, visibility: sheet.visibility.rawValue,
+            return SheetReport(name: sheet.name, file: workbook.isDistrict ? workbook.input(of: sheet).file : nil, kind: sheet.kind.rawValue, visibility: sheet.visibility.rawValue,
                                headerRow: reading.layout.headerRow, dataRowCount: reading.table.rowCount,
                                columns: columns, skippedRows: reading.layout.skippedRows,
                                blankRowCount: reading.layout.blankRowCount,
@@ -64,9 +71,11 @@ public struct Inspection: Codable, Sendable {
         var inspection = Inspection(file: workbook.file, format: workbook.notes.format, encoding: workbook.notes.encoding,
                                     delimiter: workbook.notes.delimiter, uses1904Dates: workbook.notes.uses1904Dates,
                                     remarks: workbook.notes.remarks, sheets: sheets)
+        if workbook.isDistrict { inspection.files = workbook.inputs.map(\.file) }
         if let rules {
-            inspection.accountSplits = AccountSplit.splits(of: workbook, rules: rules,
-                                                           params: ParamValues(rules: rules, workbook: workbook, commandLine: [:], preset: preset))
+            let params = ParamValues(rules: rules, workbook: workbook, commandLine: [:], preset: preset)
+            inspection.accountSplits = AccountSplit.splits(of: workbook, rules: rules, params: params)
+            inspection.paramProblems = params.problems
         }
         return inspection
     }

@@ -6,6 +6,8 @@ extension Inspection {
     public var text: String {
         var lines: [String] = []
         switch format {
+        case _ where !files.isEmpty:
+            lines.append("\(file): \(count(files.count, "file")) (\(files.joined(separator: ", "))), \(count(sheets.count, "sheet")) in all")
         case .xlsx:
             lines.append("\(file): Excel workbook, \(count(sheets.count, "sheet"))")
         case .csv:
@@ -19,6 +21,7 @@ extension Inspection {
         if !accountSplits.isEmpty {
             lines.append("")
             lines.append("How the rules read its accounts:")
+            lines += paramProblems.map { "  Not as asked: \($0) The split below uses the rules' own layout." }
             for split in accountSplits { lines += split.lines }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -35,7 +38,7 @@ extension Inspection {
     }
 
     private func sheetLines(_ sheet: SheetReport) -> [String] {
-        var title = "Sheet \"\(sheet.name)\""
+        var title = "Sheet \"\(sheet.name)\"" + (sheet.file.map { " of \($0)" } ?? "")
         if sheet.visibility != "visible" { title += " (\(sheet.visibility == "hidden" ? "hidden" : "very hidden"))" }
         guard sheet.kind == "worksheet" else { return [title + ": a \(sheet.kind), no cells to read"] }
         guard let headerRow = sheet.headerRow else { return [title + ": empty"] }

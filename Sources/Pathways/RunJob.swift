@@ -346,18 +346,25 @@ public enum RunJob {
                       params: params.settings, counts: counts, findings: findings, notAssessed: notAssessed,
                       indicators: evaluation.indicators, pathways: evaluation.pathways, goals: evaluation.goals,
                       dataErrors: dataErrors.errors, dataErrorCount: dataErrors.totalCount, leftOutRows: leftOut,
-                      notes: workbook.notes.remarks + binding.messages.filter { $0.kind == .note }.map(\.description)
+                      notes: workbook.notes.remarks + binding.messages.filter { $0.kind == .note && matters($0, notAssessed) }.map(\.description)
                         + [stateChartNote(binding: binding, rules: rules, params: params)].compactMap { $0 })
     }
 
     private static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
+
+    /// A note that accounts lack a segment is worth the reviewer's time only when a rule or
+    /// indicator went unassessed for it (a Munis ledger has no program part, which no rule reads).
+    private static func matters(_ note: BindingMessage, _ notAssessed: [Report.NotAssessed]) -> Bool {
+        note.missingSegments.isEmpty
+            || note.missingSegments.contains { segment in notAssessed.contains { $0.reason.contains("its accounts have no \(segment) part") } }
+    }
 
     /// `sheetOfView`: a view's sheet in the reviewed workbook (its title), by the view's name.
     static func summary(_ report: Report, written paths: [String], sheetOfView: [String: String] = [:]) -> String {
         let files = report.isDistrict ? " (\(report.inputs.count) file\(report.inputs.count == 1 ? "" : "s"): \(report.inputs.map(\.file).joined(separator: ", ")))" : ""
         var lines = ["\(report.input)\(files), reviewed with \(report.rules.count) rule file\(report.rules.count == 1 ? "" : "s") as of \(report.asOf ?? "an unknown date (the workbook has no dates; use --as-of)")"]
         lines += report.notes.map { "  Check: \($0)" }
-        lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\"\(report.isDistrict ? " of \($0.file)" : "") (\(formatCount($0.rows)) rows, header on row \($0.headerRow))" }
+        lines.append("  Tables: " + report.tables.map { "\($0.table) from sheet \"\($0.sheet)\"\(report.isDistrict ? " of \($0.file)" : "") (\(count($0.rows, "row")), header on row \($0.headerRow))" }
             .joined(separator: "; "))
         if let preset = report.preset {
             let set = report.params.filter { $0.source == .preset }.count

@@ -53,6 +53,11 @@ struct Inspect: ParsableCommand {
         } else {
             print(inspection.text, terminator: "")
         }
+        // A misspelt preset shows the wrong split: the command says so and fails, as `run` does.
+        if !inspection.paramProblems.isEmpty {
+            FileHandle.standardError.write(Data(inspection.paramProblems.map { "pathways: \($0)\n" }.joined().utf8))
+            throw ExitCode(2)
+        }
     }
 }
 

@@ -92,7 +92,9 @@ extension Writer {
             for column in 0 ..< min(sheet.width(ofRow: row), Writer.maxColumns) {
                 let cellFindings = rowFlags?.first { $0.column == column }?.findings
                 let severity = cellFindings.map { worst($0) }
-                let look = sheet.look(row: row, column: column)
+                // Style numbers are each file's own: style 3 of a district's second workbook is not
+                // its first workbook's style 3.
+                let look = sheet.look(row: row, column: column).map { (style: $0.style | sheet.input << 24, look: $0.look) }
                 if row == header {
                     worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
                                            format("header", fill: severity.map(Fill.severity)))

@@ -147,10 +147,12 @@ public enum RuleRunner {
     static let openEndedYear = 2100
 
     static func latestDate(in binding: WorkbookBinding) -> CalendarDate? {
-        // The ledger is the largest table with dates (ties go to the first by name, so a run never
-        // depends on the order tables happen to be kept in).
+        // The ledger is the largest table of records with dates (ties go to the first by name, so a
+        // run never depends on the order tables happen to be kept in). A table with a key lists
+        // things, not events: owners' training dates or goals' deadlines are no review date, and a
+        // ledger without its posting dates leaves the date unknown rather than taken from them.
         let dated = binding.tables.sorted { $0.key < $1.key }.map(\.value).filter { table in
-            table.table.columns.contains { if case .dates = $0.storage { true } else { false } }
+            table.declaration.keys.isEmpty && table.table.columns.contains { if case .dates = $0.storage { true } else { false } }
         }
         guard let ledger = dated.max(by: { $0.table.rowCount < $1.table.rowCount }) else { return nil }
         // ERPs write "open-ended" as a far-future date (9999-12-31, 2999-12-31): such a date is no

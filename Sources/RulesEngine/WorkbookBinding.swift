@@ -38,6 +38,9 @@ public struct BindingMessage: Sendable, Equatable, CustomStringConvertible {
     public let table: String
     public let message: String
     public let hint: String?
+    /// For a note that some segments are missing from the accounts, their names: the note matters
+    /// only if a rule that needs one was left unassessed.
+    public var missingSegments: [String] = []
 
     public var description: String { message + (hint.map { " " + $0 } ?? "") }
 }
@@ -59,6 +62,7 @@ public enum WorkbookBinder {
     public static func bind(_ workbook: RawWorkbook, to rules: CheckedRuleSet, params: ParamValues? = nil) -> WorkbookBinding {
         let layout = (params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])).accountLayout
         var binding = WorkbookBinding()
+        var partlessAccounts: [PartlessAccount] = []
         let sheets = workbook.sheets.filter { $0.kind == .worksheet && $0.rowCount > 0 }
         let candidateRows = sheets.map { SheetLayout.candidateHeaderRows($0) }
         for declaration in rules.tables {
@@ -116,9 +120,11 @@ public enum WorkbookBinder {
                     message: "Sheet \(workbook.describe(sheets[chosen.sheet])) was taken as the \(title) table because of its name, but sheet \(workbook.describe(sheets[better.sheet])) has more of its columns (\(better.matched) against \(chosen.matched)).",
                     hint: "If \"\(sheets[better.sheet].name)\" is the \(title) table, rename the other sheet, or add \"\(sheets[better.sheet].name)\" to the table's `from sheet` line in \(place(declaration.name.span, in: rules)) and run again."))
             }
-            let (bound, notes) = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules, accountLayout: layout)
+            let (bound, notes, partless) = read(declaration, from: sheets[chosen.sheet], headerRow: chosen.row, in: workbook, rules: rules,
+                                                accountLayout: layout)
             binding.tables[name.lowercased()] = bound
             binding.messages += notes
+            partlessAccounts += partless
             if bound.table.rowCount == 0 {
                 binding.messages.append(BindingMessage(kind: .notAssessed, table: name,
                     message: "Sheet \(workbook.describe(sheets[chosen.sheet])) has the \(title) table's header but no rows under it, so there was nothing of it to review.",
@@ -128,6 +134,28 @@ public enum WorkbookBinder {
         // Columns worked out from another table's row, once every table is bound.
         for (name, bound) in binding.tables {
             binding.tables[name] = workOut(bound, rules: rules, others: binding.tables.filter { $0.key != name })
+        }
+        binding.messages += unmatchedKeys(in: binding, workbook: workbook)
+        // Segments no account has a part for, and no other table gave (a Munis org's function and
+        // location come from the Org codes sheet): the rules that need them are not assessed.
+        for account in partlessAccounts {
+            guard let bound = binding.tables[account.table.lowercased()] else { continue }
+            let missing = account.segments.filter { bound.column($0.name) == nil }
+            guard let first = missing.first else { continue }
+            let names = missing.map(\.name)
+            let listed = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
+            let them = names.count == 1 ? "it" : "them"
+            // A segment another table could have given: say which, since that is the likelier gap.
+            let lookups = Set(missing.compactMap { segment -> Set<String>? in
+                guard let formula = bound.declaration.columns.first(where: { $0.name.text.lowercased() == segment.name.lowercased() })?.formula,
+                      let input = formulaInputs(formula, of: bound.declaration).first, bound.column(input) != nil else { return nil }
+                return tablesRead(by: formula)
+            }.flatMap { $0 }).compactMap { table in rules.tables.first { $0.name.text.lowercased() == table }?.title ?? table }.sorted()
+            binding.messages.append(BindingMessage(kind: .note, table: account.table,
+                message: "No account in \(account.header) has \("aeiou".contains(listed.first!) ? "an" : "a") \(listed) part (\(account.example); \(first.name) is read \(first.part.describedForTrainer)), so the rules that need \(them) are not assessed.",
+                hint: (lookups.isEmpty ? "" : "The workbook has no \(lookups.joined(separator: " or ")) table, which would give \(them). ")
+                    + "If the accounts hold \(them) elsewhere, set account_layout in the Params sheet (\"fund\", \"function\", … or \"object 7-9\" by characters), or choose your state's preset.",
+                missingSegments: names))
         }
         return binding
     }
@@ -288,9 +316,10 @@ public enum WorkbookBinder {
     }
 
     private static func read(_ declaration: TableDeclaration, from sheet: RawSheet, headerRow: Int, in workbook: RawWorkbook,
-                             rules: CheckedRuleSet, accountLayout: AccountLayout?) -> (BoundTable, [BindingMessage]) {
+                             rules: CheckedRuleSet, accountLayout: AccountLayout?) -> (BoundTable, [BindingMessage], [PartlessAccount]) {
         var layout = SheetLayout.detect(sheet, headerRow: headerRow)
         var notes: [BindingMessage] = []
+        var partlessAccounts: [PartlessAccount] = []
         let headerCells = SheetLayout.candidateHeaderRows(sheet)[headerRow]
         var bound: [(TableColumn, Int)] = []
         let normalized = headerCells.map(normalizedHeader)
@@ -311,16 +340,25 @@ public enum WorkbookBinder {
             }.max() ?? 0
             let separator = accountSeparator(of: columns[position], declared: column.separator ?? "-", parts: parts, header: header,
                                              table: declaration.name.text, notes: &notes)
+            let accountColumn = columns[position]
+            if separator != column.separator ?? "-" {
+                // Written with the declared separator, so they match a budget written that way.
+                let declared = column.separator ?? "-"
+                columns[position] = Column(name: accountColumn.name, type: accountColumn.type, sourceColumn: accountColumn.sourceColumn,
+                                           values: (0 ..< accountColumn.count).map { row in
+                                               if case .code(let code) = accountColumn[row] { .code(code.replacingOccurrences(of: separator, with: declared)) } else { accountColumn[row] }
+                                           })
+            }
             var partless: [(segment: String, part: SegmentPart)] = []
             // A segment the sheet gives a column of its own is read from there, not cut from the account.
             for (segmentPosition, segment) in column.segments.enumerated() where index[segment.text.lowercased()] == nil {
                 var part = SegmentPart(of: column, at: segmentPosition, layout: accountLayout)
                 if case .split(let place, _) = part { part = .split(place, by: separator) }
-                let cut = segmentColumn(of: columns[position], named: segment.text, part: part)
+                let cut = segmentColumn(of: accountColumn, named: segment.text, part: part)
                 // An account with no such part says nothing of the segment: missing, so the rules
                 // that read it are not assessed, rather than blank, which would look like no spending
                 // on a catch-all or at a school. A part the layout leaves out is blank on purpose.
-                if part != .split(.max, by: separator), isAllBlank(cut), !isAllBlank(columns[position]) {
+                if part != .split(.max, by: separator), isAllBlank(cut), !isAllBlank(accountColumn) {
                     partless.append((segment.text, part))
                     continue
                 }
@@ -328,12 +366,9 @@ public enum WorkbookBinder {
                 columns.append(cut)
             }
             if !partless.isEmpty {
-                let example = (0 ..< columns[position].count).lazy.map { columns[position][$0].description }.first { !$0.isEmpty } ?? ""
-                let names = partless.map(\.segment)
-                let listed = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " or " + names.last!
-                notes.append(BindingMessage(kind: .note, table: declaration.name.text,
-                    message: "No account in \(header) has a \(listed) part (\(example); \(partless[0].segment) is read \(partless[0].part.describedForTrainer)), so the rules that need \(names.count == 1 ? "it" : "them") are not assessed.",
-                    hint: "If the accounts hold \(names.count == 1 ? "it" : "them") elsewhere, set account_layout in the Params sheet (\"fund\", \"function\", … or \"object 7-9\" by characters), or choose your state's preset."))
+                let example = (0 ..< accountColumn.count).lazy.map { accountColumn[$0].description }.first { !$0.isEmpty } ?? ""
+                partlessAccounts.append(PartlessAccount(table: declaration.name.text, header: header, example: example,
+                                                        segments: partless.map { ($0.segment, $0.part) }))
             }
         }
         func boundTable(_ columns: [Column], _ index: [String: Int]) -> BoundTable {
@@ -341,7 +376,38 @@ public enum WorkbookBinder {
                                                              sourceRows: reading.table.sourceRows),
                        columnIndex: index, headerRow: headerRow + 1, layout: reading.layout, dataErrors: reading.dataErrors)
         }
-        return (workOut(boundTable(columns, index), rules: rules, others: [:]), notes)
+        return (workOut(boundTable(columns, index), rules: rules, others: [:]), notes, partlessAccounts)
+    }
+
+    /// Tables whose rows are looked up in another by its key (the ledger's accounts in the budget)
+    /// but mostly are not in it: two exports that write accounts differently (one with its
+    /// sub-object, one without) make the rules that join them find nothing, which looks clean.
+    private static func unmatchedKeys(in binding: WorkbookBinding, workbook: RawWorkbook) -> [BindingMessage] {
+        var notes: [BindingMessage] = []
+        for (name, keyed) in binding.tables.sorted(by: { $0.key < $1.key }) {
+            guard let key = keyed.declaration.keys.first?.text, let keys = keyed.column(key) else { continue }
+            let known = Set((0 ..< keys.count).map { keys[$0].description })
+            for (otherName, other) in binding.tables.sorted(by: { $0.key < $1.key }) where otherName != name && other.declaration.keys.isEmpty {
+                guard let column = other.column(key), !other.workedOut.contains(key.lowercased()) else { continue }
+                let values = (0 ..< column.count).lazy.map { column[$0].description }.filter { !$0.isEmpty }
+                let count = values.count
+                let found = values.filter(known.contains).count
+                guard count >= 10, found * 2 < count, let example = values.first(where: { !known.contains($0) }) else { continue }
+                notes.append(BindingMessage(kind: .note, table: other.declaration.name.text,
+                    message: "Only \(found * 100 / count)% of the \(key) values of sheet \(workbook.describe(sheetNamed: other.sheet)) are in sheet \(workbook.describe(sheetNamed: keyed.sheet)) (\(example) is not; \(keys.count > 0 ? keys[0].description : "") is one that is), so the rules that look them up there find little.",
+                    hint: "Check that both exports write the \(key) alike: the same parts, separators and leading zeros."))
+            }
+        }
+        return notes
+    }
+
+    /// An account column none of whose accounts has a part for some segments, as it was read.
+    struct PartlessAccount {
+        let table: String
+        /// `column B "Account" of sheet "GL Detail"`.
+        let header: String
+        let example: String
+        let segments: [(name: String, part: SegmentPart)]
     }
 
     private static func isAllBlank(_ column: Column) -> Bool {
@@ -360,7 +426,7 @@ public enum WorkbookBinder {
         for other in [".", " ", "/", "_", "|", ":"] where other != declared
             && written.filter({ $0.split(separator: other, omittingEmptySubsequences: false).count >= parts }).count * 10 >= count * 9 {
             notes.append(BindingMessage(kind: .note, table: table,
-                message: "The accounts in \(header) are separated by \"\(other)\" (\(written.first!)), not by \"\(declared)\" as the rules say, so they were split by \"\(other)\".",
+                message: "The accounts in \(header) are separated by \"\(other)\" (\(written.first!)), not by \"\(declared)\" as the rules say, so they were split by \"\(other)\", and are shown and matched with \"\(declared)\".",
                 hint: "Check the segments with `pathways inspect`; to make it the rule, change `split by` in tables.rules."))
             return other
         }

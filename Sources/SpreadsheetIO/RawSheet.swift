@@ -328,6 +328,11 @@ public struct RawWorkbook: Sendable {
     /// that a message about a sheet should say which file it is in.
     public var isDistrict: Bool { inputs.count != 1 || inputs[0].file != file }
 
+    /// As `describe(_:)`, for a sheet known by its name in the review.
+    public func describe(sheetNamed name: String) -> String {
+        sheets.first { $0.name == name }.map(describe) ?? "\"\(name)\""
+    }
+
     /// `"Sheet1"`, or `"Sheet1" of ledger.xlsx` when the workbook is a district's several files.
     public func describe(_ sheet: RawSheet) -> String {
         isDistrict ? "\"\(sheet.name)\" of \(input(of: sheet).file)" : "\"\(sheet.name)\""

@@ -134,6 +134,9 @@ enum TypeInference {
         }
         if most(tally.percentMarked) { return .percent }
         if most(tally.integers) && headerSuggestsCode(words) { return .code }
+        // A Munis account 11011001.610 is no number, whatever it looks like: read as one, it
+        // would show as 11011001.61 and its object as 61.
+        if most(tally.numbers) && headerSuggestsCode(words) && !headerSuggestsMoney(words) { return .code }
         if most(tally.fitsMoney) && (tally.moneyMarked > 0 || headerSuggestsMoney(words)) { return .money }
         if most(tally.numbers) { return tally.percentMarked * 2 > tally.numbers ? .percent : .number }
         return .text

@@ -1,4 +1,5 @@
 import Foundation
+import Pathways
 import RulesEngine
 import RulesLanguage
 import Samples
@@ -40,5 +41,33 @@ import Testing
         }
         #expect(found.leftOutRows == expected.leftOutRows)
         #expect(found.unreadableCells == expected.unreadableCells)
+    }
+
+    @Test func eachWorkbookOfADistrictKeepsItsOwnNumberFormatsInTheReview() throws {
+        // District tables.xlsx and glytdbud.xlsx number their styles each from 0: the review must
+        // not show glytdbud's amounts in the other file's percent format (1,800,000 as 180000000.0%).
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("layout-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try SampleWriter.writeLayout(.munis, to: folder.path)
+        var options = RunJob.Options(inputs: [folder.appendingPathComponent("munis").path])
+        options.output = folder.path
+        guard case .reviewed(let review) = RunJob.review(options, rules: Self.rules) else { Issue.record("not reviewed"); return }
+        // ORG.OBJECT has no function or site part, but the org codes give both: nothing to check.
+        #expect(review.notes.filter { $0.hasPrefix("No account") }.isEmpty, "\(review.notes)")
+        // Without the org codes, the review says what is missing and what would give it.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("munis/Org Codes.csv"))
+        guard case .reviewed(let alone) = RunJob.review(options, rules: Self.rules) else { Issue.record("not reviewed"); return }
+        #expect(alone.notes.contains { $0.hasPrefix("No account in column J \"Account\" of sheet \"GL Detail\" of GL Detail.csv has a function, site or program part") && $0.contains("The workbook has no Org codes table, which would give them.") },
+                "\(alone.notes)")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("munis.reviewed.xlsx"))
+        _ = try SampleWriter.writeLayout(.munis, to: folder.path)
+        guard case .reviewed = RunJob.review(options, rules: Self.rules) else { Issue.record("not reviewed"); return }
+        let formats = try python(#"""
+            import sys, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1])["glytdbud"]
+            header = [cell.value for cell in sheet[5]]
+            print(sheet.cell(6, header.index("ORIGINAL APPROP") + 1).number_format, sheet.cell(6, header.index("% USED") + 1).number_format, sep="|")
+            """#, [folder.appendingPathComponent("munis.reviewed.xlsx").path])
+        #expect(formats.trimmingCharacters(in: .whitespacesAndNewlines) == "#,##0.00;(#,##0.00)|0.0%")
     }
 }

@@ -135,7 +135,8 @@ private let rules: CheckedRuleSet = {
                                "2024-10-01,100.1000.890.101.100.000,1200.00,Assorted items\n2024-10-02,100.1000.610.101.100.000,950.00,Classroom supplies")
         let ledger = try #require(binding.tables["transactions"])
         #expect(ledger.column("object")?[0] == .code("890") && ledger.column("site")?[1] == .code("101"))
-        #expect(binding.messages.filter { $0.kind == .note }.map(\.message) == ["The accounts in column B \"Account\" of sheet \"export\" are separated by \".\" (100.1000.890.101.100.000), not by \"-\" as the rules say, so they were split by \".\"."])
+        #expect(binding.messages.filter { $0.kind == .note }.map(\.message) == ["The accounts in column B \"Account\" of sheet \"export\" are separated by \".\" (100.1000.890.101.100.000), not by \"-\" as the rules say, so they were split by \".\", and are shown and matched with \"-\"."])
+        #expect(ledger.column("account")?[0] == .code("100-1000-890-101-100-000"), "so it matches a budget written with dashes")
         #expect(RuleRunner.run(rules, on: binding).findings.filter { $0.rule == "MG-12" }.map(\.rows) == [[2]])
         // A Munis ORG.OBJECT has two parts, not the six the layout reads: not split by its point.
         let munis = try bind("Posting Date,Account,Amount", "2024-10-01,11011010.610,10.00")
@@ -151,6 +152,30 @@ private let rules: CheckedRuleSet = {
         let evaluation = RuleRunner.run(rules, on: binding)
         let reason = try #require(evaluation.outcomes.first { $0.rule == "RE-4" }?.reason)
         #expect(reason.contains("sheet \"export\" has no \"Site\" column, and its accounts have no site part"), "\(reason)")
+    }
+
+    @Test func aLedgerWhoseAccountsAreNotInTheBudgetSaysSo() throws {
+        // Texas accounts cut to fund-function-object in the ledger and written whole in the budget:
+        // the closed-account and coding rules would match nothing and look clean.
+        let ledger = (0 ..< 12).map { "2024-10-\(String(format: "%02d", $0 + 1)),199-11-6399,10.00" }.joined(separator: "\n")
+        let workbook = RawWorkbook(file: "texas.xlsx", textSheets: [
+            ("Transactions", ([["Posting Date", "Account", "Amount"]] + ledger.split(separator: "\n").map { $0.split(separator: ",").map(String.init) })),
+            ("Accounts", [["Account", "Original Budget", "Status"], ["199-11-6399-00-101-5-11", "100.00", "Inactive"]]),
+        ])
+        let notes = WorkbookBinder.bind(workbook, to: rules).messages.filter { $0.kind == .note }.map(\.message)
+        #expect(notes.contains("Only 0% of the account values of sheet \"Transactions\" are in sheet \"Accounts\" (199-11-6399 is not; 199-11-6399-00-101-5-11 is one that is), so the rules that look them up there find little."), "\(notes)")
+    }
+
+    @Test func theReviewDateComesFromTheLedgerNeverFromOwnersOrGoals() throws {
+        // A ledger whose date column is headed "Txn Date" is not bound; the owners' training dates
+        // are no review date, and taking one made a year-end budget look 57% of the way through.
+        let workbook = RawWorkbook(file: "district.xlsx", textSheets: [
+            ("Accounts", [["Account", "Original Budget", "YTD Actual"], ["100-1000-610-101-100-000", "100.00", "93.00"]]),
+            ("Owners", [["Owner ID", "Active", "Last Finance Training"], ["P101", "Y", "2025-01-26"]]),
+        ])
+        let evaluation = RuleRunner.run(rules, on: WorkbookBinder.bind(workbook, to: rules))
+        #expect(evaluation.asOf == nil)
+        #expect(evaluation.outcomes.first { $0.rule == "BO-2" }?.assessed == false)
     }
 
     @Test func anAccountReadByItsCharactersAsNewYorkWritesIt() throws {

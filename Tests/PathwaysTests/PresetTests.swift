@@ -73,6 +73,10 @@ private let rulesFolder: String = {
         try Self.texasLedger.write(to: file, atomically: true, encoding: .utf8)
         let inspection = try Inspection.inspect(paths: [file.path], rules: Self.rules, preset: "texas")
         #expect(inspection.accountSplits.first?.segments.first { $0.name == "site" }?.part == 5)
+        // A misspelt preset is said, not silently replaced by the rules' own split.
+        let misspelt = try Inspection.inspect(paths: [file.path], rules: Self.rules, preset: "texsa")
+        #expect(misspelt.paramProblems.first?.hasSuffix("Did you mean texas?") == true)
+        #expect(misspelt.text.contains("  Not as asked: --preset texsa: there is no preset named texsa."))
     }
 
     @Test func theNewYorkPresetReadsItsAccountsByTheirCharacters() throws {
