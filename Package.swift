@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Run history: each review, its findings and the reviewer's marks, in SQLite.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,7 +32,8 @@ let package = Package(
         .target(name: "RulesLanguage", dependencies: ["Tabular"]),
         .target(name: "RulesEngine", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
         .target(name: "Reports", dependencies: ["Tabular", "SpreadsheetIO", "RulesEngine", "CXlsxWriter"]),
-        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports", "CFileSystem"]),
+        .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports", "CFileSystem",
+                                                 .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Samples", dependencies: ["Tabular", "SpreadsheetIO"]),
         .executableTarget(
             name: "PathwaysCLI",

@@ -45,6 +45,9 @@ public final class StopRequest: Sendable {
 /// `.error.xlsx` and `.error.txt` saying why. A file is never modified, and every output appears
 /// only complete (it is written in `processing/` and renamed into place).
 public final class DropFolder: @unchecked Sendable {
+    /// The run history's file in the drop folder.
+    public static let historyName = "history.sqlite"
+
     public struct Options: Sendable {
         public var folder: String
         public var rules = RuleSetFolder.defaultPath
@@ -61,8 +64,14 @@ public final class DropFolder: @unchecked Sendable {
         /// preset or change a value.
         public var preset: String?
         public var params: [String: String] = [:]
+        /// The run history every review is recorded in and carries the reviewer's marks from:
+        /// `history.sqlite` in the drop folder unless set; nil keeps none.
+        public var history: String?
 
-        public init(folder: String) { self.folder = folder }
+        public init(folder: String) {
+            self.folder = folder
+            history = URL(fileURLWithPath: folder).appendingPathComponent(DropFolder.historyName).path
+        }
 
         /// What is wrong with the preset and params for these rules: a misspelt name would send
         /// every workbook to failed/, so the watcher says so before it starts.
@@ -350,6 +359,7 @@ public final class DropFolder: @unchecked Sendable {
                 job.output = stage.path
                 job.fallbackPreset = options.preset
                 job.params = options.params
+                job.history = options.history
                 result = RunJob.review(job, rules: rules)
             } else {
                 result = .failed(JobFailure(.rules, [JobFailure.Reason("The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "
@@ -390,10 +400,15 @@ public final class DropFolder: @unchecked Sendable {
                 // taken at face value: the log says so before the counts.
                 let unread = review.report.dataErrorCount
                 let problems = unread == 0 ? "" : "\(unread == 1 ? "1 cell or line" : "\(unread) cells or lines") could not be read as \(unread == 1 ? "it is" : "they are") (the Summary lists them); "
+                for problem in review.historyProblems { log.event("history", file: name, problem, fields: ["reason": problem]) }
                 log.event(unread == 0 ? "finished" : "finished with problems", file: name,
                           problems + "\(counts[.error] ?? 0) errors, \(counts[.warning] ?? 0) warnings, \(counts[.info] ?? 0) for information, in \(String(format: "%.1f", seconds)) s; the review is outbox/\(plan.outboxStem).reviewed.xlsx, the \(stamp.contents == nil ? "workbook" : "folder") is archive/\(kept.lastPathComponent)",
                           fields: ["errors": counts[.error] ?? 0, "warnings": counts[.warning] ?? 0, "information": counts[.info] ?? 0,
                                    "unreadable": unread, "seconds": (seconds * 10).rounded() / 10, "archived": kept.lastPathComponent])
+            case .marksRecorded(let recorded):
+                let kept = try DropFolder.moveKeepingEveryName(input, into: archive, received: plan.received)
+                log.event("recorded", file: name, "\(recorded.sentence) It is archive/\(kept.lastPathComponent).",
+                          fields: ["district": recorded.district, "marks": recorded.count, "archived": kept.lastPathComponent])
             case .failed(let failure):
                 // The note is written before the workbook is filed, naming where it will be kept: a
                 // watcher killed in between takes the workbook up again and writes the same note.

@@ -5,7 +5,21 @@ import Foundation
 /// reads back a file or a message Pathways wrote to learn what happened.
 public enum JobResult: Sendable {
     case reviewed(Review)
+    /// A reviewed workbook given back alone: the reviewer's marks were kept in the run history.
+    case marksRecorded(MarksRecorded)
     case failed(JobFailure)
+}
+
+/// A reviewer's statuses and notes kept in the run history for the district's next review.
+public struct MarksRecorded: Sendable {
+    public let district: String
+    public let count: Int
+    public let history: String
+
+    /// As the command line and the drop folder's log say it.
+    public var sentence: String {
+        "\(count == 1 ? "1 status or note" : "\(count) statuses and notes") of \(district) \(count == 1 ? "was" : "were") recorded in the run history \(history); the next review of \(district) carries \(count == 1 ? "it" : "them")."
+    }
 }
 
 /// A workbook reviewed: what the review found, and the files written.
@@ -18,8 +32,16 @@ public struct Review: Sendable {
     /// The findings file's JSON, as written; `pathways run --format json` prints it.
     public let findingsJSON: Data
 
+    public init(report: RunJob.Report, written: [String], findingsJSON: Data) {
+        self.report = report
+        self.written = written
+        self.findingsJSON = findingsJSON
+    }
+
     /// What the reviewer should check before trusting the review.
     public var notes: [String] { report.notes }
+    /// Why the run history was not used or not written, if it was not, as sentences.
+    public var historyProblems: [String] = []
 }
 
 /// A workbook that was not reviewed, and why.

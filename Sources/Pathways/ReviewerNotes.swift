@@ -15,6 +15,8 @@ public struct ReviewerNotes: Sendable, Equatable {
 
     /// What the review was of, as its marker sheet says.
     public let reviewed: String
+    /// The district it was of, when the marker sheet names it.
+    public var district: String?
     public let asOf: String?
     /// Every finding the review listed, with whatever the reviewer wrote (often nothing).
     public let findings: [Note]
@@ -54,20 +56,14 @@ public struct ReviewerNotes: Sendable, Equatable {
                                   note: sheet.displayText(row: row, column: column("Note")).trimmingCharacters(in: .whitespacesAndNewlines)))
             }
         }
-        return ReviewerNotes(reviewed: about["Reviewed"] ?? workbook.input(of: marker).file, asOf: about["As of"].flatMap { $0.isEmpty ? nil : $0 },
-                             findings: notes)
+        return ReviewerNotes(reviewed: about["Reviewed"] ?? workbook.input(of: marker).file, district: about["District"].flatMap { $0.isEmpty ? nil : $0 },
+                             asOf: about["As of"].flatMap { $0.isEmpty ? nil : $0 }, findings: notes)
     }
 
-    /// What changed between this review and `findings`: the reviewer's statuses and notes carried to
-    /// the findings found again, the findings that are new, and those resolved.
+    /// What changed between this review and `findings`, with the marks written in it.
     func since(_ findings: [Finding], source: String) -> SinceLastReview {
-        let ids = Set(findings.compactMap(\.id))
-        let before = Set(self.findings.map(\.id))
-        return SinceLastReview(
-            source: source, asOf: asOf,
-            carried: Dictionary(edited.filter { ids.contains($0.id) }.map { ($0.id, SinceLastReview.Carried(status: $0.status, note: $0.note)) },
-                                uniquingKeysWith: { first, _ in first }),
-            new: ids.subtracting(before),
-            resolved: self.findings.filter { !ids.contains($0.id) }.map { SinceLastReview.Resolved(rule: $0.rule, message: $0.message, status: $0.status, note: $0.note) })
+        Self.change(since: self.findings, marks: Dictionary(edited.map { ($0.id, SinceLastReview.Carried(status: $0.status, note: $0.note)) },
+                                                            uniquingKeysWith: { first, _ in first }),
+                    source: source, asOf: asOf, to: findings)
     }
 }

@@ -21,6 +21,12 @@ public enum RunJob {
         public var fallbackPreset: String?
         public var asOf: String?
         public var json = false
+        /// The run history (an SQLite file, made if missing) to record the review in and carry the
+        /// reviewer's marks from; none by default.
+        public var history: String?
+        /// The district the review is of, in the history; by default the input's name without a
+        /// date at its end (`springfield-2025-03.xlsx` is springfield).
+        public var district: String?
         /// Exit 1 when there are findings at this severity or worse.
         public var failOn: Severity?
         /// Which files to write: the reviewed workbook (`xlsx`), the findings (`json`), or both.
@@ -129,10 +135,15 @@ public enum RunJob {
         switch result {
         case .failed(let failure):
             return CommandOutcome(standardError: failure.commandLineText, exitCode: 2)
+        case .marksRecorded(let recorded):
+            return CommandOutcome(standardOutput: recorded.sentence + "\n")
         case .reviewed(let review):
             var outcome = CommandOutcome()
             outcome.standardOutput = options.json ? String(decoding: review.findingsJSON, as: UTF8.self) + "\n"
                 : summary(review.report, written: review.written, sheetOfView: sheetOfView)
+            // A history that could not be written after the review: said apart, as the review itself stands.
+            let unrecorded = review.historyProblems.filter { !review.report.notes.contains($0) }
+            outcome.standardError = unrecorded.map { "pathways: \($0)\n" }.joined()
             if let threshold = options.failOn, review.report.findings.contains(where: { $0.severity <= threshold }) { outcome.exitCode = 1 }
             return outcome
         }
@@ -194,13 +205,37 @@ public enum RunJob {
         } catch {
             return fail(JobFailure.Reason(error.message, about: error.file))
         }
+        var district = options.district ?? districtName(naming.stem)
+        var historyProblems: [String] = []
+        var history: ReviewHistory?
+        if let path = options.history {
+            do {
+                history = try ReviewHistory(path: path)
+            } catch {
+                historyProblems.append("The run history \(path) was not used, so this review is not recorded in it and nothing was carried from it: \(error.description).")
+            }
+        }
         // A workbook Pathways reviewed, dropped back or named beside the exports, is the reviewer's
         // notes, never the district's data.
         let reviewInputs = ReviewerNotes.reviewInputs(of: workbook)
         let droppedNotes = reviewInputs.sorted().compactMap { ReviewerNotes.read(workbook, input: $0) }
         if !reviewInputs.isEmpty {
             guard let data = workbook.leavingOut(inputs: reviewInputs) else {
-                return fail(JobFailure.Reason("this is a workbook Pathways reviewed, not the district's data, so nothing was reviewed. Its statuses and notes are carried to the next review when it is given with the district's exports (in their folder, or named beside them).", about: naming.name))
+                // Alone, it is the reviewer's marks: kept in the history for the next review of the
+                // district it was a review of, whatever the reviewer named the file.
+                let marks = droppedNotes.flatMap(\.edited)
+                if options.district == nil, let notes = droppedNotes.first {
+                    district = notes.district ?? districtName(URL(fileURLWithPath: notes.reviewed).deletingPathExtension().lastPathComponent)
+                }
+                if let history {
+                    do {
+                        try history.record(marks: marks, district: district)
+                        return .marksRecorded(MarksRecorded(district: district, count: marks.count, history: history.path))
+                    } catch {
+                        return .failed(JobFailure(.outputs, [JobFailure.Reason("the reviewer's statuses and notes could not be recorded in the run history \(history.path): \(error.description).", about: naming.name)]))
+                    }
+                }
+                return fail(JobFailure.Reason("this is a workbook Pathways reviewed, not the district's data, so nothing was reviewed. Its statuses and notes are carried to the next review when it is given with the district's exports (in their folder, or named beside them), or kept in a run history (--history).", about: naming.name))
             }
             workbook = data
         }
@@ -238,12 +273,27 @@ public enum RunJob {
         // The last review: one dropped back with the exports, or the reviewed workbook this one replaces.
         let previous: (notes: ReviewerNotes, source: String)? = droppedNotes.last.map { ($0, $0.reviewed) }
             ?? (options.outputFormats.contains("xlsx") ? previousReview(at: reviewedTarget) : nil)
-        let sinceLast = previous.map { $0.notes.since(report.findings, source: $0.source) }
+        var sinceLast = previous.map { $0.notes.since(report.findings, source: $0.source) }
+        // With a history, the marks written in those workbooks go into it, and the last review and
+        // every mark come from it, so marks outlive a workbook the reviewer never opened again.
+        if let history {
+            do {
+                for notes in droppedNotes + [previous?.notes].compactMap({ $0 }) { try history.record(marks: notes.edited, district: district) }
+                if let past = try history.lastReview(of: district) {
+                    sinceLast = ReviewerNotes.change(since: past.findings, marks: try history.marks(of: district), source: "the run history",
+                                                     asOf: past.asOf, to: report.findings)
+                }
+            } catch {
+                historyProblems.append("The run history \(history.path) could not be read, so nothing was carried from it: \(error.description).")
+            }
+        }
         report.sinceLastReview = sinceLast.map { since in
             RunJob.Report.Since(source: since.source, asOf: since.asOf, new: report.findings.compactMap(\.id).filter(since.new.contains),
-                                resolved: previous!.notes.findings.map(\.id).filter { id in !report.findings.contains { $0.id == id } },
-                                carried: since.carried.count)
+                                resolved: since.resolvedIDs, carried: since.carried.count)
         }
+        report.notes += historyProblems
+        // Before this review is recorded: the history's reviews, then this one.
+        let trends = history.flatMap { try? $0.indicators(of: district) }.flatMap { $0.isEmpty ? nil : Self.trends($0, now: report) }
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -268,6 +318,8 @@ public enum RunJob {
                                           leftOutRows: report.leftOutRows.map { ($0.sheet, $0.row, $0.label, $0.reason) },
                                           notes: report.notes, preset: report.preset)
             contents.sinceLast = sinceLast
+            contents.district = district
+            contents.trends = trends
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
@@ -285,7 +337,47 @@ public enum RunJob {
             }
             written.append(target.path)
         }
-        return .reviewed(Review(report: report, written: written, findingsJSON: json))
+        if let history {
+            do {
+                try history.record(report, district: district)
+            } catch {
+                historyProblems.append("The review was written but could not be recorded in the run history \(history.path): \(error.description).")
+            }
+        }
+        var review = Review(report: report, written: written, findingsJSON: json)
+        review.historyProblems = historyProblems
+        return .reviewed(review)
+    }
+
+    /// Each indicator at each past review of the district and at this one, for the Trends sheet.
+    static func trends(_ past: [ReviewHistory.IndicatorPoint], now report: Report) -> Trends {
+        var reviews: [Int64] = []
+        var labels: [String] = []
+        for point in past where !reviews.contains(point.review) {
+            reviews.append(point.review)
+            labels.append(point.asOf ?? "review \(point.review)")
+        }
+        labels.append((report.asOf ?? "this review") + " (this review)")
+        let titles = Dictionary(report.pathways.map { ($0.pathway.lowercased(), $0.title) }, uniquingKeysWith: { first, _ in first })
+        var indicators = report.indicators.map { ($0.indicator, $0.title, $0.pathway) }
+        for point in past where !indicators.contains(where: { $0.0 == point.indicator }) { indicators.append((point.indicator, point.indicator, point.pathway)) }
+        let byKey = Dictionary(past.map { ("\($0.review) \($0.indicator)", $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = indicators.map { indicator, title, pathway -> Trends.Row in
+            let current = report.indicators.first { $0.indicator == indicator }
+            let earlier = reviews.map { byKey["\($0) \(indicator)"] }
+            return Trends.Row(indicator: indicator, title: title, pathway: titles[pathway.lowercased()] ?? pathway,
+                              values: earlier.map { $0?.value } + [current?.value],
+                              levels: earlier.map { $0?.level.flatMap(Level.init(rawValue:)) } + [current?.level])
+        }
+        return Trends(reviews: labels, rows: rows)
+    }
+
+    /// The district a file's name stands for: without a date or month at its end, so the monthly
+    /// exports `springfield-2025-03.xlsx` and `springfield 2025-06-30.xlsx` are one district.
+    public static func districtName(_ stem: String) -> String {
+        let pattern = #"[\s_-]*(fy\s*)?(19|20)\d\d([\s_.-]*\d{1,2}){0,2}$"#
+        guard let range = stem.range(of: pattern, options: [.regularExpression, .caseInsensitive]), range.lowerBound > stem.startIndex else { return stem }
+        return String(stem[..<range.lowerBound])
     }
 
     /// The notes of the reviewed workbook a review is about to replace, so a reviewer's statuses

@@ -182,6 +182,12 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("comment-limit"), help: "Most cell comments in the reviewed workbook; past it, cells are still coloured and listed.")
     var commentLimit = ReviewedWorkbook.defaultCommentLimit
 
+    @Option(help: "A run history (an SQLite file, made if missing): the review is recorded in it, and the reviewer's statuses and notes, and what changed, are carried from the district's last review in it.")
+    var history: String?
+
+    @Option(help: "The district's name in the run history (default: the input's name without a date at its end).")
+    var district: String?
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("Name the workbook to review, e.g. pathways run budget.xlsx (or several files, a folder or a .zip).") }
         let formats = outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -202,6 +208,8 @@ struct Run: ParsableCommand {
         options.json = format == .json
         options.failOn = failOn?.severity
         options.commentLimit = commentLimit
+        options.history = history
+        options.district = district
         options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         for param in params {
             let parts = param.split(separator: "=", maxSplits: 1)
@@ -277,6 +285,9 @@ struct Watch: ParsableCommand {
     @Option(name: .customLong("param"), help: "Set a parameter for every review, e.g. --param approval_limit=10000 (repeatable).")
     var params: [String] = []
 
+    @Option(help: "The run history every review is recorded in and carries the reviewer's marks from (default: history.sqlite in the drop folder).")
+    var history: String?
+
     @Option(help: "Seconds a folder dropped into the inbox must stay unchanged before it is taken.")
     var settle = 10.0
 
@@ -301,6 +312,7 @@ struct Watch: ParsableCommand {
         options.settle = settle
         options.once = once
         options.preset = preset
+        if let history { options.history = history }
         for param in params {
             let parts = param.split(separator: "=", maxSplits: 1)
             options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""

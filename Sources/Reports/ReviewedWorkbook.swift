@@ -1,6 +1,7 @@
 import CXlsxWriter
 import Foundation
 import RulesEngine
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
@@ -28,6 +29,12 @@ public struct ReviewContents {
     /// The district's last review, when there was one: what changed since, and the reviewer's
     /// statuses and notes carried to the same findings.
     public var sinceLast: SinceLastReview?
+    /// The district's name in the run history, kept in the marker sheet so a review given back
+    /// under another name is still known as the district's.
+    public var district: String?
+    /// Each indicator over the district's reviews in the run history, this one last; nil without
+    /// a history of at least one earlier review.
+    public var trends: Trends?
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,
@@ -48,6 +55,45 @@ public struct ReviewContents {
     }
 }
 
+/// Each indicator's value and level at each of the district's reviews, oldest first: the Trends
+/// sheet, its charts, and the Summary's levels up and down.
+public struct Trends: Sendable {
+    public struct Row: Sendable {
+        public let indicator: String
+        public let title: String
+        /// The pathway's title.
+        public let pathway: String
+        /// One per review, nil where it was not assessed (or not yet an indicator).
+        public let values: [String?]
+        public let levels: [Level?]
+
+        public init(indicator: String, title: String, pathway: String, values: [String?], levels: [Level?]) {
+            self.indicator = indicator
+            self.title = title
+            self.pathway = pathway
+            self.values = values
+            self.levels = levels
+        }
+    }
+
+    /// Each review's label, `2025-03-31`, oldest first.
+    public let reviews: [String]
+    public let rows: [Row]
+
+    public init(reviews: [String], rows: [Row]) {
+        self.reviews = reviews
+        self.rows = rows
+    }
+
+    /// Indicators whose level differs from the review before this one: `(row, before, now)`.
+    public var changes: [(row: Row, before: Level, now: Level)] {
+        rows.compactMap { row in
+            guard row.levels.count >= 2, let now = row.levels[row.levels.count - 1], let before = row.levels[row.levels.count - 2], now != before else { return nil }
+            return (row, before, now)
+        }
+    }
+}
+
 /// What changed since the district's last review, for the Summary and the Findings sheet.
 public struct SinceLastReview: Sendable {
     public struct Carried: Sendable, Equatable {
@@ -61,12 +107,14 @@ public struct SinceLastReview: Sendable {
     }
 
     public struct Resolved: Sendable, Equatable {
+        public let id: String
         public let rule: String
         public let message: String
         public let status: String
         public let note: String
 
-        public init(rule: String, message: String, status: String, note: String) {
+        public init(id: String, rule: String, message: String, status: String, note: String) {
+            self.id = id
             self.rule = rule
             self.message = message
             self.status = status
@@ -83,6 +131,8 @@ public struct SinceLastReview: Sendable {
     public let new: Set<String>
     /// The last review's findings this one does not have.
     public let resolved: [Resolved]
+    /// Their ids, in the last review's order.
+    public var resolvedIDs: [String] = []
 
     public init(source: String, asOf: String?, carried: [String: Carried], new: Set<String>, resolved: [Resolved]) {
         self.source = source
@@ -90,6 +140,7 @@ public struct SinceLastReview: Sendable {
         self.carried = carried
         self.new = new
         self.resolved = resolved
+        resolvedIDs = resolved.map(\.id)
     }
 }
 

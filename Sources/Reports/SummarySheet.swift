@@ -47,6 +47,15 @@ extension Writer {
                 row += 1
             }
             if since.resolved.count > 20 { text("… and \(since.resolved.count - 20) more resolved", 1); row += 1 }
+            if let trends = contents.trends {
+                let changes = trends.changes
+                if changes.isEmpty { text("Levels"); text("No indicator changed level (the Trends sheet has every review).", 1); row += 1 }
+                for change in changes {
+                    text("\(change.row.indicator) \(Writer.score(change.now) > Writer.score(change.before) ? "up" : "down")", 0, fill: .level(change.now))
+                    text("\(change.row.title): \(change.before.rawValue) then \(change.now.rawValue)", 1)
+                    row += 1
+                }
+            }
             row += 1
         }
         text("Findings", 0, "header"); text("How many", 1, "header"); row += 1

@@ -86,9 +86,13 @@ struct Writer {
         for view in contents.evaluation.shownViews {
             writeView(view, named: viewSheets[view.name.lowercased()]!)
         }
+        if let trends = contents.trends {
+            let name = ownName("Trends")
+            writeTrends(workbook_add_worksheet(book, name)!, name: name, trends: trends)
+        }
         // Hidden: what a review dropped back, or replaced by the next, is known by.
         let marker = workbook_add_worksheet(book, ownName(ReviewedWorkbook.markerSheet))!
-        for (row, pair) in [("Schema", ReviewedWorkbook.markerSchema), ("Reviewed", contents.workbook.file),
+        for (row, pair) in [("Schema", ReviewedWorkbook.markerSchema), ("Reviewed", contents.workbook.file), ("District", contents.district ?? ""),
                             ("As of", contents.evaluation.asOf?.description ?? ""), ("Rule fingerprint", contents.ruleFingerprint)].enumerated() {
             worksheet_write_string(marker, lxw_row_t(row), 0, pair.0, nil)
             worksheet_write_string(marker, lxw_row_t(row), 1, pair.1, nil)

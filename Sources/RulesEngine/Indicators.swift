@@ -15,6 +15,8 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
     public let reason: String?
     /// What the indicator measures, for a board member (its `about`).
     public var about: String? = nil
+    /// The measured value as a number (a share as a fraction, an amount in dollars), for trends.
+    public var number: Double? = nil
 }
 
 /// A pathway's level: the median of its assessed indicators' levels.
@@ -157,9 +159,14 @@ extension RuleRunner {
                 // A ratio whose levels are percentages reads best as one: 0.5714 against 85% shows as 57.1%.
                 var shown = value
                 if case .number(let ratio) = value, limits.contains(where: { if case .percent? = $0 { true } else { false } }) { shown = .percent(ratio) }
+                let number: Double? = switch value {
+                case .number(let number), .percent(let number): number
+                case .money(let money): money.doubleValue
+                default: nil
+                }
                 results.append(IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway, assessed: true,
                                                value: shown.description, level: level, thresholds: indicator.thresholds, reason: nil,
-                                               about: indicator.about))
+                                               about: indicator.about, number: number))
             } catch let problem as NotAssessed {
                 results.append(notAssessed(problem.sentence))
             } catch {
