@@ -105,6 +105,9 @@ public enum RunJob {
         public var notes: [String] = []
         /// What changed since the district's last review, when Pathways had it.
         public var sinceLastReview: Since?
+        /// Every time-bound goal against the straight path to its target: the district's own
+        /// (whose metric names an indicator) and the rules'.
+        public var goalProgress: [GoalProgress] = []
 
         public struct Since: Codable, Sendable {
             /// The last review: the reviewed workbook it was read from.
@@ -293,7 +296,9 @@ public enum RunJob {
         }
         report.notes += historyProblems
         // Before this review is recorded: the history's reviews, then this one.
-        let trends = history.flatMap { try? $0.indicators(of: district) }.flatMap { $0.isEmpty ? nil : Self.trends($0, now: report) }
+        let past = history.flatMap { try? $0.indicators(of: district) } ?? []
+        let trends = past.isEmpty ? nil : Self.trends(past, now: report)
+        report.goalProgress = GoalTracking.progress(report: report, binding: binding, past: past)
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -320,6 +325,7 @@ public enum RunJob {
             contents.sinceLast = sinceLast
             contents.district = district
             contents.trends = trends
+            contents.goalProgress = report.goalProgress
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
@@ -482,8 +488,10 @@ public enum RunJob {
         if let since = report.sinceLastReview {
             lines.append("  Since the last review (\(since.source)\(since.asOf.map { ", as of \($0)" } ?? "")): \(formatCount(since.new.count)) new, \(formatCount(since.resolved.count)) resolved, \(count(since.carried, "status and note", plural: "statuses and notes")) carried")
         }
-        for goal in report.goals {
-            lines.append("  Goal \(goal.goal) \(goal.title): \(goal.status.rawValue) (target \(goal.target) by \(goal.deadline))")
+        for goal in report.goalProgress where goal.status != .notMeasured {
+            let path = [goal.current.map { "now \($0)" }, goal.expected.map { "expected \($0) by now" },
+                        goal.target.map { "target \($0)" + (goal.deadline.map { " by \($0)" } ?? "") }].compactMap { $0 }
+            lines.append("  Goal \(goal.goal) \(goal.title): \(goal.status.rawValue) (\(path.joined(separator: ", ")))")
         }
         if !report.notAssessed.isEmpty {
             // Many rules share one reason (a table the workbook does not have): one line per reason.

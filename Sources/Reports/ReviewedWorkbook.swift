@@ -35,6 +35,8 @@ public struct ReviewContents {
     /// Each indicator over the district's reviews in the run history, this one last; nil without
     /// a history of at least one earlier review.
     public var trends: Trends?
+    /// Every time-bound goal's progress; the Goal progress sheet when there is any.
+    public var goalProgress: [GoalProgress] = []
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,

@@ -86,6 +86,10 @@ struct Writer {
         for view in contents.evaluation.shownViews {
             writeView(view, named: viewSheets[view.name.lowercased()]!)
         }
+        if !contents.goalProgress.isEmpty {
+            writeGoalProgress(workbook_add_worksheet(book, ownName("Goal progress"))!, goals: contents.goalProgress,
+                              earlierReviews: contents.trends.map { Array($0.reviews.dropLast()) } ?? [])
+        }
         if let trends = contents.trends {
             let name = ownName("Trends")
             writeTrends(workbook_add_worksheet(book, name)!, name: name, trends: trends)

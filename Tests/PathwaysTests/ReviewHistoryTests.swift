@@ -103,6 +103,47 @@ private let struggling = project.appendingPathComponent("workbooks/samples/strug
         #expect(lines[3] == "[('AL-2 up', 'Goals are SMART: developing then exemplary')]")
     }
 
+    @Test func aGoalWhoseMetricNamesAnIndicatorIsFollowedAlongTheStraightPathToItsTarget() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let history = folder.appendingPathComponent("history.sqlite")
+        // Two goals of the district's own: reserves to two months by June 2027, with no baseline
+        // written (the first review gives it), and RE-1 down from 0.08 to 0.05 by June 2026.
+        let june = folder.appendingPathComponent("springfield-2025-06.xlsx")
+        _ = try python(#"""
+            import sys, datetime, openpyxl
+            book = openpyxl.load_workbook(sys.argv[1])
+            goals = book["Goals"]
+            goals.append(["G5", "Two months of reserves", "MG-7 unrestricted fund balance share", None, "16.7%", datetime.datetime(2027, 6, 30), "O001", 0, "000", None])
+            goals.append(["G6", "Even spending within levels", "RE-1 within 0.10", "0.08", "0.05", datetime.datetime(2026, 6, 30), "O001", 0, "000", None])
+            book.save(sys.argv[2])
+            """#, [struggling.path, june.path])
+        guard case .reviewed(let first) = review(june, history: history) else { Issue.record("not reviewed"); return }
+        let reserves = try #require(first.report.goalProgress.first { $0.goal == "G5" })
+        #expect(reserves.baseline == "9.6% (this review, the first)" && reserves.status == .onTrack)
+        #expect(first.report.goalProgress.first { $0.goal == "G1" }?.status == .notMeasured, "a metric that names no indicator")
+        // Seven months on, nothing has changed: the reserves have fallen behind their path.
+        let january = folder.appendingPathComponent("springfield-2026-01.xlsx")
+        try FileManager.default.copyItem(at: june, to: january)
+        var options = RunJob.Options(input: january.path)
+        options.history = history.path
+        options.asOf = "2026-01-31"
+        guard case .reviewed(let second) = RunJob.review(options, rules: Self.rules) else { Issue.record("not reviewed"); return }
+        let behind = try #require(second.report.goalProgress.first { $0.goal == "G5" })
+        #expect(behind.status == .atRisk)
+        #expect(behind.baseline == "9.6% (the first review, 2025-06-30)")
+        // 9.6% + (16.7% − 9.6%) × 215 of 730 days.
+        #expect(behind.expected == "11.69%" && behind.current == "9.6%" && behind.history == ["9.6%"])
+        #expect(second.report.goalProgress.first { $0.goal == "G6" }?.status == .onTrack)
+        let sheet = try python(#"""
+            import sys, openpyxl
+            rows = list(openpyxl.load_workbook(sys.argv[1])["Goal progress"].iter_rows(values_only=True))
+            print(rows[0][-1])
+            print([row for row in rows if row[0] == "G5"][0][6:9])
+            """#, [folder.appendingPathComponent("springfield-2026-01.reviewed.xlsx").path])
+        #expect(sheet == "At 2025-06-30\n('11.69%', '9.6%', 'at risk')\n")
+    }
+
     @Test func aHistoryThatCannotBeUsedNeverCostsAReview() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(at: folder) }
