@@ -234,6 +234,9 @@ struct Sample: ParsableCommand {
                                valueName: "layout"))
     var layout: String?
 
+    @Flag(name: .customLong("month-ends"), help: "Write the struggling district at four month-ends of its year instead, with a key of what each review must find and what is new and resolved since the last.")
+    var monthEnds = false
+
     func validate() throws {
         guard let layout, layout != "all", ExportLayout(rawValue: layout) == nil else { return }
         let names = ExportLayout.allCases.map(\.rawValue)
@@ -244,6 +247,10 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         do {
+            if monthEnds {
+                for path in try SampleWriter.writeMonthEnds(to: out ?? "workbooks/month-ends", seed: seed) { print("Written: \(path)") }
+                return
+            }
             guard let layout else {
                 for path in try SampleWriter.writeAll(to: out ?? "workbooks/samples", seed: seed) { print("Written: \(path)") }
                 return

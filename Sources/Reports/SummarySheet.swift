@@ -41,7 +41,9 @@ extension Writer {
             text("New findings"); worksheet_write_number(sheet, row, 1, Double(new), nil); row += 1
             text("Resolved"); worksheet_write_number(sheet, row, 1, Double(since.resolved.count), nil); row += 1
             text("Statuses and notes carried"); worksheet_write_number(sheet, row, 1, Double(since.carried.count), nil); row += 1
-            for resolved in since.resolved.prefix(20) {
+            // Those the reviewer had marked first: what became of her own questions.
+            let marked = since.resolved.filter { !$0.status.isEmpty || !$0.note.isEmpty }
+            for resolved in (marked + since.resolved.filter { $0.status.isEmpty && $0.note.isEmpty }).prefix(20) {
                 text("Resolved: \(resolved.rule)", 0, fill: .severity(.info))
                 text(resolved.message + (resolved.status.isEmpty && resolved.note.isEmpty ? "" : " (last marked \([resolved.status, resolved.note].filter { !$0.isEmpty }.joined(separator: ": ")))"), 1)
                 row += 1

@@ -78,7 +78,7 @@ public enum SampleWriter {
     private static func text(_ value: String?) -> XLSXWriter.Cell { value.map { .text($0) } ?? .blank }
     private static func yesNo(_ flag: Bool) -> XLSXWriter.Cell { .text(flag ? "Y" : "N") }
 
-    private static func writeWorkbook(_ district: District, to path: String) throws -> SampleSheets {
+    static func writeWorkbook(_ district: District, to path: String) throws -> SampleSheets {
         var sheets = SampleSheets()
         var transactions: [[XLSXWriter.Cell]] = [["Transaction ID", "Posting Date", "Document Type", "Document Number", "Invoice Number",
                                                   "Vendor Name", "Account", "Description", "Amount", "Budget Owner", "Entered By",

@@ -1,0 +1,112 @@
+import Foundation
+import SpreadsheetIO
+import Tabular
+
+/// The struggling district exported at four month-ends of its year, for following a district
+/// through its reviews: what it posted by each date, with the budget spent so far, and two
+/// problems put right on the way (the vague supply descriptions by January, the nameless vendor
+/// by April) while others arrive. Its key says, for the rules of the planted ledger lines, what
+/// each review must find, and which of those findings are new and which resolved since the last.
+public struct MonthEndKey: Codable, Sendable, Equatable {
+    public struct Month: Codable, Sendable, Equatable {
+        public let file: String
+        public let asOf: String
+        /// The planted lines' findings this export must give.
+        public let findings: [AnswerKey.ExpectedFinding]
+        /// How many of them are new since the last export, and how many of the last one's are gone, by rule.
+        public let new: [String: Int]
+        public let resolved: [String: Int]
+    }
+
+    /// The rules the key speaks for: those of planted ledger lines. Others (a line's budget pace)
+    /// come and go with the spending to date and are not in the key.
+    public let rules: [String]
+    public let months: [Month]
+
+    /// The month-ends, and the fixes made before each.
+    static let months: [(end: CalendarDate, name: String)] = [
+        (CalendarDate(year: 2024, month: 10, day: 31)!, "springfield-2024-10.xlsx"), (CalendarDate(year: 2025, month: 1, day: 31)!, "springfield-2025-01.xlsx"),
+        (CalendarDate(year: 2025, month: 4, day: 30)!, "springfield-2025-04.xlsx"), (CalendarDate(year: 2025, month: 6, day: 30)!, "springfield-2025-06.xlsx"),
+    ]
+}
+
+extension SampleWriter {
+    /// Writes the four month-end exports and `springfield-month-ends.answers.json` into `folder`.
+    public static func writeMonthEnds(to folder: String, seed: UInt64 = defaultSeed) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let (district, plants) = DistrictGenerator.make(.struggling, seed: seed)
+        let rules = ["BO-5", "BO-6", "BO-8", "BO-8A", "MG-10", "MG-12", "TR-7", "TR-8"]
+        let linePlants = plants.filter { rules.contains($0.rule) }
+        var written: [String] = []
+        var months: [MonthEndKey.Month] = []
+        var before: [AnswerKey.ExpectedFinding] = []
+        for (end, name) in MonthEndKey.months {
+            let cut = district.cut(at: end)
+            let path = (folder as NSString).appendingPathComponent(name)
+            let sheets = try writeWorkbook(cut, to: path)
+            written.append(path)
+            let row = Dictionary(uniqueKeysWithValues: zip(cut.lines.map(\.serial), sheets.lineRows))
+            // A plant is found once all its lines are posted, and no longer once it is put right.
+            let findings = linePlants.compactMap { plant -> AnswerKey.ExpectedFinding? in
+                guard case .lines(let serials) = plant.target, serials.allSatisfy({ row[$0] != nil }),
+                      !District.fixed(plant.rule, by: end) else { return nil }
+                return AnswerKey.ExpectedFinding(rule: plant.rule, sheet: "Transactions", rows: serials.map { row[$0]! }, key: nil)
+            }.sorted()
+            // New and resolved, by rule: plants only arrive, or go when put right.
+            func byRule(_ found: [AnswerKey.ExpectedFinding]) -> [String: Int] { Dictionary(grouping: found, by: \.rule).mapValues(\.count) }
+            func more(_ first: [String: Int], than second: [String: Int]) -> [String: Int] {
+                first.reduce(into: [:]) { result, entry in
+                    let extra = entry.value - second[entry.key, default: 0]
+                    if extra > 0 { result[entry.key] = extra }
+                }
+            }
+            let isFirst = months.isEmpty
+            months.append(MonthEndKey.Month(file: name, asOf: end.description, findings: findings,
+                                            new: isFirst ? [:] : more(byRule(findings), than: byRule(before)),
+                                            resolved: isFirst ? [:] : more(byRule(before), than: byRule(findings))))
+            before = findings
+        }
+        let key = MonthEndKey(rules: rules, months: months)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let keyPath = (folder as NSString).appendingPathComponent("springfield-month-ends.answers.json")
+        try AtomicFile.write(try encoder.encode(key) + Data("\n".utf8), to: URL(fileURLWithPath: keyPath))
+        return written + [keyPath]
+    }
+}
+
+extension District {
+    /// The district as exported at `end`: the lines posted by then, each account's spending so
+    /// far, purchase orders left open only at year end, and the fixes made by then.
+    func cut(at end: CalendarDate) -> District {
+        var cut = self
+        cut.asOf = end
+        cut.lines = lines.filter { $0.posted <= end }
+        if let subtotal = subtotalAfterLine, subtotal >= cut.lines.count { cut.subtotalAfterLine = nil }
+        for index in cut.accounts.indices {
+            cut.accounts[index].actual = 0
+            if end < asOf { cut.accounts[index].encumbrance = 0 }
+        }
+        for index in cut.lines.indices {
+            cut.accounts[cut.lines[index].account].actual += cut.lines[index].amount
+            // Put right, as the finance office did after an earlier review.
+            if District.fixed("TR-8", by: end), cut.lines[index].description == "SUPPLIES" {
+                cut.lines[index].description = "Classroom supplies for the reading corner"
+            }
+            if District.fixed("TR-7", by: end), cut.lines[index].vendor == "Not Provided" {
+                cut.lines[index].vendor = "Texas Instruments Education"
+            }
+        }
+        return cut
+    }
+
+    /// Whether a planted problem was put right by `end`: the vague descriptions in the exports
+    /// from January, the nameless vendor from April.
+    static func fixed(_ rule: String, by end: CalendarDate) -> Bool {
+        switch rule {
+        case "TR-8": end >= CalendarDate(year: 2025, month: 1, day: 1)!
+        case "TR-7": end >= CalendarDate(year: 2025, month: 4, day: 1)!
+        default: false
+        }
+    }
+}
