@@ -16,12 +16,39 @@ public struct MonthEndKey: Codable, Sendable, Equatable {
         /// How many of them are new since the last export, and how many of the last one's are gone, by rule.
         public let new: [String: Int]
         public let resolved: [String: Int]
+        /// Each measured goal's status: met, on track, at risk or missed.
+        public let goals: [String: String]
     }
 
     /// The rules the key speaks for: those of planted ledger lines. Others (a line's budget pace)
     /// come and go with the spending to date and are not in the key.
     public let rules: [String]
     public let months: [Month]
+
+    /// Two goals measured by indicators: reserves to two months (no baseline written: the first
+    /// review gives it) and even spending within levels.
+    static let measuredGoals = [
+        Goal(id: "G5", name: "Two months of reserves", metric: "MG-7 unrestricted fund balance as a share of spending", baseline: nil,
+             target: "16.7%", due: CalendarDate(year: 2027, month: 6, day: 30), owner: "O001", budget: 0, project: "000", students: nil),
+        Goal(id: "G6", name: "Even spending within each school level", metric: "RE-1 coefficient of variation", baseline: "0.08",
+             target: "0.05", due: CalendarDate(year: 2026, month: 6, day: 30), owner: "O001", budget: 0, project: "000", students: nil),
+    ]
+
+    /// `16.7%` as 0.167, `0.05` as 0.05.
+    static func fraction(_ text: String) -> Double? {
+        text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+    }
+
+    /// Met at or past the target; missed past the deadline; on track at or past where the straight
+    /// path from baseline to target is by `asOf`; at risk behind it.
+    static func status(current: Double, baseline: Double, target: Double, start: CalendarDate, deadline: CalendarDate, asOf: CalendarDate) -> String {
+        let rising = target >= baseline
+        if rising ? current >= target : current <= target { return "met" }
+        if asOf > deadline { return "missed" }
+        let share = min(1, max(0, Double(asOf.daysSince1970 - start.daysSince1970) / Double(deadline.daysSince1970 - start.daysSince1970)))
+        let expected = baseline + (target - baseline) * share
+        return (rising ? current >= expected : current <= expected) ? "on track" : "at risk"
+    }
 
     /// The month-ends, and the fixes made before each.
     static let months: [(end: CalendarDate, name: String)] = [
@@ -40,8 +67,22 @@ extension SampleWriter {
         var written: [String] = []
         var months: [MonthEndKey.Month] = []
         var before: [AnswerKey.ExpectedFinding] = []
+        var firstValues: [String: Double] = [:]
         for (end, name) in MonthEndKey.months {
-            let cut = district.cut(at: end)
+            var cut = district.cut(at: end)
+            cut.goals += MonthEndKey.measuredGoals
+            // Each goal against the straight path from its baseline (the first review's value when
+            // the Goals sheet gives none) to its target, from the first review to its deadline.
+            let values = Oracle(district: cut).values
+            var goals: [String: String] = [:]
+            for goal in MonthEndKey.measuredGoals {
+                let indicator = String(goal.metric!.prefix { $0 != " " })
+                guard let current = values[indicator] else { continue }
+                if firstValues[indicator] == nil { firstValues[indicator] = current }
+                let baseline = goal.baseline.flatMap(MonthEndKey.fraction) ?? firstValues[indicator]!
+                goals[goal.id] = MonthEndKey.status(current: current, baseline: baseline, target: MonthEndKey.fraction(goal.target!)!,
+                                                    start: MonthEndKey.months[0].end, deadline: goal.due!, asOf: end)
+            }
             let path = (folder as NSString).appendingPathComponent(name)
             let sheets = try writeWorkbook(cut, to: path)
             written.append(path)
@@ -63,7 +104,7 @@ extension SampleWriter {
             let isFirst = months.isEmpty
             months.append(MonthEndKey.Month(file: name, asOf: end.description, findings: findings,
                                             new: isFirst ? [:] : more(byRule(findings), than: byRule(before)),
-                                            resolved: isFirst ? [:] : more(byRule(before), than: byRule(findings))))
+                                            resolved: isFirst ? [:] : more(byRule(before), than: byRule(findings)), goals: goals))
             before = findings
         }
         let key = MonthEndKey(rules: rules, months: months)

@@ -29,6 +29,9 @@ import Testing
                 AnswerKey.ExpectedFinding(rule: $0["rule"] as! String, sheet: $0["sheet"] as! String, rows: $0["rows"] as! [Int], key: nil)
             }.sorted()
             #expect(planted == month.findings, "\(month.file)")
+            // The goals measured by indicators, against their straight paths.
+            let goals = (report["goalProgress"] as? [[String: Any]] ?? []).filter { month.goals[$0["goal"] as? String ?? ""] != nil }
+            #expect(Dictionary(uniqueKeysWithValues: goals.map { ($0["goal"] as! String, $0["status"] as! String) }) == month.goals, "\(month.file)")
             let rules = Dictionary(findings.map { ($0["id"] as! String, $0["rule"] as! String) }, uniquingKeysWith: { first, _ in first })
             if index > 0 {
                 let since = try #require(report["sinceLastReview"] as? [String: Any])
