@@ -67,6 +67,7 @@ enum GoalTracking {
                     expected = baseline + (target - baseline) * share
                 }
                 progress.expected = expected.map { formatLike(named.value ?? "", $0) }
+                progress.numbers = GoalProgress.Numbers(baseline: baseline, target: target, expected: expected, current: current)
                 if met {
                     progress.status = .met
                 } else if let deadline, let asOf, asOf > deadline {

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 import Reports
 import RulesEngine
+import RulesLanguage
+import Tabular
 
 /// Every review of every district, in one SQLite file: its indicators, goals and findings, and the
 /// reviewer's latest status and note for each finding, so the next review carries them and shows
@@ -16,11 +18,12 @@ public struct ReviewHistory: Sendable {
         public let description: String
     }
 
-    public init(path: String) throws(Problem) {
+    /// `wait`: seconds to wait for another program's lock (two drop-folder workers recording at
+    /// once, a reviewer's SQLite browser) before giving up on the history for this review.
+    public init(path: String, wait: TimeInterval = 15) throws(Problem) {
         self.path = path
         var configuration = Configuration()
-        // Two drop-folder workers may record at once: the second waits its turn.
-        configuration.busyMode = .timeout(15)
+        configuration.busyMode = .timeout(wait)
         configuration.label = "Pathways history"
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -38,6 +41,7 @@ public struct ReviewHistory: Sendable {
                 table.autoIncrementedPrimaryKey("id")
                 table.column("district", .text).notNull().indexed()
                 table.column("input", .text).notNull()
+                table.column("fiscalYear", .integer)
                 table.column("asOf", .text)
                 table.column("reviewedAt", .text).notNull()
                 table.column("ruleFingerprint", .text).notNull()
@@ -59,7 +63,10 @@ public struct ReviewHistory: Sendable {
             try db.create(table: "goal") { table in
                 table.column("review", .integer).notNull().references("review", onDelete: .cascade)
                 table.column("goal", .text).notNull()
+                table.column("indicator", .text)
                 table.column("status", .text).notNull()
+                table.column("current", .text)
+                table.column("expected", .text)
                 table.primaryKey(["review", "goal"])
             }
             try db.create(table: "finding") { table in
@@ -90,10 +97,13 @@ public struct ReviewHistory: Sendable {
     @discardableResult
     public func record(_ report: RunJob.Report, district: String, at time: Date = Date()) throws(Problem) -> Int64 {
         try write { db in
+            // The fiscal year the as-of date falls in, by the district's own fiscal_year_start.
+            let startMonth = report.params.first { $0.name == RuleChecker.fiscalYearStart }.flatMap { Int($0.value) } ?? 7
+            let fiscalYear = report.asOf.flatMap { text in ValueText.withUTF8(text) { ValueText.date($0) } }.map { FiscalYear(startMonth: startMonth).name(of: $0) }
             try db.execute(sql: """
-                INSERT INTO review (district, input, asOf, reviewedAt, ruleFingerprint, preset, errors, warnings, information)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [district, report.input, report.asOf, Self.timestamp(time), report.ruleFingerprint, report.preset,
+                INSERT INTO review (district, input, fiscalYear, asOf, reviewedAt, ruleFingerprint, preset, errors, warnings, information)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [district, report.input, fiscalYear, report.asOf, Self.timestamp(time), report.ruleFingerprint, report.preset,
                                  report.counts[.error] ?? 0, report.counts[.warning] ?? 0, report.counts[.info] ?? 0])
             let review = db.lastInsertedRowID
             for indicator in report.indicators {
@@ -101,8 +111,9 @@ public struct ReviewHistory: Sendable {
                                arguments: [review, indicator.indicator, indicator.pathway, indicator.assessed, indicator.value, indicator.number,
                                            indicator.level?.rawValue])
             }
-            for goal in report.goals {
-                try db.execute(sql: "INSERT OR REPLACE INTO goal (review, goal, status) VALUES (?, ?, ?)", arguments: [review, goal.goal, goal.status.rawValue])
+            for goal in report.goalProgress {
+                try db.execute(sql: "INSERT OR REPLACE INTO goal (review, goal, indicator, status, current, expected) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [review, goal.goal, goal.indicator, goal.status.rawValue, goal.current, goal.expected])
             }
             for finding in report.findings {
                 guard let id = finding.id else { continue }

@@ -27,6 +27,8 @@ public enum RunJob {
         /// The district the review is of, in the history; by default the input's name without a
         /// date at its end (`springfield-2025-03.xlsx` is springfield).
         public var district: String?
+        /// Seconds to wait for a history another program has locked.
+        public var historyWait: TimeInterval = 15
         /// Exit 1 when there are findings at this severity or worse.
         public var failOn: Severity?
         /// Which files to write: the reviewed workbook (`xlsx`), the findings (`json`), or both.
@@ -213,7 +215,7 @@ public enum RunJob {
         var history: ReviewHistory?
         if let path = options.history {
             do {
-                history = try ReviewHistory(path: path)
+                history = try ReviewHistory(path: path, wait: options.historyWait)
             } catch {
                 historyProblems.append("The run history \(path) was not used, so this review is not recorded in it and nothing was carried from it: \(error.description).")
             }

@@ -29,6 +29,22 @@ public struct GoalProgress: Codable, Sendable, Equatable {
     public var reason: String?
     /// Its indicator's value at each earlier review in the run history, oldest first.
     public let history: [String?]
+    /// The same as numbers (a share as a fraction), for a program that follows the goal.
+    public var numbers: Numbers?
+
+    public struct Numbers: Codable, Sendable, Equatable {
+        public let baseline: Double
+        public let target: Double
+        public let expected: Double?
+        public let current: Double
+
+        public init(baseline: Double, target: Double, expected: Double?, current: Double) {
+            self.baseline = baseline
+            self.target = target
+            self.expected = expected
+            self.current = current
+        }
+    }
 
     public init(goal: String, title: String, indicator: String?, baseline: String?, target: String?, deadline: String?, current: String?,
                 history: [String?]) {

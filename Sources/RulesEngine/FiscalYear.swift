@@ -2,11 +2,15 @@ import Tabular
 
 /// A district's fiscal year, starting on the first of a month (July for most US districts, so
 /// fiscal year 2025 runs from July 2024 to June 2025).
-struct FiscalYear {
-    let startMonth: Int
+public struct FiscalYear: Sendable {
+    public let startMonth: Int
+
+    public init(startMonth: Int) {
+        self.startMonth = startMonth
+    }
 
     /// The fiscal year a date falls in, named by the calendar year it ends in.
-    func name(of date: CalendarDate) -> Int {
+    public func name(of date: CalendarDate) -> Int {
         let (year, month, _) = date.components
         return startMonth > 1 && month >= startMonth ? year + 1 : year
     }

@@ -134,6 +134,14 @@ private let struggling = project.appendingPathComponent("workbooks/samples/strug
         #expect(behind.baseline == "9.6% (the first review, 2025-06-30)")
         // 9.6% + (16.7% − 9.6%) × 215 of 730 days.
         #expect(behind.expected == "11.69%" && behind.current == "9.6%" && behind.history == ["9.6%"])
+        #expect(behind.numbers.map { [$0.baseline, $0.target].map { ($0 * 1_000).rounded() / 1_000 } } == [0.096, 0.167])
+        let recorded = try python(#"""
+            import sys, sqlite3
+            db = sqlite3.connect(sys.argv[1])
+            print(db.execute("select fiscalYear, asOf from review order by id").fetchall())
+            print(db.execute("select goal, status, current, expected from goal where review = 2 and goal = 'G5'").fetchall())
+            """#, [history.path])
+        #expect(recorded == "[(2025, '2025-06-30'), (2026, '2026-01-31')]\n[('G5', 'at risk', '9.6%', '11.69%')]\n")
         #expect(second.report.goalProgress.first { $0.goal == "G6" }?.status == .onTrack)
         let sheet = try python(#"""
             import sys, openpyxl
@@ -166,6 +174,30 @@ private let struggling = project.appendingPathComponent("workbooks/samples/strug
             guard case .reviewed(let again) = self.review(input, history: locked.appendingPathComponent("history.sqlite")) else { Issue.record("not reviewed"); return }
             #expect(again.report.notes.contains { $0.contains("Pathways may not write to it") }, "\(again.report.notes)")
         }
+    }
+
+    @Test func aHistoryAnotherProgramHoldsLockedNeverCostsAReview() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("springfield.xlsx")
+        try FileManager.default.copyItem(at: struggling, to: input)
+        let history = folder.appendingPathComponent("history.sqlite")
+        _ = try ReviewHistory(path: history.path)
+        // Another program (a reviewer's SQLite browser) holds the history in a write transaction.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", "import sqlite3, sys, time\ndb = sqlite3.connect(sys.argv[1], isolation_level=None)\ndb.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep(30)", history.path]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { holder.terminate() }
+        _ = output.fileHandleForReading.availableData
+        var options = RunJob.Options(input: input.path)
+        options.history = history.path
+        options.historyWait = 0.5
+        guard case .reviewed(let review) = RunJob.review(options, rules: Self.rules) else { Issue.record("not reviewed"); return }
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("springfield.reviewed.xlsx").path))
+        #expect((review.report.notes + review.historyProblems).contains { $0.contains("another program kept it locked") }, "\(review.report.notes) \(review.historyProblems)")
     }
 
     @Test func theDropFolderKeepsItsHistoryAndRecordsAReviewGivenBack() throws {
