@@ -18,7 +18,15 @@ public struct MonthEndKey: Codable, Sendable, Equatable {
         public let resolved: [String: Int]
         /// Each measured goal's status: met, on track, at risk or missed.
         public let goals: [String: String]
+        /// The values and levels of indicators that measure the year to date alike at any
+        /// month-end, as the Trends sheet must show them.
+        public let values: [String: Double]
+        public let levels: [String: String]
     }
+
+    /// Indicators whose measure means the same at any month-end (shares of the spending so far,
+    /// spread between schools, reserves): the Trends sheet is checked on these.
+    public static let trendIndicators = ["MG-3", "MG-7", "RE-1", "RE-5", "TR-4"]
 
     /// The rules the key speaks for: those of planted ledger lines. Others (a line's budget pace)
     /// come and go with the spending to date and are not in the key.
@@ -104,7 +112,11 @@ extension SampleWriter {
             let isFirst = months.isEmpty
             months.append(MonthEndKey.Month(file: name, asOf: end.description, findings: findings,
                                             new: isFirst ? [:] : more(byRule(findings), than: byRule(before)),
-                                            resolved: isFirst ? [:] : more(byRule(before), than: byRule(findings)), goals: goals))
+                                            resolved: isFirst ? [:] : more(byRule(before), than: byRule(findings)), goals: goals,
+                                            values: values.filter { MonthEndKey.trendIndicators.contains($0.key) },
+                                            levels: MonthEndKey.trendIndicators.reduce(into: [:]) { levels, id in
+                                                levels[id] = values[id].map { Oracle.level(of: id, $0) } ?? "not assessed"
+                                            }))
             before = findings
         }
         let key = MonthEndKey(rules: rules, months: months)

@@ -79,9 +79,28 @@ import Testing
         // January went with the reviewer's last word on them.
         let trends = try python(#"""
             import sys, openpyxl
-            print(list(openpyxl.load_workbook(sys.argv[1])["Trends"].iter_rows(values_only=True))[0][3:])
-            """#, [scratch.url("outbox/springfield-2025-06.reviewed.xlsx").path])
-        #expect(trends.trimmingCharacters(in: .whitespacesAndNewlines) == "('2024-10-31', '2025-01-31', '2025-04-30', '2025-06-30 (this review)')")
+            rows = list(openpyxl.load_workbook(sys.argv[1])["Trends"].iter_rows(values_only=True))
+            print(rows[0][3:])
+            start = [index for index, row in enumerate(rows) if row and row[0] == "Level"][0]
+            names = {4: "exemplary", 3: "established", 2: "developing", 1: "emerging", None: "not assessed"}
+            for row in rows[start + 1:]:
+                if row[0] in sys.argv[2].split(","): print(row[0], *[names[value] for value in row[3:7]], sep="|")
+            # The values as numbers: 3.81% as 0.0381.
+            for row in rows[1:start]:
+                if row and row[0] in sys.argv[2].split(","):
+                    print("value", row[0], *[float(value[:-1]) / 100 if value.endswith("%") else float(value) for value in row[3:7]], sep="|")
+            """#, [scratch.url("outbox/springfield-2025-06.reviewed.xlsx").path, MonthEndKey.trendIndicators.joined(separator: ",")])
+        let trendLines = trends.split(separator: "\n").map(String.init)
+        #expect(trendLines.first == "('2024-10-31', '2025-01-31', '2025-04-30', '2025-06-30 (this review)')")
+        // Each indicator's level at each review, as the generator's oracle works it out.
+        for id in MonthEndKey.trendIndicators {
+            let expected = ([id] + key.months.map { $0.levels[id] ?? "" }).joined(separator: "|")
+            #expect(trendLines.contains(expected), "\(id): \(trendLines)")
+            // And its value, to the precision the sheet shows (two decimals of a percentage, four of a ratio).
+            let shown = try #require(trendLines.first { $0.hasPrefix("value|\(id)|") }).split(separator: "|").dropFirst(2).compactMap { Double($0) }
+            let worked = key.months.map { $0.values[id] ?? .nan }
+            #expect(shown.count == 4 && zip(shown, worked).allSatisfy { abs($0 - $1) <= 0.00006 }, "\(id): \(shown) against \(worked)")
+        }
         let january = try python(#"""
             import sys, openpyxl
             print([row[1] for row in openpyxl.load_workbook(sys.argv[1])["Summary"].iter_rows(values_only=True) if str(row[0]).startswith("Resolved: TR-8")][:1])
