@@ -6,9 +6,9 @@ import Tabular
 
 /// The Findings sheet: every finding, worst first, with a link to its cell and a Status drop-down.
 extension Writer {
-    /// The Findings sheet's column widths: severity, rule, title, pathway, sheet, cell, row, message, fix, since last review,
-    /// status, note, finding id.
-    static let findingsWidths: [Double] = [10, 8, 30, 16, 16, 22, 7, 60, 45, 12, 14, 30, 24]
+    /// The Findings sheet's column widths: severity, rule, title, pathway, sheet, cell, row, message, fix, owner, school,
+    /// amount, budget line, since last review, status, note, finding id.
+    static let findingsWidths: [Double] = [10, 8, 30, 16, 16, 22, 7, 60, 45, 10, 22, 14, 26, 12, 14, 30, 24]
 
     /// A Findings column's position, by its header.
     static func findingsColumn(_ header: String) -> lxw_col_t { lxw_col_t(ReviewedWorkbook.findingsHeaders.firstIndex(of: header)!) }
@@ -100,6 +100,11 @@ extension Writer {
             if let shown = target?.row ?? finding.rows.first { worksheet_write_number(sheet, row, 6, Double(shown), wrap) }
             worksheet_write_string(sheet, row, 7, finding.message, wrap)
             worksheet_write_string(sheet, row, 8, finding.fix ?? "", wrap)
+            // Who answers for it, where, and how much: so a principal filters to their own.
+            if let owner = finding.owner { worksheet_write_string(sheet, row, Writer.findingsColumn("Owner"), owner, wrap) }
+            if let school = finding.school { worksheet_write_string(sheet, row, Writer.findingsColumn("School"), school, wrap) }
+            if let amount = finding.amount { worksheet_write_number(sheet, row, Writer.findingsColumn("Amount"), amount, cellFormat("money", nil)) }
+            if let line = finding.accountDescription { worksheet_write_string(sheet, row, Writer.findingsColumn("Budget line"), line, wrap) }
             if let id = finding.id {
                 if let since = contents.sinceLast {
                     worksheet_write_string(sheet, row, Writer.findingsColumn("Since last review"), since.new.contains(id) ? "New" : "Found before", wrap)

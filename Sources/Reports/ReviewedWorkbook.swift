@@ -165,8 +165,8 @@ public enum ReviewedWorkbook {
 
     /// The Findings sheet's headers. Status and Note are the reviewer's; the Finding ID, hidden,
     /// lets the next review carry them to the same finding, however the rows were sorted.
-    public static let findingsHeaders = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Since last review", "Status", "Note",
-                                         "Finding ID"]
+    public static let findingsHeaders = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Owner", "School", "Amount",
+                                         "Budget line", "Since last review", "Status", "Note", "Finding ID"]
 
     /// The hidden sheet that marks a workbook as Pathways' own review, and its first row.
     public static let markerSheet = "Pathways review"

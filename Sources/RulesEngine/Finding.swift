@@ -26,6 +26,13 @@ public struct Finding: Codable, Sendable, Equatable {
     /// Its identity from one review of the district to the next (set by the job, not the rules):
     /// the reviewer's status and note follow it.
     public var id: String? = nil
+    /// Who answers for it, the school it is about, the dollars at stake and the budget line's
+    /// description, when the job can work them out through its row, its account or its site.
+    public var owner: String? = nil
+    public var school: String? = nil
+    /// In dollars, never negative: how much money the finding is about.
+    public var amount: Double? = nil
+    public var accountDescription: String? = nil
 
     public init(rule: String, title: String, severity: Severity, pathway: String, table: String, sheet: String, rows: [Int],
                 columns: [String], cells: [String], message: String, fix: String?, group: [String: String]?) {

@@ -176,7 +176,7 @@ rule BO-01 "Spending without a budget owner"
         #expect(summaryLinks.values.contains("'Spending by goal'!G4"), "the most serious findings link to their cells")
         #expect(summaryLinks.values.contains("Transactions!A2183"), "and so do the rows left out")
         #expect(workbook["validation"] as? [String] == ["\"Open,Explained,Fixed,Not an issue\""])
-        #expect((workbook["tables"] as? [String: String])?.values.first == "A1:M\(findings.count + 1)")
+        #expect((workbook["tables"] as? [String: String])?.values.first == "A1:Q\(findings.count + 1)")
         let rubric = try #require((workbook["cells"] as? [String: Any])?["Rubric"] as? [String: [String]])
         #expect(rubric["B2"]?[1] == "AL-1")
         #expect(rubric["E2"]?[1] == "Emerging")

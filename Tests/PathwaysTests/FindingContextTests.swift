@@ -1,0 +1,52 @@
+import Foundation
+import RulesEngine
+import Testing
+@testable import Pathways
+
+private let project: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
+    return url
+}()
+
+/// Each finding names who answers for it, its school, the dollars at stake and its budget line,
+/// worked out through its row, its account or its site, so a principal can filter to their own.
+@Suite struct FindingContextTests {
+    @Test func findingsSayWhoseTheyAreWhereAndHowMuch() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("context-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("struggling-district.xlsx")
+        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
+        let rules = try RunJob.loadRules(project.appendingPathComponent("rules").path).get()
+        guard case .reviewed(let review) = RunJob.review(RunJob.Options(input: input.path), rules: rules) else { Issue.record("not reviewed"); return }
+        let findings = review.report.findings
+        func first(_ rule: String, _ school: String? = nil) throws -> RulesEngine.Finding {
+            try #require(findings.first { $0.rule == rule && (school == nil || $0.school?.hasPrefix(school!) == true) })
+        }
+        // An overspent supply line: its owner and school from the budget line, the overspend at stake.
+        let overspent = try first("BO-1", "102")
+        #expect(overspent.owner == "P102" && overspent.school == "102 Hillcrest Elementary")
+        #expect(overspent.amount == 1_423.88 && overspent.accountDescription == "Instructional supplies")
+        // An invoice paid twice: the ledger lines' owner through their account, both payments at stake.
+        let twice = try first("BO-6", "104")
+        #expect(twice.rows.count == 2 && twice.owner == "P104" && twice.accountDescription == "Library and textbooks")
+        // A budget line nobody owns says so by having no owner; a school without a principal too.
+        #expect(try first("BO-10", "910").owner == nil)
+        #expect(try first("SA-10").school == "108 Lakeview Elementary" && (try first("SA-10")).owner == nil)
+        // A school-level finding reaches its principal; a view's per-pupil figure is no dollars at stake.
+        let comparability = try first("RE-4")
+        #expect(comparability.owner == "P103" && comparability.school == "103 Maple Grove Elementary" && comparability.amount == nil)
+        // The Findings sheet has them, so a filter on Owner gives a principal their findings.
+        let shown = try python(#"""
+            import sys, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1])["Findings"]
+            header = [cell.value for cell in sheet[1]]
+            rows = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+            print(sorted(row[1] for row in rows if row[header.index("Owner")] == "P104"))
+            print([row[header.index("Amount")] for row in rows if row[1] == "BO-1"][:1])
+            """#, [folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
+        let p104 = findings.filter { $0.owner == "P104" }.map(\.rule).sorted()
+        #expect(shown == "[" + p104.map { "'\($0)'" }.joined(separator: ", ") + "]\n[1423.88]\n")
+    }
+}
