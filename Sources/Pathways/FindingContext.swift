@@ -32,6 +32,10 @@ enum FindingContext {
                         // Nothing spent is no dollars at stake: left for the line's amount, if it has one.
                         amount = money.scaled == 0 ? nil : abs(money.doubleValue)
                     }
+                    // A finding about a budget line as a whole (nobody owns it) puts its budget at stake.
+                    if amount == nil, tableRows.count == 1, case .money(let budget)? = table.column("revised")?[first], budget.scaled != 0 {
+                        amount = abs(budget.doubleValue)
+                    }
                     if amount == nil, let column = table.column("amount") {
                         let cents = tableRows.reduce(Int64(0)) { total, row in
                             if case .money(let money) = column[row] { total + money.scaled } else { total }

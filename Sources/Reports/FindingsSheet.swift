@@ -106,13 +106,13 @@ extension Writer {
             if let amount = finding.amount { worksheet_write_number(sheet, row, Writer.findingsColumn("Amount"), amount, cellFormat("money", nil)) }
             if let line = finding.accountDescription { worksheet_write_string(sheet, row, Writer.findingsColumn("Budget line"), line, wrap) }
             if let id = finding.id {
+                let carried = contents.sinceLast?.carried[id]
                 if let since = contents.sinceLast {
                     worksheet_write_string(sheet, row, Writer.findingsColumn("Since last review"), since.new.contains(id) ? "New" : "Found before", wrap)
-                    if let carried = since.carried[id] {
-                        if !carried.status.isEmpty { worksheet_write_string(sheet, row, Writer.findingsColumn("Status"), carried.status, wrap) }
-                        if !carried.note.isEmpty { worksheet_write_string(sheet, row, Writer.findingsColumn("Note"), carried.note, wrap) }
-                    }
                 }
+                // Every finding starts Open, so the Summary's counts by status add up to all of them.
+                worksheet_write_string(sheet, row, Writer.findingsColumn("Status"), carried.flatMap { $0.status.isEmpty ? nil : $0.status } ?? "Open", wrap)
+                if let note = carried?.note, !note.isEmpty { worksheet_write_string(sheet, row, Writer.findingsColumn("Note"), note, wrap) }
                 worksheet_write_string(sheet, row, Writer.findingsColumn("Finding ID"), id, wrap)
             }
         }

@@ -68,6 +68,31 @@ extension Writer {
             row += 1
         }
         row += 1
+        // The money each severity's findings are about, where the workbook tells it.
+        text("Dollars at stake", 0, "header"); text("In findings of each severity that name an amount", 1, "header"); row += 1
+        for severity in Severity.allCases {
+            let amounts = contents.findings.filter { $0.severity == severity }.compactMap(\.amount)
+            text(severity == .info ? "For information" : severity.rawValue.capitalized + "s", 0, fill: .severity(severity))
+            worksheet_write_number(sheet, row, 1, amounts.reduce(0, +), cellFormat("money", nil))
+            row += 1
+        }
+        row += 1
+        // Counts by the reviewer's status: formulas, so they change as the reviewer works.
+        text("Reviewer's status", 0, "header"); text("How many (updates as the Findings sheet's Status changes)", 1, "header"); row += 1
+        let statusColumn = columnLetters(Int(Writer.findingsColumn("Status")))
+        let pageCount = max(1, (contents.findings.count + maxRows - 2) / (maxRows - 1))
+        for status in ["Open", "Explained", "Fixed", "Not an issue"] {
+            text(status)
+            let counts = (0 ..< pageCount).map { page in
+                "COUNTIF('\(Writer.pageName(findingsName, page: page).replacingOccurrences(of: "'", with: "''"))'!\(statusColumn):\(statusColumn),\"\(status)\")"
+            }
+            let carried = contents.findings.filter { finding in
+                (finding.id.flatMap { contents.sinceLast?.carried[$0]?.status }.flatMap { $0.isEmpty ? nil : $0 } ?? "Open") == status
+            }.count
+            worksheet_write_formula_num(sheet, row, 1, "=" + counts.joined(separator: "+"), nil, Double(carried))
+            row += 1
+        }
+        row += 1
         text("Pathway", 0, "header"); text("Level", 1, "header"); row += 1
         for pathway in contents.evaluation.pathways {
             text(pathway.title)
@@ -81,8 +106,12 @@ extension Writer {
             row += 1
         }
         row += 1
-        text("Most serious findings", 0, "header"); text("", 1, "header"); row += 1
-        for finding in contents.findings.prefix(5) {
+        text("Most serious findings", 0, "header"); text("Worst first, then the most money", 1, "header"); row += 1
+        // By severity, then dollars at stake, so a $260,000 line nobody owns is not left out by its rule id.
+        let ranked = contents.findings.enumerated().sorted { first, second in
+            (first.element.severity, -(first.element.amount ?? -1), first.offset) < (second.element.severity, -(second.element.amount ?? -1), second.offset)
+        }.map(\.element)
+        for finding in ranked.prefix(5) {
             if let cell = target(of: finding)?.cell {
                 link("\(finding.rule) \(cell)", to: cell, fill: .severity(finding.severity))
             } else {

@@ -20,6 +20,7 @@ struct Writer {
     /// Cell formats by (number format, severity), see `cellFormat`.
     var cellFormats = [UnsafeMutablePointer<lxw_format>?](repeating: nil, count: Writer.bases.count * Writer.fillSlots)
     var summaryName = "Summary"
+    var findingsName = "Findings"
     /// The sheet each shown view is written to, by the view's name in lower case.
     var viewSheets: [String: String] = [:]
     /// Each input sheet's name in the reviewed workbook, by its name as read: the same, unless Excel
@@ -70,7 +71,7 @@ struct Writer {
         summaryName = ownName("Summary")
         let summary = workbook_add_worksheet(book, summaryName)!
         let rubric = workbook_add_worksheet(book, ownName("Rubric"))!
-        let findingsName = ownName("Findings")
+        findingsName = ownName("Findings")
         let findingsSheet = workbook_add_worksheet(book, findingsName)!
         let flags = flaggedCells()
         for view in contents.evaluation.shownViews {
