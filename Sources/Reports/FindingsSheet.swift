@@ -96,8 +96,13 @@ extension Writer {
                     worksheet_write_string(sheet, row, 5, cell, wrap)
                 }
             }
-            // The row as the reviewed sheet numbers it, beside the link to it.
-            if let shown = target?.row ?? finding.rows.first { worksheet_write_number(sheet, row, 6, Double(shown), wrap) }
+            // The row as the reviewed sheet numbers it, beside the link to it; a duplicate payment's
+            // or a split purchase's finding names every row of its group.
+            if finding.rows.count > 1, viewSheets[finding.table.lowercased()] == nil {
+                worksheet_write_string(sheet, row, 6, finding.rows.map(String.init).joined(separator: ", "), wrap)
+            } else if let shown = target?.row ?? finding.rows.first {
+                worksheet_write_number(sheet, row, 6, Double(shown), wrap)
+            }
             worksheet_write_string(sheet, row, 7, finding.message, wrap)
             worksheet_write_string(sheet, row, 8, finding.fix ?? "", wrap)
             // Who answers for it, where, and how much: so a principal filters to their own.

@@ -46,12 +46,15 @@ private let project: URL = {
             print(sorted(row[1] for row in rows if row[header.index("Owner")] == "P104"))
             print([row[header.index("Amount")] for row in rows if row[1] == "BO-1"][:1])
             print(sorted(set(row[header.index("Status")] for row in rows)))
+            print([row[header.index("Row")] for row in rows if row[1] == "BO-6"][:1])
             summary = {row[0]: row[1] for row in openpyxl.load_workbook(sys.argv[1])["Summary"].iter_rows(values_only=True) if row[0]}
             print(summary["Open"], summary["Fixed"])
             """#, [folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
         let p104 = findings.filter { $0.owner == "P104" }.map(\.rule).sorted()
         // Every finding starts Open, and the Summary counts statuses with formulas that follow the reviewer's changes.
-        #expect(shown == "[" + p104.map { "'\($0)'" }.joined(separator: ", ") + "]\n[1423.88]\n['Open']\n"
+        // A duplicate payment's finding names both its rows.
+        let duplicateRows = try #require(findings.first { $0.rule == "BO-6" }).rows.map(String.init).joined(separator: ", ")
+        #expect(shown == "[" + p104.map { "'\($0)'" }.joined(separator: ", ") + "]\n[1423.88]\n['Open']\n['\(duplicateRows)']\n"
                 + "=COUNTIF('Findings'!O:O,\"Open\") =COUNTIF('Findings'!O:O,\"Fixed\")\n")
     }
 }
