@@ -328,6 +328,7 @@ public enum RunJob {
             contents.district = district
             contents.trends = trends
             contents.goalProgress = report.goalProgress
+            (contents.ownerScorecards, contents.yearGone) = OwnerScorecards.make(report: report, binding: binding)
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)

@@ -37,6 +37,9 @@ public struct ReviewContents {
     public var trends: Trends?
     /// Every time-bound goal's progress; the Goal progress sheet when there is any.
     public var goalProgress: [GoalProgress] = []
+    /// Each budget owner's scorecard, and the share of the fiscal year gone by.
+    public var ownerScorecards: [OwnerScorecard] = []
+    public var yearGone: Double?
 
     public init(workbook: RawWorkbook, binding: WorkbookBinding, evaluation: Evaluation, findings: [Finding],
                 notAssessed: [(item: String, reason: String)], ruleFiles: [String], ruleFingerprint: String,

@@ -87,6 +87,9 @@ struct Writer {
         for view in contents.evaluation.shownViews {
             writeView(view, named: viewSheets[view.name.lowercased()]!)
         }
+        if !contents.ownerScorecards.isEmpty {
+            writeOwnerScorecards(workbook_add_worksheet(book, ownName("Owner scorecards"))!, scorecards: contents.ownerScorecards, yearGone: contents.yearGone)
+        }
         if !contents.goalProgress.isEmpty {
             writeGoalProgress(workbook_add_worksheet(book, ownName("Goal progress"))!, goals: contents.goalProgress,
                               earlierReviews: contents.trends.map { Array($0.reviews.dropLast()) } ?? [])

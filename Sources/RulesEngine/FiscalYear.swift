@@ -22,7 +22,7 @@ public struct FiscalYear: Sendable {
     }
 
     /// The share of the fiscal year gone by at the end of `date`.
-    func elapsed(on date: CalendarDate) -> Double {
+    public func elapsed(on date: CalendarDate) -> Double {
         let year = name(of: date)
         let first = start(of: year), next = start(of: year + 1)
         return Double(Int(date.daysSince1970) - first + 1) / Double(next - first)

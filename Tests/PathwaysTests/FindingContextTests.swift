@@ -1,5 +1,6 @@
 import Foundation
 import RulesEngine
+import RulesLanguage
 import Testing
 @testable import Pathways
 
@@ -56,5 +57,31 @@ private let project: URL = {
         let duplicateRows = try #require(findings.first { $0.rule == "BO-6" }).rows.map(String.init).joined(separator: ", ")
         #expect(shown == "[" + p104.map { "'\($0)'" }.joined(separator: ", ") + "]\n[1423.88]\n['Open']\n['\(duplicateRows)']\n"
                 + "=COUNTIF('Findings'!O:O,\"Open\") =COUNTIF('Findings'!O:O,\"Fixed\")\n")
+    }
+
+    @Test func eachBudgetOwnerHasAScorecard() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("owners-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("struggling-district.xlsx")
+        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
+        var options = RunJob.Options(input: input.path)
+        options.outputFormats = ["xlsx"]
+        let rules = try RunJob.loadRules(project.appendingPathComponent("rules").path).get()
+        guard case .reviewed(let review) = RunJob.review(options, rules: rules) else { Issue.record("not reviewed"); return }
+        let p104 = review.report.findings.filter { $0.owner == "P104" }
+        let cards = try python(#"""
+            import sys, openpyxl
+            rows = {row[0]: row for row in openpyxl.load_workbook(sys.argv[1])["Owner scorecards"].iter_rows(values_only=True)}
+            header = rows["Owner"]
+            def show(owner, *columns): print(owner, *[rows[owner][header.index(column)] for column in columns], sep="|")
+            show("P104", "Name", "Last finance training", "Over budget", "Errors", "Warnings", "For information", "Year gone")
+            show("D930", "Active")
+            show("M900", "Goals owned")
+            """#, [folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
+        let count = { (severity: RulesLanguage.Severity) in p104.filter { $0.severity == severity }.count }
+        // Lincoln's principal: a closed account overspent by $845.20, overdue training, and the findings on their lines.
+        #expect(cards == "P104|Robert Alvarez|2023-08-15|845.2|\(count(.error))|\(count(.warning))|\(count(.info))|1\n"
+                + "D930|No, has left\nM900|G1, G2, G3, G4\n")
     }
 }
