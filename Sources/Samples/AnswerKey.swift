@@ -91,14 +91,14 @@ struct SampleContents {
         "MG-10": ["transactions", "transactions.account", "accounts", "accounts.status"], "MG-11": ["transactions"], "MG-12": ["transactions"],
         "SA-10": ["sites", "owners"], "SA-11": ["sites"], "AL-2R": ["goals"], "AL-3": ["goals", "transactions", "date"],
         "AL-3Z": ["goals", "transactions", "date"], "AL-4": ["goals"], "RE-3": ["transactions", "sites"], "RE-4": ["transactions", "sites"], "RE-4T": ["transactions", "sites"],
-        "TR-5": ["sites"], "TR-6": ["sites", "date"], "TR-7": ["transactions"], "TR-8": ["transactions"], "TR-9": ["transactions", "sites"],
-        "TR-9F": ["transactions", "sites"],
+        "TR-5": ["sites"], "TR-6": ["sites", "date"], "TR-7": ["transactions"], "TR-8": ["transactions"], "TR-9": ["transactions", "sites", "date"],
+        "TR-9F": ["transactions", "sites", "date"],
         "MG-1": ["accounts", "accounts.owner", "owners"], "MG-2": ["accounts"], "MG-3": ["transactions"],
         "MG-4": ["transactions", "transactions.account", "accounts", "accounts.status"], "MG-5": ["transactions"], "MG-6": ["accounts"],
         "SA-1": ["accounts", "accounts.locked", "accounts.owner", "sites"], "SA-2": ["sites", "owners"], "SA-3": ["owners", "date"],
         "SA-4": ["accounts", "accounts.locked", "sites", "date"], "AL-1": ["transactions", "goals"], "AL-2": ["goals"], "AL-5": ["accounts", "date"],
         "RE-1": ["transactions", "sites"], "RE-2": ["transactions", "sites"], "RE-5": ["transactions", "sites"], "RE-6": ["transactions", "sites"], "MG-7": ["funds"], "MG-8": ["funds"],
-        "TR-2": ["transactions", "sites"], "TR-4": ["transactions"], "BO-9": ["transactions"],
+        "TR-2": ["transactions", "sites", "date"], "TR-4": ["transactions"], "BO-9": ["transactions"],
     ]
 
     func canAssess(_ id: String) -> Bool {

@@ -261,7 +261,7 @@ private final class Scratch {
         let outcome = RunJob.run(options)
         #expect(outcome.exitCode == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("as of an unknown date (the workbook has no dates; use --as-of)"))
-        #expect(outcome.standardOutput.contains("    7 rules and indicators (BO-2, BO-2A, BO-2P, BO-3, BO-4, AL-5, SA-4): It could not be assessed: it depends on the date"),
+        #expect(outcome.standardOutput.contains("    8 rules and indicators (BO-2, BO-2A, BO-2P, BO-3, BO-4, AL-5, SA-4, TR-2): It could not be assessed: it depends on the date"),
                 "one line per reason, not one per rule")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: output.appendingPathComponent("munis-budget-export.findings.json"))) as? [String: Any])
         #expect(report["asOf"] == nil)
