@@ -5,7 +5,9 @@ import Tabular
 
 /// Each budget owner's scorecard, from the budget lines they own, the owners table and their findings.
 enum OwnerScorecards {
-    static func make(report: RunJob.Report, binding: WorkbookBinding) -> (cards: [OwnerScorecard], yearGone: Double?) {
+    /// `past`: the owners' cards at the district's last review in the run history, for what changed since.
+    static func make(report: RunJob.Report, binding: WorkbookBinding,
+                     past: (asOf: String?, cards: [String: OwnerScorecard])? = nil) -> (cards: [OwnerScorecard], yearGone: Double?) {
         let startMonth = report.params.first { $0.name == RuleChecker.fiscalYearStart }.flatMap { Int($0.value) } ?? 7
         let yearGone = report.asOf.flatMap { text in ValueText.withUTF8(text) { ValueText.date($0) } }.map { FiscalYear(startMonth: startMonth).elapsed(on: $0) }
         var cards: [String: OwnerScorecard] = [:]
@@ -70,6 +72,10 @@ enum OwnerScorecards {
             cards[id]!.overspent = cents(cards[id]!.overspent)
             // Spending so far, at the pace of the year gone by, carried to its end.
             if cards[id]!.lines > 0, let yearGone, yearGone > 0 { cards[id]!.projected = cents(cards[id]!.actual / min(1, yearGone)) }
+            if let past, let then = past.cards[id] {
+                cards[id]!.sinceLastReview = OwnerScorecard.Change(asOf: past.asOf, findings: cards[id]!.findingCount - then.findingCount,
+                                                                   overspent: cents(cards[id]!.overspent - then.overspent))
+            }
         }
         return (order.compactMap { cards[$0] }, yearGone)
     }

@@ -88,6 +88,22 @@ public struct ReviewHistory: Sendable {
                 table.primaryKey(["district", "finding"])
             }
         }
+        migrator.registerMigration("2 owners' scorecards") { db in
+            try db.create(table: "owner") { table in
+                table.column("review", .integer).notNull().references("review", onDelete: .cascade)
+                table.column("owner", .text).notNull()
+                table.column("lines", .integer).notNull()
+                table.column("revised", .double).notNull()
+                table.column("actual", .double).notNull()
+                table.column("encumbered", .double).notNull()
+                table.column("available", .double).notNull()
+                table.column("overspent", .double).notNull()
+                table.column("errors", .integer).notNull()
+                table.column("warnings", .integer).notNull()
+                table.column("information", .integer).notNull()
+                table.primaryKey(["review", "owner"])
+            }
+        }
         return migrator
     }
 
@@ -114,6 +130,14 @@ public struct ReviewHistory: Sendable {
             for goal in report.goalProgress {
                 try db.execute(sql: "INSERT OR REPLACE INTO goal (review, goal, indicator, status, current, expected) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [review, goal.goal, goal.indicator, goal.status.rawValue, goal.current, goal.expected])
+            }
+            for card in report.ownerScorecards {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO owner (review, owner, lines, revised, actual, encumbered, available, overspent, errors, warnings, information)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [review, card.owner, card.lines, card.revised, card.actual, card.encumbered, card.available, card.overspent,
+                                     card.findings[Severity.error.rawValue] ?? 0, card.findings[Severity.warning.rawValue] ?? 0,
+                                     card.findings[Severity.info.rawValue] ?? 0])
             }
             for finding in report.findings {
                 guard let id = finding.id else { continue }
@@ -157,6 +181,25 @@ public struct ReviewHistory: Sendable {
                 ReviewerNotes.Note(id: row["id"], rule: row["rule"], message: row["message"], status: row["status"], note: row["note"])
             }
             return PastReview(id: review, asOf: row["asOf"], findings: findings)
+        }
+    }
+
+    /// The owners' scorecards as a review recorded them, by owner (money and findings; not names or goals).
+    public func owners(inReview review: Int64) throws(Problem) -> [String: OwnerScorecard] {
+        try read { db in
+            var cards: [String: OwnerScorecard] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM owner WHERE review = ?", arguments: [review]) {
+                var card = OwnerScorecard(owner: row["owner"])
+                card.lines = row["lines"]
+                card.revised = row["revised"]
+                card.actual = row["actual"]
+                card.encumbered = row["encumbered"]
+                card.available = row["available"]
+                card.overspent = row["overspent"]
+                card.findings = [Severity.error.rawValue: row["errors"], Severity.warning.rawValue: row["warnings"], Severity.info.rawValue: row["information"]]
+                cards[card.owner] = card
+            }
+            return cards
         }
     }
 

@@ -110,6 +110,9 @@ public enum RunJob {
         /// Every time-bound goal against the straight path to its target: the district's own
         /// (whose metric names an indicator) and the rules'.
         public var goalProgress: [GoalProgress] = []
+        /// Each budget owner's lines, money, pace and findings; the share of the fiscal year gone by the as-of date.
+        public var ownerScorecards: [OwnerScorecard] = []
+        public var yearGone: Double?
 
         public struct Since: Codable, Sendable {
             /// The last review: the reviewed workbook it was read from.
@@ -279,6 +282,7 @@ public enum RunJob {
         let previous: (notes: ReviewerNotes, source: String)? = droppedNotes.last.map { ($0, $0.reviewed) }
             ?? (options.outputFormats.contains("xlsx") ? previousReview(at: reviewedTarget) : nil)
         var sinceLast = previous.map { $0.notes.since(report.findings, source: $0.source) }
+        var pastOwners: (asOf: String?, cards: [String: OwnerScorecard])?
         // With a history, the marks written in those workbooks go into it, and the last review and
         // every mark come from it, so marks outlive a workbook the reviewer never opened again.
         if let history {
@@ -287,6 +291,7 @@ public enum RunJob {
                 if let past = try history.lastReview(of: district) {
                     sinceLast = ReviewerNotes.change(since: past.findings, marks: try history.marks(of: district), source: "the run history",
                                                      asOf: past.asOf, to: report.findings)
+                    pastOwners = (past.asOf, try history.owners(inReview: past.id))
                 }
             } catch {
                 historyProblems.append("The run history \(history.path) could not be read, so nothing was carried from it: \(error.description).")
@@ -301,6 +306,7 @@ public enum RunJob {
         let past = history.flatMap { try? $0.indicators(of: district) } ?? []
         let trends = past.isEmpty ? nil : Self.trends(past, now: report)
         report.goalProgress = GoalTracking.progress(report: report, binding: binding, past: past)
+        (report.ownerScorecards, report.yearGone) = OwnerScorecards.make(report: report, binding: binding, past: pastOwners)
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -328,7 +334,8 @@ public enum RunJob {
             contents.district = district
             contents.trends = trends
             contents.goalProgress = report.goalProgress
-            (contents.ownerScorecards, contents.yearGone) = OwnerScorecards.make(report: report, binding: binding)
+            contents.ownerScorecards = report.ownerScorecards
+            contents.yearGone = report.yearGone
             do {
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)

@@ -83,6 +83,9 @@ extension Writer {
             case "percent": format_set_num_format(made, "0.0%")
             case "percent2": format_set_num_format(made, "0.00%")
             case "decimal": format_set_num_format(made, "#,##0.00")
+            // A change: its sign always shown.
+            case "change": format_set_num_format(made, "+#,##0;-#,##0;0")
+            case "moneyChange": format_set_num_format(made, "+#,##0.00;-#,##0.00;0.00")
             default: break
             }
         }

@@ -23,6 +23,22 @@ public struct OwnerScorecard: Codable, Sendable, Equatable {
     public var projected: Double?
     public var findings: [String: Int] = [:]
     public var goals: [String] = []
+    /// What changed since the district's last review in the run history; nil without one, or
+    /// when the owner was not in it.
+    public var sinceLastReview: Change?
+
+    /// Findings and dollars over budget now, less those at the last review (as of `asOf`).
+    public struct Change: Codable, Sendable, Equatable {
+        public let asOf: String?
+        public let findings: Int
+        public let overspent: Double
+
+        public init(asOf: String?, findings: Int, overspent: Double) {
+            self.asOf = asOf
+            self.findings = findings
+            self.overspent = overspent
+        }
+    }
 
     public init(owner: String) {
         self.owner = owner
@@ -30,6 +46,8 @@ public struct OwnerScorecard: Codable, Sendable, Equatable {
 
     /// Actual and encumbered as a share of the revised budget.
     public var used: Double? { revised == 0 ? nil : (actual + encumbered) / revised }
+
+    public var findingCount: Int { findings.values.reduce(0, +) }
 }
 
 extension Writer {
@@ -37,7 +55,11 @@ extension Writer {
     mutating func writeOwnerScorecards(_ sheet: UnsafeMutablePointer<lxw_worksheet>, scorecards: [OwnerScorecard], yearGone: Double?) {
         let headers = ["Owner", "Name", "Role", "Active", "Last finance training", "Budget lines", "Revised budget", "Actual", "Encumbered",
                        "Available", "Used", "Year gone", "Projected year end", "Over budget", "Errors", "Warnings", "For information", "Goals owned"]
-        let widths: [Double] = [9, 20, 20, 7, 12, 8, 15, 15, 14, 15, 8, 8, 15, 13, 7, 9, 11, 14]
+            + (scorecards.lazy.compactMap(\.sinceLastReview).first.map { change in
+                let then = change.asOf.map { " (as of \($0))" } ?? ""
+                return ["Findings since last review" + then, "Over budget since last review" + then]
+            } ?? [])
+        let widths: [Double] = [9, 20, 20, 7, 12, 8, 15, 15, 14, 15, 8, 8, 15, 13, 7, 9, 11, 14, 12, 15]
         for (column, header) in headers.enumerated() {
             worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
             worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header|wrap"))
@@ -68,6 +90,13 @@ extension Writer {
                 worksheet_write_number(sheet, row, lxw_col_t(column), Double(card.findings[severity.rawValue] ?? 0), nil)
             }
             worksheet_write_string(sheet, row, 17, card.goals.joined(separator: ", "), nil)
+            if let change = card.sinceLastReview {
+                // More findings or more over budget than last time is coloured; fewer is good news, left plain.
+                worksheet_write_number(sheet, row, 18, Double(change.findings), format("change", fill: change.findings > 0 ? .severity(.warning) : nil))
+                worksheet_write_number(sheet, row, 19, change.overspent, format("moneyChange", fill: change.overspent > 0.005 ? .severity(.warning) : nil))
+            } else if headers.count > 18 {
+                worksheet_write_string(sheet, row, 18, "New owner", nil)
+            }
         }
         worksheet_autofilter(sheet, 0, 0, lxw_row_t(max(1, scorecards.count)), lxw_col_t(headers.count - 1))
         worksheet_freeze_panes(sheet, 1, 2)

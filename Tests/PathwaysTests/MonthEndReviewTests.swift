@@ -19,6 +19,8 @@ import Testing
         let key = try JSONDecoder().decode(MonthEndKey.self, from: Data(contentsOf: exports.appendingPathComponent("springfield-month-ends.answers.json")))
         var previousRules: [String: String] = [:]
         var marked: String?
+        var previousFindings: [[String: Any]] = []
+        var previousCards: [String: [String: Any]] = [:]
         for (index, month) in key.months.enumerated() {
             try FileManager.default.copyItem(at: exports.appendingPathComponent(month.file), to: scratch.url("inbox/" + month.file))
             _ = try DropFolderTests().watchOnce(scratch)
@@ -49,6 +51,24 @@ import Testing
                     print([(row[header.index("Status")], row[header.index("Note")]) for row in sheet.iter_rows(min_row=2, values_only=True) if row[header.index("Finding ID")] == sys.argv[2]])
                     """#, [scratch.url("outbox/" + (month.file as NSString).deletingPathExtension + ".reviewed.xlsx").path, marked ?? ""])
                 #expect(shown.trimmingCharacters(in: .whitespacesAndNewlines) == "[('Open', 'Asked the principal what was bought')]", "\(month.file)")
+                // Each owner's change since the last review: their findings counted by owner in
+                // the two reviews' findings, their dollars over budget then and now.
+                func owned(_ findings: [[String: Any]]) -> [String: Int] {
+                    Dictionary(grouping: findings.compactMap { $0["owner"] as? String }, by: { $0 }).mapValues(\.count)
+                }
+                let (now, then) = (owned(findings), owned(previousFindings))
+                let cards = report["ownerScorecards"] as? [[String: Any]] ?? []
+                #expect(cards.count > 5)
+                for card in cards {
+                    let owner = card["owner"] as! String
+                    guard let past = previousCards[owner] else { continue }
+                    let change = try #require(card["sinceLastReview"] as? [String: Any], "\(owner) in \(month.file)")
+                    #expect(change["findings"] as? Int == (now[owner] ?? 0) - (then[owner] ?? 0), "\(owner) in \(month.file)")
+                    let overspent = (card["overspent"] as! Double) - (past["overspent"] as! Double)
+                    #expect(abs((change["overspent"] as! Double) - overspent) < 0.006, "\(owner) in \(month.file)")
+                    #expect(change["asOf"] as? String == key.months[index - 1].asOf)
+                }
+                #expect(cards.contains { ($0["sinceLastReview"] as? [String: Any])?["findings"] as? Int != 0 }, "no owner's findings changed in \(month.file)")
             } else {
                 // The reviewer explains the vague descriptions and asks about a catch-all payment,
                 // then drops the workbook back, under her own name for it.
@@ -74,6 +94,8 @@ import Testing
                 #expect(log.contains { $0.contains("4 statuses and notes of springfield were recorded in the run history") }, "\(log)")
             }
             previousRules = rules
+            previousFindings = findings
+            previousCards = Dictionary((report["ownerScorecards"] as? [[String: Any]] ?? []).map { ($0["owner"] as! String, $0) }, uniquingKeysWith: { first, _ in first })
         }
         // By June, the Trends sheet has the four reviews, and the vague descriptions resolved in
         // January went with the reviewer's last word on them.
