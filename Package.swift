@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"], exclude: ["Mistakes"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "RulesLanguage", "SpreadsheetIO", "Tabular"]),
-        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "Samples", "SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine"]),
+        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "Reports", "Samples", "SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

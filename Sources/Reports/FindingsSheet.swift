@@ -36,9 +36,8 @@ extension Writer {
         let headers = ReviewedWorkbook.findingsHeaders
         let widths = Writer.findingsWidths
         for (sheet, findings) in pages(of: first, named: name, count: contents.findings.count) {
-            for (column, width) in widths.enumerated() { worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), width, nil) }
-            var hidden = lxw_row_col_options(hidden: 1, level: 0, collapsed: 0)
-            worksheet_set_column_opt(sheet, lxw_col_t(headers.count - 1), lxw_col_t(headers.count - 1), widths[headers.count - 1], nil, &hidden)
+            for (column, width) in widths.enumerated() { setColumn(sheet, column, column, width) }
+            setColumn(sheet, headers.count - 1, headers.count - 1, widths[headers.count - 1], hidden: true)
             let rows = max(1, findings.count)
             if constantMemory {
                 for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
@@ -80,8 +79,9 @@ extension Writer {
             let row = lxw_row_t(index - findings.lowerBound + 1)
             let target = target(of: finding)
             let pathway = pathwayTitle(finding.pathway)
-            XLSXWriter.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (finding.message, 7), (finding.fix ?? "", 8)]
-                .map { ($0.0, Writer.findingsWidths[$0.1]) })
+            let groupRows = finding.rows.count > 1 && viewSheets[finding.table.lowercased()] == nil ? finding.rows.map(String.init).joined(separator: ", ") : nil
+            XLSXWriter.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (groupRows ?? "", 6), (finding.message, 7),
+                                           (finding.fix ?? "", 8)].map { ($0.0, Writer.findingsWidths[$0.1]) })
             // Every cell of a finding's row is aligned to the top, so a long message reads beside its rule.
             worksheet_write_string(sheet, row, 0, finding.severity.rawValue.capitalized, format("wrap", fill: .severity(finding.severity)))
             worksheet_write_string(sheet, row, 1, finding.rule, wrap)
@@ -98,8 +98,8 @@ extension Writer {
             }
             // The row as the reviewed sheet numbers it, beside the link to it; a duplicate payment's
             // or a split purchase's finding names every row of its group.
-            if finding.rows.count > 1, viewSheets[finding.table.lowercased()] == nil {
-                worksheet_write_string(sheet, row, 6, finding.rows.map(String.init).joined(separator: ", "), wrap)
+            if let groupRows {
+                worksheet_write_string(sheet, row, 6, groupRows, wrap)
             } else if let shown = target?.row ?? finding.rows.first {
                 worksheet_write_number(sheet, row, 6, Double(shown), wrap)
             }
@@ -132,7 +132,7 @@ extension Writer {
             worksheet_data_validation_range(sheet, 1, Writer.findingsColumn("Status"), lxw_row_t(max(1, findings.count)), Writer.findingsColumn("Status"), &validation)
         }
         for choice in choices { free(choice) }
-        worksheet_freeze_panes(sheet, 1, 0)
-        worksheet_repeat_rows(sheet, 0, 0)
+        // Severity, rule and title stay in view, and on every printed page, beside the columns to the right.
+        worksheet_freeze_panes(sheet, 1, 3)
     }
 }

@@ -3,27 +3,28 @@ import RulesEngine
 import RulesLanguage
 import SpreadsheetIO
 
-/// The colours of severities, chosen from the Okabe–Ito palette so they stay apart for
-/// colour-blind readers: light vermillion, light orange, light sky blue.
+/// The colours of severities: light vermilion, light yellow and lavender gray, lightest to darkest
+/// warning, information, error, so they stay apart on a grayscale printout and to colour-blind
+/// readers (PaletteTests measures it).
 enum SeverityColour {
     static func fill(_ severity: Severity) -> UInt32 {
         switch severity {
-        case .error: 0xF6C6AD
-        case .warning: 0xFBE2A8
-        case .info: 0xC6E3F5
+        case .error: 0xF1937A
+        case .warning: 0xFEE08B
+        case .info: 0xCFCCDD
         }
     }
 }
 
-/// The colours of rubric levels: a green-to-lavender scale of light tints, apart from the
-/// severities' orange, yellow and blue.
+/// The colours of rubric levels: ColorBrewer's green-blue scale, darker as the level rises, so the
+/// scale reads in gray too, and blue-green where the severities are red, yellow and gray.
 enum LevelColour {
     static func fill(_ level: Level) -> UInt32 {
         switch level {
-        case .exemplary: 0x9BD3AE
-        case .established: 0xD4EDDA
-        case .developing: 0xEDEDED
-        case .emerging: 0xD8C8E8
+        case .exemplary: 0x43A2CA
+        case .established: 0x7BCCC4
+        case .developing: 0xBAE4BC
+        case .emerging: 0xF0F9E8
         }
     }
 }

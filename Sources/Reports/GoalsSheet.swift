@@ -66,7 +66,7 @@ extension Writer {
             + earlierReviews.map { "At \($0)" }
         let widths: [Double] = [8, 34, 11, 18, 10, 12, 14, 10, 12, 50] + earlierReviews.map { _ in 14 }
         for (column, header) in headers.enumerated() {
-            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
+            setColumn(sheet, column, column, widths[column])
             worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header|wrap"))
         }
         for (index, goal) in goals.enumerated() {

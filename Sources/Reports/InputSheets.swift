@@ -70,11 +70,11 @@ extension Writer {
                 }
                 let headerWidth = sheet.displayText(row: header, column: column).split(separator: "\n").map(\.count).max() ?? 0
                 columnWidths[column] = Double(min(45, max(10, headerWidth + 3, widest + 2)))
-                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), columnWidths[column]!, nil)
+                setColumn(worksheet, column, column, columnWidths[column]!)
             }
             if let findingsColumn {
                 columnWidths[findingsColumn] = 16
-                worksheet_set_column(worksheet, lxw_col_t(findingsColumn), lxw_col_t(findingsColumn), 16, nil)
+                setColumn(worksheet, findingsColumn, findingsColumn, 16)
             }
         }
         let first = worksheet
@@ -83,7 +83,7 @@ extension Writer {
                 // Past Excel's last row the sheet goes on in the next one, with the same widths.
                 worksheet = next
                 pageStart = row
-                for column in 0 ... (findingsColumn ?? width - 1) { worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), columnWidths[column] ?? 12, nil) }
+                for column in 0 ... (findingsColumn ?? width - 1) { setColumn(worksheet, column, column, columnWidths[column] ?? 12) }
             }
             let sheetRow = row + 1
             let at = row - pageStart

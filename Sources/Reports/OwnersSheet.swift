@@ -61,7 +61,7 @@ extension Writer {
             } ?? [])
         let widths: [Double] = [9, 20, 20, 7, 12, 8, 15, 15, 14, 15, 8, 8, 15, 13, 7, 9, 11, 14, 12, 15]
         for (column, header) in headers.enumerated() {
-            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
+            setColumn(sheet, column, column, widths[column])
             worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header|wrap"))
         }
         let money = cellFormat("money", nil)

@@ -9,7 +9,7 @@ extension Writer {
         let widths: [Double] = [18, 10, 40, 12, 14, 50, 30, 60]
         for (column, header) in headers.enumerated() {
             worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
-            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
+            setColumn(sheet, column, column, widths[column])
         }
         for (index, indicator) in contents.evaluation.indicators.enumerated() {
             let row = lxw_row_t(index + 1)
@@ -25,7 +25,6 @@ extension Writer {
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
-        worksheet_repeat_rows(sheet, 0, 0)
     }
 
     /// An indicator's value as shown (`24.92%`, `$1,200.00`, `0.08`) read back as a number and the

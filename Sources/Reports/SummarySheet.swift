@@ -6,7 +6,7 @@ import SpreadsheetIO
 import Tabular
 
 /// The Summary sheet: counts, pathway levels, the most serious findings, what could not be read or
-/// assessed, the colour legend, and two charts.
+/// assessed, and the colour legend; and the Charts sheet.
 extension Writer {
     mutating func writeSummary(_ sheet: UnsafeMutablePointer<lxw_worksheet>) {
         var row: lxw_row_t = 0
@@ -15,12 +15,14 @@ extension Writer {
         func link(_ label: String, to cell: String, fill: Fill? = nil) {
             worksheet_write_url_opt(sheet, row, 0, "internal:" + cell, format("link|wrap", fill: fill), label, "Go to the cell")
         }
+        // Rows taller than one line, by row: the Summary prints on one page when that keeps it legible.
+        var tallRows: [lxw_row_t: Double] = [:]
         func text(_ value: String, _ column: lxw_col_t = 0, _ style: String? = nil, fill: Fill? = nil) {
-            if column == 1 { XLSXWriter.fitRow(sheet, row, [(value, 70)]) }
+            if column == 1 { tallRows[row] = XLSXWriter.fitRow(sheet, row, [(value, 70)]) }
             worksheet_write_string(sheet, row, column, value, format(style == "title" ? "title" : (style.map { $0 + "|" } ?? "") + "wrap", fill: fill))
         }
-        worksheet_set_column(sheet, 0, 0, 28, nil)
-        worksheet_set_column(sheet, 1, 1, 70, format("wrap"))
+        setColumn(sheet, 0, 0, 28)
+        setColumn(sheet, 1, 1, 70, format("wrap"))
         text("Pathways review of \(contents.workbook.file)", 0, "title"); row += 2
         text("As of", 0, "bold")
         text(contents.evaluation.asOf?.description ?? "Not known: the workbook has no dates. Rules that depend on the date were not assessed.", 1)
@@ -161,9 +163,31 @@ extension Writer {
         if !contents.notAssessed.isEmpty {
             row += 1
             text("Not assessed", 0, "header"); text("Why", 1, "header"); row += 1
+            // One line a reason, naming what it kept from being assessed: a workbook without a
+            // Transactions table leaves two dozen rules for the same reason.
+            var reasons: [String] = []
+            var itemsOfReason: [String: [(kind: String, name: String)]] = [:]
             for item in contents.notAssessed {
-                text(item.item)
-                text(item.reason, 1)
+                if itemsOfReason[item.reason] == nil { reasons.append(item.reason) }
+                let parts = item.item.split(separator: " ", maxSplits: 1).map(String.init)
+                itemsOfReason[item.reason, default: []].append(parts.count == 2 ? (parts[0], parts[1]) : ("", item.item))
+            }
+            // A missing table first: it explains the rules and indicators after it.
+            let tablesFirst = reasons.filter { itemsOfReason[$0]!.contains { $0.kind == "table" } } + reasons.filter { !itemsOfReason[$0]!.contains { $0.kind == "table" } }
+            for reason in tablesFirst {
+                let items = itemsOfReason[reason]!
+                var kinds: [String] = []
+                for item in items where !kinds.contains(item.kind) { kinds.append(item.kind) }
+                let counted = kinds.map { kind in
+                    let count = items.filter { $0.kind == kind }.count
+                    return kind.isEmpty ? "\(count)" : "\(count) \(kind)\(count == 1 ? "" : "s")"
+                }
+                let named = kinds.map { kind in
+                    let names = items.filter { $0.kind == kind }.map(\.name).joined(separator: ", ")
+                    return kind.isEmpty ? names : "\(kind)\(items.filter { $0.kind == kind }.count == 1 ? "" : "s") \(names)"
+                }
+                text(counted.joined(separator: ", "))
+                text(reason + " (" + named.joined(separator: "; ") + ")", 1)
                 row += 1
             }
         }
@@ -186,28 +210,18 @@ extension Writer {
         text("Striped", 0, fill: .tentativeLevel(.established))
         text("A pathway's level that rests on one indicator, or on fewer than half of its own: read it with care.", 1)
         row += 1
-        writeSummaryCharts(sheet, name: summaryName, from: row + 1)
+        summaryHeight = Double(row) * 15 + tallRows.values.reduce(0) { $0 + $1 - 15 } + 4
     }
 
-    /// Two charts beside the summary — each pathway's level (1 emerging to 4 exemplary) and the
-    /// findings of each rule — over their data, written below the rest so that every row is
-    /// written in order (as constant-memory mode needs).
-    mutating func writeSummaryCharts(_ sheet: UnsafeMutablePointer<lxw_worksheet>, name: String, from firstRow: lxw_row_t) {
-        var row = firstRow
-        worksheet_write_string(sheet, row, 0, "Chart data: pathway", format("header"))
-        worksheet_write_string(sheet, row, 1, "Level (1 emerging to 4 exemplary)", format("header"))
-        row += 1
-        let pathways = contents.evaluation.pathways.filter { $0.indicators > 0 }
-        let pathwayRows = row
-        for pathway in pathways {
-            worksheet_write_string(sheet, row, 0, pathway.title, nil)
-            worksheet_write_number(sheet, row, 1, pathway.level.map(Writer.score) ?? 0, nil)
-            row += 1
-        }
-        row += 1
-        worksheet_write_string(sheet, row, 0, "Chart data: rule", format("header"))
-        worksheet_write_string(sheet, row, 1, "Findings", format("header"))
-        row += 1
+    /// The Charts sheet: each pathway's level in the Summary's order, named on its bar (a pathway
+    /// not assessed says so), and the findings of each rule, most first; their data below them.
+    mutating func writeCharts(_ sheet: UnsafeMutablePointer<lxw_worksheet>, name: String) {
+        setColumn(sheet, 0, 0, 50)
+        setColumn(sheet, 1, 1, 14)
+        setColumn(sheet, 2, 2, 22)
+        worksheet_write_string(sheet, 0, 0, "Charts of this review", format("title"))
+        worksheet_write_string(sheet, 1, 0, "Worked out by Pathways from the Rubric and Findings sheets; their figures are below the charts.", format("wrap"))
+        let pathways = contents.evaluation.pathways
         // Each rule by its id and title, most findings first (stable, so ties keep the severity order).
         var counts: [(String, Int)] = []
         for finding in contents.findings {
@@ -215,6 +229,29 @@ extension Writer {
             if let index = counts.firstIndex(where: { $0.0 == label }) { counts[index].1 += 1 } else { counts.append((label, 1)) }
         }
         counts = counts.enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }.map(\.element)
+        // Charts are 20-pixel rows tall: the pathways' 15 rows, the rules' growing with their number
+        // up to a printed page, where it starts.
+        let ruleScale = min(2.9, max(1, Double(counts.count) / 6))
+        let ruleChartRow = lxw_row_t(3 + (pathways.isEmpty ? 0 : 16))
+        var row = ruleChartRow + lxw_row_t(counts.isEmpty ? 0 : Int((288 * ruleScale / 20).rounded(.up)) + 1)
+        worksheet_write_string(sheet, row, 0, "Pathway", format("header"))
+        worksheet_write_string(sheet, row, 1, "Score (1 to 4)", format("header"))
+        worksheet_write_string(sheet, row, 2, "Level", format("header"))
+        row += 1
+        let pathwayRows = row
+        var labels: [String] = []
+        for pathway in pathways {
+            let said = pathway.indicators == 0 ? "Rules only, no level" : pathway.level.map { $0.rawValue.capitalized } ?? "Not assessed"
+            worksheet_write_string(sheet, row, 0, pathway.title, nil)
+            worksheet_write_number(sheet, row, 1, pathway.level.map(Writer.score) ?? 0, nil)
+            worksheet_write_string(sheet, row, 2, said, format("", fill: pathway.level.map(Fill.level)))
+            labels.append(said)
+            row += 1
+        }
+        row += 1
+        worksheet_write_string(sheet, row, 0, "Rule", format("header"))
+        worksheet_write_string(sheet, row, 1, "Findings", format("header"))
+        row += 1
         let ruleRows = row
         for (rule, count) in counts {
             worksheet_write_string(sheet, row, 0, rule, nil)
@@ -225,11 +262,43 @@ extension Writer {
             let series = chart_add_series(chart, nil, nil)
             chart_series_set_categories(series, name, pathwayRows, 0, pathwayRows + lxw_row_t(pathways.count - 1), 0)
             chart_series_set_values(series, name, pathwayRows, 1, pathwayRows + lxw_row_t(pathways.count - 1), 1)
-            chart_title_set_name(chart, "Pathway levels (1 emerging to 4 exemplary)")
+            // Each bar in its level's colour with a border (emerging is nearly white), named at its
+            // base, so a pathway with no bar still reads "Not assessed".
+            let count = pathways.count
+            let fills = UnsafeMutablePointer<lxw_chart_fill>.allocate(capacity: count)
+            let border = UnsafeMutablePointer<lxw_chart_line>.allocate(capacity: 1)
+            let points = UnsafeMutablePointer<lxw_chart_point>.allocate(capacity: count)
+            let customs = UnsafeMutablePointer<lxw_chart_data_label>.allocate(capacity: count)
+            let texts = labels.map { strdup($0) }
+            // libxlsxwriter copies what it is given, so all of it is freed once set.
+            defer {
+                for text in texts { free(text) }
+                fills.deallocate(); border.deallocate(); points.deallocate(); customs.deallocate()
+            }
+            border.initialize(to: lxw_chart_line(color: 0x404040, none: 0, width: 0.75, dash_type: 0, transparency: 0))
+            for (index, pathway) in pathways.enumerated() {
+                (fills + index).initialize(to: lxw_chart_fill(color: pathway.level.map(LevelColour.fill) ?? 0xFFFFFF, none: 0, transparency: 0))
+                (points + index).initialize(to: lxw_chart_point(line: border, fill: fills + index, pattern: nil))
+                (customs + index).initialize(to: lxw_chart_data_label(value: texts[index], hide: 0, font: nil, line: nil, fill: nil, pattern: nil))
+            }
+            var pointList: [UnsafeMutablePointer<lxw_chart_point>?] = (0 ..< count).map { points + $0 } + [nil]
+            var customList: [UnsafeMutablePointer<lxw_chart_data_label>?] = (0 ..< count).map { customs + $0 } + [nil]
+            chart_series_set_points(series, &pointList)
+            chart_series_set_labels(series)
+            chart_series_set_labels_custom(series, &customList)
+            chart_series_set_labels_position(series, UInt8(LXW_CHART_LABEL_POSITION_INSIDE_BASE.rawValue))
+            chart_set_series_gap(chart, 40)
+            chart_title_set_name(chart, "Pathway levels")
             chart_axis_set_min(chart.pointee.x_axis, 0)
             chart_axis_set_max(chart.pointee.x_axis, 4)
+            chart_axis_set_major_unit(chart.pointee.x_axis, 1)
+            chart_axis_set_name(chart.pointee.x_axis, "1 emerging, 2 developing, 3 established, 4 exemplary")
+            // The first pathway at the top, as the Summary lists them.
+            chart_axis_set_reverse(chart.pointee.y_axis)
             chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
-            worksheet_insert_chart(sheet, 1, 3, chart)
+            var options = lxw_chart_options()
+            options.x_scale = 1.4
+            worksheet_insert_chart_opt(sheet, 3, 0, chart, &options)
         }
         if !counts.isEmpty, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_BAR.rawValue)) {
             let series = chart_add_series(chart, nil, nil)
@@ -242,9 +311,13 @@ extension Writer {
             chart_axis_set_interval_unit(chart.pointee.y_axis, 1)
             // Every rule gets a readable bar: the chart grows with the number of rules.
             var options = lxw_chart_options()
-            options.x_scale = 1.5
-            options.y_scale = max(1, Double(counts.count) / 6)
-            worksheet_insert_chart_opt(sheet, 17, 3, chart, &options)
+            options.x_scale = 1.4
+            options.y_scale = ruleScale
+            worksheet_insert_chart_opt(sheet, ruleChartRow, 0, chart, &options)
+            if !pathways.isEmpty {
+                var breaks: [lxw_row_t] = [ruleChartRow, 0]
+                worksheet_set_h_pagebreaks(sheet, &breaks)
+            }
         }
     }
 

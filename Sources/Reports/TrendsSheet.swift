@@ -7,10 +7,10 @@ import RulesLanguage
 extension Writer {
     mutating func writeTrends(_ sheet: UnsafeMutablePointer<lxw_worksheet>, name: String, trends: Trends) {
         let header = format("header|wrap")
-        worksheet_set_column(sheet, 0, 0, 9, nil)
-        worksheet_set_column(sheet, 1, 1, 40, nil)
-        worksheet_set_column(sheet, 2, 2, 22, nil)
-        worksheet_set_column(sheet, 3, lxw_col_t(2 + trends.reviews.count), 12, nil)
+        setColumn(sheet, 0, 0, 9)
+        setColumn(sheet, 1, 1, 40)
+        setColumn(sheet, 2, 2, 22)
+        setColumn(sheet, 3, 2 + trends.reviews.count, 12)
         func headerRow(_ row: lxw_row_t, _ first: String) {
             for (column, text) in ([first, "Title", "Pathway"] + trends.reviews).enumerated() {
                 worksheet_write_string(sheet, row, lxw_col_t(column), text, header)

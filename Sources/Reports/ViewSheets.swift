@@ -24,12 +24,14 @@ extension Writer {
             Double(min(45, view.rows.prefix(300).reduce(max(12, view.headers[column].count + 3)) { max($0, $1[column].description.count + 2) }))
         }
         for (sheet, rows) in pages(of: first, named: name, count: view.rows.count) {
+            // Before any row: in constant-memory mode a comment must come before the rows below it.
+            markWorkedOut(sheet, from: "by the rules' view \(view.name) from the district's sheets")
             for (column, header) in view.headers.enumerated() {
                 worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
-                worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
+                setColumn(sheet, column, column, widths[column])
             }
             worksheet_write_string(sheet, 0, lxw_col_t(findingsColumn), "Findings", format("header"))
-            worksheet_set_column(sheet, lxw_col_t(findingsColumn), lxw_col_t(findingsColumn), 16, nil)
+            setColumn(sheet, findingsColumn, findingsColumn, 16)
             for index in rows {
                 let sheetRow = headedPlace(index).row
                 for (column, value) in view.rows[index].enumerated() {
@@ -43,7 +45,6 @@ extension Writer {
                 }
             }
             worksheet_freeze_panes(sheet, 1, 0)
-            worksheet_repeat_rows(sheet, 0, 0)
             worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(findingsColumn))
         }
     }

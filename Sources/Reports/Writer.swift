@@ -26,6 +26,10 @@ struct Writer {
     /// Each input sheet's name in the reviewed workbook, by its name as read: the same, unless Excel
     /// would refuse it (a CSV file's long name, a `/`, `History`) or another sheet has it.
     var sheetNames: [String: String] = [:]
+    /// Each sheet's column widths as set, by the sheet's address, for printing.
+    var columnWidths: [Int: [Int: Double]] = [:]
+    /// The Summary's rows in points, to print it on one page when that keeps it legible.
+    var summaryHeight = 0.0
 
     /// Excel's columns (A to XFD), and the characters a cell holds.
     static let maxColumns = 16_384
@@ -81,6 +85,10 @@ struct Writer {
         writeSummary(summary)
         writeRubric(rubric)
         writeFindings(findingsSheet, name: findingsName)
+        let chartsName = ownName("Charts")
+        let charts = workbook_add_worksheet(book, chartsName)!
+        writeCharts(charts, name: chartsName)
+        for sheet in [summary, rubric, findingsSheet, charts] { markWorkedOut(sheet) }
         for sheet in contents.workbook.sheets where sheet.kind == .worksheet {
             copy(sheet, flags: flags[sheet.name] ?? [:])
         }
@@ -88,15 +96,20 @@ struct Writer {
             writeView(view, named: viewSheets[view.name.lowercased()]!)
         }
         if !contents.ownerScorecards.isEmpty {
-            writeOwnerScorecards(workbook_add_worksheet(book, ownName("Owner scorecards"))!, scorecards: contents.ownerScorecards, yearGone: contents.yearGone)
+            let sheet = workbook_add_worksheet(book, ownName("Owner scorecards"))!
+            markWorkedOut(sheet, from: "from the budget lines' owners (the Accounts table), the owners table and the findings")
+            writeOwnerScorecards(sheet, scorecards: contents.ownerScorecards, yearGone: contents.yearGone)
         }
         if !contents.goalProgress.isEmpty {
-            writeGoalProgress(workbook_add_worksheet(book, ownName("Goal progress"))!, goals: contents.goalProgress,
-                              earlierReviews: contents.trends.map { Array($0.reviews.dropLast()) } ?? [])
+            let sheet = workbook_add_worksheet(book, ownName("Goal progress"))!
+            markWorkedOut(sheet, from: "from the goals, the indicators of this review and those of earlier reviews in the run history")
+            writeGoalProgress(sheet, goals: contents.goalProgress, earlierReviews: contents.trends.map { Array($0.reviews.dropLast()) } ?? [])
         }
         if let trends = contents.trends {
             let name = ownName("Trends")
-            writeTrends(workbook_add_worksheet(book, name)!, name: name, trends: trends)
+            let sheet = workbook_add_worksheet(book, name)!
+            markWorkedOut(sheet, from: "from the indicators of this review and of earlier reviews in the run history")
+            writeTrends(sheet, name: name, trends: trends)
         }
         // Hidden: what a review dropped back, or replaced by the next, is known by.
         let marker = workbook_add_worksheet(book, ownName(ReviewedWorkbook.markerSheet))!
@@ -107,11 +120,9 @@ struct Writer {
         }
         worksheet_hide(marker)
         worksheet_activate(summary)
-        // Printed or saved as PDF, each sheet is landscape and one page wide.
         var sheet = book.pointee.worksheets.pointee.stqh_first
         while let current = sheet {
-            worksheet_set_landscape(current)
-            worksheet_fit_to_pages(current, 1, 0)
+            setUpPrinting(current, onePageTall: current == summary ? summaryHeight : nil)
             sheet = current.pointee.list_pointers.stqe_next
         }
         return workbook_close(book)

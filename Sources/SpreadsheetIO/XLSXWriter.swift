@@ -40,13 +40,16 @@ public enum XLSXWriter {
 
     /// Sets a row tall enough for its wrapped texts (text, column width). Excel and LibreOffice do
     /// not grow a row for wrapped text written by a program, so without this the lines overlap.
-    public static func fitRow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ texts: [(String, Double)]) {
+    /// The row's height in points.
+    @discardableResult
+    public static func fitRow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ texts: [(String, Double)]) -> Double {
         let lines = texts.map { text, width in
             // A column holds about its width in characters of the default font.
             let perLine = max(1, Int(width * 1.2))
             return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
         }.max() ?? 1
         if lines > 1 { worksheet_set_row(sheet, row, Double(lines) * 15, nil) }
+        return Double(lines) * 15
     }
 
     /// Writes the sheets through a temporary file beside `path` and a rename, so the workbook

@@ -129,7 +129,7 @@ func writeZip(to target: URL, _ members: [(name: String, text: String)]) throws 
 
         // The reviewed workbook holds every file's sheet, flagged where the findings are, and its Summary lists the files.
         let workbook = try readWithOpenpyxl(district.path("springfield.reviewed.xlsx"))
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "ledger", "budget", "schools"])
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "ledger", "budget", "schools"])
         let fills = try #require(workbook["fills"] as? [String: [String]])
         #expect(fills["ledger"] == ["B4", "C5"] && fills["budget"] == ["B2"])
         let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
@@ -186,7 +186,7 @@ func writeZip(to target: URL, _ members: [(name: String, text: String)]) throws 
         let inputs = try #require(report["inputs"] as? [[String: Any]])
         #expect((inputs[0]["sheets"] as? [[String: String]]) == [["name": "Sheet1", "reviewedAs": "Sheet1 (ledger.xlsx)"]])
         let workbook = try readWithOpenpyxl(district.path("springfield.reviewed.xlsx"))
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Sheet1 (ledger.xlsx)", "Sheet1 (budget.xlsx)", "schools"])
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "Sheet1 (ledger.xlsx)", "Sheet1 (budget.xlsx)", "schools"])
         #expect((workbook["fills"] as? [String: [String]])?["Sheet1 (ledger.xlsx)"] == ["B4", "C5"])
         let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
         #expect(summary.values.contains { $0[1] == note }, "the Summary says so before anything else")

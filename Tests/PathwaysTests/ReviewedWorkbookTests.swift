@@ -36,6 +36,13 @@ func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     out["freeze"] = {ws.title: ws.freeze_panes for ws in wb.worksheets}
     out["widths"] = {ws.title: {k: d.width for k, d in ws.column_dimensions.items() if d.width} for ws in wb.worksheets}
     out["printTitles"] = {ws.title: ws.print_title_rows for ws in wb.worksheets if ws.print_title_rows}
+    out["print"] = {ws.title: {"orientation": ws.page_setup.orientation, "scale": ws.page_setup.scale, "paper": ws.page_setup.paperSize,
+                               "fitToPage": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+                               "fitToWidth": ws.page_setup.fitToWidth, "fitToHeight": ws.page_setup.fitToHeight,
+                               "titleColumns": ws.print_title_cols, "header": ws.oddHeader.left.text, "tab": ws.sheet_properties.tabColor.rgb if ws.sheet_properties.tabColor else None,
+                               "width": sum((0 if ws.column_dimensions[openpyxl.utils.get_column_letter(c)].hidden else (ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width or 8.43) * 7 + 5) * 0.75
+                                            for c in range(1, ws.max_column + 1)),
+                               "height": sum(ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1))} for ws in wb.worksheets}
     # openpyxl does not load charts; their parts are counted in the package itself.
     out["charts"] = sorted(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("xl/charts/chart"))
     print(json.dumps(out))
@@ -98,7 +105,7 @@ rule BO-01 "Spending without a budget owner"
     @Test func sheetsComeInOrderWithTheSummaryOpen() throws {
         let (workbook, _, folder) = try review()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Transactions", "Accounts", "Sites", "Owners", "Goals",
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "Transactions", "Accounts", "Sites", "Owners", "Goals",
                                                    "Fund Summary", "Spending by goal", "First digits of payments", "Spending by school",
                                                    "Equity within each school level", "Owner scorecards", "Goal progress"])
         #expect(workbook["hidden"] as? [String] == ["Pathways review"], "the mark a review given back is known by")
@@ -187,15 +194,83 @@ rule BO-01 "Spending without a budget owner"
         #expect(summary["A5"]?[1] == "Rule set fingerprint")
         #expect(summary["B5"]?[1].count == 16)
         #expect(summary.values.contains { $0[1] == "Rows left out of the review" })
-        // The findings-by-rule chart's data: each rule with its title, most findings first.
-        let chartHeader = try #require(summary.first { $0.value[1] == "Chart data: rule" }?.key.dropFirst())
+        // The findings-by-rule chart's data, on the Charts sheet: each rule with its title, most findings first.
+        let charts = try #require((workbook["cells"] as? [String: Any])?["Charts"] as? [String: [String]])
+        let chartHeader = try #require(charts.first { $0.value[1] == "Rule" && $0.key.hasPrefix("A") }?.key.dropFirst())
         let chartRows = (1 ... 40).compactMap { offset -> (String, Double)? in
             let row = Int(chartHeader)! + offset
-            guard let label = summary["A\(row)"]?[1], let count = summary["B\(row)"].flatMap({ Double($0[1]) }) else { return nil }
+            guard let label = charts["A\(row)"]?[1], let count = charts["B\(row)"].flatMap({ Double($0[1]) }) else { return nil }
             return (label, count)
         }
         #expect(chartRows.first?.0 == "MG-12 Spending on a catch-all object")
         #expect(chartRows.count > 10 && zip(chartRows, chartRows.dropFirst()).allSatisfy { $0.1 >= $1.1 }, "\(chartRows)")
+    }
+
+    /// Printed, no sheet's type shrinks below three quarters of its 11 points (8.25): a sheet one
+    /// page wide at that scale is fitted to the page's width, a wider one prints at 75% across
+    /// pages with its header and first columns on each; the Summary fits one page.
+    @Test(arguments: ["struggling-district", "clean-district", "munis-budget-export"]) func everySheetPrintsLegibly(_ sample: String) throws {
+        let (workbook, _, folder) = try review(sample)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let setups = try #require(workbook["print"] as? [String: [String: Any]])
+        for sheet in try #require(workbook["sheets"] as? [String]) {
+            let setup = try #require(setups[sheet])
+            let landscape = setup["orientation"] as? String == "landscape"
+            // Letter, within Excel's default margins.
+            let (pageWidth, pageHeight) = landscape ? (9.6 * 72, 7 * 72) : (7.1 * 72, 9.5 * 72)
+            let width = try #require(setup["width"] as? Double)
+            #expect(setup["paper"] as? Int == 1, "\(sheet) prints on Letter")
+            let scale: Double
+            if setup["fitToPage"] as? Bool == true {
+                // Excel's default for both, left out of the file, is one page.
+                #expect(setup["fitToWidth"] as? Int ?? 1 == 1, "\(sheet)")
+                let tall = setup["fitToHeight"] as? Int ?? 1 == 1 ? pageHeight / (setup["height"] as! Double) : 1
+                scale = min(1, pageWidth / width, tall)
+            } else {
+                scale = Double(setup["scale"] as? Int ?? 100) / 100
+                #expect(width * scale > pageWidth, "\(sheet) spreads across pages only when it is too wide for one")
+                #expect(setup["titleColumns"] != nil || sheet != "Findings", "the Findings' severity, rule and title head every page")
+            }
+            #expect(scale >= 0.75, "\(sheet) prints at \(scale) of its size")
+            #expect(!landscape || width * 0.9 > 7.1 * 72, "\(sheet) is landscape only when it is too wide for portrait")
+        }
+        // The samples' Summaries fit one page; the Munis report's lists of rows left out and of what
+        // it could not assess run on to a second.
+        let summary = try #require(setups["Summary"])
+        #expect(summary["orientation"] as? String == "portrait")
+        #expect(summary["fitToHeight"] as? Int ?? 1 == (sample == "munis-budget-export" ? 0 : 1), "the Summary fits one page: \(summary)")
+        #expect(setups["Findings"]?["titleColumns"] as? String == "$A:$C")
+        // Pathways' own sheets say they are worked out, on screen (a tab of their own) and on paper.
+        for sheet in ["Summary", "Rubric", "Findings", "Charts"] + (sample == "munis-budget-export" ? [] : ["Owner scorecards"]) {
+            #expect(setups[sheet]?["header"] as? String == "Worked out by Pathways", "\(sheet)")
+            #expect(setups[sheet]?["tab"] as? String == "FF2C7FB8", "\(sheet)")
+        }
+        #expect(setups["Accounts"]?["header"] as? String == nil && setups["Accounts"]?["tab"] as? String == nil, "the district's own sheets are as they were")
+    }
+
+    /// The pathway chart lists the pathways as the Summary does, each bar named by its level, and
+    /// one with no level says why rather than showing an empty bar.
+    @Test func thePathwayChartNamesEachLevelInTheSummarysOrder() throws {
+        let (_, _, folder) = try review()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("struggling-district.findings.json"))) as? [String: Any])
+        let workbook = folder.appendingPathComponent("struggling-district.reviewed.xlsx").path
+        let pathways = try #require(report["pathways"] as? [[String: Any]])
+        let expected = pathways.map { pathway -> String in
+            if pathway["indicators"] as? Int == 0 { return "Rules only, no level" }
+            return (pathway["level"] as? String)?.capitalized ?? "Not assessed"
+        }
+        let chart = try python(#"""
+            import sys, zipfile, re
+            xml = zipfile.ZipFile(sys.argv[1]).read("xl/charts/chart1.xml").decode()
+            print(re.search(r"<c:cat>.*?<c:f>(.*?)</c:f>", xml, re.S).group(1))
+            print("|".join(re.findall(r"<c:dLbl>.*?<a:t>(.*?)</a:t>", xml, re.S)))
+            print("reversed" if '<c:orientation val="maxMin"/>' in xml else "in order")
+            """#, [workbook])
+        let lines = chart.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("Charts!$A$") == true, "the chart's data is on the Charts sheet: \(lines)")
+        #expect(lines.dropFirst().first == expected.joined(separator: "|"), "\(lines)")
+        #expect(lines.last == "reversed", "the first pathway at the top, as in the Summary")
     }
 
     @Test func theSummarySaysHowManyMoreRowsWereLeftOutThanItLists() throws {
@@ -223,7 +298,8 @@ rule BO-01 "Spending without a budget owner"
         // Flagged cells of a view are commented like the input sheets', and a Findings column lists the rules.
         let comments = (workbook["comments"] as? [String: [String: String]])?["Spending by school"] ?? [:]
         #expect(comments.values.contains { $0.hasPrefix("RE-4 Title I school below comparability (a screen on actual spending): Title I school Maple Grove Elementary spends") })
-        #expect(Set(comments.keys) == Set((workbook["fills"] as? [String: [String]])?["Spending by school"] ?? []))
+        #expect(Set(comments.keys).subtracting(["A1"]) == Set((workbook["fills"] as? [String: [String]])?["Spending by school"] ?? []))
+        #expect(comments["A1"]?.hasPrefix("Worked out by Pathways by the rules' view site_spending") == true, "a computed sheet says so: \(comments["A1"] ?? "")")
         let findingsHeader = try #require(cells.first { $0.key.hasSuffix("1") && $0.value[1] == "Findings" }?.key)
         let column = findingsHeader.dropLast()
         #expect(Set(cells.filter { $0.key.hasPrefix(column) && $0.key != findingsHeader }.map { $0.value[1] }) == ["RE-4", "TR-9", "TR-9F"])
@@ -271,7 +347,7 @@ rule BO-01 "Spending without a budget owner"
         let outcome = RunJob.run(options)
         try #require(outcome.exitCode == 0, "\(outcome.standardError)")
         let workbook = try readWithOpenpyxl(folder.appendingPathComponent("ledger.reviewed.xlsx").path)
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "ledger", "ledger (2)", "ledger (3)"])
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "ledger", "ledger (2)", "ledger (3)"])
         let cells = try #require(workbook["cells"] as? [String: [String: [String]]])
         #expect(cells["ledger"]?["D4"]?[1] == "3", "rows 1 to 4 stay on the first sheet")
         #expect(cells["ledger (2)"]?["D1"]?[1] == "4", "row 5 is the next sheet's first")
@@ -356,7 +432,7 @@ rule BO-01 "Spending without a budget owner"
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("ledger.findings.json").path))
         let workbook = try readWithOpenpyxl(folder.appendingPathComponent("ledger.reviewed.xlsx").path)
         // Without a Schools table the per-school view cannot be worked out, so it has no sheet.
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "ledger"])
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "ledger"])
         let cells = try #require((workbook["cells"] as? [String: Any])?["ledger"] as? [String: [String]])
         #expect(cells["D2"] == ["str", "=HYPERLINK(\"x\")", "General"], "text that looks like a formula stays text")
         #expect(cells["C2"] == ["str", "=1+2", "General"])
