@@ -442,7 +442,6 @@ public enum RunJob {
         // the Findings sheet all show them in this order.
         var findings = (evaluation.findings + unreadable).sorted(by: Finding.worstFirst)
         for (index, id) in FindingIdentity.identities(of: findings, binding: binding, evaluation: evaluation).enumerated() { findings[index].id = id }
-        FindingContext.enrich(&findings, binding: binding, evaluation: evaluation)
         var counts = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, 0) })
         for finding in findings { counts[finding.severity, default: 0] += 1 }
         var notAssessed = evaluation.outcomes.filter { !$0.assessed }.map { Report.NotAssessed(item: "rule \($0.rule)", reason: $0.reason ?? "") }

@@ -70,11 +70,12 @@ public struct RuleOutcome: Codable, Sendable, Equatable {
 public struct Evaluation: Sendable {
     /// The date the review is as of; nil when the workbook has no dates and the run gave none.
     public let asOf: CalendarDate?
-    public let findings: [Finding]
+    /// With who answers for each and what is at stake worked out (`FindingContext`).
+    public internal(set) var findings: [Finding]
     public let outcomes: [RuleOutcome]
-    public let indicators: [IndicatorResult]
-    public let pathways: [PathwayResult]
-    public let goals: [GoalResult]
+    public internal(set) var indicators: [IndicatorResult]
+    public internal(set) var pathways: [PathwayResult]
+    public internal(set) var goals: [GoalResult]
     /// The views marked `show`, each to become a sheet of the reviewed workbook.
     public var shownViews: [ShownView] = []
     /// Why a view could not be worked out, as a sentence, by its lower-case name.

@@ -59,9 +59,9 @@ public struct GoalResult: Codable, Sendable, Equatable {
 
 extension RuleRunner {
     /// The rows of every view, in dependency order; a view whose table is missing is left out.
-    static func evaluateViews(_ rules: CheckedRuleSet, evaluator: inout Evaluator) -> [String: String] {
+    static func evaluateViews(_ views: [CheckedView], evaluator: inout Evaluator) -> [String: String] {
         // Views come after the views they use, so each one's sources are ready, or known to be missing.
-        for view in rules.views {
+        for view in views {
             let name = view.name.lowercased()
             guard let source = evaluator.sources[view.table] else {
                 evaluator.absent[name] = evaluator.absence(of: view.table)
@@ -77,7 +77,7 @@ extension RuleRunner {
         }
         // A rule or indicator on a view that could not be worked out says why, in a sentence.
         var notAssessed: [String: String] = [:]
-        for view in rules.views where evaluator.sources[view.name.lowercased()] == nil {
+        for view in views where evaluator.sources[view.name.lowercased()] == nil {
             notAssessed[view.name.lowercased()] = NotAssessed(reason: evaluator.absence(of: view.name)).sentence
         }
         return notAssessed

@@ -16,7 +16,8 @@ public enum RuleRunner {
         for table in rules.tables where binding.tables[table.name.text.lowercased()] == nil {
             evaluator.absent[table.name.text.lowercased()] = "the workbook has no \(table.title ?? table.name.text) table"
         }
-        let notAssessedViews = evaluateViews(rules, evaluator: &evaluator)
+        // Views of the findings wait for every rule; the rest are worked out first, for the rules.
+        let notAssessedViews = evaluateViews(rules.views.filter { !$0.afterRules }, evaluator: &evaluator)
         for source in evaluator.sources.values { source.preload() }
         // Rules are independent of each other: they are evaluated on all cores.
         let results = ParallelSlots<([Finding], RuleOutcome)>(count: rules.rules.count)
@@ -48,26 +49,57 @@ public enum RuleRunner {
             findings += found
             outcomes.append(outcome)
         }
+        // Who answers for each finding and what is at stake, from the rows and the views' rows;
+        // then the findings are a table of their own, for the views and indicators that total them.
+        func shown(_ views: [CheckedView]) -> [ShownView] {
+            views.filter { $0.isShown || showingEveryView }.compactMap { shownView($0, rows: evaluator.sources[$0.name.lowercased()]) }
+        }
+        var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: [], pathways: [], goals: [])
+        evaluation.shownViews = shown(rules.views)
+        evaluation.unavailableViews = notAssessedViews
+        FindingContext.enrich(&evaluation.findings, binding: binding, evaluation: evaluation)
+        // (Unless the rules declare a table of that name, read from the workbook like any other.)
+        if evaluator.sources[RuleChecker.findingsTable] == nil {
+            evaluator.sources[RuleChecker.findingsTable] = findingsTable(evaluation.findings)
+            evaluation.unavailableViews = notAssessedViews.merging(evaluateViews(rules.views.filter(\.afterRules), evaluator: &evaluator)) { first, _ in first }
+            evaluation.shownViews = shown(rules.views)
+        }
         let (indicators, levels, goals) = evaluateIndicators(rules, evaluator: evaluator)
         var pathways = levels
         let failed = Set(findings.map(\.rule))
         for index in pathways.indices {
             pathways[index].cap(by: allRules.filter { $0.isCompliance && failed.contains($0.id) && $0.pathway.lowercased() == pathways[index].pathway.lowercased() }.map(\.id))
         }
-        var evaluation = Evaluation(asOf: evaluator.asOf, findings: findings, outcomes: outcomes, indicators: indicators, pathways: pathways, goals: goals)
-        evaluation.unavailableViews = notAssessedViews
-        evaluation.shownViews = rules.views.filter { $0.isShown || showingEveryView }.compactMap { view in
-            guard let rows = evaluator.sources[view.name.lowercased()] else { return nil }
-            let columns = view.keyColumns.map(\.name) + view.slots.filter(\.isColumn).map(\.name).filter { rows.column($0) != nil }
-            let vectors = columns.map { rows.column($0) }
-            // `state_local_per_pupil` reads as "State local per pupil" unless the column has a title.
-            let headers = columns.map { name in
-                view.headers[name.lowercased()] ?? name.replacingOccurrences(of: "_", with: " ").prefix(1).uppercased() + name.replacingOccurrences(of: "_", with: " ").dropFirst()
-            }
-            return ShownView(name: view.name, title: view.title, columns: columns, headers: headers,
-                             rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
-        }
+        evaluation.indicators = indicators
+        evaluation.pathways = pathways
+        evaluation.goals = goals
         return evaluation
+    }
+
+    /// A view's rows as its sheet shows them; nil when it could not be worked out.
+    private static func shownView(_ view: CheckedView, rows: RowSource?) -> ShownView? {
+        guard let rows else { return nil }
+        let columns = view.keyColumns.map(\.name) + view.slots.filter(\.isColumn).map(\.name).filter { rows.column($0) != nil }
+        let vectors = columns.map { rows.column($0) }
+        // `state_local_per_pupil` reads as "State local per pupil" unless the column has a title.
+        let headers = columns.map { name in
+            view.headers[name.lowercased()] ?? name.replacingOccurrences(of: "_", with: " ").prefix(1).uppercased() + name.replacingOccurrences(of: "_", with: " ").dropFirst()
+        }
+        return ShownView(name: view.name, title: view.title, columns: columns, headers: headers,
+                         rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
+    }
+
+    /// The findings as a table: a row each, in the columns `RuleChecker.findingsColumns` declares.
+    static func findingsTable(_ findings: [Finding]) -> RowSource {
+        func texts(_ text: (Finding) -> String?, code: Bool) -> Vector { .texts(findings.map(text), code: code) }
+        let columns: [String: Vector] = [
+            "rule": texts(\.rule, code: true), "title": texts(\.title, code: false), "severity": texts(\.severity.rawValue, code: true),
+            "pathway": texts(\.pathway, code: true), "sheet": texts(\.sheet, code: false), "owner": texts(\.owner, code: true),
+            "school": texts(\.school, code: false), "message": texts(\.message, code: false),
+            "row": .numbers(findings.map { $0.rows.first.map(Double.init) ?? .nan }, percent: false),
+            "amount": .money(findings.map { $0.amount.flatMap { Money(rounding: $0)?.scaled } ?? Vector.blankMoney }),
+        ]
+        return RowSource(view: RuleChecker.findingsTable, rowCount: findings.count, columns: columns)
     }
 
     private static func evaluate(_ rule: CheckedRule, on table: RowSource, with evaluator: Evaluator) throws -> [Finding] {

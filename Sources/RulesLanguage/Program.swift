@@ -213,6 +213,8 @@ public struct CheckedView: Sendable {
     /// order in which each group's first row appears.
     public let order: [String]
     public let isShown: Bool
+    /// Whether it reads the findings (itself or through a view): it is worked out after every rule.
+    public var afterRules = false
 }
 
 /// An indicator after checking.

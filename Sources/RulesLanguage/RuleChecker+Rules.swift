@@ -97,11 +97,24 @@ extension DeclarationChecker {
         }
         symbols[view.name.text.lowercased()] = symbol
         expressionChecker.tables = symbols
+        if readsFindings(table: tableName, view.groupKeys + view.columns.map(\.value) + view.lets.map(\.value) + [view.filter].compactMap { $0 }) {
+            viewsOfFindings.insert(view.name.text.lowercased())
+        }
         checkedViews.append(CheckedView(name: view.name.text, title: view.title ?? view.name.text, table: source.name.lowercased(), filter: filter,
                                         groupKeys: keys, keyColumns: plainKeys, slots: slots,
                                         headers: Dictionary(view.columns.compactMap { column in column.title.map { (column.name.text.lowercased(), $0) } },
                                                             uniquingKeysWith: { first, _ in first }),
                                         order: view.order.map { $0.text.lowercased() }, isShown: view.isShown))
+        checkedViews[checkedViews.count - 1].afterRules = viewsOfFindings.contains(view.name.text.lowercased())
+    }
+
+    /// Whether something on `table` using `expressions` reads the findings, directly or through a view that does.
+    func readsFindings(table: Name?, _ expressions: [Expression]) -> Bool {
+        guard hasFindingsTable else { return false }
+        var names = Set<String>()
+        if let table { names.insert(table.text.lowercased()) }
+        for expression in expressions { collectQualifiers(expression, into: &names) }
+        return names.contains(RuleChecker.findingsTable) || !names.isDisjoint(with: viewsOfFindings)
     }
 
     mutating func lookupTable(_ name: Name, for owner: String) -> TableSymbol? {
@@ -141,6 +154,12 @@ extension DeclarationChecker {
                 continue
             }
             guard let table = lookupTable(tableName, for: owner) else { continue }
+            if readsFindings(table: tableName, [rule.condition, rule.filter].compactMap { $0 } + rule.lets.map(\.value) + rule.groupKeys) {
+                let through = tableName.text.lowercased() == RuleChecker.findingsTable ? "" : " (through \(tableName.text))"
+                error(tableName.span, "Rule \(rule.id.text) reads the findings\(through), but they are known only once every rule has run.",
+                      hint: "Total the findings in a view (`from findings by owner`) or measure them in an indicator; a rule cannot use them.")
+                continue
+            }
             var scope = Scope(owner: owner, table: table)
             // The rows it looks at are chosen one by one, before any group or `let`.
             let filter = rule.filter.flatMap { written -> CheckedExpression? in

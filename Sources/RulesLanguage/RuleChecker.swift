@@ -87,6 +87,10 @@ struct DeclarationChecker {
     var checkedRules: [CheckedRule] = []
     /// Views in the order they were checked: each after those it uses.
     var checkedViews: [CheckedView] = []
+    /// Views that read the findings, directly or through another view, by lower-case name.
+    var viewsOfFindings: Set<String> = []
+    /// Whether `findings` is the review's findings (not a table the rules declare under that name).
+    var hasFindingsTable = false
     var checkedIndicators: [CheckedIndicator] = []
     var checkedGoals: [CheckedGoal] = []
     var usedPathways: Set<String> = []
@@ -237,6 +241,13 @@ struct DeclarationChecker {
                       hint: "Add one line per column: column amount money \"Amount\", \"Net Amount\"")
             }
             symbols[table.name.text.lowercased()] = symbol
+        }
+        // The findings, as a table views and indicators can total, unless the rules have one of that name.
+        if symbols[RuleChecker.findingsTable] == nil, !views.contains(where: { $0.name.text.lowercased() == RuleChecker.findingsTable }) {
+            var findings = TableSymbol(name: RuleChecker.findingsTable, span: SourceSpan(file: 0, start: 0, end: 0), isView: false, keys: [])
+            for (name, type) in RuleChecker.findingsColumns { findings.add(.init(name: name, type: type, aliases: [], segmentOf: nil)) }
+            symbols[RuleChecker.findingsTable] = findings
+            hasFindingsTable = true
         }
     }
 
@@ -422,4 +433,13 @@ struct DeclarationChecker {
                     hint: "Add `show` to make it a sheet of the reviewed workbook, or use it in a rule or indicator.")
         }
     }
+}
+
+extension RuleChecker {
+    /// The table of the review's findings, filled in once every rule has run.
+    public static let findingsTable = "findings"
+    public static let findingsColumns: [(String, ValueType)] = [
+        ("rule", .code), ("title", .text), ("severity", .code), ("pathway", .code), ("sheet", .text), ("row", .number),
+        ("owner", .code), ("school", .text), ("amount", .money), ("message", .text),
+    ]
 }

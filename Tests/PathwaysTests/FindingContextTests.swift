@@ -84,4 +84,71 @@ private let project: URL = {
         #expect(cards == "P104|Robert Alvarez|2023-08-15|845.2|\(count(.error))|\(count(.warning))|\(count(.info))|1\n"
                 + "D930|No, has left\nM900|G1, G2, G3, G4\n")
     }
+
+    /// A trainer's own scorecard totals the findings in a view, by owner, without copying any
+    /// rule's logic; an indicator can measure them too; a rule cannot, as they come after it.
+    @Test func viewsAndIndicatorsTotalTheFindings() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("findings-view-\(UUID().uuidString)")
+        let rulesFolder = folder.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rulesFolder)
+        try """
+            view owner_findings "Findings by owner"
+              from findings by owner
+              column errors        = COUNT(where severity = "error")
+              column warnings      = COUNT(where severity = "warning")
+              column at_stake      = SUM(amount)
+              column rules_broken  = COUNT()
+              show
+
+            view busiest_owner "Owners with 3 or more findings"
+              from owner_findings by owner
+              where rules_broken >= 3
+              column findings = SUM(rules_broken)
+              show
+
+            indicator BO-90 "Few errors left unowned"
+              pathway accountability
+              measure COUNT(where findings.severity = "error" and findings.owner is blank) / COUNT(where findings.severity = "error")
+              exemplary   when <= 10%
+              established when <= 25%
+              developing  when <= 50%
+              otherwise emerging
+
+            """.write(to: rulesFolder.appendingPathComponent("scorecard.rules"), atomically: true, encoding: .utf8)
+        let input = folder.appendingPathComponent("struggling-district.xlsx")
+        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
+        let rules = try RunJob.loadRules(rulesFolder.path).get()
+        guard case .reviewed(let review) = RunJob.review(RunJob.Options(input: input.path), rules: rules) else { Issue.record("not reviewed"); return }
+        // The oracle: the findings themselves, counted here.
+        let ruleFindings = review.report.findings.filter { $0.rule != "DATA" }
+        let byOwner = Dictionary(grouping: ruleFindings, by: { $0.owner ?? "" })
+        let sheet = try python(#"""
+            import sys, openpyxl
+            rows = list(openpyxl.load_workbook(sys.argv[1])["Findings by owner"].iter_rows(values_only=True))
+            print(rows[0][:5])
+            for row in rows[1:]: print(row[0] or "", row[1], row[2], f"{row[3] or 0:.2f}", row[4], sep="|")
+            """#, [folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
+        var lines = sheet.split(separator: "\n").map(String.init)
+        #expect(lines.removeFirst() == "('Owner', 'Errors', 'Warnings', 'At stake', 'Rules broken')")
+        #expect(lines.count == byOwner.count, "a row for each owner and one for findings nobody owns: \(lines)")
+        for (owner, findings) in byOwner {
+            let cents = findings.compactMap(\.amount).reduce(0) { $0 + ($1 * 100).rounded() } / 100
+            let expected = [owner, "\(findings.filter { $0.severity == .error }.count)", "\(findings.filter { $0.severity == .warning }.count)",
+                            String(format: "%.2f", cents), "\(findings.count)"].joined(separator: "|")
+            #expect(lines.contains(expected), "\(expected) in \(lines)")
+        }
+        // A view on that view, and an indicator on the findings.
+        let busy = try #require(review.report.indicators.first { $0.indicator == "BO-90" })
+        let errors = ruleFindings.filter { $0.severity == .error }
+        #expect(busy.number.map { abs($0 - Double(errors.filter { $0.owner == nil }.count) / Double(errors.count)) < 1e-9 } == true, "\(busy)")
+        #expect(review.written.contains { $0.hasSuffix(".reviewed.xlsx") })
+        let busiest = try python(#"""
+            import sys, openpyxl
+            print(sorted((row[0] or "") for row in list(openpyxl.load_workbook(sys.argv[1])["Owners with 3 or more findings"].iter_rows(values_only=True))[1:]))
+            """#, [folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
+        #expect(busiest.trimmingCharacters(in: .whitespacesAndNewlines) == "\(byOwner.filter { $0.value.count >= 3 }.keys.sorted())".replacingOccurrences(of: "\"", with: "'"))
+    }
 }
+

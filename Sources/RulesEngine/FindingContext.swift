@@ -1,11 +1,11 @@
-import RulesEngine
 import Tabular
 
 /// Who answers for each finding, which school it is about, the dollars at stake and its budget
 /// line's description, worked out through the row it flags, that row's account in the budget, or
-/// its site in the Schools table, so a principal can filter the findings to their own.
-enum FindingContext {
-    static func enrich(_ findings: inout [Finding], binding: WorkbookBinding, evaluation: Evaluation) {
+/// its site in the Schools table, so a principal can filter the findings to their own, and a view
+/// of the findings can total them by owner or school.
+public enum FindingContext {
+    public static func enrich(_ findings: inout [Finding], binding: WorkbookBinding, evaluation: Evaluation) {
         let rows = RowIndex(binding: binding)
         let accounts = Keyed(binding.tables["accounts"], key: "account")
         let sites = Keyed(binding.tables["sites"], key: "site")
