@@ -112,6 +112,8 @@ public enum RunJob {
         public var goalProgress: [GoalProgress] = []
         /// Each budget owner's lines, money, pace and findings; the share of the fiscal year gone by the as-of date.
         public var ownerScorecards: [OwnerScorecard] = []
+        /// The indicators measured per site (`per site` in the rules), for each school: the Schools sheet.
+        public var indicatorsPerSite: [PerValueIndicators] = []
         public var yearGone: Double?
 
         public struct Since: Codable, Sendable {
@@ -306,6 +308,7 @@ public enum RunJob {
         let past = history.flatMap { try? $0.indicators(of: district) } ?? []
         let trends = past.isEmpty ? nil : Self.trends(past, now: report)
         report.goalProgress = GoalTracking.progress(report: report, binding: binding, past: past)
+        report.indicatorsPerSite = evaluation.perValue
         (report.ownerScorecards, report.yearGone) = OwnerScorecards.make(report: report, binding: binding, past: pastOwners)
 
         let encoder = JSONEncoder()

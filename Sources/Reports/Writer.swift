@@ -95,6 +95,11 @@ struct Writer {
         for view in contents.evaluation.shownViews {
             writeView(view, named: viewSheets[view.name.lowercased()]!)
         }
+        for measured in contents.evaluation.perValue where !measured.values.isEmpty {
+            let sheet = workbook_add_worksheet(book, ownName(measured.column == "site" ? "Schools" : "By \(measured.column)"))!
+            markWorkedOut(sheet, from: "from the rules' indicators marked `per \(measured.column)`, each measured on that \(measured.column)'s own rows")
+            writeSchools(sheet, measured: measured)
+        }
         if !contents.ownerScorecards.isEmpty {
             let sheet = workbook_add_worksheet(book, ownName("Owner scorecards"))!
             markWorkedOut(sheet, from: "from the budget lines' owners (the Accounts table), the owners table and the findings")

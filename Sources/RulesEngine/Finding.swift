@@ -76,6 +76,8 @@ public struct Evaluation: Sendable {
     public internal(set) var indicators: [IndicatorResult]
     public internal(set) var pathways: [PathwayResult]
     public internal(set) var goals: [GoalResult]
+    /// The indicators measured per site (`per site`), for each school.
+    public internal(set) var perValue: [PerValueIndicators] = []
     /// The views marked `show`, each to become a sheet of the reviewed workbook.
     public var shownViews: [ShownView] = []
     /// Why a view could not be worked out, as a sentence, by its lower-case name.

@@ -19,6 +19,17 @@ public struct IndicatorResult: Codable, Sendable, Equatable {
     public var number: Double? = nil
 }
 
+/// The indicators measured per value of a column (`per site`): each school's values and levels.
+public struct PerValueIndicators: Codable, Sendable, Equatable {
+    public let column: String
+    public let values: [Measured]
+
+    public struct Measured: Codable, Sendable, Equatable {
+        public let value: String
+        public let indicators: [IndicatorResult]
+    }
+}
+
 /// A pathway's level: the median of its assessed indicators' levels.
 public struct PathwayResult: Codable, Sendable, Equatable {
     public let pathway: String
@@ -137,41 +148,9 @@ extension RuleRunner {
         var measured: [String: Value] = [:]
         let district = RowSource(view: "district", rowCount: 1, columns: [:])
         for indicator in rules.indicators {
-            func notAssessed(_ reason: String) -> IndicatorResult {
-                IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway,
-                                assessed: false, value: nil, level: nil, thresholds: indicator.thresholds, reason: reason, about: indicator.about)
-            }
-            do {
-                var frame = Frame(source: district)
-                try frame.bind(indicator.lets, with: evaluator)
-                let value = try evaluator.evaluate(indicator.measure, in: frame).value(0)
-                guard value != .blank else {
-                    results.append(notAssessed(whyBlank(indicator.measure, lets: indicator.lets, in: frame, evaluator: evaluator, rules: rules)))
-                    continue
-                }
-                measured[indicator.id.lowercased()] = value
-                let limits = try indicator.bands.map { band in try band.threshold.map { try evaluator.evaluate($0, in: frame).value(0) } }
-                let level = zip(indicator.bands, limits).first { band, limit in
-                    guard let comparison = band.comparison else { return true }
-                    guard let limit else { return false }
-                    return Value.satisfies(value, comparison, limit)
-                }?.0.level
-                // A ratio whose levels are percentages reads best as one: 0.5714 against 85% shows as 57.1%.
-                var shown = value
-                if case .number(let ratio) = value, limits.contains(where: { if case .percent? = $0 { true } else { false } }) { shown = .percent(ratio) }
-                let number: Double? = switch value {
-                case .number(let number), .percent(let number): number
-                case .money(let money): money.doubleValue
-                default: nil
-                }
-                results.append(IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway, assessed: true,
-                                               value: shown.description, level: level, thresholds: indicator.thresholds, reason: nil,
-                                               about: indicator.about, number: number))
-            } catch let problem as NotAssessed {
-                results.append(notAssessed(problem.sentence))
-            } catch {
-                results.append(notAssessed("\(error)"))
-            }
+            let (result, value) = measure(indicator, with: evaluator, rules: rules)
+            results.append(result)
+            if let value { measured[indicator.id.lowercased()] = value }
         }
         let pathways = rules.pathways.map { pathway -> PathwayResult in
             let own = results.filter { $0.pathway.lowercased() == pathway.name.text.lowercased() }
@@ -193,6 +172,85 @@ extension RuleRunner {
             return result(evaluator.asOf.map { $0 > goal.deadline } ?? false ? .missed : .notYetMet)
         }
         return (results, pathways, goals)
+    }
+
+    /// One indicator's value and level, with the value measured (nil when not assessed).
+    static func measure(_ indicator: CheckedIndicator, with evaluator: Evaluator, rules: CheckedRuleSet) -> (IndicatorResult, Value?) {
+        func notAssessed(_ reason: String) -> (IndicatorResult, Value?) {
+            (IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway,
+                             assessed: false, value: nil, level: nil, thresholds: indicator.thresholds, reason: reason, about: indicator.about), nil)
+        }
+        do {
+            var frame = Frame(source: RowSource(view: "district", rowCount: 1, columns: [:]))
+            try frame.bind(indicator.lets, with: evaluator)
+            let value = try evaluator.evaluate(indicator.measure, in: frame).value(0)
+            guard value != .blank else {
+                return notAssessed(whyBlank(indicator.measure, lets: indicator.lets, in: frame, evaluator: evaluator, rules: rules))
+            }
+            let limits = try indicator.bands.map { band in try band.threshold.map { try evaluator.evaluate($0, in: frame).value(0) } }
+            let level = zip(indicator.bands, limits).first { band, limit in
+                guard let comparison = band.comparison else { return true }
+                guard let limit else { return false }
+                return Value.satisfies(value, comparison, limit)
+            }?.0.level
+            // A ratio whose levels are percentages reads best as one: 0.5714 against 85% shows as 57.1%.
+            var shown = value
+            if case .number(let ratio) = value, limits.contains(where: { if case .percent? = $0 { true } else { false } }) { shown = .percent(ratio) }
+            let number: Double? = switch value {
+            case .number(let number), .percent(let number): number
+            case .money(let money): money.doubleValue
+            default: nil
+            }
+            return (IndicatorResult(indicator: indicator.id, title: indicator.title, pathway: indicator.pathway, assessed: true,
+                                    value: shown.description, level: level, thresholds: indicator.thresholds, reason: nil,
+                                    about: indicator.about, number: number), value)
+        } catch let problem as NotAssessed {
+            return notAssessed(problem.sentence)
+        } catch {
+            return notAssessed("\(error)")
+        }
+    }
+
+    /// The indicators measured `per site` (or per another column), for each of its values: on
+    /// each value's rows of the tables and views they total, and on all the rows of the rest
+    /// (lookups into owners or goals find an owner of another site). The values are those of the
+    /// table keyed by the column (the Schools table's sites), or else every value the data has.
+    static func evaluatePerValue(_ rules: CheckedRuleSet, evaluator: Evaluator) -> [PerValueIndicators] {
+        var columns: [String] = []
+        for indicator in rules.indicators { if let per = indicator.per, !columns.contains(per) { columns.append(per) } }
+        return columns.map { column in
+            let indicators = rules.indicators.filter { $0.per == column }
+            // Each source's rows by their value of the column, in one pass.
+            var rowsOf: [String: [String: [Int]]] = [:]
+            var values: [String] = []
+            let keyed = rules.tables.first { $0.keys.map { $0.text.lowercased() } == [column] && evaluator.sources[$0.name.text.lowercased()] != nil }
+                .map { $0.name.text.lowercased() }
+            // The keyed table first, so its order is the values' order.
+            let totalled = Set(indicators.flatMap(\.perTables))
+            for (name, source) in evaluator.sources.sorted(by: { ($0.key == keyed ? 0 : 1, $0.key) < ($1.key == keyed ? 0 : 1, $1.key) }) {
+                guard name == keyed || totalled.contains(name), let vector = source.column(column) else { continue }
+                var rows: [String: [Int]] = [:]
+                for row in 0 ..< source.rowCount where !vector.isBlank(row) {
+                    let value = vector.value(row).description
+                    if rows[value] == nil, keyed == nil || name == keyed { values.append(value) }
+                    rows[value, default: []].append(row)
+                }
+                rowsOf[name] = rows
+            }
+            var seen = Set<String>()
+            values = values.filter { seen.insert($0).inserted }
+            let measured = values.map { value -> (String, [IndicatorResult]) in
+                // Each indicator on its own: a table one totals, another may only look up in.
+                (value, indicators.map { indicator in
+                    var own = evaluator
+                    for name in indicator.perTables {
+                        if let rows = rowsOf[name] { own.sources[name] = RowSource(filtering: evaluator.sources[name]!, rows: rows[value] ?? []) }
+                    }
+                    return measure(indicator, with: own, rules: rules).0
+                })
+            }
+            return PerValueIndicators(column: column, values: measured.map { PerValueIndicators.Measured(value: $0.0, indicators: $0.1) })
+        }
     }
 
     /// Why a measure came out blank, as a sentence for the reviewer: the total it divides by is

@@ -71,6 +71,7 @@ public enum RuleRunner {
             pathways[index].cap(by: allRules.filter { $0.isCompliance && failed.contains($0.id) && $0.pathway.lowercased() == pathways[index].pathway.lowercased() }.map(\.id))
         }
         evaluation.indicators = indicators
+        evaluation.perValue = evaluatePerValue(rules, evaluator: evaluator)
         evaluation.pathways = pathways
         evaluation.goals = goals
         return evaluation

@@ -14,7 +14,7 @@ enum DeclarationKeyword: String, CaseIterable {
         case .rule: [.pathway, .severity, .compliance, .for, .where, .let, .when, .flag, .message, .fix, .about, .source]
         case .view: [.from, .let, .where, .column, .order, .show, .about]
         // Level lines (`exemplary when >= 95%`) are an indicator's clauses too, written with `otherwise`.
-        case .indicator: [.pathway, .let, .measure, .otherwise, .about, .source]
+        case .indicator: [.pathway, .per, .let, .measure, .otherwise, .about, .source]
         case .goal: [.indicator, .target, .by, .owner, .about]
         case .test: [.given, .as, .expect]
         }
@@ -35,7 +35,7 @@ enum ClauseKeyword: String {
     case about, from, required, key, column, segments, or, set
     case pathway, severity, compliance, `for`, `let`, when, flag, message, fix, source
     case `where`, order, show
-    case measure, otherwise
+    case measure, otherwise, per
     case indicator, target, by, owner
     case given, `as`, expect
 }

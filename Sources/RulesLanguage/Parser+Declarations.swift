@@ -388,6 +388,7 @@ extension Parser {
                 indicator.bands.append(band)
                 return
             case .pathway: indicator.pathway = parser.expectName("a pathway name", after: token)
+            case .per: indicator.per = parser.expectName("a column, such as site", after: token)
             case .let:
                 if let binding = parser.parseLet(after: token, leading: leading) { indicator.lets.append(binding) }
                 return

@@ -228,6 +228,11 @@ public struct CheckedIndicator: Sendable {
     /// The levels as written: `exemplary <= 10%`, …, `otherwise emerging`.
     public let thresholds: [String]
     public let about: String?
+    /// The column (lower case) it is also measured per value of, on each value's rows: `site`.
+    public var per: String?
+    /// The tables and views (lower case) it totals, whose rows are cut to each value's; the
+    /// tables it only looks up in (owners, goals) are used whole.
+    public var perTables: [String] = []
 
     public struct Band: Sendable {
         public let level: Level

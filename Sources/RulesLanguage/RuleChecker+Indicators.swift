@@ -34,9 +34,33 @@ extension DeclarationChecker {
             let thresholds = indicator.bands.map { band in
                 band.comparison.map { "\(band.level.rawValue) \($0) \(band.threshold.map(RuleFormatter.text) ?? "")" } ?? "otherwise \(band.level.rawValue)"
             }
-            checkedIndicators.append(CheckedIndicator(id: indicator.id.text, title: indicator.title ?? indicator.id.text, pathway: indicator.pathway?.text ?? "",
-                                                      lets: lets, measure: measure, bands: bands, thresholds: thresholds, about: indicator.about))
+            var checked = CheckedIndicator(id: indicator.id.text, title: indicator.title ?? indicator.id.text, pathway: indicator.pathway?.text ?? "",
+                                           lets: lets, measure: measure, bands: bands, thresholds: thresholds, about: indicator.about)
+            if let per = indicator.per, let tables = checkPer(per, of: indicator, totalling: lets + [measure] + bands.compactMap(\.threshold)) {
+                checked.per = per.text.lowercased()
+                checked.perTables = tables
+            }
+            checkedIndicators.append(checked)
         }
+    }
+
+    /// `per site`: every table the indicator totals has that column, so each site's value is
+    /// worked out on its own rows only, never on the whole district's.
+    /// The tables it totals; nil when one has no such column.
+    mutating func checkPer(_ per: Name, of indicator: IndicatorDeclaration, totalling expressions: [CheckedExpression]) -> [String]? {
+        var tables: [String] = []
+        func collect(_ expression: CheckedExpression) {
+            if case .total(let total) = expression.node, case .table(let table) = total.range, !tables.contains(table) { tables.append(table) }
+            expression.parts.forEach(collect)
+        }
+        expressions.forEach(collect)
+        let without = tables.filter { symbols[$0]?.column(per.text) == nil }
+        guard tables.isEmpty || !without.isEmpty else { return tables }
+        let names = without.map { symbols[$0]?.name ?? $0 }
+        error(per.span, tables.isEmpty ? "Indicator \(indicator.id.text) totals no table, so it cannot be measured per \(per.text)."
+                : "Indicator \(indicator.id.text) is measured per \(per.text), but it totals \(nameList(names)), which \(names.count == 1 ? "has" : "have") no \(per.text) column.",
+              hint: "Each \(per.text)'s value must come from its own rows: measure per \(per.text) only what totals tables with a \(per.text) column, or group the view by \(per.text) too.")
+        return nil
     }
 
     mutating func checkBands(_ indicator: IndicatorDeclaration, measureType: ValueType, scope: Scope) -> [CheckedIndicator.Band]? {

@@ -276,6 +276,7 @@ private struct Printer {
     private mutating func indicatorClause(_ keyword: ClauseKeyword, _ indicator: IndicatorDeclaration) {
         switch keyword {
         case .pathway: if let pathway = indicator.pathway { clause(.pathway, pathway.text) }
+        case .per: if let per = indicator.per { clause(.per, per.text) }
         case .let: lets(indicator.lets)
         case .measure: if let measure = indicator.measure { formula(.measure, measure) }
         case .otherwise:

@@ -239,6 +239,8 @@ public struct IndicatorDeclaration: Equatable, Sendable {
     public var id: Name
     public var title: String?
     public var pathway: Name?
+    /// `per site`: measured also for each value of that column, on the rows that have it.
+    public var per: Name?
     /// `let` lines: named values the measure and the level thresholds can use.
     public var lets: [LetBinding] = []
     public var measure: Expression?

@@ -150,5 +150,56 @@ private let project: URL = {
             """#, [folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
         #expect(busiest.trimmingCharacters(in: .whitespacesAndNewlines) == "\(byOwner.filter { $0.value.count >= 3 }.keys.sorted())".replacingOccurrences(of: "\"", with: "'"))
     }
+
+    /// Indicators marked `per site` are measured for each school on its own rows: MG-2's
+    /// overspending and MG-1's owned budget, worked out here from the Accounts sheet by openpyxl,
+    /// agree with the Schools sheet, whose levels are words in the rubric's colours.
+    @Test func eachSchoolHasItsOwnIndicators() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("schools-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("struggling-district.xlsx")
+        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
+        let rules = try RunJob.loadRules(project.appendingPathComponent("rules").path).get()
+        guard case .reviewed(let review) = RunJob.review(RunJob.Options(input: input.path), rules: rules) else { Issue.record("not reviewed"); return }
+        #expect(review.report.indicatorsPerSite.first?.values.count == 15, "every site of the Schools table, central offices too")
+        let compared = try python(#"""
+            import sys, openpyxl
+            data = openpyxl.load_workbook(sys.argv[1], data_only=True)
+            accounts = list(data["Accounts"].iter_rows(values_only=True))
+            header = accounts[0]
+            active = {row[0]: row[6] for row in list(data["Owners"].iter_rows(values_only=True))[1:]}
+            by_site = {}
+            for row in accounts[1:]:
+                if not row[0]: continue
+                record = dict(zip(header, row))
+                site = record["Account"].split("-")[3]
+                totals = by_site.setdefault(site, [0.0, 0.0, 0.0])
+                totals[0] += record["Revised Budget"] or 0
+                totals[1] += -(record["Available"] or 0) if (record["Available"] or 0) < 0 else 0
+                owner = record["Budget Owner"]
+                if owner and str(active.get(owner, "")).upper() in ("Y", "YES", "TRUE", "ACTIVE"): totals[2] += record["Revised Budget"] or 0
+            sheet = list(openpyxl.load_workbook(sys.argv[2])["Schools"].iter_rows(values_only=True))
+            head = list(sheet[0])
+            mg1, mg2 = head.index("MG-1 Every budget dollar has an active owner"), head.index("MG-2 Little or no overspending")
+            levels = {"MG-2": head.index("MG-2 level")}
+            for row in sheet[2:]:
+                if row[0] not in by_site:
+                    # A site with no budget lines has nothing to measure, and says so.
+                    print(row[0], row[mg1] is None, row[mg2] is None, row[levels["MG-2"]] == "Not assessed", sep="|")
+                    continue
+                revised, over, owned = by_site[row[0]]
+                ok1 = abs(row[mg1] - owned / revised) < 1e-9
+                ok2 = abs(row[mg2] - over / revised) < 1e-9
+                share = over / revised
+                level = "Exemplary" if share <= 0 else "Established" if share <= 0.005 else "Developing" if share <= 0.02 else "Emerging"
+                print(row[0], ok1, ok2, row[levels["MG-2"]] == level, sep="|")
+            book = openpyxl.load_workbook(sys.argv[2])["Schools"]
+            print("fills", all(book.cell(row, levels["MG-2"] + 1).fill.fill_type == "solid" for row in range(2, book.max_row + 1) if book.cell(row, levels["MG-2"] + 1).value != "Not assessed"))
+            """#, [input.path, folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
+        let lines = compared.split(separator: "\n").map(String.init)
+        #expect(lines.count == 16 && lines.dropLast().allSatisfy { $0.hasSuffix("|True|True|True") }, "\(lines)")
+        #expect(lines.last == "fills True")
+    }
 }
 

@@ -107,7 +107,7 @@ rule BO-01 "Spending without a budget owner"
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "Transactions", "Accounts", "Sites", "Owners", "Goals",
                                                    "Fund Summary", "Spending by goal", "First digits of payments", "Spending by school",
-                                                   "Equity within each school level", "Owner scorecards", "Goal progress"])
+                                                   "Equity within each school level", "Schools", "Owner scorecards", "Goal progress"])
         #expect(workbook["hidden"] as? [String] == ["Pathways review"], "the mark a review given back is known by")
         #expect(workbook["active"] as? String == "Summary")
         #expect((workbook["freeze"] as? [String: Any])?["Transactions"] as? String == "A2", "the header row stays in view")
@@ -391,8 +391,8 @@ rule BO-01 "Spending without a budget owner"
         #expect(listed == findings.map { $0["rule"] as? String ?? "" })
         // Twelve schools, three a page on "Spending by school" to "Spending by school (4)", each
         // filled where the view's rule flagged it, and linked from the findings.
-        #expect(sheets.suffix(7) == ["Spending by school", "Spending by school (2)", "Spending by school (3)", "Spending by school (4)",
-                                      "Equity within each school level", "Owner scorecards", "Goal progress"])
+        #expect(sheets.suffix(8) == ["Spending by school", "Spending by school (2)", "Spending by school (3)", "Spending by school (4)",
+                                      "Equity within each school level", "Schools", "Owner scorecards", "Goal progress"])
         #expect(cells["Spending by school (4)"]?["A1"]?[1] == "Site")
         #expect(cells["Spending by school (4)"]?.keys.filter { $0.hasPrefix("A") }.count == 4)
         for page in ["Spending by school", "Spending by school (2)", "Spending by school (3)", "Spending by school (4)"] {
@@ -432,7 +432,7 @@ rule BO-01 "Spending without a budget owner"
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("ledger.findings.json").path))
         let workbook = try readWithOpenpyxl(folder.appendingPathComponent("ledger.reviewed.xlsx").path)
         // Without a Schools table the per-school view cannot be worked out, so it has no sheet.
-        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "ledger"])
+        #expect(workbook["sheets"] as? [String] == ["Summary", "Rubric", "Findings", "Charts", "ledger", "Schools"])
         let cells = try #require((workbook["cells"] as? [String: Any])?["ledger"] as? [String: [String]])
         #expect(cells["D2"] == ["str", "=HYPERLINK(\"x\")", "General"], "text that looks like a formula stays text")
         #expect(cells["C2"] == ["str", "=1+2", "General"])

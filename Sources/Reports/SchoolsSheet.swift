@@ -1,0 +1,67 @@
+import CXlsxWriter
+import RulesEngine
+import RulesLanguage
+import SpreadsheetIO
+
+/// The Schools sheet: each indicator measured `per site`, for the district and for each school
+/// on its own rows, with the value and the level in words and rubric colour.
+extension Writer {
+    mutating func writeSchools(_ sheet: UnsafeMutablePointer<lxw_worksheet>, measured: PerValueIndicators) {
+        let indicators = measured.values.first?.indicators ?? []
+        let sites = contents.binding.tables["sites"]
+        func siteText(_ column: String, _ site: String) -> String? {
+            guard let sites, let keys = sites.column("site"), let row = (0 ..< keys.count).first(where: { keys[$0].description == site }),
+                  let text = sites.column(column)?[row].description, !text.isEmpty else { return nil }
+            return text
+        }
+        setColumn(sheet, 0, 0, 8)
+        setColumn(sheet, 1, 1, 26)
+        setColumn(sheet, 2, 2, 10)
+        worksheet_write_string(sheet, 0, 0, measured.column == "site" ? "Site" : measured.column.capitalized, format("header|wrap"))
+        worksheet_write_string(sheet, 0, 1, "School", format("header|wrap"))
+        worksheet_write_string(sheet, 0, 2, "Principal", format("header|wrap"))
+        for (index, indicator) in indicators.enumerated() {
+            let column = 3 + 2 * index
+            setColumn(sheet, column, column, 14)
+            setColumn(sheet, column + 1, column + 1, 13)
+            let header = "\(indicator.indicator) \(indicator.title)"
+            worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header|wrap"))
+            worksheet_write_string(sheet, 0, lxw_col_t(column + 1), "\(indicator.indicator) level", format("header|wrap"))
+        }
+        XLSXWriter.fitRow(sheet, 0, indicators.map { ("\($0.indicator) \($0.title)", 14) })
+        // The district as a whole first, for comparison, then each school.
+        let district = indicators.map { indicator in contents.evaluation.indicators.first { $0.indicator == indicator.indicator } }
+        let rows: [(label: String, name: String?, principal: String?, results: [IndicatorResult?])] =
+            [("District", "All schools and offices", nil, district)]
+            + measured.values.map { ($0.value, siteText("name", $0.value), siteText("principal", $0.value), $0.indicators) }
+        for (index, entry) in rows.enumerated() {
+            let row = lxw_row_t(index + 1)
+            worksheet_write_string(sheet, row, 0, entry.label, index == 0 ? format("bold") : nil)
+            if let name = entry.name { worksheet_write_string(sheet, row, 1, name, index == 0 ? format("bold") : nil) }
+            if let principal = entry.principal { worksheet_write_string(sheet, row, 2, principal, nil) }
+            for (position, result) in entry.results.enumerated() {
+                let column = lxw_col_t(3 + 2 * position)
+                guard let result, result.assessed, let value = result.value else {
+                    worksheet_write_string(sheet, row, column + 1, "Not assessed", nil)
+                    if let reason = result?.reason, commentsWritten < commentLimit {
+                        var options = lxw_comment_options()
+                        options.width = 300
+                        options.height = 100
+                        worksheet_write_comment_opt(sheet, row, column + 1, reason, &options)
+                        commentsWritten += 1
+                    }
+                    continue
+                }
+                // The number as measured, not as shown (0.04% is 0.000437…), in the format it is shown in.
+                if let (shown, base) = Writer.measured(value) {
+                    worksheet_write_number(sheet, row, column, result.number ?? shown, format(base))
+                } else {
+                    worksheet_write_string(sheet, row, column, value, nil)
+                }
+                worksheet_write_string(sheet, row, column + 1, result.level?.rawValue.capitalized ?? "", format("", fill: result.level.map(Fill.level)))
+            }
+        }
+        worksheet_freeze_panes(sheet, 1, 2)
+        worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(2 + 2 * indicators.count))
+    }
+}
