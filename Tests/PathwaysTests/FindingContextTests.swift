@@ -13,14 +13,23 @@ private let project: URL = {
 /// Each finding names who answers for it, its school, the dollars at stake and its budget line,
 /// worked out through its row, its account or its site, so a principal can filter to their own.
 @Suite struct FindingContextTests {
-    @Test func findingsSayWhoseTheyAreWhereAndHowMuch() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("context-\(UUID().uuidString)")
+    /// A scratch folder holding a copy of the struggling district, reviewed with `rules` (the
+    /// default rules unless given) into the same folder.
+    private func reviewStruggling(_ name: String, rules: URL? = nil, options edit: (inout RunJob.Options) -> Void = { _ in })
+        throws -> (review: Review, folder: URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("struggling-district.xlsx")
         try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
-        let rules = try RunJob.loadRules(project.appendingPathComponent("rules").path).get()
-        guard case .reviewed(let review) = RunJob.review(RunJob.Options(input: input.path), rules: rules) else { Issue.record("not reviewed"); return }
+        let loaded = try RunJob.loadRules((rules ?? project.appendingPathComponent("rules")).path).get()
+        var options = RunJob.Options(input: input.path)
+        edit(&options)
+        guard case .reviewed(let review) = RunJob.review(options, rules: loaded) else { throw CocoaError(.fileReadUnknown) }
+        return (review, folder)
+    }
+    @Test func findingsSayWhoseTheyAreWhereAndHowMuch() throws {
+        let (review, folder) = try reviewStruggling("context")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let findings = review.report.findings
         func first(_ rule: String, _ school: String? = nil) throws -> RulesEngine.Finding {
             try #require(findings.first { $0.rule == rule && (school == nil || $0.school?.hasPrefix(school!) == true) })
@@ -60,15 +69,8 @@ private let project: URL = {
     }
 
     @Test func eachBudgetOwnerHasAScorecard() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("owners-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (review, folder) = try reviewStruggling("owners") { $0.outputFormats = ["xlsx"] }
         defer { try? FileManager.default.removeItem(at: folder) }
-        let input = folder.appendingPathComponent("struggling-district.xlsx")
-        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
-        var options = RunJob.Options(input: input.path)
-        options.outputFormats = ["xlsx"]
-        let rules = try RunJob.loadRules(project.appendingPathComponent("rules").path).get()
-        guard case .reviewed(let review) = RunJob.review(options, rules: rules) else { Issue.record("not reviewed"); return }
         let p104 = review.report.findings.filter { $0.owner == "P104" }
         let cards = try python(#"""
             import sys, openpyxl
@@ -88,10 +90,10 @@ private let project: URL = {
     /// A trainer's own scorecard totals the findings in a view, by owner, without copying any
     /// rule's logic; an indicator can measure them too; a rule cannot, as they come after it.
     @Test func viewsAndIndicatorsTotalTheFindings() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("findings-view-\(UUID().uuidString)")
-        let rulesFolder = folder.appendingPathComponent("rules")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("findings-view-\(UUID().uuidString)")
+        let rulesFolder = scratch.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
         try FileManager.default.copyItem(at: project.appendingPathComponent("rules"), to: rulesFolder)
         try """
             view owner_findings "Findings by owner"
@@ -117,10 +119,8 @@ private let project: URL = {
               otherwise emerging
 
             """.write(to: rulesFolder.appendingPathComponent("scorecard.rules"), atomically: true, encoding: .utf8)
-        let input = folder.appendingPathComponent("struggling-district.xlsx")
-        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
-        let rules = try RunJob.loadRules(rulesFolder.path).get()
-        guard case .reviewed(let review) = RunJob.review(RunJob.Options(input: input.path), rules: rules) else { Issue.record("not reviewed"); return }
+        let (review, folder) = try reviewStruggling("findings-view", rules: rulesFolder)
+        defer { try? FileManager.default.removeItem(at: folder) }
         // The oracle: the findings themselves, counted here.
         let ruleFindings = review.report.findings.filter { $0.rule != "DATA" }
         let byOwner = Dictionary(grouping: ruleFindings, by: { $0.owner ?? "" })
@@ -155,13 +155,9 @@ private let project: URL = {
     /// overspending and MG-1's owned budget, worked out here from the Accounts sheet by openpyxl,
     /// agree with the Schools sheet, whose levels are words in the rubric's colours.
     @Test func eachSchoolHasItsOwnIndicators() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("schools-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (review, folder) = try reviewStruggling("schools")
         defer { try? FileManager.default.removeItem(at: folder) }
         let input = folder.appendingPathComponent("struggling-district.xlsx")
-        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: input)
-        let rules = try RunJob.loadRules(project.appendingPathComponent("rules").path).get()
-        guard case .reviewed(let review) = RunJob.review(RunJob.Options(input: input.path), rules: rules) else { Issue.record("not reviewed"); return }
         #expect(review.report.indicatorsPerSite.first?.values.count == 15, "every site of the Schools table, central offices too")
         let compared = try python(#"""
             import sys, openpyxl
