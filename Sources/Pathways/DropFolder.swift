@@ -67,6 +67,8 @@ public final class DropFolder: @unchecked Sendable {
         /// The run history every review is recorded in and carries the reviewer's marks from:
         /// `history.sqlite` in the drop folder unless set; nil keeps none.
         public var history: String?
+        /// Each review also writes its budget owners' packets into `outbox/owners/<review name>/`.
+        public var packets = false
 
         public init(folder: String) {
             self.folder = folder
@@ -360,6 +362,7 @@ public final class DropFolder: @unchecked Sendable {
                 job.fallbackPreset = options.preset
                 job.params = options.params
                 job.history = options.history
+                job.packets = options.packets
                 result = RunJob.review(job, rules: rules)
             } else {
                 result = .failed(JobFailure(.rules, [JobFailure.Reason("The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "
@@ -390,6 +393,14 @@ public final class DropFolder: @unchecked Sendable {
             let plan = try plan(for: name, stem: stem, received: started)
             switch result {
             case .reviewed(let review):
+                // The packets first: the reviewed workbook in the outbox says the review is complete.
+                let packets = stage.appendingPathComponent(RunJob.packetsFolder).appendingPathComponent(stem)
+                if FileManager.default.fileExists(atPath: packets.path) {
+                    let owners = outbox.appendingPathComponent(RunJob.packetsFolder)
+                    try FileManager.default.createDirectory(at: owners, withIntermediateDirectories: true)
+                    try? FileManager.default.removeItem(at: owners.appendingPathComponent(plan.outboxStem))
+                    try AtomicFile.moveIntoPlace(packets, as: owners.appendingPathComponent(plan.outboxStem))
+                }
                 for suffix in [".reviewed.xlsx", ".findings.json"] {
                     try AtomicFile.moveIntoPlace(stage.appendingPathComponent(stem + suffix), as: outbox.appendingPathComponent(plan.outboxStem + suffix))
                 }

@@ -29,6 +29,9 @@ public enum RunJob {
         public var district: String?
         /// Seconds to wait for a history another program has locked.
         public var historyWait: TimeInterval = 15
+        /// Also write each budget owner's packet (scorecard, findings, budget lines) into
+        /// `owners/<review name>/` beside the reviewed workbook.
+        public var packets = false
         /// Exit 1 when there are findings at this severity or worse.
         public var failOn: Severity?
         /// Which files to write: the reviewed workbook (`xlsx`), the findings (`json`), or both.
@@ -130,6 +133,9 @@ public enum RunJob {
         /// Whether the review is of a district's several files (or a folder or zip of them).
         public var isDistrict: Bool { inputs.count != 1 || inputs[0].file != input }
     }
+
+    /// The folder beside the reviewed workbook that holds the owners' packets, one folder a review.
+    public static let packetsFolder = "owners"
 
     /// `pathways run`: reviews the workbook and says what came of it, as a command does.
     public static func run(_ options: Options) -> CommandOutcome {
@@ -346,6 +352,17 @@ public enum RunJob {
                 return failToWrite(error.description)
             }
             written.append(target.path)
+            if options.packets {
+                let packets = folder.appendingPathComponent(RunJob.packetsFolder).appendingPathComponent(stem)
+                do {
+                    try? FileManager.default.removeItem(at: packets)
+                    let titles = Dictionary(evaluation.shownViews.map { ($0.name.lowercased(), $0.title) }, uniquingKeysWith: { first, _ in first })
+                    _ = try OwnerPackets.write(report: report, binding: binding, sheetOfView: titles, to: packets)
+                } catch {
+                    return failToWrite("the budget owners' packets could not be written to \(packets.path): \(error)")
+                }
+                written.append(packets.path + "/")
+            }
         }
         if options.outputFormats.contains("json") {
             let target = folder.appendingPathComponent(stem + ".findings.json")

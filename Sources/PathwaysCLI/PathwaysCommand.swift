@@ -188,6 +188,9 @@ struct Run: ParsableCommand {
     @Option(help: "The district's name in the run history (default: the input's name without a date at its end).")
     var district: String?
 
+    @Flag(help: "Also write a small workbook for each budget owner (their scorecard, findings and budget lines) into owners/ beside the review.")
+    var packets = false
+
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("Name the workbook to review, e.g. pathways run budget.xlsx (or several files, a folder or a .zip).") }
         let formats = outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -210,6 +213,7 @@ struct Run: ParsableCommand {
         options.commentLimit = commentLimit
         options.history = history
         options.district = district
+        options.packets = packets
         options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         for param in params {
             let parts = param.split(separator: "=", maxSplits: 1)
@@ -298,6 +302,9 @@ struct Watch: ParsableCommand {
     @Option(help: "Seconds a folder dropped into the inbox must stay unchanged before it is taken.")
     var settle = 10.0
 
+    @Flag(help: "Also write each budget owner's packet (scorecard, findings, budget lines) into outbox/owners/, a folder a review.")
+    var packets = false
+
     @Flag(help: "Review what is in the inbox now, then stop (for cron).")
     var once = false
 
@@ -318,6 +325,7 @@ struct Watch: ParsableCommand {
         options.poll = poll
         options.settle = settle
         options.once = once
+        options.packets = packets
         options.preset = preset
         if let history { options.history = history }
         for param in params {

@@ -72,10 +72,11 @@ final class RunningWatcher: @unchecked Sendable {
 
 @Suite(.serialized) struct DropFolderTests {
     func watchOnce(_ scratch: DropScratch, rules: String = project.appendingPathComponent("rules").path,
-                   format: WatchLog.Format = .text, preset: String? = nil) throws -> [String] {
+                   format: WatchLog.Format = .text, preset: String? = nil, packets: Bool = false) throws -> [String] {
         let lines = LogLines()
         var options = DropFolder.Options(folder: scratch.root.path)
         options.preset = preset
+        options.packets = packets
         options.rules = rules
         options.poll = 0.1
         options.settle = 0.3

@@ -197,5 +197,40 @@ private let project: URL = {
         #expect(lines.count == 16 && lines.dropLast().allSatisfy { $0.hasSuffix("|True|True|True") }, "\(lines)")
         #expect(lines.last == "fills True")
     }
+
+    /// `--packets` writes each budget owner a workbook of their own: their scorecard, every
+    /// finding that is theirs and only theirs, and the budget lines the input's Accounts sheet
+    /// gives them (read here by openpyxl); the drop folder files them in outbox/owners/.
+    @Test func eachBudgetOwnerGetsAPacket() throws {
+        let (review, folder) = try reviewStruggling("packets") { $0.packets = true }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let packets = folder.appendingPathComponent("owners/struggling-district")
+        let files = try FileManager.default.contentsOfDirectory(atPath: packets.path).sorted()
+        let expected = review.report.ownerScorecards.filter { $0.lines > 0 || $0.findingCount > 0 }
+        #expect(files.count == expected.count && files.contains("P104 Robert Alvarez.xlsx"), "\(files)")
+        let read = try python(#"""
+            import sys, openpyxl
+            packet = openpyxl.load_workbook(sys.argv[1])
+            print(packet["Scorecard"]["A1"].value)
+            print(sorted(row[-1] for row in list(packet["Findings"].iter_rows(values_only=True))[1:]))
+            print(sorted({row[3] for row in list(packet["Findings"].iter_rows(values_only=True))[1:]}))
+            lines = list(packet["Budget lines"].iter_rows(values_only=True))[1:]
+            source = [row for row in list(openpyxl.load_workbook(sys.argv[2])["Accounts"].iter_rows(values_only=True))[1:] if row[3] == "P104"]
+            print(sorted(row[0] for row in lines) == sorted(row[0] for row in source), round(sum(row[2] for row in lines), 2) == round(sum(row[7] for row in source), 2))
+            """#, [packets.appendingPathComponent("P104 Robert Alvarez.xlsx").path, folder.appendingPathComponent("struggling-district.xlsx").path])
+        let lines = read.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Budget owner packet: Robert Alvarez, P104")
+        let ids = review.report.findings.filter { $0.owner == "P104" }.compactMap(\.id).sorted()
+        #expect(lines.dropFirst().first == "\(ids)".replacingOccurrences(of: "\"", with: "'"), "only P104's findings, each of them")
+        #expect(lines.dropFirst(2).first?.contains("site_spending") == false, "a view's finding names its sheet as the reviewer sees it: \(lines)")
+        #expect(lines.last == "True True", "the lines P104 owns, with their budgets")
+
+        let scratch = try DropScratch()
+        try FileManager.default.copyItem(at: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx"), to: scratch.url("inbox/struggling-district.xlsx"))
+        _ = try DropFolderTests().watchOnce(scratch, packets: true)
+        let filed = try FileManager.default.contentsOfDirectory(atPath: scratch.url("outbox/owners/struggling-district").path)
+        #expect(filed.count == expected.count, "\(filed)")
+        #expect(FileManager.default.fileExists(atPath: scratch.url("outbox/struggling-district.reviewed.xlsx").path))
+    }
 }
 
