@@ -240,12 +240,13 @@ extension RuleRunner {
             var seen = Set<String>()
             values = values.filter { seen.insert($0).inserted }
             let measured = values.map { value -> (String, [IndicatorResult]) in
+                // The value's rows of each table, shared by the indicators (a column is gathered once).
+                let cut = rowsOf.mapValues { rows in rows[value] ?? [] }
+                    .reduce(into: [String: RowSource]()) { $0[$1.key] = RowSource(filtering: evaluator.sources[$1.key]!, rows: $1.value) }
                 // Each indicator on its own: a table one totals, another may only look up in.
-                (value, indicators.map { indicator in
+                return (value, indicators.map { indicator in
                     var own = evaluator
-                    for name in indicator.perTables {
-                        if let rows = rowsOf[name] { own.sources[name] = RowSource(filtering: evaluator.sources[name]!, rows: rows[value] ?? []) }
-                    }
+                    for name in indicator.perTables { if let source = cut[name] { own.sources[name] = source } }
                     return measure(indicator, with: own, rules: rules).0
                 })
             }
