@@ -35,9 +35,11 @@ let package = Package(
         .target(name: "Pathways", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage", "RulesEngine", "Reports", "CFileSystem",
                                                  .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Samples", dependencies: ["Tabular", "SpreadsheetIO"]),
+        // `pathways lsp`: the trainer's editor checks rule files as they type.
+        .target(name: "LanguageServer", dependencies: ["RulesLanguage"]),
         .executableTarget(
             name: "PathwaysCLI",
-            dependencies: ["Pathways", "Reports", "Samples", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Pathways", "Reports", "Samples", "LanguageServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "pathways-benchmark",
@@ -48,6 +50,7 @@ let package = Package(
         .testTarget(name: "SpreadsheetIOTests", dependencies: ["SpreadsheetIO", "Tabular", "CXlsxWriter", "CZip"]),
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"], exclude: ["Mistakes"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "RulesLanguage", "SpreadsheetIO", "Tabular"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RulesLanguage"]),
         .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "Reports", "Samples", "SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LanguageServer
 import Pathways
 import Reports
 import RulesLanguage
@@ -11,7 +12,7 @@ struct PathwaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathways",
         abstract: "Reviews school-district ledger workbooks against the SMART Pathways rubric.",
-        subcommands: [Run.self, Inspect.self, Watch.self, Check.self, Test.self, Format.self, Functions.self, Presets.self, Sample.self]
+        subcommands: [Run.self, Inspect.self, Watch.self, Check.self, Test.self, Format.self, Functions.self, Presets.self, Sample.self, LSP.self]
     )
 }
 
@@ -127,6 +128,21 @@ struct Functions: ParsableCommand {
 
     func run() throws {
         try finish(RuleCommands.functions())
+    }
+}
+
+struct LSP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lsp",
+        abstract: "Serve an editor (VS Code, or any editor that speaks the Language Server Protocol) over standard input and output: rule files are checked as you type, with completion, hover, go to definition, quick fixes and formatting."
+    )
+
+    @Option(help: "The folder of rule files (default: the editor's workspace, or its rules/ folder).")
+    var rules: String?
+
+    func run() throws {
+        let status = LanguageServer(rules: rules).run()
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

@@ -39,3 +39,13 @@ enum ClauseKeyword: String {
     case indicator, target, by, owner
     case given, `as`, expect
 }
+
+/// The language's words, for an editor's completion: the declarations, and the clauses each has
+/// in the order `pathways fmt` writes them.
+public enum LanguageWords {
+    public static var declarations: [String] { DeclarationKeyword.allCases.map(\.rawValue) }
+
+    public static func clauses(of declaration: String) -> [String] {
+        DeclarationKeyword(rawValue: declaration)?.clauses.map(\.rawValue) ?? []
+    }
+}

@@ -49,6 +49,20 @@ public enum RuleChecker {
     }
 
     public static func check(_ files: [SourceFile]) -> CheckResult {
+        let analysis = analyze(files)
+        return CheckResult(report: analysis.report, ruleSet: analysis.ruleSet)
+    }
+
+    /// What an editor needs while a trainer types: every diagnostic, and the declarations and the
+    /// tables' and views' columns as far as they could be worked out, mistakes or not.
+    public struct Analysis: Sendable {
+        public let report: DiagnosticReport
+        public let ruleSet: CheckedRuleSet?
+        public let declarations: [DeclarationNode]
+        public let symbols: [String: TableSymbol]
+    }
+
+    public static func analyze(_ files: [SourceFile]) -> Analysis {
         var diagnostics: [Diagnostic] = []
         var nodes: [DeclarationNode] = []
         for (index, file) in files.enumerated() {
@@ -60,8 +74,7 @@ public enum RuleChecker {
         checker.run()
         diagnostics += checker.diagnostics
         let report = DiagnosticReport(files: files, diagnostics: diagnostics)
-        guard report.errorCount == 0 else { return CheckResult(report: report, ruleSet: nil) }
-        return CheckResult(report: report, ruleSet: checker.ruleSet())
+        return Analysis(report: report, ruleSet: report.errorCount == 0 ? checker.ruleSet() : nil, declarations: nodes, symbols: checker.symbols)
     }
 }
 

@@ -29,6 +29,32 @@ public struct SourceFile: Sendable {
         return (low + 1, column)
     }
 
+    /// An editor's position of a UTF-8 offset: 0-based line, and character in UTF-16 code units
+    /// (as the Language Server Protocol counts them).
+    public func editorPosition(of offset: Int) -> (line: Int, character: Int) {
+        let (line, _) = location(of: offset)
+        let start = lineStarts[line - 1]
+        return (line - 1, String(decoding: bytes[start ..< min(max(offset, start), bytes.count)], as: UTF8.self).utf16.count)
+    }
+
+    /// The UTF-8 offset of an editor's position; past the end of a line, the line's end.
+    public func offset(line: Int, character: Int) -> Int {
+        guard line < lineStarts.count else { return bytes.count }
+        let start = lineStarts[max(0, line)]
+        let end = line + 1 < lineStarts.count ? lineStarts[line + 1] - 1 : bytes.count
+        var units = 0
+        var offset = start
+        let text = String(decoding: bytes[start ..< end], as: UTF8.self)
+        for scalar in text.unicodeScalars {
+            if units >= character { break }
+            units += scalar.utf16.count
+            offset += scalar.utf8.count
+        }
+        return offset
+    }
+
+    public var byteCount: Int { bytes.count }
+
     /// The text of a 1-based line, without its line break.
     public func line(_ number: Int) -> String {
         guard number >= 1 && number <= lineStarts.count else { return "" }
