@@ -28,6 +28,20 @@ enum OwnerPackets {
             try XLSXWriter.write(sheets, to: target.path, created: asOf)
             written.append(target.path)
         }
+        // What no budget owner answers for goes to the business office, so nothing is left unsent.
+        let unowned = report.findings.filter { $0.owner == nil }
+        if !unowned.isEmpty {
+            let target = folder.appendingPathComponent("No owner (business office).xlsx")
+            let intro = XLSXWriter.Sheet(name: "Scorecard", rows: [
+                [.text("Findings no budget owner answers for")],
+                [.text("From the review of \(report.input) as of \(report.asOf ?? "an unknown date"), by Pathways: budget lines nobody owns, schools without a principal, and cells that could not be read. The business office answers for them, or gives each an owner.")],
+                [],
+                [.text("Findings"), .number(Double(unowned.count))],
+                [.text("Dollars at stake"), Money(rounding: unowned.compactMap(\.amount).reduce(0, +)).map(XLSXWriter.Cell.money) ?? .blank],
+            ], boldRows: [0], columnWidths: [34, 60], wrapsText: true)
+            try XLSXWriter.write([intro, findingsSheet(unowned, sheetOfView: sheetOfView)], to: target.path, created: asOf)
+            written.append(target.path)
+        }
         return written
     }
 
@@ -47,6 +61,9 @@ enum OwnerPackets {
             [.text("Role"), .text(card.role ?? "")],
             [.text("Active"), .text(card.active.map { $0 ? "Yes" : "No, has left" } ?? "Not in the owners table")],
             [.text("Last finance training"), .text(card.trained ?? "")],
+        ]
+        // Without budget lines of theirs in the workbook, their money is not known, not zero.
+        rows += card.lines == 0 ? [[.text("Budget lines"), .text("None in this workbook: its budget does not name owners, or names none of theirs.")]] : [
             [.text("Budget lines"), .number(Double(card.lines))],
             [.text("Revised budget"), money(card.revised)],
             [.text("Actual"), money(card.actual)],
@@ -56,6 +73,8 @@ enum OwnerPackets {
             [.text("Year gone"), report.yearGone.map(XLSXWriter.Cell.percent) ?? .blank],
             [.text("Projected year end at this pace"), card.projected.map(money) ?? .blank],
             [.text("Over budget"), money(card.overspent)],
+        ]
+        rows += [
             [.text("Errors"), .number(Double(card.findings[Severity.error.rawValue] ?? 0))],
             [.text("Warnings"), .number(Double(card.findings[Severity.warning.rawValue] ?? 0))],
             [.text("For information"), .number(Double(card.findings[Severity.info.rawValue] ?? 0))],
@@ -77,8 +96,14 @@ enum OwnerPackets {
              .text(finding.school ?? ""), finding.amount.flatMap { Money(rounding: $0) }.map(XLSXWriter.Cell.money) ?? .blank,
              .text(finding.accountDescription ?? ""), .text("Open"), .blank, .text(finding.id ?? "")]
         }
-        return XLSXWriter.Sheet(name: "Findings", rows: [header] + (rows.isEmpty ? [[.text("No findings: nothing to answer.")]] : rows),
-                                columnWidths: [9, 8, 26, 12, 8, 50, 40, 22, 14, 24, 12, 30, 22], wrapsText: true)
+        var sheet = XLSXWriter.Sheet(name: "Findings", rows: [header] + (rows.isEmpty ? [[.text("No findings: nothing to answer.")]] : rows),
+                                     columnWidths: [9, 8, 26, 12, 8, 50, 40, 22, 14, 24, 12, 30, 22], wrapsText: true)
+        // The id lets the office match answers to findings; the owner sees severity, rule and
+        // title on every printed page, and answers from a list.
+        sheet.hiddenColumns = [12]
+        sheet.frozen = (1, 3)
+        if !rows.isEmpty { sheet.choices = [10: ["Open", "Explained", "Fixed", "Not an issue"]] }
+        return sheet
     }
 
     /// The budget lines they own, as the Accounts table has them.
@@ -98,6 +123,8 @@ enum OwnerPackets {
                 }
             }
         }
-        return XLSXWriter.Sheet(name: "Budget lines", rows: [present.map { .text($0.1) }] + rows, columnWidths: [26, 32, 16, 16, 16, 16])
+        var sheet = XLSXWriter.Sheet(name: "Budget lines", rows: [present.map { .text($0.1) }] + rows, columnWidths: [26, 32, 16, 16, 16, 16], wrapsText: true)
+        sheet.frozen = (1, 1)
+        return sheet
     }
 }

@@ -357,11 +357,14 @@ public enum RunJob {
                 do {
                     try? FileManager.default.removeItem(at: packets)
                     let titles = Dictionary(evaluation.shownViews.map { ($0.name.lowercased(), $0.title) }, uniquingKeysWith: { first, _ in first })
-                    _ = try OwnerPackets.write(report: report, binding: binding, sheetOfView: titles, to: packets)
+                    if try !OwnerPackets.write(report: report, binding: binding, sheetOfView: titles, to: packets).isEmpty {
+                        written.append(packets.path + "/")
+                    } else {
+                        try? FileManager.default.removeItem(at: packets)
+                    }
                 } catch {
                     return failToWrite("the budget owners' packets could not be written to \(packets.path): \(error)")
                 }
-                written.append(packets.path + "/")
             }
         }
         if options.outputFormats.contains("json") {

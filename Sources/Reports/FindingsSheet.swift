@@ -39,6 +39,8 @@ extension Writer {
             for (column, width) in widths.enumerated() { setColumn(sheet, column, column, width) }
             setColumn(sheet, headers.count - 1, headers.count - 1, widths[headers.count - 1], hidden: true)
             let rows = max(1, findings.count)
+            // Headers such as "Since last review" take two lines of their narrow columns.
+            XLSXWriter.fitRow(sheet, 0, headers.enumerated().map { ($1, widths[$0]) })
             if constantMemory {
                 for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
                 worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1))
@@ -108,7 +110,7 @@ extension Writer {
             // Who answers for it, where, and how much: so a principal filters to their own.
             if let owner = finding.owner { worksheet_write_string(sheet, row, Writer.findingsColumn("Owner"), owner, wrap) }
             if let school = finding.school { worksheet_write_string(sheet, row, Writer.findingsColumn("School"), school, wrap) }
-            if let amount = finding.amount { worksheet_write_number(sheet, row, Writer.findingsColumn("Amount"), amount, cellFormat("money", nil)) }
+            if let amount = finding.amount { worksheet_write_number(sheet, row, Writer.findingsColumn("Amount"), amount, format("money|wrap")) }
             if let line = finding.accountDescription { worksheet_write_string(sheet, row, Writer.findingsColumn("Budget line"), line, wrap) }
             if let id = finding.id {
                 let carried = contents.sinceLast?.carried[id]

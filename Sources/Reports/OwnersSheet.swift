@@ -1,6 +1,7 @@
 import CXlsxWriter
 import RulesEngine
 import RulesLanguage
+import SpreadsheetIO
 import Tabular
 
 /// One budget owner's page of the review: the lines they answer for, how far their spending has
@@ -60,6 +61,7 @@ extension Writer {
                 return ["Findings since last review" + then, "Over budget since last review" + then]
             } ?? [])
         let widths: [Double] = [9, 20, 20, 7, 12, 8, 15, 15, 14, 15, 8, 8, 15, 13, 7, 9, 11, 14, 12, 15]
+        XLSXWriter.fitRow(sheet, 0, headers.enumerated().map { ($1, widths[$0]) })
         for (column, header) in headers.enumerated() {
             setColumn(sheet, column, column, widths[column])
             worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header|wrap"))
@@ -76,7 +78,8 @@ extension Writer {
             worksheet_write_string(sheet, row, 3, active, format("wrap", fill: card.active == true ? nil : .severity(.warning)))
             if let trained = card.trained { worksheet_write_string(sheet, row, 4, trained, nil) }
             worksheet_write_number(sheet, row, 5, Double(card.lines), nil)
-            for (column, value) in [(6, card.revised), (7, card.actual), (8, card.encumbered), (9, card.available)] {
+            // Without budget lines of theirs, their money is not known: left blank, not $0.
+            for (column, value) in [(6, card.revised), (7, card.actual), (8, card.encumbered), (9, card.available)] where card.lines > 0 {
                 worksheet_write_number(sheet, row, lxw_col_t(column), value, money)
             }
             if let used = card.used { worksheet_write_number(sheet, row, 10, used, percent) }
@@ -85,7 +88,7 @@ extension Writer {
                 // Coloured when this pace ends the year over budget.
                 worksheet_write_number(sheet, row, 12, projected, projected > card.revised && card.revised > 0 ? cellFormat("money", .warning) : money)
             }
-            worksheet_write_number(sheet, row, 13, card.overspent, card.overspent > 0 ? cellFormat("money", .error) : money)
+            if card.lines > 0 { worksheet_write_number(sheet, row, 13, card.overspent, card.overspent > 0 ? cellFormat("money", .error) : money) }
             for (column, severity) in [(14, Severity.error), (15, .warning), (16, .info)] {
                 worksheet_write_number(sheet, row, lxw_col_t(column), Double(card.findings[severity.rawValue] ?? 0), nil)
             }

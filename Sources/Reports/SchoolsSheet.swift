@@ -16,7 +16,7 @@ extension Writer {
         }
         setColumn(sheet, 0, 0, 8)
         setColumn(sheet, 1, 1, 26)
-        setColumn(sheet, 2, 2, 10)
+        setColumn(sheet, 2, 2, 18)
         worksheet_write_string(sheet, 0, 0, measured.column == "site" ? "Site" : measured.column.capitalized, format("header|wrap"))
         worksheet_write_string(sheet, 0, 1, "School", format("header|wrap"))
         worksheet_write_string(sheet, 0, 2, "Principal", format("header|wrap"))
@@ -31,9 +31,17 @@ extension Writer {
         XLSXWriter.fitRow(sheet, 0, indicators.map { ("\($0.indicator) \($0.title)", 14) })
         // The district as a whole first, for comparison, then each school.
         let district = indicators.map { indicator in contents.evaluation.indicators.first { $0.indicator == indicator.indicator } }
+        // A principal by name, with their id, as the owners table has them.
+        func principal(of site: String) -> String? {
+            guard let id = siteText("principal", site) else { return nil }
+            guard let owners = contents.binding.tables["owners"], let ids = owners.column("owner"),
+                  let row = (0 ..< ids.count).first(where: { ids[$0].description == id }),
+                  let name = owners.column("name")?[row].description, !name.isEmpty else { return id }
+            return "\(name) (\(id))"
+        }
         let rows: [(label: String, name: String?, principal: String?, results: [IndicatorResult?])] =
             [("District", "All schools and offices", nil, district)]
-            + measured.values.map { ($0.value, siteText("name", $0.value), siteText("principal", $0.value), $0.indicators) }
+            + measured.values.map { ($0.value, siteText("name", $0.value), principal(of: $0.value), $0.indicators) }
         for (index, entry) in rows.enumerated() {
             let row = lxw_row_t(index + 1)
             worksheet_write_string(sheet, row, 0, entry.label, index == 0 ? format("bold") : nil)
@@ -60,6 +68,26 @@ extension Writer {
                 }
                 worksheet_write_string(sheet, row, column + 1, result.level?.rawValue.capitalized ?? "", format("", fill: result.level.map(Fill.level)))
             }
+        }
+        // Why a school's indicator was not assessed, said on the sheet too (comments do not print):
+        // one line a reason, with the schools it applies to.
+        var reasons: [(key: String, sites: [String])] = []
+        for entry in rows.dropFirst() {
+            for result in entry.results {
+                guard let result, !result.assessed, let reason = result.reason else { continue }
+                let key = "\(result.indicator): \(reason)"
+                if let index = reasons.firstIndex(where: { $0.key == key }) { reasons[index].sites.append(entry.label) } else { reasons.append((key, [entry.label])) }
+            }
+        }
+        var row = lxw_row_t(rows.count + 2)
+        if !reasons.isEmpty {
+            worksheet_write_string(sheet, row, 0, "Not assessed", format("bold"))
+            row += 1
+        }
+        for reason in reasons {
+            let text = "\(reason.key) (\(reason.sites.count == 1 ? "site" : "sites") \(reason.sites.joined(separator: ", ")))"
+            worksheet_write_string(sheet, row, 0, text, nil)
+            row += 1
         }
         worksheet_freeze_panes(sheet, 1, 2)
         worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(2 + 2 * indicators.count))

@@ -221,11 +221,14 @@ extension Writer {
         setColumn(sheet, 2, 2, 22)
         worksheet_write_string(sheet, 0, 0, "Charts of this review", format("title"))
         worksheet_write_string(sheet, 1, 0, "Worked out by Pathways from the Rubric and Findings sheets; their figures are below the charts.", format("wrap"))
-        let pathways = contents.evaluation.pathways
+        // Pathways with a rubric level to show (not those of rules only), in the Summary's order.
+        let pathways = contents.evaluation.pathways.filter { $0.indicators > 0 }
         // Each rule by its id and title, most findings first (stable, so ties keep the severity order).
         var counts: [(String, Int)] = []
         for finding in contents.findings {
-            let label = finding.title == finding.rule ? finding.rule : "\(finding.rule) \(finding.title)"
+            var label = finding.title == finding.rule ? finding.rule : "\(finding.rule) \(finding.title)"
+            // A chart's axis cuts a long name: shortened, whole on the Findings sheet.
+            if label.count > 48 { label = String(label.prefix(46)) + "…" }
             if let index = counts.firstIndex(where: { $0.0 == label }) { counts[index].1 += 1 } else { counts.append((label, 1)) }
         }
         counts = counts.enumerated().sorted { ($1.element.1, $0.offset) < ($0.element.1, $1.offset) }.map(\.element)
@@ -241,7 +244,7 @@ extension Writer {
         let pathwayRows = row
         var labels: [String] = []
         for pathway in pathways {
-            let said = pathway.indicators == 0 ? "Rules only, no level" : pathway.level.map { $0.rawValue.capitalized } ?? "Not assessed"
+            let said = pathway.level.map { $0.rawValue.capitalized } ?? "Not assessed"
             worksheet_write_string(sheet, row, 0, pathway.title, nil)
             worksheet_write_number(sheet, row, 1, pathway.level.map(Writer.score) ?? 0, nil)
             worksheet_write_string(sheet, row, 2, said, format("", fill: pathway.level.map(Fill.level)))

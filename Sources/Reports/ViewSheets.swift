@@ -30,8 +30,10 @@ extension Writer {
                 worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
                 setColumn(sheet, column, column, widths[column])
             }
-            worksheet_write_string(sheet, 0, lxw_col_t(findingsColumn), "Findings", format("header"))
-            setColumn(sheet, findingsColumn, findingsColumn, 16)
+            if !view.readsFindings {
+                worksheet_write_string(sheet, 0, lxw_col_t(findingsColumn), "Findings", format("header"))
+                setColumn(sheet, findingsColumn, findingsColumn, 16)
+            }
             for index in rows {
                 let sheetRow = headedPlace(index).row
                 for (column, value) in view.rows[index].enumerated() {
@@ -45,7 +47,7 @@ extension Writer {
                 }
             }
             worksheet_freeze_panes(sheet, 1, 0)
-            worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(findingsColumn))
+            worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows.count), lxw_col_t(view.readsFindings ? findingsColumn - 1 : findingsColumn))
         }
     }
 }

@@ -30,6 +30,8 @@ public struct Finding: Codable, Sendable, Equatable {
     /// description, when the job can work them out through its row, its account or its site.
     public var owner: String? = nil
     public var school: String? = nil
+    /// The site code of its school (`school` is the code and the name), for totals per site.
+    public var site: String? = nil
     /// In dollars, never negative: how much money the finding is about.
     public var amount: Double? = nil
     public var accountDescription: String? = nil
@@ -93,4 +95,6 @@ public struct ShownView: Sendable {
     public let headers: [String]
     /// One row per group, a value per column.
     public let rows: [[Value]]
+    /// Whether it totals the findings: no rule can flag its rows, so its sheet has no Findings column.
+    public var readsFindings = false
 }

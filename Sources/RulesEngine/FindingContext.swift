@@ -14,6 +14,9 @@ public enum FindingContext {
         for index in findings.indices {
             let finding = findings[index]
             var owner: String?, site: String?, account: String?, amount: Double?
+            // A row or budget line whose owner is blank is nobody's: not its school's principal's,
+            // whose scorecard and packet would take on the business office's error.
+            var ownerBlank = false
             if let view = views[finding.table.lowercased()], let row = finding.rows.first, row >= 1, row <= view.rows.count {
                 // A view's row is named by its first column: a site code or a goal id.
                 let key = view.rows[row - 1].first?.description ?? ""
@@ -24,6 +27,7 @@ public enum FindingContext {
                 if let first = tableRows.first {
                     func text(_ column: String) -> String? { table.column(column).map { $0[first].description }.flatMap { $0.isEmpty ? nil : $0 } }
                     owner = text("owner")
+                    ownerBlank = owner == nil && table.column("owner") != nil
                     site = text("site")
                     account = text("account")
                     if finding.table.lowercased() == "sites" { owner = text("principal") }
@@ -46,12 +50,14 @@ public enum FindingContext {
             }
             if let account {
                 owner = owner ?? accounts.text("owner", of: account)
+                ownerBlank = owner == nil && (ownerBlank || accounts.row(account) != nil)
                 site = site ?? accounts.text("site", of: account)
                 findings[index].accountDescription = accounts.text("description", of: account)
             }
             if let site {
-                owner = owner ?? sites.text("principal", of: site)
+                if !ownerBlank { owner = owner ?? sites.text("principal", of: site) }
                 findings[index].school = sites.text("name", of: site).map { "\(site) \($0)" } ?? site
+                findings[index].site = site
             }
             findings[index].owner = owner
             findings[index].amount = amount

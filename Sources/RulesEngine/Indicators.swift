@@ -1,3 +1,4 @@
+import Foundation
 import RulesLanguage
 import Tabular
 
@@ -239,6 +240,8 @@ extension RuleRunner {
             }
             var seen = Set<String>()
             values = values.filter { seen.insert($0).inserted }
+            // Without a table of them, in order: 101, 102, … 900, as the sites' codes sort.
+            if keyed == nil { values.sort { $0.compare($1, options: .numeric) == .orderedAscending } }
             let measured = values.map { value -> (String, [IndicatorResult]) in
                 // The value's rows of each table, shared by the indicators (a column is gathered once).
                 let cut = rowsOf.mapValues { rows in rows[value] ?? [] }

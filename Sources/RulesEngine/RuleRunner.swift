@@ -86,8 +86,10 @@ public enum RuleRunner {
         let headers = columns.map { name in
             view.headers[name.lowercased()] ?? name.replacingOccurrences(of: "_", with: " ").prefix(1).uppercased() + name.replacingOccurrences(of: "_", with: " ").dropFirst()
         }
-        return ShownView(name: view.name, title: view.title, columns: columns, headers: headers,
-                         rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
+        var shown = ShownView(name: view.name, title: view.title, columns: columns, headers: headers,
+                              rows: (0 ..< rows.rowCount).map { row in vectors.map { $0?.value(row) ?? .blank } })
+        shown.readsFindings = view.afterRules
+        return shown
     }
 
     /// The findings as a table: a row each, in the columns `RuleChecker.findingsColumns` declares.
@@ -96,6 +98,7 @@ public enum RuleRunner {
         let columns: [String: Vector] = [
             "rule": texts(\.rule, code: true), "title": texts(\.title, code: false), "severity": texts(\.severity.rawValue, code: true),
             "pathway": texts(\.pathway, code: true), "sheet": texts(\.sheet, code: false), "owner": texts(\.owner, code: true),
+            "site": texts(\.site, code: true),
             "school": texts(\.school, code: false), "message": texts(\.message, code: false),
             "row": .numbers(findings.map { $0.rows.first.map(Double.init) ?? .nan }, percent: false),
             "amount": .money(findings.map { $0.amount.flatMap { Money(rounding: $0)?.scaled } ?? Vector.blankMoney }),

@@ -48,6 +48,12 @@ extension DeclarationChecker {
     /// worked out on its own rows only, never on the whole district's.
     /// The tables it totals; nil when one has no such column.
     mutating func checkPer(_ per: Name, of indicator: IndicatorDeclaration, totalling expressions: [CheckedExpression]) -> [String]? {
+        let known = Set(symbols.values.flatMap { $0.columns.map(\.name) })
+        guard known.contains(where: { $0.lowercased() == per.text.lowercased() }) else {
+            error(per.span, "No table or view has a column `\(per.text)` to measure indicator \(indicator.id.text) per.",
+                  hint: Suggest.closest(per.text, among: Array(known)).map { "Did you mean `\($0)`?" } ?? "For example: per site")
+            return nil
+        }
         var tables: [String] = []
         func collect(_ expression: CheckedExpression) {
             if case .total(let total) = expression.node, case .table(let table) = total.range, !tables.contains(table) { tables.append(table) }

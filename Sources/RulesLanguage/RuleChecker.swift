@@ -453,6 +453,6 @@ extension RuleChecker {
     public static let findingsTable = "findings"
     public static let findingsColumns: [(String, ValueType)] = [
         ("rule", .code), ("title", .text), ("severity", .code), ("pathway", .code), ("sheet", .text), ("row", .number),
-        ("owner", .code), ("school", .text), ("amount", .money), ("message", .text),
+        ("owner", .code), ("site", .code), ("school", .text), ("amount", .money), ("message", .text),
     ]
 }

@@ -24,6 +24,12 @@ public enum XLSXWriter {
         public var columnWidths: [Double]
         /// Long texts wrap within their column, in rows tall enough for them, printed one page wide.
         public var wrapsText: Bool
+        /// Columns kept out of sight (an id a program reads back).
+        public var hiddenColumns: Set<Int> = []
+        /// A drop-down of choices in each row below the header, by column.
+        public var choices: [Int: [String]] = [:]
+        /// Rows and columns kept in view (and printed on every page), as Excel's freeze panes.
+        public var frozen: (rows: Int, columns: Int) = (0, 0)
 
         public init(name: String, rows: [[Cell]], boldRows: Set<Int> = [0], columnWidths: [Double] = [], wrapsText: Bool = false) {
             self.name = name
@@ -85,10 +91,28 @@ public enum XLSXWriter {
                 throw WriteError(description: "\(path): \"\(sheet.name)\" cannot be a sheet name (too long, repeated or with one of [ ] : * ? / \\).")
             }
             for (column, width) in sheet.columnWidths.enumerated() {
-                worksheet_set_column(worksheet, lxw_col_t(column), lxw_col_t(column), width, nil)
+                var options = lxw_row_col_options(hidden: sheet.hiddenColumns.contains(column) ? 1 : 0, level: 0, collapsed: 0)
+                worksheet_set_column_opt(worksheet, lxw_col_t(column), lxw_col_t(column), width, nil, &options)
             }
-            // Sentences are printed whole: one page wide, however wide the column.
-            if sheet.wrapsText { worksheet_fit_to_pages(worksheet, 1, 0) }
+            if sheet.frozen.rows > 0 || sheet.frozen.columns > 0 {
+                worksheet_freeze_panes(worksheet, lxw_row_t(sheet.frozen.rows), lxw_col_t(sheet.frozen.columns))
+            }
+            // Sentences are printed whole and legible: see PrintSetup.
+            if sheet.wrapsText {
+                let widths = Dictionary(uniqueKeysWithValues: sheet.columnWidths.enumerated().map { ($0, sheet.hiddenColumns.contains($0) ? 0 : $1) })
+                PrintSetup.apply(to: worksheet, widths: widths, lastColumn: max(0, (sheet.rows.map(\.count).max() ?? 1) - 1))
+            }
+            for (column, choices) in sheet.choices where sheet.rows.count > 1 {
+                let texts = choices.map { strdup($0) }
+                var list: [UnsafeMutablePointer<CChar>?] = texts + [nil]
+                list.withUnsafeMutableBufferPointer { values in
+                    var validation = lxw_data_validation()
+                    validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+                    validation.value_list = values.baseAddress
+                    worksheet_data_validation_range(worksheet, 1, lxw_col_t(column), lxw_row_t(sheet.rows.count - 1), lxw_col_t(column), &validation)
+                }
+                for text in texts { free(text) }
+            }
             for (rowIndex, cells) in sheet.rows.enumerated() {
                 let row = lxw_row_t(rowIndex)
                 let isBold = sheet.boldRows.contains(rowIndex)

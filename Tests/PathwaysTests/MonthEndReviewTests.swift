@@ -104,9 +104,8 @@ import Testing
             rows = list(openpyxl.load_workbook(sys.argv[1])["Trends"].iter_rows(values_only=True))
             print(rows[0][3:])
             start = [index for index, row in enumerate(rows) if row and row[0] == "Level"][0]
-            names = {4: "exemplary", 3: "established", 2: "developing", 1: "emerging", None: "not assessed"}
             for row in rows[start + 1:]:
-                if row[0] in sys.argv[2].split(","): print(row[0], *[names[value] for value in row[3:7]], sep="|")
+                if row[0] in sys.argv[2].split(","): print(row[0], *[value.lower() for value in row[3:7]], sep="|")
             # The values as numbers: 3.81% as 0.0381.
             for row in rows[1:start]:
                 if row and row[0] in sys.argv[2].split(","):

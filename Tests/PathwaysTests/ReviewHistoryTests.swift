@@ -97,8 +97,9 @@ private let struggling = project.appendingPathComponent("workbooks/samples/strug
             """#, [folder.appendingPathComponent("springfield-2025-09.reviewed.xlsx").path])
         let lines = shown.split(separator: "\n").map(String.init)
         #expect(lines[0] == "('2025-06-30', '2025-06-30 (this review)')")
-        // Values first, then levels as scores: AL-2 went from developing (2) to exemplary (4).
-        #expect(lines[1] == "[('75%', '100%'), (2, 4)]")
+        // Values first, then levels in words: AL-2 went from developing to exemplary (the charts'
+        // scores are in hidden rows, named by the indicator in the second column).
+        #expect(lines[1] == "[('75%', '100%'), ('Developing', 'Exemplary')]")
         #expect(lines[2] == "5", "one chart for each pathway with indicators")
         #expect(lines[3] == "[('AL-2 up', 'Goals are SMART: developing then exemplary')]")
     }
