@@ -102,7 +102,7 @@ enum OwnerPackets {
         // title on every printed page, and answers from a list.
         sheet.hiddenColumns = [12]
         sheet.frozen = (1, 3)
-        if !rows.isEmpty { sheet.choices = [10: ["Open", "Explained", "Fixed", "Not an issue"]] }
+        if !rows.isEmpty { sheet.choices = [10: ReviewedWorkbook.statuses] }
         return sheet
     }
 

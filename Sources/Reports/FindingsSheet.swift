@@ -124,16 +124,7 @@ extension Writer {
             }
         }
         // Status: a drop-down the reviewer fills in.
-        let statuses: [String] = ["Open", "Explained", "Fixed", "Not an issue"]
-        let choices = statuses.map { strdup($0) }
-        var list: [UnsafeMutablePointer<CChar>?] = choices + [nil]
-        list.withUnsafeMutableBufferPointer { values in
-            var validation = lxw_data_validation()
-            validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
-            validation.value_list = values.baseAddress
-            worksheet_data_validation_range(sheet, 1, Writer.findingsColumn("Status"), lxw_row_t(max(1, findings.count)), Writer.findingsColumn("Status"), &validation)
-        }
-        for choice in choices { free(choice) }
+        XLSXWriter.addChoices(ReviewedWorkbook.statuses, to: sheet, column: Int(Writer.findingsColumn("Status")), rows: 1 ... max(1, findings.count))
         // Severity, rule and title stay in view, and on every printed page, beside the columns to the right.
         worksheet_freeze_panes(sheet, 1, 3)
     }

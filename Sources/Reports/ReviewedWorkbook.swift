@@ -171,6 +171,9 @@ public enum ReviewedWorkbook {
     public static let findingsHeaders = ["Severity", "Rule", "Title", "Pathway", "Sheet", "Cell", "Row", "Message", "Fix", "Owner", "School", "Amount",
                                          "Budget line", "Since last review", "Status", "Note", "Finding ID"]
 
+    /// The reviewer's statuses for a finding, in the Findings sheet's drop-down.
+    public static let statuses = ["Open", "Explained", "Fixed", "Not an issue"]
+
     /// The hidden sheet that marks a workbook as Pathways' own review, and its first row.
     public static let markerSheet = "Pathways review"
     public static let markerSchema = "pathways-review/1"

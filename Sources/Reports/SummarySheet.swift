@@ -83,7 +83,7 @@ extension Writer {
         text("Reviewer's status", 0, "header"); text("How many (updates as the Findings sheet's Status changes)", 1, "header"); row += 1
         let statusColumn = columnLetters(Int(Writer.findingsColumn("Status")))
         let pageCount = max(1, (contents.findings.count + maxRows - 2) / (maxRows - 1))
-        for status in ["Open", "Explained", "Fixed", "Not an issue"] {
+        for status in ReviewedWorkbook.statuses {
             text(status)
             let counts = (0 ..< pageCount).map { page in
                 "COUNTIF('\(Writer.pageName(findingsName, page: page).replacingOccurrences(of: "'", with: "''"))'!\(statusColumn):\(statusColumn),\"\(status)\")"

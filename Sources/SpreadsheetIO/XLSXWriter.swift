@@ -58,6 +58,19 @@ public enum XLSXWriter {
         return Double(lines) * 15
     }
 
+    /// A drop-down list of `choices` in the cells of `rows` (from 0) of a column.
+    public static func addChoices(_ choices: [String], to sheet: UnsafeMutablePointer<lxw_worksheet>, column: Int, rows: ClosedRange<Int>) {
+        let texts = choices.map { strdup($0) }
+        defer { for text in texts { free(text) } }
+        var list: [UnsafeMutablePointer<CChar>?] = texts + [nil]
+        list.withUnsafeMutableBufferPointer { values in
+            var validation = lxw_data_validation()
+            validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
+            validation.value_list = values.baseAddress
+            worksheet_data_validation_range(sheet, lxw_row_t(rows.lowerBound), lxw_col_t(column), lxw_row_t(rows.upperBound), lxw_col_t(column), &validation)
+        }
+    }
+
     /// Writes the sheets through a temporary file beside `path` and a rename, so the workbook
     /// appears only complete. The document is dated `created`, not the clock's time, so the same
     /// sheets give the same bytes.
@@ -103,15 +116,7 @@ public enum XLSXWriter {
                 PrintSetup.apply(to: worksheet, widths: widths, lastColumn: max(0, (sheet.rows.map(\.count).max() ?? 1) - 1))
             }
             for (column, choices) in sheet.choices where sheet.rows.count > 1 {
-                let texts = choices.map { strdup($0) }
-                var list: [UnsafeMutablePointer<CChar>?] = texts + [nil]
-                list.withUnsafeMutableBufferPointer { values in
-                    var validation = lxw_data_validation()
-                    validation.validate = UInt8(LXW_VALIDATION_TYPE_LIST.rawValue)
-                    validation.value_list = values.baseAddress
-                    worksheet_data_validation_range(worksheet, 1, lxw_col_t(column), lxw_row_t(sheet.rows.count - 1), lxw_col_t(column), &validation)
-                }
-                for text in texts { free(text) }
+                addChoices(choices, to: worksheet, column: column, rows: 1 ... sheet.rows.count - 1)
             }
             for (rowIndex, cells) in sheet.rows.enumerated() {
                 let row = lxw_row_t(rowIndex)
