@@ -86,17 +86,21 @@ public enum XLSXWriter {
         workbook_set_properties(workbook, &properties)
         let bold = workbook_add_format(workbook)
         format_set_bold(bold)
+        // Wrapped text sits at the top of its row, beside the first line of its neighbours.
         let wrapped = workbook_add_format(workbook)
         format_set_text_wrap(wrapped)
+        format_set_align(wrapped, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         let boldWrapped = workbook_add_format(workbook)
         format_set_bold(boldWrapped)
         format_set_text_wrap(boldWrapped)
+        format_set_align(boldWrapped, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
         let money = workbook_add_format(workbook)
         format_set_num_format(money, "#,##0.00;(#,##0.00)")
         let percent = workbook_add_format(workbook)
         format_set_num_format(percent, "0.0%")
         let date = workbook_add_format(workbook)
         format_set_num_format(date, "m/d/yyyy")
+        for format in [money, percent, date] { format_set_align(format, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue)) }
         for sheet in sheets {
             guard let worksheet = workbook_add_worksheet(workbook, sheet.name) else {
                 workbook_close(workbook)
