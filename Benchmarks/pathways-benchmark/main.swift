@@ -4,6 +4,7 @@
 //   pathways-benchmark generate ROWS FOLDER
 //   pathways-benchmark read FILE
 //   pathways-benchmark rules RULES_FOLDER     (checking speed: the default rules, then files of 10,000 to 40,000 rules)
+//   pathways-benchmark lsp RULES...           (pathways lsp over pipes: diagnostics after a change to a file of so many rules)
 //   pathways-benchmark evaluate ROWS...       (evaluation alone: 14 rules, a view and an indicator over tables in memory)
 //   pathways-benchmark windows ROWS...        (a split purchase found by windows of 14 days, against the same found by a
 //                                               total per payment over the 14 days before it, each rule alone)
@@ -15,6 +16,7 @@
 
 import CXlsxWriter
 import Foundation
+import LanguageServer
 import Reports
 import RulesEngine
 import RulesLanguage
@@ -272,6 +274,72 @@ func benchmarkRules(folder: String) throws {
         print(String(format: "%d rules (%.1f MB): parsed in %.2f s, parsed and checked in %.2f s = %.0f rules/s, formatted in %.2f s (medians of 5); %d mistakes",
                      count, Double(file.text.utf8.count) / 1_048_576, parseTimes.sorted()[2], checkSeconds, Double(count) / checkSeconds,
                      formatSeconds, result.report.errorCount))
+    }
+}
+
+/// `pathways lsp` as an editor uses it, over pipes: a rule file of `count` rules opened, then one
+/// character changed; the time from the change to its diagnostics, median of `runs` changes.
+func benchmarkLanguageServer(counts: [Int], runs: Int = 7) throws {
+    // As `pathways lsp` does: a write to a closed pipe fails instead of ending the process.
+    signal(SIGPIPE, SIG_IGN)
+    for count in counts {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lsp-benchmark-\(count)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = generatedRuleFile(rules: count)
+        let uri = folder.appendingPathComponent("generated.rules").absoluteString
+        try text.write(to: folder.appendingPathComponent("generated.rules"), atomically: true, encoding: .utf8)
+        let toServer = Pipe(), fromServer = Pipe()
+        let server = LanguageServer(input: toServer.fileHandleForReading, output: fromServer.fileHandleForWriting, rules: folder.path)
+        let thread = Thread { _ = server.run() }
+        thread.start()
+        func send(_ object: [String: Any]) {
+            var message = object
+            message["jsonrpc"] = "2.0"
+            let body = try! JSONSerialization.data(withJSONObject: message)
+            toServer.fileHandleForWriting.write(Data("Content-Length: \(body.count)\r\n\r\n".utf8) + body)
+        }
+        var buffer = Data()
+        /// Reads messages until a publishDiagnostics arrives; how many diagnostics it had.
+        func awaitDiagnostics() -> Int {
+            while true {
+                if let end = buffer.range(of: Data("\r\n\r\n".utf8)) {
+                    let header = String(decoding: buffer[buffer.startIndex ..< end.lowerBound], as: UTF8.self)
+                    let length = Int(header.replacingOccurrences(of: "Content-Length:", with: "").trimmingCharacters(in: .whitespaces)) ?? 0
+                    if buffer.distance(from: end.upperBound, to: buffer.endIndex) >= length {
+                        let bodyEnd = buffer.index(end.upperBound, offsetBy: length)
+                        let message = try? JSONSerialization.jsonObject(with: buffer[end.upperBound ..< bodyEnd]) as? [String: Any]
+                        buffer = Data(buffer[bodyEnd...])
+                        if message?["method"] as? String == "textDocument/publishDiagnostics" {
+                            return ((message?["params"] as? [String: Any])?["diagnostics"] as? [Any])?.count ?? 0
+                        }
+                        continue
+                    }
+                }
+                buffer.append(fromServer.fileHandleForReading.availableData)
+            }
+        }
+        send(["id": 1, "method": "initialize", "params": ["rootUri": folder.absoluteString, "capabilities": [:]] as [String: Any]])
+        send(["method": "initialized", "params": [:] as [String: Any]])
+        send(["method": "textDocument/didOpen", "params": ["textDocument": ["uri": uri, "languageId": "pathways-rules", "version": 1, "text": text]]])
+        _ = awaitDiagnostics()
+        var times: [Double] = []
+        var shown = 0
+        for run in 0 ..< runs {
+            // A trainer's keystroke: a threshold changed in the last rule, a mistake every other time.
+            let changed = text + (run % 2 == 0 ? "\nparam typed_\(run) = $1,00x \"A typo.\"\n" : "\nparam typed_\(run) = $1,000 \"Fine.\"\n")
+            let start = DispatchTime.now()
+            send(["method": "textDocument/didChange", "params": ["textDocument": ["uri": uri, "version": run + 2], "contentChanges": [["text": changed]]] as [String: Any]])
+            shown = awaitDiagnostics()
+            times.append(seconds(since: start))
+        }
+        send(["id": 2, "method": "shutdown", "params": [:] as [String: Any]])
+        send(["method": "exit", "params": [:] as [String: Any]])
+        toServer.fileHandleForWriting.closeFile()
+        while !thread.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        print(String(format: "%d rules (%.1f MB): diagnostics %.0f ms after a change (median of %d; the last showed %d)",
+                     count, Double(text.utf8.count) / 1_048_576, times.sorted()[runs / 2] * 1000, runs, shown))
     }
 }
 
@@ -639,9 +707,11 @@ case "review" where arguments.count == 5:
     try benchmarkReview(input: arguments[2], rulesFolder: arguments[3], output: arguments[4])
 case "evaluate" where arguments.count >= 3:
     try benchmarkEvaluation(rowCounts: arguments.dropFirst(2).compactMap { Int($0) })
+case "lsp" where arguments.count >= 3:
+    try benchmarkLanguageServer(counts: arguments.dropFirst(2).compactMap { Int($0) })
 case "windows" where arguments.count >= 3:
     try benchmarkWindows(rowCounts: arguments.dropFirst(2).compactMap { Int($0) })
 default:
-    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER | evaluate ROWS... | windows ROWS... | review FILE RULES OUT")
+    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER | lsp RULES... | evaluate ROWS... | windows ROWS... | review FILE RULES OUT")
     exit(2)
 }

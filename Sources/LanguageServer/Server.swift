@@ -5,7 +5,8 @@ import RulesLanguage
 /// output. It checks the rules folder as the trainer types and answers the editor's questions:
 /// diagnostics (the checker's own sentences), completion, hover, go to definition, quick fixes
 /// from the checker's hints, and formatting as `pathways fmt` lays a file out.
-public final class LanguageServer {
+/// It runs on the one thread that calls `run()`; handing it to that thread is its only crossing.
+public final class LanguageServer: @unchecked Sendable {
     private let transport: Transport
     private var workspace = Workspace()
     /// Files that had diagnostics last time, so a file put right gets an empty list.

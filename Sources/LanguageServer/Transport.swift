@@ -42,6 +42,7 @@ final class Transport {
         var object = message
         object["jsonrpc"] = "2.0"
         guard let body = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        output.write(Data("Content-Length: \(body.count)\r\n\r\n".utf8) + body)
+        // An editor that has gone away cannot be answered; the next read ends the server.
+        try? output.write(contentsOf: Data("Content-Length: \(body.count)\r\n\r\n".utf8) + body)
     }
 }

@@ -141,6 +141,8 @@ struct LSP: ParsableCommand {
     var rules: String?
 
     func run() throws {
+        // An editor that closes its end is gone: the server ends at its next read, not by a signal.
+        signal(SIGPIPE, SIG_IGN)
         let status = LanguageServer(rules: rules).run()
         if status != 0 { throw ExitCode(status) }
     }
