@@ -206,6 +206,57 @@ public enum RunJob {
         return (name, name, folder)
     }
 
+    /// The run's as-of date, params and the workbook's tables bound to the rules; why not, when they cannot be.
+    static func bind(_ workbook: RawWorkbook, rules: CheckedRuleSet, options: Options)
+        -> Result<(asOf: CalendarDate?, params: ParamValues, binding: WorkbookBinding), JobFailure> {
+        var asOf: CalendarDate?
+        if let text = options.asOf {
+            guard let date = ValueText.withUTF8(text, { ValueText.date($0) }) else {
+                return .failure(JobFailure(.workbook, [JobFailure.Reason("--as-of \(text) is not a date; write it as 2025-06-30.")]))
+            }
+            asOf = date
+        }
+        let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params, preset: options.preset,
+                                 fallbackPreset: options.fallbackPreset)
+        if !params.problems.isEmpty {
+            return .failure(JobFailure(.workbook, params.problems.map { JobFailure.Reason($0) }))
+        }
+        let binding = WorkbookBinder.bind(workbook, to: rules, params: params)
+        if !binding.errors.isEmpty {
+            return .failure(JobFailure(.workbook, binding.errors.map { JobFailure.Reason("\($0)", about: workbook.file) }
+                                       + [JobFailure.Reason("nothing was reviewed; fix the workbook or the table declarations and run again.")]))
+        }
+        return .success((asOf, params, binding))
+    }
+
+    /// `pathways explain RULE ROW WORKBOOK`: one rule worked out on one row of the workbook, step by step.
+    public static func explain(_ options: Options, rule: String, row: Int) -> CommandOutcome {
+        let rules: CheckedRuleSet
+        switch loadRules(options.rules) {
+        case .success(let checked): rules = checked
+        case .failure(let problem): return CommandOutcome(standardError: JobFailure(problem).commandLineText, exitCode: 2)
+        }
+        let naming = naming(options.inputs)
+        var workbook: RawWorkbook
+        do {
+            workbook = try DistrictReader.read(paths: options.inputs, name: naming.name)
+        } catch {
+            return CommandOutcome(standardError: JobFailure(.workbook, [JobFailure.Reason(error.message, about: error.file)]).commandLineText, exitCode: 2)
+        }
+        workbook = workbook.leavingOut(inputs: ReviewerNotes.reviewInputs(of: workbook)) ?? workbook
+        switch bind(workbook, rules: rules, options: options) {
+        case .failure(let failure):
+            return CommandOutcome(standardError: failure.commandLineText, exitCode: 2)
+        case .success(let (asOf, params, binding)):
+            do {
+                let lines = try RuleExplainer.explain(rule: rule, sheetRow: row, rules: rules, binding: binding, params: params, asOf: asOf)
+                return CommandOutcome(standardOutput: lines.joined(separator: "\n") + "\n")
+            } catch {
+                return CommandOutcome(standardError: "pathways: \(error.description)\n", exitCode: 2)
+            }
+        }
+    }
+
     /// Reviews `options.inputs` with rules already checked (the drop folder keeps them between
     /// files), writing the outputs `options` asks for.
     public static func review(_ options: Options, rules: CheckedRuleSet) -> JobResult {
@@ -255,22 +306,10 @@ public enum RunJob {
             }
             workbook = data
         }
-        var asOf: CalendarDate?
-        if let text = options.asOf {
-            guard let date = ValueText.withUTF8(text, { ValueText.date($0) }) else {
-                return fail(JobFailure.Reason("--as-of \(text) is not a date; write it as 2025-06-30."))
-            }
-            asOf = date
-        }
-        let params = ParamValues(rules: rules, workbook: workbook, commandLine: options.params, preset: options.preset,
-                                 fallbackPreset: options.fallbackPreset)
-        if !params.problems.isEmpty {
-            return .failed(JobFailure(.workbook, params.problems.map { JobFailure.Reason($0) }))
-        }
-        let binding = WorkbookBinder.bind(workbook, to: rules, params: params)
-        if !binding.errors.isEmpty {
-            return .failed(JobFailure(.workbook, binding.errors.map { JobFailure.Reason("\($0)", about: workbook.file) }
-                                      + [JobFailure.Reason("nothing was reviewed; fix the workbook or the table declarations and run again.")]))
+        let asOf: CalendarDate?, params: ParamValues, binding: WorkbookBinding
+        switch bind(workbook, rules: rules, options: options) {
+        case .success(let bound): (asOf, params, binding) = bound
+        case .failure(let failure): return .failed(failure)
         }
         // With no rows of any table there is nothing to review, and a review with no findings
         // would read as a clean bill of health: the run fails and says what it looked for.

@@ -12,7 +12,7 @@ struct PathwaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pathways",
         abstract: "Reviews school-district ledger workbooks against the SMART Pathways rubric.",
-        subcommands: [Run.self, Inspect.self, Watch.self, Check.self, Test.self, Format.self, Functions.self, Presets.self, Sample.self, LSP.self]
+        subcommands: [Run.self, Inspect.self, Watch.self, Check.self, Test.self, Format.self, Functions.self, Presets.self, Sample.self, LSP.self, Explain.self]
     )
 }
 
@@ -128,6 +128,45 @@ struct Functions: ParsableCommand {
 
     func run() throws {
         try finish(RuleCommands.functions())
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one rule worked out on one row of a workbook, value by value, as you would check it by hand.",
+        discussion: "For example: pathways explain BO-1 164 workbooks/samples/struggling-district.xlsx (row 164 as the sheet numbers it; a grouped rule shows the group the row is in)."
+    )
+
+    @Argument(help: "The rule's id, e.g. BO-1.")
+    var rule: String
+
+    @Argument(help: "The row, as the sheet numbers it.")
+    var row: Int
+
+    @Argument(help: "The workbook (or several files, a folder or a .zip, as for run).")
+    var inputs: [String]
+
+    @OptionGroup var rules: RulesFolder
+
+    @Option(help: "The date the review is as of, e.g. 2025-06-30 (default: the ledger's latest date).")
+    var asOf: String?
+
+    @Option(help: "The code meanings of a state's chart of accounts, e.g. texas.")
+    var preset: String?
+
+    @Option(name: .customLong("param"), help: "Set a parameter, e.g. --param approval_limit=10000 (repeatable).")
+    var params: [String] = []
+
+    func run() throws {
+        var options = RunJob.Options(inputs: inputs)
+        options.rules = rules.path
+        options.asOf = asOf
+        options.preset = preset
+        for param in params {
+            let parts = param.split(separator: "=", maxSplits: 1)
+            options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        }
+        try finish(RunJob.explain(options, rule: rule, row: row))
     }
 }
 

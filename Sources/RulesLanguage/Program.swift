@@ -165,6 +165,8 @@ public struct CheckedRule: Sendable {
     /// `where …`: the rows it looks at; nil for all of them.
     public let filter: CheckedExpression?
     public let lets: [CheckedExpression]
+    /// Each `let`'s name, as written, in the order of `lets`.
+    public var letNames: [String] = []
     public let condition: CheckedExpression
     public let message: CheckedTemplate
     public let fix: CheckedTemplate?

@@ -207,6 +207,7 @@ extension DeclarationChecker {
                 lets: lets, condition: condition,
                 message: message, fix: fix, flags: flags, totals: rule.groupKeys.isEmpty ? [] : condition.totals,
                 about: rule.about, source: rule.source))
+            checkedRules[checkedRules.count - 1].letNames = rule.lets.map(\.name.text)
         }
     }
 

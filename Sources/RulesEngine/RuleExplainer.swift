@@ -1,0 +1,122 @@
+import RulesLanguage
+import Tabular
+
+/// `pathways explain`: one rule's arithmetic on one row (or the group of rows it belongs to),
+/// value by value, as a trainer would check it by hand.
+public enum RuleExplainer {
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The explanation's lines. `sheetRow`: the row as the sheet numbers it (a view's rows from 1).
+    public static func explain(rule id: String, sheetRow: Int, rules: CheckedRuleSet, binding: WorkbookBinding, params: ParamValues,
+                               asOf: CalendarDate? = nil) throws(Problem) -> [String] {
+        guard let rule = rules.rules.first(where: { $0.id.lowercased() == id.lowercased() }) else {
+            throw Problem(description: "There is no rule \(id). The rules are: \(rules.rules.map(\.id).joined(separator: ", ")).")
+        }
+        guard rule.window == nil else {
+            throw Problem(description: "Rule \(rule.id) looks at windows of days within each group; explain shows a rule on one row or on one group of rows.")
+        }
+        var sources: [String: RowSource] = [:]
+        for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
+        var evaluator = Evaluator(sources: sources, rules: rules, values: params, asOf: asOf ?? RuleRunner.latestDate(in: binding))
+        _ = RuleRunner.evaluateViews(rules.views.filter { !$0.afterRules }, evaluator: &evaluator)
+        guard let table = evaluator.sources[rule.table] else {
+            throw Problem(description: "Rule \(rule.id) checks \(rule.table), which this workbook does not have.")
+        }
+        // The row as the table holds it: a sheet's row number, or a view's row from 1.
+        let row: Int
+        if let bound = table.bound {
+            guard let found = bound.table.sourceRows.firstIndex(of: Int32(sheetRow)) else {
+                throw Problem(description: "Row \(sheetRow) of sheet \(bound.sheet) is not one of the \(rule.table) table's rows: it is its header, a total, a blank row or past its end.")
+            }
+            row = found
+        } else {
+            guard sheetRow >= 1, sheetRow <= table.rowCount else {
+                throw Problem(description: "\(rule.table) has rows 1 to \(table.rowCount); there is no row \(sheetRow).")
+            }
+            row = sheetRow - 1
+        }
+        let where_ = table.bound.map { "\($0.sheet) row \(sheetRow)" } ?? "\(rule.table) row \(sheetRow)"
+        var lines = ["Rule \(rule.id) \"\(rule.title)\" on \(where_):"]
+        do {
+            func written(_ expression: CheckedExpression) -> String { rules.files[expression.span.file].slice(expression.span) }
+            let one = RowSource(filtering: table, rows: [row])
+            if let filter = rule.filter {
+                let kept = try evaluator.evaluate(filter, in: Frame(source: one)).value(0)
+                lines.append("  where \(written(filter))")
+                lines += steps(filter, in: Frame(source: one), evaluator: evaluator, written: written, depth: 2)
+                lines.append("    → \(kept)")
+                guard kept == .yesNo(true) else {
+                    lines.append("  The rule's `where` leaves this row out, so the rule does not look at it.")
+                    return lines
+                }
+            }
+            // The rows the rule works on: this row, or all the rows of its group.
+            var frame = Frame(source: one)
+            if !rule.groupKeys.isEmpty {
+                var kept = Array(0 ..< table.rowCount)
+                if let filter = rule.filter, case .flags(let flags) = try evaluator.evaluate(filter, in: Frame(source: table)) {
+                    kept = flags.indices.filter { flags[$0] == 1 }
+                }
+                let source = RowSource(filtering: table, rows: kept)
+                let keys = try rule.groupKeys.map { try evaluator.evaluate($0, in: Frame(source: source)) }
+                guard let position = kept.firstIndex(of: row) else { return lines }
+                let mine = keys.map { $0.value(position) }
+                let members = kept.indices.filter { index in keys.indices.allSatisfy { keys[$0].value(index) == mine[$0] } }.map { kept[$0] }
+                let group = RowSource(filtering: table, rows: members)
+                frame = Frame(source: group)
+                frame.keyVectors = try rule.groupKeys.map { try evaluator.evaluate($0, in: frame) }
+                frame.grouping = Grouping(keys: frame.keyVectors, rowCount: group.rowCount)
+                let shown = members.prefix(12).map { index in table.bound.map { String($0.table.sourceRows[index]) } ?? String(index + 1) }
+                lines.append("  its group (\(zip(rule.groupKeyTexts, mine).map { "\($0) = \($1)" }.joined(separator: ", "))): \(members.count) row\(members.count == 1 ? "" : "s")"
+                             + ", rows \(shown.joined(separator: ", "))\(members.count > 12 ? ", …" : "")")
+            }
+            try frame.bind(rule.lets, with: evaluator)
+            for (slot, value) in rule.lets.enumerated() {
+                lines.append("  let \(slot < rule.letNames.count ? rule.letNames[slot] : "value") = \(written(value)) = \(try evaluator.evaluate(value, in: frame).value(0))")
+            }
+            lines.append("  when \(written(rule.condition))")
+            lines += steps(rule.condition, in: frame, evaluator: evaluator, written: written, depth: 2)
+            let holds = try evaluator.evaluate(rule.condition, in: frame).value(0)
+            lines.append("    → \(holds)")
+            if holds == .yesNo(true) {
+                lines.append("  So \(rule.id) flags \(rule.groupKeys.isEmpty ? "this row" : "this group"): " + (try TemplateValues(rule.message, in: frame, evaluator: evaluator).text(at: 0)))
+            } else {
+                lines.append("  So \(rule.id) does not flag \(rule.groupKeys.isEmpty ? "this row" : "this group").")
+            }
+        } catch let problem as NotAssessed {
+            lines.append("  It could not be worked out: \(problem.sentence)")
+        } catch {
+            lines.append("  It could not be worked out: \(error)")
+        }
+        return lines
+    }
+
+    /// Each part of a formula with its value, outermost first, one level of indent a level of
+    /// the formula: a total, a lookup, a column or a `let` is a value of its own, not taken apart.
+    static func steps(_ expression: CheckedExpression, in frame: Frame, evaluator: Evaluator, written: (CheckedExpression) -> String,
+                      depth: Int) -> [String] {
+        var lines: [String] = []
+        var seen: Set<String> = []
+        func visit(_ node: CheckedExpression, _ depth: Int) {
+            if case .literal = node.node { return }
+            let text = written(node)
+            if !seen.insert(text).inserted { return }
+            let value = (try? evaluator.evaluate(node, in: frame).value(0)).map { "\($0)" } ?? "(not worked out)"
+            lines.append(String(repeating: "  ", count: depth) + "\(text) = \(value)")
+            guard !isLeaf(node) else { return }
+            for part in node.parts { visit(part, depth + 1) }
+        }
+        for part in expression.parts { visit(part, depth) }
+        return lines
+    }
+
+    static func isLeaf(_ node: CheckedExpression) -> Bool {
+        switch node.node {
+        case .column, .groupKey, .binding, .outer, .lookup, .total, .literal, .param, .invalid: true
+        case .call(let function, _): FunctionCatalogue.spec(function).isAggregate
+        default: false
+        }
+    }
+}
