@@ -162,10 +162,7 @@ struct Explain: ParsableCommand {
         options.rules = rules.path
         options.asOf = asOf
         options.preset = preset
-        for param in params {
-            let parts = param.split(separator: "=", maxSplits: 1)
-            options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
+        options.params = parameterSettings(params)
         try finish(RunJob.explain(options, rule: rule, row: row))
     }
 }
@@ -272,10 +269,7 @@ struct Run: ParsableCommand {
         options.district = district
         options.packets = packets
         options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        for param in params {
-            let parts = param.split(separator: "=", maxSplits: 1)
-            options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
+        options.params = parameterSettings(params)
         try finish(RunJob.run(options))
     }
 }
@@ -385,10 +379,7 @@ struct Watch: ParsableCommand {
         options.packets = packets
         options.preset = preset
         if let history { options.history = history }
-        for param in params {
-            let parts = param.split(separator: "=", maxSplits: 1)
-            options.params[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-        }
+        options.params = parameterSettings(params)
         // A misspelt preset or param would send every workbook to failed/: say so now instead.
         if case .success(let checked) = RunJob.loadRules(rules.path) {
             let problems = options.paramProblems(with: checked)
@@ -410,3 +401,13 @@ struct Watch: ParsableCommand {
 }
 
 extension WatchLog.Format: ExpressibleByArgument {}
+
+/// `--param name=value` options as settings by name (a name without `=` is set to nothing).
+func parameterSettings(_ params: [String]) -> [String: String] {
+    var settings: [String: String] = [:]
+    for param in params {
+        let parts = param.split(separator: "=", maxSplits: 1)
+        settings[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+    }
+    return settings
+}
