@@ -186,12 +186,14 @@ enum Features {
     // MARK: Hover and definition
 
     /// What the name under the cursor is, and where it is declared.
-    static func lookUp(_ analysis: RuleChecker.Analysis, file: SourceFile, index: Int, at offset: Int) -> (text: String, declared: SourceSpan?)? {
+    static func lookUp(_ analysis: RuleChecker.Analysis, file: SourceFile, index: Int, at offset: Int,
+                       review: LastReview? = nil) -> (text: String, declared: SourceSpan?)? {
         guard let word = word(in: file, at: offset) else { return nil }
         let node = enclosing(analysis, index: index, offset: offset)
         let lower = word.name.lowercased()
         if let qualifier = word.qualifier?.lowercased(), let symbol = analysis.symbols[qualifier], let column = symbol.column(word.name) {
-            return ("**\(symbol.name).\(column.name)**: \(column.type)\n\n\(columnDocumentation(column, of: symbol))", columnSpan(column.name, of: qualifier, in: analysis))
+            return ("**\(symbol.name).\(column.name)**: \(column.type)\n\n\(columnDocumentation(column, of: symbol))" + (review?.column(column.name, of: symbol.name) ?? ""),
+                    columnSpan(column.name, of: qualifier, in: analysis))
         }
         // A function is written before its `(`.
         let after = file.text.utf8.dropFirst(word.span.end).first { $0 != UInt8(ascii: " ") }
@@ -204,7 +206,7 @@ enum Features {
         for declaration in analysis.declarations {
             switch declaration.declaration {
             case .param(let param) where param.name.text.lowercased() == lower:
-                return ("**param \(param.name.text)** = `\(RuleFormatter.text(param.value))`\n\n\(param.about ?? "")", param.name.span)
+                return ("**param \(param.name.text)** = `\(RuleFormatter.text(param.value))`\n\n\(param.about ?? "")" + (review?.param(param.name.text) ?? ""), param.name.span)
             case .table(let table) where table.name.text.lowercased() == lower:
                 return ("**table \(table.name.text)** \(table.title.map { "\"\($0)\"" } ?? "")\n\n\(table.about ?? "")\n\nColumns: "
                         + (analysis.symbols[lower]?.columns.map(\.name).joined(separator: ", ") ?? ""), table.name.span)
@@ -214,7 +216,7 @@ enum Features {
             case .rule(let rule) where rule.id.text.lowercased() == lower:
                 return ("**rule \(rule.id.text)** \(rule.title ?? "")\n\n\(rule.about ?? "")", rule.id.span)
             case .indicator(let indicator) where indicator.id.text.lowercased() == lower:
-                return ("**indicator \(indicator.id.text)** \(indicator.title ?? "")\n\n\(indicator.about ?? "")", indicator.id.span)
+                return ("**indicator \(indicator.id.text)** \(indicator.title ?? "")\n\n\(indicator.about ?? "")" + (review?.indicator(indicator.id.text) ?? ""), indicator.id.span)
             case .pathway(let pathway) where pathway.name.text.lowercased() == lower:
                 return ("**pathway \(pathway.name.text)** \(pathway.title ?? "")\n\n\(pathway.about ?? "")", pathway.name.span)
             case .goal(let goal) where goal.id.text.lowercased() == lower:
@@ -223,7 +225,8 @@ enum Features {
             }
         }
         if let table = table(of: node), let symbol = analysis.symbols[table], let column = symbol.column(word.name) {
-            return ("**\(column.name)** (of \(symbol.name)): \(column.type)\n\n\(columnDocumentation(column, of: symbol))", columnSpan(column.name, of: table, in: analysis))
+            return ("**\(column.name)** (of \(symbol.name)): \(column.type)\n\n\(columnDocumentation(column, of: symbol))" + (review?.column(column.name, of: symbol.name) ?? ""),
+                    columnSpan(column.name, of: table, in: analysis))
         }
         return nil
     }
@@ -244,8 +247,8 @@ enum Features {
         return nil
     }
 
-    static func hover(in analysis: RuleChecker.Analysis, file: SourceFile, index: Int, at offset: Int) -> [String: Any]? {
-        lookUp(analysis, file: file, index: index, at: offset).map { ["contents": ["kind": "markdown", "value": $0.text]] }
+    static func hover(in analysis: RuleChecker.Analysis, file: SourceFile, index: Int, at offset: Int, review: LastReview?) -> [String: Any]? {
+        lookUp(analysis, file: file, index: index, at: offset, review: review).map { ["contents": ["kind": "markdown", "value": $0.text]] }
     }
 
     static func definition(in analysis: RuleChecker.Analysis, file: SourceFile, index: Int, at offset: Int) -> SourceSpan? {

@@ -14,9 +14,12 @@ public final class LanguageServer: @unchecked Sendable {
     private var shuttingDown = false
 
     /// `rules`: the folder of rule files; by default the workspace's (or its `rules/` folder).
-    public init(input: FileHandle = .standardInput, output: FileHandle = .standardOutput, rules: String? = nil) {
+    /// `review`: a review's findings file (`*.findings.json`), whose tables, params and indicators
+    /// hover shows beside the rules; the editor may name another in its initialization options.
+    public init(input: FileHandle = .standardInput, output: FileHandle = .standardOutput, rules: String? = nil, review: String? = nil) {
         transport = Transport(input: input, output: output)
         workspace.folder = rules.map { URL(fileURLWithPath: $0) }
+        workspace.review = review.flatMap(LastReview.init(path:))
     }
 
     /// Answers messages until the editor says exit or closes the input; the exit status.
@@ -47,6 +50,9 @@ public final class LanguageServer: @unchecked Sendable {
                 let root = (params["rootUri"] as? String).flatMap(URL.init(string:))
                     ?? ((params["workspaceFolders"] as? [[String: Any]])?.first?["uri"] as? String).flatMap(URL.init(string:))
                 workspace.folder = root.map(Workspace.rulesFolder)
+            }
+            if let path = (params["initializationOptions"] as? [String: Any])?["review"] as? String, !path.isEmpty {
+                workspace.review = LastReview(path: path)
             }
             reply(["capabilities": [
                 "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": false]],
@@ -80,7 +86,7 @@ public final class LanguageServer: @unchecked Sendable {
         case "textDocument/completion":
             reply(document().map { Features.completions(in: workspace.analysis, file: $0.file, index: $0.index, at: $0.offset) } ?? [])
         case "textDocument/hover":
-            reply(document().flatMap { Features.hover(in: workspace.analysis, file: $0.file, index: $0.index, at: $0.offset) })
+            reply(document().flatMap { Features.hover(in: workspace.analysis, file: $0.file, index: $0.index, at: $0.offset, review: workspace.review) })
         case "textDocument/definition":
             reply(document().flatMap { found in
                 Features.definition(in: workspace.analysis, file: found.file, index: found.index, at: found.offset).map { span in

@@ -10,6 +10,8 @@ struct Workspace {
     /// The text of each open document, by its URI.
     var open: [String: String] = [:]
     private(set) var uris: [String] = []
+    /// The review hover tells of, when the editor named one.
+    var review: LastReview?
     private(set) var analysis = RuleChecker.analyze([])
 
     /// Checks the rule set again: every file of the folder, and every open rule file.

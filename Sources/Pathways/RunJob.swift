@@ -56,6 +56,9 @@ public enum RunJob {
             public let sheet: String
             public let headerRow: Int
             public let rows: Int
+            /// Where each declared column (lower case) was found: `"Amount" (column H)`, `cut from
+            /// "Account" (column D)`, or worked out by its formula.
+            public var columns: [String: String] = [:]
         }
 
         /// A row of a table's sheet that is not data: a total or a repeated header, left out.
@@ -487,7 +490,15 @@ public enum RunJob {
         var leftOut: [Report.LeftOutRow] = []
         for declaration in rules.tables {
             guard let bound = binding.tables[declaration.name.text.lowercased()] else { continue }
-            tables.append(Report.TableUse(table: declaration.name.text, file: bound.table.file, sheet: bound.sheet, headerRow: bound.headerRow, rows: bound.table.rowCount))
+            var use = Report.TableUse(table: declaration.name.text, file: bound.table.file, sheet: bound.sheet, headerRow: bound.headerRow, rows: bound.table.rowCount)
+            // Where each column was found, for a trainer's editor to show beside the rules.
+            for (name, index) in bound.columnIndex {
+                let column = bound.table.columns[index]
+                let place = "\"\(column.name)\" (column \(columnLetters(column.sourceColumn)))"
+                use.columns[name] = bound.workedOut.contains(name) ? "worked out by its `or` formula"
+                    : bound.isCutSegment(name) ? "cut from \(place)" : place
+            }
+            tables.append(use)
             errors.append(bound.dataErrors)
             leftOut += bound.layout.skippedRows.map {
                 Report.LeftOutRow(table: declaration.name.text, sheet: bound.sheet, row: $0.row, reason: $0.reason, label: $0.label)

@@ -176,10 +176,13 @@ struct LSP: ParsableCommand {
     @Option(help: "The folder of rule files (default: the editor's workspace, or its rules/ folder).")
     var rules: String?
 
+    @Option(help: "A review's findings file (*.findings.json): hover shows where each column was found in it, each param's value and each indicator's value.")
+    var review: String?
+
     func run() throws {
         // An editor that closes its end is gone: the server ends at its next read, not by a signal.
         signal(SIGPIPE, SIG_IGN)
-        let status = LanguageServer(rules: rules).run()
+        let status = LanguageServer(rules: rules, review: review).run()
         if status != 0 { throw ExitCode(status) }
     }
 }

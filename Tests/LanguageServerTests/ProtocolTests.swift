@@ -100,8 +100,9 @@ final class EditorSession: @unchecked Sendable {
         notify("textDocument/didChange", ["textDocument": ["uri": uri(file), "version": version], "contentChanges": [["text": text]]])
     }
 
-    func start() throws {
-        let result = try request("initialize", ["processId": NSNull(), "rootUri": folder.absoluteString, "capabilities": [:]]) as? [String: Any]
+    func start(review: String? = nil) throws {
+        let result = try request("initialize", ["processId": NSNull(), "rootUri": folder.absoluteString, "capabilities": [:],
+                                                "initializationOptions": ["review": review ?? ""]]) as? [String: Any]
         #expect((result?["capabilities"] as? [String: Any])?["definitionProvider"] as? Bool == true)
         notify("initialized", [:])
     }
@@ -210,4 +211,30 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         #expect(formatted != messy && edits.count == 1 && edits.first?["newText"] as? String == formatted)
         #expect((edits.first?["range"] as? [String: [String: Int]])?["start"] == ["line": 0, "character": 0])
     }
+
+    /// With a review named, hover tells where a column was found in it and an indicator's value there.
+    @Test func hoverTellsWhatTheLastReviewFound() throws {
+        let session = try EditorSession()
+        let run = Process()
+        run.executableURL = project.appendingPathComponent(".build/debug/pathways")
+        run.arguments = ["run", project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path, "--rules", project.appendingPathComponent("rules").path,
+                         "--out", session.folder.path, "--output-format", "json"]
+        run.standardOutput = Pipe()
+        try run.run()
+        run.waitUntilExit()
+        try session.start(review: session.folder.appendingPathComponent("struggling-district.findings.json").path)
+        let text = try session.text("management.rules")
+        session.open("management.rules", text: text)
+        func hover(_ needle: String, after marker: String, offset: Int = 0) throws -> String {
+            var at = position(of: needle, in: text, after: marker)
+            at["character"]! += offset
+            let answer = try session.request("textDocument/hover", ["textDocument": ["uri": session.uri("management.rules")], "position": at]) as? [String: Any]
+            return (answer?["contents"] as? [String: Any])?["value"] as? String ?? ""
+        }
+        let revised = try hover("accounts.revised", after: "indicator MG-1", offset: "accounts.".utf16.count)
+        #expect(revised.contains("*In the review of struggling-district.xlsx as of 2025-06-30:* sheet Accounts of struggling-district.xlsx, \"Revised Budget\" (column H)."), "\(revised)")
+        let indicator = try hover("MG-1", after: "indicator ")
+        #expect(indicator.contains("98.34%, established"), "\(indicator)")
+    }
 }
+

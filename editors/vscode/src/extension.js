@@ -10,6 +10,7 @@ function activate(context) {
   const server = { command: settings.get("path") || "pathways", args: ["lsp"].concat(rules ? ["--rules", rules] : []) };
   client = new LanguageClient("pathways", "Pathways rules", { run: server, debug: server }, {
     documentSelector: [{ scheme: "file", language: "pathways-rules" }],
+    initializationOptions: { review: settings.get("review") || "" },
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/*.rules") },
   });
   context.subscriptions.push(client);
