@@ -183,6 +183,39 @@ enum Features {
         analysis.declarations.compactMap { if case .param(let param) = $0.declaration { param } else { nil } }
     }
 
+    // MARK: Signature help
+
+    /// Inside a function's parentheses, its values as Excel shows them, the one being typed marked.
+    static func signatureHelp(file: SourceFile, at offset: Int) -> [String: Any]? {
+        let bytes = Array(file.text.utf8.prefix(offset))
+        var depth = 0, commas = 0, position = bytes.count - 1
+        var inString = false
+        // Back to the innermost parenthesis not yet closed, counting the commas at its level.
+        while position >= 0 {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { inString.toggle() }
+            else if !inString {
+                if byte == UInt8(ascii: "\n") { return nil }
+                if byte == UInt8(ascii: ")") { depth += 1 }
+                else if byte == UInt8(ascii: "(") {
+                    if depth == 0 { break }
+                    depth -= 1
+                } else if byte == UInt8(ascii: ","), depth == 0 { commas += 1 }
+            }
+            position -= 1
+        }
+        guard position > 0 else { return nil }
+        var start = position
+        while start > 0, (bytes[start - 1] >= 65 && bytes[start - 1] <= 90) || (bytes[start - 1] >= 48 && bytes[start - 1] <= 57) { start -= 1 }
+        guard let spec = FunctionCatalogue.named(String(decoding: bytes[start ..< position], as: UTF8.self)) else { return nil }
+        let names = spec.arguments.map { $0.isOptional ? "[\($0.name)]" : $0.name }
+        let label = "\(spec.name)(\(names.joined(separator: ", ")))"
+        let last = max(0, spec.arguments.count - 1)
+        let active = spec.arguments.last?.repeats == true ? min(commas, last) : commas
+        return ["signatures": [["label": label, "documentation": spec.summary, "parameters": names.map { ["label": $0] }] as [String: Any]],
+                "activeSignature": 0, "activeParameter": active]
+    }
+
     // MARK: Hover and definition
 
     /// What the name under the cursor is, and where it is declared.

@@ -57,6 +57,7 @@ public final class LanguageServer: @unchecked Sendable {
             reply(["capabilities": [
                 "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": false]],
                 "completionProvider": ["triggerCharacters": [".", "("]],
+                "signatureHelpProvider": ["triggerCharacters": ["(", ","]],
                 "hoverProvider": true,
                 "definitionProvider": true,
                 "codeActionProvider": true,
@@ -85,6 +86,8 @@ public final class LanguageServer: @unchecked Sendable {
             refresh()
         case "textDocument/completion":
             reply(document().map { Features.completions(in: workspace.analysis, file: $0.file, index: $0.index, at: $0.offset) } ?? [])
+        case "textDocument/signatureHelp":
+            reply(document().flatMap { Features.signatureHelp(file: $0.file, at: $0.offset) })
         case "textDocument/hover":
             reply(document().flatMap { Features.hover(in: workspace.analysis, file: $0.file, index: $0.index, at: $0.offset, review: workspace.review) })
         case "textDocument/definition":

@@ -236,5 +236,18 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         let indicator = try hover("MG-1", after: "indicator ")
         #expect(indicator.contains("98.34%, established"), "\(indicator)")
     }
+
+    /// Inside a function's parentheses, its values as Excel shows them, the one being typed marked.
+    @Test func signatureHelpMarksTheValueBeingTyped() throws {
+        let session = try EditorSession()
+        try session.start()
+        let text = try session.text("management.rules") + "\nrule MG-97 \"Test\"\n  pathway management\n  for transactions\n  when ROUND(amount, \n"
+        session.open("management.rules", text: text)
+        var at = position(of: "ROUND(amount, ", in: text, after: "rule MG-97")
+        at["character"]! += "ROUND(amount, ".utf16.count
+        let help = try #require(try session.request("textDocument/signatureHelp", ["textDocument": ["uri": session.uri("management.rules")], "position": at]) as? [String: Any])
+        let signature = try #require((help["signatures"] as? [[String: Any]])?.first)
+        #expect((signature["label"] as? String)?.hasPrefix("ROUND(") == true && help["activeParameter"] as? Int == 1, "\(help)")
+    }
 }
 
