@@ -55,7 +55,7 @@ public final class LanguageServer: @unchecked Sendable {
                 workspace.review = LastReview(path: path)
             }
             reply(["capabilities": [
-                "textDocumentSync": ["openClose": true, "change": 1, "save": ["includeText": false]],
+                "textDocumentSync": ["openClose": true, "change": 2, "save": ["includeText": false]],
                 "completionProvider": ["triggerCharacters": [".", "("]],
                 "signatureHelpProvider": ["triggerCharacters": ["(", ","]],
                 "hoverProvider": true,
@@ -71,10 +71,10 @@ public final class LanguageServer: @unchecked Sendable {
                 refresh()
             }
         case "textDocument/didChange":
-            // Whole-document changes (the sync this server asks for): the last one is the text.
+            // Incremental changes (only what was typed crosses the pipe), or a whole new text.
             if let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String,
-               let text = (params["contentChanges"] as? [[String: Any]])?.last?["text"] as? String {
-                workspace.open[uri] = text
+               let changes = params["contentChanges"] as? [[String: Any]] {
+                workspace.apply(changes, to: uri)
                 refresh()
             }
         case "textDocument/didClose":

@@ -14,6 +14,26 @@ struct Workspace {
     var review: LastReview?
     private(set) var analysis = RuleChecker.analyze([])
 
+    /// Applies an editor's changes to an open document: each replaces a range (lines and UTF-16
+    /// characters from 0) with its text, or, without a range, the whole text.
+    mutating func apply(_ changes: [[String: Any]], to uri: String) {
+        var text = open[uri] ?? ""
+        for change in changes {
+            let replacement = change["text"] as? String ?? ""
+            guard let range = change["range"] as? [String: Any], let start = range["start"] as? [String: Int], let end = range["end"] as? [String: Int] else {
+                text = replacement
+                continue
+            }
+            let file = SourceFile(path: uri, text: text)
+            var bytes = Array(text.utf8)
+            let from = file.offset(line: start["line"] ?? 0, character: start["character"] ?? 0)
+            let to = max(from, file.offset(line: end["line"] ?? 0, character: end["character"] ?? 0))
+            bytes.replaceSubrange(from ..< min(to, bytes.count), with: Array(replacement.utf8))
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        open[uri] = text
+    }
+
     /// Checks the rule set again: every file of the folder, and every open rule file.
     mutating func refresh() {
         var documents: [(uri: String, path: String, text: String)] = []

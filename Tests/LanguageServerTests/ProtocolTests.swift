@@ -249,5 +249,24 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         let signature = try #require((help["signatures"] as? [[String: Any]])?.first)
         #expect((signature["label"] as? String)?.hasPrefix("ROUND(") == true && help["activeParameter"] as? Int == 1, "\(help)")
     }
+
+    /// An editor sends only what was typed: the server applies it where it was typed.
+    @Test func incrementalChangesAreAppliedWhereTheyWereTyped() throws {
+        let session = try EditorSession()
+        try session.start()
+        let text = try session.text("management.rules")
+        session.open("management.rules", text: text)
+        let at = position(of: "accounts.owner is not blank and LOOKUP", in: text)
+        var end = at
+        end["character"]! += "accounts.owner".utf16.count
+        session.notify("textDocument/didChange", ["textDocument": ["uri": session.uri("management.rules"), "version": 2],
+                                                  "contentChanges": [["range": ["start": at, "end": end], "text": "accounts.ownr"]]])
+        var diagnostics = try session.diagnostics(for: session.uri("management.rules"))
+        if diagnostics.isEmpty { diagnostics = try session.diagnostics(for: session.uri("management.rules")) }
+        let mistake = try #require(diagnostics.first { ($0["message"] as? String)?.contains("ownr") == true }, "\(diagnostics)")
+        var column = at
+        column["character"]! += "accounts.".utf16.count
+        #expect((mistake["range"] as? [String: [String: Int]])?["start"] == column)
+    }
 }
 
