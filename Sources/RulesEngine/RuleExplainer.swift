@@ -1,3 +1,4 @@
+import Foundation
 import RulesLanguage
 import Tabular
 
@@ -13,9 +14,6 @@ public enum RuleExplainer {
                                asOf: CalendarDate? = nil) throws(Problem) -> [String] {
         guard let rule = rules.rules.first(where: { $0.id.lowercased() == id.lowercased() }) else {
             throw Problem(description: "There is no rule \(id). The rules are: \(rules.rules.map(\.id).joined(separator: ", ")).")
-        }
-        guard rule.window == nil else {
-            throw Problem(description: "Rule \(rule.id) looks at windows of days within each group; explain shows a rule on one row or on one group of rows.")
         }
         var sources: [String: RowSource] = [:]
         for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
@@ -40,7 +38,11 @@ public enum RuleExplainer {
         let where_ = table.bound.map { "\($0.sheet) row \(sheetRow)" } ?? "\(rule.table) row \(sheetRow)"
         var lines = ["Rule \(rule.id) \"\(rule.title)\" on \(where_):"]
         do {
-            func written(_ expression: CheckedExpression) -> String { rules.files[expression.span.file].slice(expression.span) }
+            // A formula written over several lines is shown on one.
+            func written(_ expression: CheckedExpression) -> String {
+                rules.files[expression.span.file].slice(expression.span).split(whereSeparator: \.isNewline)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            }
             let one = RowSource(filtering: table, rows: [row])
             if let filter = rule.filter {
                 let kept = try evaluator.evaluate(filter, in: Frame(source: one)).value(0)
@@ -54,6 +56,8 @@ public enum RuleExplainer {
             }
             // The rows the rule works on: this row, or all the rows of its group.
             var frame = Frame(source: one)
+            // The row's place among the rows the rule works on.
+            var position = 0
             if !rule.groupKeys.isEmpty {
                 var kept = Array(0 ..< table.rowCount)
                 if let filter = rule.filter, case .flags(let flags) = try evaluator.evaluate(filter, in: Frame(source: table)) {
@@ -61,9 +65,10 @@ public enum RuleExplainer {
                 }
                 let source = RowSource(filtering: table, rows: kept)
                 let keys = try rule.groupKeys.map { try evaluator.evaluate($0, in: Frame(source: source)) }
-                guard let position = kept.firstIndex(of: row) else { return lines }
-                let mine = keys.map { $0.value(position) }
+                guard let keptAt = kept.firstIndex(of: row) else { return lines }
+                let mine = keys.map { $0.value(keptAt) }
                 let members = kept.indices.filter { index in keys.indices.allSatisfy { keys[$0].value(index) == mine[$0] } }.map { kept[$0] }
+                position = members.firstIndex(of: row) ?? 0
                 let group = RowSource(filtering: table, rows: members)
                 frame = Frame(source: group)
                 frame.keyVectors = try rule.groupKeys.map { try evaluator.evaluate($0, in: frame) }
@@ -72,18 +77,40 @@ public enum RuleExplainer {
                 lines.append("  its group (\(zip(rule.groupKeyTexts, mine).map { "\($0) = \($1)" }.joined(separator: ", "))): \(members.count) row\(members.count == 1 ? "" : "s")"
                              + ", rows \(shown.joined(separator: ", "))\(members.count > 12 ? ", …" : "")")
             }
-            try frame.bind(rule.lets, with: evaluator)
+            // A rule on windows of days judges each window of the group that holds this row.
+            var at = 0
+            var what = rule.groupKeys.isEmpty ? "this row" : "this group"
+            if let window = rule.window, frame.grouping != nil {
+                let windows = try Windows(of: frame.grouping!, window, in: frame, evaluator: evaluator)
+                frame.grouping = windows.grouping
+                try frame.bind(rule.lets, with: evaluator)
+                guard case .flags(let flags) = try evaluator.evaluate(rule.condition, in: frame) else { return lines }
+                let mine = (0 ..< windows.grouping.count).filter { windows.grouping.groups.rows($0).contains(Int32(position)) }
+                let days = try evaluator.evaluate(window.days, in: Frame(source: RowSource(view: "window", rowCount: 1, columns: [:]))).value(0)
+                let dates = try evaluator.evaluate(window.date, in: Frame(source: frame.source))
+                lines.append("  windows of \(days) days by \(written(window.date)) that hold this row: \(mine.count)")
+                for index in mine {
+                    let rows = windows.grouping.groups.rows(index).map(Int.init)
+                    let first = rows.map { dates.value($0) }.filter { $0 != .blank }.min { Value.isOrderedBefore($0, $1) }
+                    lines.append("    from \(first.map { "\($0)" } ?? "?"): \(rows.count) row\(rows.count == 1 ? "" : "s") → \(flags[index] == 1 ? "Yes" : "No")")
+                }
+                at = mine.first { flags[$0] == 1 } ?? mine.first ?? 0
+                what = "this window"
+                lines.append("  the \(mine.contains { flags[$0] == 1 } ? "first window that holds" : "first window"), worked out:")
+            } else {
+                try frame.bind(rule.lets, with: evaluator)
+            }
             for (slot, value) in rule.lets.enumerated() {
-                lines.append("  let \(slot < rule.letNames.count ? rule.letNames[slot] : "value") = \(written(value)) = \(try evaluator.evaluate(value, in: frame).value(0))")
+                lines.append("  let \(slot < rule.letNames.count ? rule.letNames[slot] : "value") = \(written(value)) = \(try evaluator.evaluate(value, in: frame).value(at))")
             }
             lines.append("  when \(written(rule.condition))")
-            lines += steps(rule.condition, in: frame, evaluator: evaluator, written: written, depth: 2)
-            let holds = try evaluator.evaluate(rule.condition, in: frame).value(0)
+            lines += steps(rule.condition, in: frame, at: at, evaluator: evaluator, written: written, depth: 2)
+            let holds = try evaluator.evaluate(rule.condition, in: frame).value(at)
             lines.append("    → \(holds)")
             if holds == .yesNo(true) {
-                lines.append("  So \(rule.id) flags \(rule.groupKeys.isEmpty ? "this row" : "this group"): " + (try TemplateValues(rule.message, in: frame, evaluator: evaluator).text(at: 0)))
+                lines.append("  So \(rule.id) flags \(what): " + (try TemplateValues(rule.message, in: frame, evaluator: evaluator).text(at: at)))
             } else {
-                lines.append("  So \(rule.id) does not flag \(rule.groupKeys.isEmpty ? "this row" : "this group").")
+                lines.append("  So \(rule.id) does not flag \(what).")
             }
         } catch let problem as NotAssessed {
             lines.append("  It could not be worked out: \(problem.sentence)")
@@ -95,20 +122,21 @@ public enum RuleExplainer {
 
     /// Each part of a formula with its value, outermost first, one level of indent a level of
     /// the formula: a total, a lookup, a column or a `let` is a value of its own, not taken apart.
-    static func steps(_ expression: CheckedExpression, in frame: Frame, evaluator: Evaluator, written: (CheckedExpression) -> String,
-                      depth: Int) -> [String] {
+    static func steps(_ expression: CheckedExpression, in frame: Frame, at index: Int = 0, evaluator: Evaluator,
+                      written: (CheckedExpression) -> String, depth: Int) -> [String] {
         var lines: [String] = []
         var seen: Set<String> = []
         func visit(_ node: CheckedExpression, _ depth: Int) {
             if case .literal = node.node { return }
             let text = written(node)
             if !seen.insert(text).inserted { return }
-            let value = (try? evaluator.evaluate(node, in: frame).value(0)).map { "\($0)" } ?? "(not worked out)"
+            let value = (try? evaluator.evaluate(node, in: frame).value(index)).map { "\($0)" } ?? "(not worked out)"
             lines.append(String(repeating: "  ", count: depth) + "\(text) = \(value)")
             guard !isLeaf(node) else { return }
             for part in node.parts { visit(part, depth + 1) }
         }
         for part in expression.parts { visit(part, depth) }
+        if expression.parts.isEmpty { visit(expression, depth) }
         return lines
     }
 

@@ -43,6 +43,18 @@ struct ExplainTests {
         #expect(catchAll.contains("catch_all = ") && catchAll.contains("  So MG-12 does not flag this row."), "\(catchAll)")
     }
 
+    /// A split purchase: the windows of days that hold the row, each judged, and the one that holds
+    /// worked out; the rows are those the generator planted (its answer key).
+    @Test func aRuleOnWindowsOfDaysShowsEachWindowThatHoldsTheRow() throws {
+        let key = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: project.appendingPathComponent("workbooks/samples/struggling-district.answers.json"))) as? [String: Any])
+        let planted = try #require((key["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "BO-5" }?["rows"] as? [Int])
+        let lines = explain("BO-5", planted[0]).standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("  its group (vendor = ") && $0.hasSuffix("rows \(planted.map(String.init).joined(separator: ", "))") }, "\(lines)")
+        #expect(lines.contains("  windows of 14 days by posted that hold this row: 1"))
+        #expect(lines.last?.hasPrefix("  So BO-5 flags this window: 2 payments to") == true, "\(lines.last ?? "")")
+        #expect(lines.contains("  where vendor is not blank and amount > 0 and amount < IFBLANK(LOOKUP(owners.approval_limit, approved_by), approval_limit)"), "a formula on several lines is shown on one")
+    }
+
     @Test func aRowThatIsNotDataOrARuleThatDoesNotExistIsSaidSo() {
         let header = explain("BO-1", 1)
         #expect(header.exitCode == 2 && header.standardError.contains("Row 1 of sheet Accounts is not one of the accounts table's rows"), "\(header.standardError)")
