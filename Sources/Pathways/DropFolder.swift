@@ -69,6 +69,8 @@ public final class DropFolder: @unchecked Sendable {
         public var history: String?
         /// Each review also writes its budget owners' packets into `outbox/owners/<review name>/`.
         public var packets = false
+        /// Seconds a review runs before the log says how it is getting on, and between such lines.
+        public var progressInterval = 10.0
 
         public init(folder: String) {
             self.folder = folder
@@ -338,6 +340,23 @@ public final class DropFolder: @unchecked Sendable {
         }
     }
 
+    /// A long review's progress in the log: after ten seconds, and every ten seconds after that,
+    /// its stage and how many rows it has done.
+    private func progressLog(for name: String, started: Date) -> @Sendable (RunJob.Progress) -> Void {
+        let last = NSLock()
+        nonisolated(unsafe) var logged = started
+        let interval = options.progressInterval
+        return { [log] progress in
+            last.lock()
+            defer { last.unlock() }
+            guard Date().timeIntervalSince(logged) >= interval, !progress.isFinished else { return }
+            logged = Date()
+            let rows = progress.total.map { total in "\(progress.done) of \(total) rows (\(total == 0 ? 100 : progress.done * 100 / total)%)" } ?? "started"
+            log.event("progress", file: name, "\(progress.stage.rawValue.lowercased()): \(rows), \(Int(Date().timeIntervalSince(started))) s into its review",
+                      fields: ["stage": progress.stage.rawValue, "done": progress.done, "total": progress.total ?? -1])
+        }
+    }
+
     private func process(_ input: URL, stamp taken: FileStamp?, rules: CheckedRuleSet?) {
         let name = input.lastPathComponent
         let started = Date()
@@ -363,6 +382,7 @@ public final class DropFolder: @unchecked Sendable {
                 job.params = options.params
                 job.history = options.history
                 job.packets = options.packets
+                job.progress = progressLog(for: name, started: started)
                 result = RunJob.review(job, rules: rules)
             } else {
                 result = .failed(JobFailure(.rules, [JobFailure.Reason("The rules Pathways reviews with have mistakes, so this workbook was not reviewed. "

@@ -29,6 +29,8 @@ public enum RunJob {
         public var district: String?
         /// Seconds to wait for a history another program has locked.
         public var historyWait: TimeInterval = 15
+        /// Told how a long review is getting on: a terminal's progress bar, the watcher's log.
+        public var progress: (@Sendable (Progress) -> Void)?
         /// Also write each budget owner's packet (scorecard, findings, budget lines) into
         /// `owners/<review name>/` beside the reviewed workbook.
         public var packets = false
@@ -135,6 +137,22 @@ public enum RunJob {
 
         /// Whether the review is of a district's several files (or a folder or zip of them).
         public var isDistrict: Bool { inputs.count != 1 || inputs[0].file != input }
+    }
+
+    /// How far a review has got: its stage, and rows done of how many when that is known.
+    public struct Progress: Sendable {
+        public enum Stage: String, Sendable {
+            case reading = "Reading", checking = "Checking the rules", writing = "Writing the reviewed workbook"
+        }
+
+        public let stage: Stage
+        public let done: Int
+        /// Nil while the count is not known; equal to `done` when the stage is over.
+        public let total: Int?
+        /// Seconds since the stage began.
+        public let seconds: Double
+
+        public var isFinished: Bool { total == done }
     }
 
     /// The folder beside the reviewed workbook that holds the owners' packets, one folder a review.
@@ -267,8 +285,15 @@ public enum RunJob {
         func failToWrite(_ reason: String) -> JobResult { .failed(JobFailure(.outputs, [JobFailure.Reason(reason)])) }
         let naming = naming(options.inputs)
         var workbook: RawWorkbook
+        var stageStart = Date()
+        func tell(_ stage: Progress.Stage, _ done: Int, of total: Int?) {
+            options.progress?(Progress(stage: stage, done: done, total: total, seconds: Date().timeIntervalSince(stageStart)))
+        }
+        tell(.reading, 0, of: nil)
         do {
             workbook = try DistrictReader.read(paths: options.inputs, name: naming.name)
+            let rows = workbook.sheets.reduce(0) { $0 + $1.rowCount }
+            tell(.reading, rows, of: rows)
         } catch where error.file != naming.name {
             // One of a district's files: the sentence itself names it, as the drop folder's note shows sentences alone.
             return fail(JobFailure.Reason("the file \(error.file) could not be read, so nothing was reviewed. \(error.message)", about: naming.name))
@@ -324,7 +349,11 @@ public enum RunJob {
                 + reasons.map { JobFailure.Reason(empty.isEmpty ? $0.message : $0.description, about: workbook.file) }
                 + [JobFailure.Reason("nothing was reviewed; check that this is the export you meant to review (a general ledger, a budget report or a list of schools).")]))
         }
+        stageStart = Date()
+        let rows = binding.tables.values.reduce(0) { $0 + $1.table.rowCount }
+        tell(.checking, 0, of: nil)
         let evaluation = RuleRunner.run(rules, on: binding, params: params, asOf: asOf)
+        tell(.checking, rows, of: rows)
         var report = makeReport(workbook: workbook, rules: rules, binding: binding, params: params, evaluation: evaluation)
         let folder = options.output.map { URL(fileURLWithPath: $0) } ?? naming.folder
         let reviewedTarget = folder.appendingPathComponent(naming.stem + ".reviewed.xlsx")
@@ -388,8 +417,14 @@ public enum RunJob {
             contents.ownerScorecards = report.ownerScorecards
             contents.yearGone = report.yearGone
             do {
+                stageStart = Date()
+                tell(.writing, 0, of: workbook.sheets.reduce(0) { $0 + $1.rowCount })
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
-                                           constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet)
+                                           constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet) { done, total in
+                    tell(.writing, done, of: total)
+                }
+                let copied = workbook.sheets.reduce(0) { $0 + $1.rowCount }
+                tell(.writing, copied, of: copied)
             } catch {
                 return failToWrite(error.description)
             }

@@ -271,6 +271,7 @@ struct Run: ParsableCommand {
         options.history = history
         options.district = district
         options.packets = packets
+        if let bar = TerminalProgress.ifTerminal() { options.progress = { bar.show($0) } }
         options.outputFormats = Set(outputFormat.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         options.params = parameterSettings(params)
         try finish(RunJob.run(options))

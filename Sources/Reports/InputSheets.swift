@@ -85,6 +85,8 @@ extension Writer {
                 pageStart = row
                 for column in 0 ... (findingsColumn ?? width - 1) { setColumn(worksheet, column, column, columnWidths[column] ?? 12) }
             }
+            rowsCopied += 1
+            if rowsCopied % 10_000 == 0, let progress { progress(rowsCopied, rowsToCopy) }
             let sheetRow = row + 1
             let at = row - pageStart
             let tableRow = typedRow[sheetRow]

@@ -178,8 +178,10 @@ public enum ReviewedWorkbook {
     public static let markerSheet = "Pathways review"
     public static let markerSchema = "pathways-review/1"
 
+    /// `progress`: told the input rows copied so far and how many there are, every 10,000 rows.
     public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit,
-                             constantMemoryCells: Int = defaultConstantMemoryCells, rowsPerSheet: Int = excelRowLimit) throws(WriteError) {
+                             constantMemoryCells: Int = defaultConstantMemoryCells, rowsPerSheet: Int = excelRowLimit,
+                             progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(WriteError) {
         let temporary = AtomicFile.temporaryURL(beside: target)
         // A folder that cannot take the file is found out here, in a sentence, before libxlsxwriter
         // would say so on the terminal in its own words.
@@ -190,6 +192,7 @@ public enum ReviewedWorkbook {
         close(probe)
         var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit,
                             constantMemoryCells: constantMemoryCells, maxRows: max(2, rowsPerSheet))
+        writer.progress = progress
         let status = LibraryMessages.withheld { writer.writeAll() }
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)

@@ -30,6 +30,10 @@ struct Writer {
     var columnWidths: [Int: [Int: Double]] = [:]
     /// The Summary's rows in points, to print it on one page when that keeps it legible.
     var summaryHeight = 0.0
+    /// Told the input rows copied so far and how many there are.
+    var progress: ((_ done: Int, _ total: Int) -> Void)?
+    var rowsCopied = 0
+    lazy var rowsToCopy = contents.workbook.sheets.filter { $0.kind == .worksheet }.reduce(0) { $0 + $1.rowCount }
 
     /// Excel's columns (A to XFD), and the characters a cell holds.
     static let maxColumns = 16_384

@@ -72,9 +72,10 @@ final class RunningWatcher: @unchecked Sendable {
 
 @Suite(.serialized) struct DropFolderTests {
     func watchOnce(_ scratch: DropScratch, rules: String = project.appendingPathComponent("rules").path,
-                   format: WatchLog.Format = .text, preset: String? = nil, packets: Bool = false) throws -> [String] {
+                   format: WatchLog.Format = .text, preset: String? = nil, packets: Bool = false, progressInterval: Double = 10) throws -> [String] {
         let lines = LogLines()
         var options = DropFolder.Options(folder: scratch.root.path)
+        options.progressInterval = progressInterval
         options.preset = preset
         options.packets = packets
         options.rules = rules
