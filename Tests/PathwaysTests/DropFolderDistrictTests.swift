@@ -2,12 +2,6 @@ import Foundation
 import Testing
 @testable import Pathways
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 /// A district's files dropped together: as a zip, or as a folder copied into the inbox.
 extension DropFolderTests {
     /// The files of a folder, by name, with their bytes.

@@ -2,12 +2,6 @@ import Foundation
 import SpreadsheetIO
 import Testing
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 private func fingerprint(_ data: Data) -> UInt64 {
     data.reduce(0xCBF2_9CE4_8422_2325 as UInt64) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
 }

@@ -3,12 +3,6 @@ import SpreadsheetIO
 import Testing
 @testable import Pathways
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 private let samples = project.appendingPathComponent("workbooks/samples")
 
 /// A drop folder in a temporary directory, removed afterwards.

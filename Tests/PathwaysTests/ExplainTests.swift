@@ -2,12 +2,6 @@ import Foundation
 import Testing
 @testable import Pathways
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 /// `pathways explain`: a rule's arithmetic on one row, each value as the workbook has it.
 struct ExplainTests {
     func explain(_ rule: String, _ row: Int) -> CommandOutcome {

@@ -4,12 +4,6 @@ import RulesLanguage
 import Testing
 @testable import Pathways
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 /// Each finding names who answers for it, its school, the dollars at stake and its budget line,
 /// worked out through its row, its account or its site, so a principal can filter to their own.
 @Suite struct FindingContextTests {

@@ -2,12 +2,6 @@ import Foundation
 import Testing
 @testable import Pathways
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 /// A long review says how it is getting on: its stages in order, rows done of how many, and the
 /// drop folder's log says so for a review that runs long.
 struct ProgressTests {

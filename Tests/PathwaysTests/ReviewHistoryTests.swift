@@ -2,11 +2,6 @@ import Foundation
 import Testing
 @testable import Pathways
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
 private let struggling = project.appendingPathComponent("workbooks/samples/struggling-district.xlsx")
 
 /// The run history: every review recorded, the reviewer's marks kept past the workbook they were

@@ -59,12 +59,6 @@ func readWithOpenpyxl(_ path: String) throws -> [String: Any] {
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 /// A one-rule rule set for tests about the workbook's layout rather than the rubric.
 private let ownerRule = """
 table transactions "Transactions"

@@ -2,11 +2,6 @@ import Foundation
 import Pathways
 import Testing
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
 private let struggling = project.appendingPathComponent("workbooks/samples/struggling-district.xlsx")
 
 /// A reviewer marks findings in the reviewed workbook; the next review of the district carries

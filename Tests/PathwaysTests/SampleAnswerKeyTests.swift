@@ -6,12 +6,6 @@ import SpreadsheetIO
 import Tabular
 import Testing
 
-private let project: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 private let samples = project.appendingPathComponent("workbooks/samples")
 
 /// The default rules on every sample workbook find exactly what the generator planted, and the
