@@ -153,6 +153,13 @@ public enum RunJob {
         public let seconds: Double
 
         public var isFinished: Bool { total == done }
+
+        public init(stage: Stage, done: Int, total: Int?, seconds: Double) {
+            self.stage = stage
+            self.done = done
+            self.total = total
+            self.seconds = seconds
+        }
     }
 
     /// The folder beside the reviewed workbook that holds the owners' packets, one folder a review.

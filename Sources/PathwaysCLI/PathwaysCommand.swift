@@ -41,8 +41,13 @@ struct Inspect: ParsableCommand {
         // The rules, when they can be read, show how each account is split; without them the
         // report still shows how the file itself was read.
         let checked = try? RunJob.loadRules(rules.path).get()
+        let bar = TerminalProgress.ifTerminal()
+        let started = Date()
+        bar?.show(RunJob.Progress(stage: .reading, done: 0, total: nil, seconds: 0))
         do {
             inspection = try Inspection.inspect(paths: files, rules: checked, preset: preset)
+            let rows = inspection.sheets.reduce(0) { $0 + $1.dataRowCount }
+            bar?.show(RunJob.Progress(stage: .reading, done: rows, total: rows, seconds: Date().timeIntervalSince(started)))
         } catch {
             FileHandle.standardError.write(Data("pathways: \(error.description)\n".utf8))
             throw ExitCode(2)

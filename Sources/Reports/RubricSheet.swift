@@ -17,8 +17,9 @@ extension Writer {
                          indicator.thresholds.joined(separator: "; "), indicator.assessed ? "Yes" : (indicator.reason ?? "No"), indicator.about ?? ""]
             XLSXWriter.fitRow(sheet, row, [2, 5, 6, 7].map { (cells[$0], widths[$0]) })
             for (column, value) in cells.enumerated() {
-                if column == 3, let (number, base) = Writer.measured(value) {
-                    worksheet_write_number(sheet, row, 3, number, format(base + "|wrap"))
+                if column == 3, let (shown, base) = Writer.measured(value) {
+                    // The number as measured, in the format it is shown in: 12.87% is 0.128737…
+                    worksheet_write_number(sheet, row, 3, indicator.number ?? shown, format(base + "|wrap"))
                 } else {
                     worksheet_write_string(sheet, row, lxw_col_t(column), value, format("wrap", fill: column == 4 ? indicator.level.map(Fill.level) : nil))
                 }

@@ -183,6 +183,12 @@ rule BO-01 "Spending without a budget owner"
         #expect(rubric["B2"]?[1] == "AL-1")
         #expect(rubric["E2"]?[1] == "Emerging")
         #expect(rubric["D2"]?.first == "float" && rubric["D2"]?.last == "0.00%", "a measured value is a number a reviewer can sort: \(rubric["D2"] ?? [])")
+        // At full precision, as the findings file's number: the display's two decimals are only its format.
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("struggling-district.findings.json"))) as? [String: Any])
+        let al1 = try #require((report["indicators"] as? [[String: Any]])?.first { $0["indicator"] as? String == "AL-1" }?["number"] as? Double)
+        // (Excel keeps 15 significant digits, libxlsxwriter writes 16.)
+        #expect(rubric["D2"].flatMap { Double($0[1]) }.map { abs($0 - al1) < 1e-14 } == true && al1 != (al1 * 10_000).rounded() / 10_000,
+                "\(rubric["D2"] ?? []) against \(al1)")
         #expect(rubric["H2"]?[1].hasPrefix("The share of discretionary spending") == true)
         let summary = try #require((workbook["cells"] as? [String: Any])?["Summary"] as? [String: [String]])
         #expect(summary["A5"]?[1] == "Rule set fingerprint")
