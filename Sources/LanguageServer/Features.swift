@@ -88,6 +88,22 @@ enum Features {
             let qualifier = prefix[match].split(separator: ".").first.map(String.init) ?? ""
             return columns(of: qualifier, in: analysis)
         }
+        // Nothing to complete in a comment or inside a text in quotes.
+        if prefix.contains("#") || prefix.filter({ $0 == "\"" }).count % 2 == 1 { return [] }
+        // After a clause word that takes a name: the names it can take.
+        if let clause = prefix.range(of: #"^[ \t]+(for|from|severity|pathway|per)[ \t]+[A-Za-z_]*$"#, options: .regularExpression).map({ prefix[$0].split(separator: " ").first.map(String.init) ?? "" }) {
+            switch clause {
+            case "severity": return ["error", "warning", "info"].map { ["label": $0, "kind": 12] }
+            case "pathway":
+                return analysis.declarations.compactMap { if case .pathway(let pathway) = $0.declaration { ["label": pathway.name.text, "kind": 12, "detail": pathway.title ?? ""] } else { nil } }
+            case "per":
+                return Array(Set(analysis.symbols.values.flatMap { $0.columns.map(\.name) })).sorted().map { ["label": $0, "kind": 5] }
+            default:
+                // A rule or view reads a table or view, never the findings, which come after rules.
+                return analysis.symbols.values.filter { $0.name != RuleChecker.findingsTable || kind(of: node) == "view" }
+                    .sorted { $0.name < $1.name }.map { ["label": $0.name, "kind": 22, "detail": $0.isView ? "view" : "table"] }
+            }
+        }
         // A line's first word: a clause under a declaration, or a new declaration at the left edge.
         if prefix.range(of: #"^[ \t]*[A-Za-z]*$"#, options: .regularExpression) != nil {
             if prefix.first == " " || prefix.first == "\t" {
@@ -105,12 +121,12 @@ enum Features {
             let examples: String = spec.examples.map { "`\($0)`" }.joined(separator: "  \n")
             let documentation: [String: Any] = ["kind": "markdown", "value": spec.summary + "\n\n" + examples]
             items.append(["label": spec.name, "kind": 3, "detail": signature(spec), "documentation": documentation,
-                          "insertText": spec.name + "($1)", "insertTextFormat": 2])
+                          "insertText": spec.name + (spec.arguments.isEmpty ? "()" : "($1)"), "insertTextFormat": 2])
         }
         for param in params(analysis) {
             items.append(["label": param.name.text, "kind": 21, "detail": "param = \(RuleFormatter.text(param.value))", "documentation": param.about ?? ""])
         }
-        for symbol in analysis.symbols.values.sorted(by: { $0.name < $1.name }) {
+        for symbol in analysis.symbols.values.sorted(by: { $0.name < $1.name }) where symbol.name != RuleChecker.findingsTable || kind(of: node) != "rule" {
             items.append(["label": symbol.name, "kind": 22, "detail": symbol.isView ? "view" : "table"])
         }
         for word in ["and", "or", "not", "where", "is blank", "is not blank", "in", "not in", "starts with any of", "does not start with any of",
@@ -122,7 +138,9 @@ enum Features {
 
     static func columns(of table: String, in analysis: RuleChecker.Analysis) -> [[String: Any]] {
         guard let symbol = analysis.symbols[table.lowercased()] else { return [] }
-        return symbol.columns.map { column in
+        // A segment that may also have a column of its own is one name, offered once.
+        var seen: Set<String> = []
+        return symbol.columns.filter { seen.insert($0.name.lowercased()).inserted }.map { column in
             ["label": column.name, "kind": 5, "detail": "\(column.type)", "documentation": columnDocumentation(column, of: symbol)]
         }
     }
@@ -225,7 +243,9 @@ enum Features {
         let node = enclosing(analysis, index: index, offset: offset)
         let lower = word.name.lowercased()
         if let qualifier = word.qualifier?.lowercased(), let symbol = analysis.symbols[qualifier], let column = symbol.column(word.name) {
-            return ("**\(symbol.name).\(column.name)**: \(column.type)\n\n\(columnDocumentation(column, of: symbol))" + (review?.column(column.name, of: symbol.name) ?? ""),
+            // A review's workbook has tables; a view is worked out, not found in it.
+            return ("**\(symbol.name).\(column.name)**: \(column.type)\n\n\(columnDocumentation(column, of: symbol))"
+                        + (symbol.isView ? "" : review?.column(column.name, of: symbol.name) ?? ""),
                     columnSpan(column.name, of: qualifier, in: analysis))
         }
         // A function is written before its `(`.
@@ -258,7 +278,8 @@ enum Features {
             }
         }
         if let table = table(of: node), let symbol = analysis.symbols[table], let column = symbol.column(word.name) {
-            return ("**\(column.name)** (of \(symbol.name)): \(column.type)\n\n\(columnDocumentation(column, of: symbol))" + (review?.column(column.name, of: symbol.name) ?? ""),
+            return ("**\(column.name)** (of \(symbol.name)): \(column.type)\n\n\(columnDocumentation(column, of: symbol))"
+                        + (symbol.isView ? "" : review?.column(column.name, of: symbol.name) ?? ""),
                     columnSpan(column.name, of: table, in: analysis))
         }
         return nil
@@ -301,11 +322,12 @@ enum Features {
         return analysis.report.diagnostics.filter { $0.span.file == index && $0.span.start <= end && start <= $0.span.end }.compactMap { diagnostic in
             let replacement: (title: String, text: String)?
             let hint = diagnostic.hint ?? ""
-            if let match = hint.range(of: #"Did you mean `[A-Za-z_][A-Za-z0-9_.-]*"#, options: .regularExpression) {
-                let suggestion = String(hint[match].dropFirst("Did you mean `".count))
+            if let match = hint.range(of: #"Did you mean `?[A-Za-z_][A-Za-z0-9_.-]*"#, options: .regularExpression) {
+                let suggestion = String(hint[match].dropFirst("Did you mean ".count).drop { $0 == "`" })
                 replacement = ("Change to \(suggestion)", suggestion)
             } else if diagnostic.message.hasPrefix("`==` is not needed") {
-                replacement = ("Write = instead of ==", "=")
+                // The mistake is the second `=`: taking it out leaves the one that compares.
+                replacement = ("Write = instead of ==", "")
             } else if diagnostic.message.hasPrefix("Values in a formula are separated by commas") {
                 replacement = ("Write a comma", ",")
             } else if hint == "Remove the `;`." {

@@ -12,6 +12,8 @@ public final class LanguageServer: @unchecked Sendable {
     /// Files that had diagnostics last time, so a file put right gets an empty list.
     private var published: Set<String> = []
     private var shuttingDown = false
+    /// Changes not yet checked: a burst of typing is checked once, when it pauses.
+    private var changed = false
 
     /// `rules`: the folder of rule files; by default the workspace's (or its `rules/` folder).
     /// `review`: a review's findings file (`*.findings.json`), whose tables, params and indicators
@@ -20,11 +22,15 @@ public final class LanguageServer: @unchecked Sendable {
         transport = Transport(input: input, output: output)
         workspace.folder = rules.map { URL(fileURLWithPath: $0) }
         workspace.review = review.flatMap(LastReview.init(path:))
+        if let review, workspace.review == nil { unreadableReview = review }
     }
+
+    /// A review named that could not be read, to say so when the editor is ready.
+    private var unreadableReview: String?
 
     /// Answers messages until the editor says exit or closes the input; the exit status.
     public func run() -> Int32 {
-        while let message = transport.read() {
+        while let message = transport.read(idle: { if changed { refresh() } }) {
             let method = message["method"] as? String ?? ""
             if method == "exit" { return shuttingDown ? 0 : 1 }
             handle(method, id: message["id"], params: message["params"] as? [String: Any] ?? [:])
@@ -38,6 +44,8 @@ public final class LanguageServer: @unchecked Sendable {
             transport.send(["id": id, "result": result ?? NSNull()])
         }
         func document() -> (uri: String, index: Int, file: SourceFile, offset: Int)? {
+            // A question is answered on the text as it is now.
+            if changed { refresh() }
             guard let textDocument = params["textDocument"] as? [String: Any], let uri = textDocument["uri"] as? String,
                   let (index, file) = workspace.file(uri) else { return nil }
             let position = params["position"] as? [String: Any]
@@ -53,6 +61,7 @@ public final class LanguageServer: @unchecked Sendable {
             }
             if let path = (params["initializationOptions"] as? [String: Any])?["review"] as? String, !path.isEmpty {
                 workspace.review = LastReview(path: path)
+                if workspace.review == nil { unreadableReview = path }
             }
             reply(["capabilities": [
                 "textDocumentSync": ["openClose": true, "change": 2, "save": ["includeText": false]],
@@ -64,26 +73,30 @@ public final class LanguageServer: @unchecked Sendable {
                 "documentFormattingProvider": true,
             ] as [String: Any], "serverInfo": ["name": "pathways"]])
         case "initialized":
+            // A review named but unreadable is said once, so hover's silence is not a mystery.
+            if let path = unreadableReview {
+                transport.send(["method": "window/showMessage", "params": ["type": 2, "message": "Pathways could not read the review \(path): hover shows the rules without it. Name a findings file (*.findings.json) written by pathways run."] as [String: Any]])
+            }
             refresh()
         case "textDocument/didOpen":
             if let document = params["textDocument"] as? [String: Any], let uri = document["uri"] as? String {
                 workspace.open[uri] = document["text"] as? String ?? ""
-                refresh()
+                changed = true
             }
         case "textDocument/didChange":
             // Incremental changes (only what was typed crosses the pipe), or a whole new text.
             if let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String,
                let changes = params["contentChanges"] as? [[String: Any]] {
                 workspace.apply(changes, to: uri)
-                refresh()
+                changed = true
             }
         case "textDocument/didClose":
             if let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String {
                 workspace.open[uri] = nil
-                refresh()
+                changed = true
             }
         case "textDocument/didSave", "workspace/didChangeWatchedFiles":
-            refresh()
+            changed = true
         case "textDocument/completion":
             reply(document().map { Features.completions(in: workspace.analysis, file: $0.file, index: $0.index, at: $0.offset) } ?? [])
         case "textDocument/signatureHelp":
@@ -119,6 +132,7 @@ public final class LanguageServer: @unchecked Sendable {
 
     /// Checks the rules again and publishes every file's diagnostics.
     private func refresh() {
+        changed = false
         workspace.refresh()
         var byFile: [Int: [[String: Any]]] = [:]
         for diagnostic in workspace.analysis.report.diagnostics {
@@ -130,6 +144,10 @@ public final class LanguageServer: @unchecked Sendable {
             if !diagnostics.isEmpty { now.insert(uri) }
             guard !diagnostics.isEmpty || published.contains(uri) || workspace.open[uri] != nil else { continue }
             transport.send(["method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": diagnostics] as [String: Any]])
+        }
+        // A file that is gone (deleted, or closed and not in the folder) keeps no diagnostics.
+        for uri in published.subtracting(workspace.uris) {
+            transport.send(["method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": [] as [Any]] as [String: Any]])
         }
         published = now
     }

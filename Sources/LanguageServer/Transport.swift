@@ -13,8 +13,9 @@ final class Transport {
         self.output = output
     }
 
-    /// The next message's JSON object; nil at the end of the input.
-    func read() -> [String: Any]? {
+    /// The next message's JSON object; nil at the end of the input. `idle` runs before waiting
+    /// for more input, once everything already sent has been read: work saved for a pause in typing.
+    func read(idle: () -> Void = {}) -> [String: Any]? {
         while true {
             if let end = buffer.range(of: Transport.headerEnd) {
                 let header = String(decoding: buffer[buffer.startIndex ..< end.lowerBound], as: UTF8.self)
@@ -32,6 +33,7 @@ final class Transport {
                     continue
                 }
             }
+            idle()
             let chunk = input.availableData
             if chunk.isEmpty { return nil }
             buffer.append(chunk)

@@ -13,6 +13,9 @@ public enum RuleExplainer {
     public static func explain(rule id: String, sheetRow: Int, rules: CheckedRuleSet, binding: WorkbookBinding, params: ParamValues,
                                asOf: CalendarDate? = nil) throws(Problem) -> [String] {
         guard let rule = rules.rules.first(where: { $0.id.lowercased() == id.lowercased() }) else {
+            if let indicator = rules.indicators.first(where: { $0.id.lowercased() == id.lowercased() }) {
+                throw Problem(description: "\(indicator.id) is an indicator, measured over the whole district: the Rubric sheet shows its value. explain works a rule out on one row.")
+            }
             throw Problem(description: "There is no rule \(id). The rules are: \(rules.rules.map(\.id).joined(separator: ", ")).")
         }
         var sources: [String: RowSource] = [:]
@@ -30,18 +33,24 @@ public enum RuleExplainer {
             }
             row = found
         } else {
-            guard sheetRow >= 1, sheetRow <= table.rowCount else {
-                throw Problem(description: "\(rule.table) has rows 1 to \(table.rowCount); there is no row \(sheetRow).")
+            // A view's sheet has its header in row 1, its rows from row 2.
+            guard sheetRow >= 2, sheetRow <= table.rowCount + 1 else {
+                throw Problem(description: "The \(title(of: rule.table, in: rules)) sheet has its rows from row 2 to row \(table.rowCount + 1); there is no row \(sheetRow) to explain.")
             }
-            row = sheetRow - 1
+            row = sheetRow - 2
         }
-        let where_ = table.bound.map { "\($0.sheet) row \(sheetRow)" } ?? "\(rule.table) row \(sheetRow)"
+        let where_ = table.bound.map { "\($0.sheet) row \(sheetRow)" } ?? "\(title(of: rule.table, in: rules)) row \(sheetRow)"
         var lines = ["Rule \(rule.id) \"\(rule.title)\" on \(where_):"]
+        // A view's row is known by its keys: the school, the goal.
+        if table.bound == nil, let view = rules.views.first(where: { $0.name.lowercased() == rule.table }) {
+            let keys = view.keyColumns.compactMap { key in table.column(key.name).map { "\(key.name) = \(shownValue($0.value(row)))" } }
+            if !keys.isEmpty { lines.append("  the row of \(keys.joined(separator: ", "))") }
+        }
         do {
             // A formula written over several lines is shown on one.
             func written(_ expression: CheckedExpression) -> String {
-                rules.files[expression.span.file].slice(expression.span).split(whereSeparator: \.isNewline)
-                    .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                balanced(rules.files[expression.span.file].slice(expression.span).split(whereSeparator: \.isNewline)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "))
             }
             let one = RowSource(filtering: table, rows: [row])
             if let filter = rule.filter {
@@ -74,8 +83,8 @@ public enum RuleExplainer {
                 frame.keyVectors = try rule.groupKeys.map { try evaluator.evaluate($0, in: frame) }
                 frame.grouping = Grouping(keys: frame.keyVectors, rowCount: group.rowCount)
                 let shown = members.prefix(12).map { index in table.bound.map { String($0.table.sourceRows[index]) } ?? String(index + 1) }
-                lines.append("  its group (\(zip(rule.groupKeyTexts, mine).map { "\($0) = \($1)" }.joined(separator: ", "))): \(members.count) row\(members.count == 1 ? "" : "s")"
-                             + ", rows \(shown.joined(separator: ", "))\(members.count > 12 ? ", …" : "")")
+                lines.append("  its group (\(zip(rule.groupKeyTexts, mine).map { "\($0) = \(shownValue($1))" }.joined(separator: ", "))): \(members.count) row\(members.count == 1 ? "" : "s")"
+                             + ", row\(members.count == 1 ? "" : "s") \(shown.joined(separator: ", "))\(members.count > 12 ? ", …" : "")")
             }
             // A rule on windows of days judges each window of the group that holds this row.
             var at = 0
@@ -120,6 +129,24 @@ public enum RuleExplainer {
         return lines
     }
 
+    /// A view's sheet title, or a table's name.
+    static func title(of table: String, in rules: CheckedRuleSet) -> String {
+        rules.views.first { $0.name.lowercased() == table }?.title ?? table
+    }
+
+    /// A formula's text as written, with the parenthesis its span may leave out at either end
+    /// (`actual + encumbrance) / revised` is `(actual + encumbrance) / revised`).
+    static func balanced(_ text: String) -> String {
+        var depth = 0, unopened = 0
+        var quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle() }
+            guard !quoted else { continue }
+            if character == "(" { depth += 1 } else if character == ")" { if depth == 0 { unopened += 1 } else { depth -= 1 } }
+        }
+        return String(repeating: "(", count: unopened) + text + String(repeating: ")", count: depth)
+    }
+
     /// Each part of a formula with its value, outermost first, one level of indent a level of
     /// the formula: a total, a lookup, a column or a `let` is a value of its own, not taken apart.
     static func steps(_ expression: CheckedExpression, in frame: Frame, at index: Int = 0, evaluator: Evaluator,
@@ -130,7 +157,7 @@ public enum RuleExplainer {
             if case .literal = node.node { return }
             let text = written(node)
             if !seen.insert(text).inserted { return }
-            let value = (try? evaluator.evaluate(node, in: frame).value(index)).map { "\($0)" } ?? "(not worked out)"
+            let value = (try? evaluator.evaluate(node, in: frame).value(index)).map(shownValue) ?? "(not worked out)"
             lines.append(String(repeating: "  ", count: depth) + "\(text) = \(value)")
             guard !isLeaf(node) else { return }
             for part in node.parts { visit(part, depth + 1) }
@@ -139,6 +166,9 @@ public enum RuleExplainer {
         if expression.parts.isEmpty { visit(expression, depth) }
         return lines
     }
+
+    /// A value as the explanation shows it: a blank said in words.
+    static func shownValue(_ value: Value) -> String { value == .blank ? "(blank)" : "\(value)" }
 
     static func isLeaf(_ node: CheckedExpression) -> Bool {
         switch node.node {

@@ -109,6 +109,8 @@ extension DeclarationChecker {
     }
 
     mutating func unknownRule(_ id: Name, in test: TestDeclaration) {
+        // A rule that is declared but has a mistake of its own is reported there, not here again.
+        if rules.contains(where: { $0.id.text.lowercased() == id.text.lowercased() }) { return }
         let suggestion = Suggest.closest(id.text, among: rules.map(\.id.text))
         error(id.span, "Test \"\(test.name)\" expects findings from \(id.text), which is not a rule.",
               hint: suggestion.map { "Did you mean \($0)?" } ?? "The rules are: \(nameList(rules.map(\.id.text))).")

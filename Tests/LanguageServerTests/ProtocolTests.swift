@@ -268,5 +268,48 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         column["character"]! += "accounts.".utf16.count
         #expect((mistake["range"] as? [String: [String: Int]])?["start"] == column)
     }
+
+    /// From a trainer's trial: `==` put right by its quick fix, names offered where a clause wants
+    /// one, nothing offered in a comment, each column once, and a burst of typing answered at once.
+    @Test func quickFixesAndCompletionFitWhereTheCursorIs() throws {
+        let session = try EditorSession()
+        try session.start()
+        let base = try session.text("management.rules")
+        let text = base + "\nrule MG-96 \"Test\"\n  pathway management\n  severity \n  for transactions\n  when amount == 0\n  flag amount\n  message \"Zero.\"\n# a comment \n"
+        session.open("management.rules", text: text)
+        let diagnostics = try session.diagnostics(for: session.uri("management.rules"))
+        let equals = try #require(diagnostics.first { ($0["message"] as? String)?.hasPrefix("`==` is not needed") == true }, "\(diagnostics)")
+        let actions = try #require(try session.request("textDocument/codeAction", ["textDocument": ["uri": session.uri("management.rules")],
+                                                                                  "range": equals["range"]!, "context": ["diagnostics": [equals]]]) as? [[String: Any]])
+        let edit = try #require(((actions.first?["edit"] as? [String: Any])?["changes"] as? [String: [[String: Any]]])?[session.uri("management.rules")]?.first)
+        // Applied, the line compares with one `=`.
+        let range = try #require(edit["range"] as? [String: [String: Int]])
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let line = lines[range["start"]!["line"]!]
+        let start = line.utf16.index(line.utf16.startIndex, offsetBy: range["start"]!["character"]!)
+        let end = line.utf16.index(line.utf16.startIndex, offsetBy: range["end"]!["character"]!)
+        #expect(String(line[..<start]) + (edit["newText"] as! String) + String(line[end...]) == "  when amount = 0")
+        func labels(line: Int, character: Int) throws -> [String] {
+            let items = try #require(try session.request("textDocument/completion", ["textDocument": ["uri": session.uri("management.rules")],
+                                                                                        "position": ["line": line, "character": character]]) as? [[String: Any]])
+            return items.compactMap { $0["label"] as? String }
+        }
+        let severityLine = lines.firstIndex(of: "  severity ")!
+        #expect(try labels(line: severityLine, character: 11) == ["error", "warning", "info"])
+        #expect(try labels(line: lines.count - 2, character: 11).isEmpty, "nothing in a comment")
+        let forLine = lines.firstIndex(of: "  for transactions")!
+        let tables = try labels(line: forLine, character: 6)
+        #expect(tables.contains("transactions") && !tables.contains("findings"), "a rule reads a table, never the findings: \(tables)")
+        var accounts = try labels(line: lines.firstIndex(of: "  when amount == 0")!, character: 7)
+        accounts = accounts.filter { $0 == "site" }
+        #expect(accounts.count == 1, "a column offered once")
+        // A burst of changes, then a question: answered on the last text, at once.
+        for version in 2 ..< 32 {
+            session.change("management.rules", text: text + "\nparam burst_\(version) = \(version) \"Typed.\"\n", version: version)
+        }
+        let hover = try session.request("textDocument/hover", ["textDocument": ["uri": session.uri("management.rules")],
+                                                               "position": ["line": lines.count, "character": 7]]) as? [String: Any]
+        #expect(((hover?["contents"] as? [String: Any])?["value"] as? String)?.contains("burst_31") == true, "\(hover ?? [:])")
+    }
 }
 

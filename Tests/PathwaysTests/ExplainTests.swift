@@ -49,6 +49,29 @@ struct ExplainTests {
         #expect(lines.contains("  where vendor is not blank and amount > 0 and amount < IFBLANK(LOOKUP(owners.approval_limit, approved_by), approval_limit)"), "a formula on several lines is shown on one")
     }
 
+    /// A view's row as its sheet numbers it (header in row 1), named by its keys; a formula in
+    /// parentheses shown with them; an indicator is not a rule.
+    @Test func aViewsRowIsTheRowItsSheetShows() throws {
+        // The oracle: the row of school 103 on the reviewed workbook's Spending by school sheet.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("explain-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path)
+        options.rules = project.appendingPathComponent("rules").path
+        options.output = folder.path
+        #expect(RunJob.run(options).exitCode == 0)
+        let found = try python(#"""
+            import sys, openpyxl
+            sheet = openpyxl.load_workbook(sys.argv[1])["Spending by school"]
+            print([row for row in range(2, sheet.max_row + 1) if str(sheet.cell(row, 1).value) == "103"][0])
+            """#, [folder.appendingPathComponent("struggling-district.reviewed.xlsx").path])
+        let row = try #require(Int(found.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let lines = explain("RE-4", row).standardOutput.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Rule RE-4 \"Title I school below comparability (a screen on actual spending)\" on Spending by school row \(row):", "\(lines)")
+        #expect(lines.contains("  the row of site = 103") && lines.last?.hasPrefix("  So RE-4 flags this row: Title I school Maple Grove Elementary") == true, "\(lines)")
+        #expect(explain("BO-2A", 162).standardOutput.contains("let pace = (actual + encumbrance) / revised / ELAPSED() = "))
+        #expect(explain("MG-1", 3).standardError.contains("MG-1 is an indicator"))
+    }
+
     @Test func aRowThatIsNotDataOrARuleThatDoesNotExistIsSaidSo() {
         let header = explain("BO-1", 1)
         #expect(header.exitCode == 2 && header.standardError.contains("Row 1 of sheet Accounts is not one of the accounts table's rows"), "\(header.standardError)")
