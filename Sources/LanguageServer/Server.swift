@@ -39,6 +39,11 @@ public final class LanguageServer: @unchecked Sendable {
     }
 
     private func handle(_ method: String, id: Any?, params: [String: Any]) {
+        // After shutdown only exit is expected: a request is refused, as the protocol says.
+        if shuttingDown, let id {
+            transport.send(["id": id, "error": ["code": -32600, "message": "Pathways is shutting down; it answers nothing more."] as [String: Any]])
+            return
+        }
         func reply(_ result: Any?) {
             guard let id else { return }
             transport.send(["id": id, "result": result ?? NSNull()])

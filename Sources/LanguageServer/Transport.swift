@@ -28,8 +28,9 @@ final class Transport {
                     let bodyEnd = buffer.index(end.upperBound, offsetBy: length)
                     let body = Data(buffer[end.upperBound ..< bodyEnd])
                     buffer = Data(buffer[bodyEnd...])
-                    // A body that is not a JSON object is skipped: the client's next message may be fine.
+                    // A body that is not a JSON object gets the protocol's parse error; the next may be fine.
                     if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] { return object }
+                    send(["id": NSNull(), "error": ["code": -32700, "message": "Pathways could not read that message as JSON."] as [String: Any]])
                     continue
                 }
             }

@@ -62,6 +62,11 @@ final class EditorSession: @unchecked Sendable {
 
     func notify(_ method: String, _ params: [String: Any]) { send(["method": method, "params": params]) }
 
+    /// A framed body exactly as given, JSON or not.
+    func sendRaw(_ body: String) {
+        input.fileHandleForWriting.write(Data("Content-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8))
+    }
+
     /// Sends a request and waits (up to ten seconds) for its answer.
     func request(_ method: String, _ params: [String: Any]) throws -> Any? {
         nextID += 1
@@ -310,6 +315,22 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         let hover = try session.request("textDocument/hover", ["textDocument": ["uri": session.uri("management.rules")],
                                                                "position": ["line": lines.count, "character": 7]]) as? [String: Any]
         #expect(((hover?["contents"] as? [String: Any])?["value"] as? String)?.contains("burst_31") == true, "\(hover ?? [:])")
+    }
+
+    /// A message that is not JSON gets the protocol's parse error, and a request after shutdown is refused.
+    @Test func aBadMessageAndARequestAfterShutdownAreAnsweredWithErrors() throws {
+        let session = try EditorSession()
+        try session.start()
+        session.sendRaw("{not json")
+        let parseError = try session.wait { ($0["error"] as? [String: Any])?["code"] as? Int == -32700 }
+        #expect(parseError["id"] is NSNull)
+        _ = try session.request("shutdown", [:])
+        session.send(["id": 99, "method": "textDocument/hover", "params": ["textDocument": ["uri": session.uri("management.rules")], "position": ["line": 0, "character": 0]]])
+        let refused = try session.wait { $0["id"] as? Int == 99 }
+        #expect((refused["error"] as? [String: Any])?["code"] as? Int == -32600)
+        session.notify("exit", [:])
+        session.process.waitUntilExit()
+        #expect(session.process.terminationStatus == 0)
     }
 }
 
