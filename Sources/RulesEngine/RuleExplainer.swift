@@ -47,6 +47,11 @@ public enum RuleExplainer {
             if !keys.isEmpty { lines.append("  the row of \(keys.joined(separator: ", "))") }
         }
         do {
+            func listParam(_ slot: Int) -> String? {
+                guard slot < rules.params.count else { return nil }
+                let name = rules.params[slot].name.text
+                return params.settings.first { $0.name.lowercased() == name.lowercased() }.map { "\(name) = \($0.value)" }
+            }
             // A formula written over several lines is shown on one.
             func written(_ expression: CheckedExpression) -> String {
                 balanced(rules.files[expression.span.file].slice(expression.span).split(whereSeparator: \.isNewline)
@@ -56,7 +61,7 @@ public enum RuleExplainer {
             if let filter = rule.filter {
                 let kept = try evaluator.evaluate(filter, in: Frame(source: one)).value(0)
                 lines.append("  where \(written(filter))")
-                lines += steps(filter, in: Frame(source: one), evaluator: evaluator, written: written, depth: 2)
+                lines += steps(filter, in: Frame(source: one), evaluator: evaluator, written: written, list: listParam, depth: 2)
                 lines.append("    → \(kept)")
                 guard kept == .yesNo(true) else {
                     lines.append("  The rule's `where` leaves this row out, so the rule does not look at it.")
@@ -113,7 +118,7 @@ public enum RuleExplainer {
                 lines.append("  let \(slot < rule.letNames.count ? rule.letNames[slot] : "value") = \(written(value)) = \(try evaluator.evaluate(value, in: frame).value(at))")
             }
             lines.append("  when \(written(rule.condition))")
-            lines += steps(rule.condition, in: frame, at: at, evaluator: evaluator, written: written, depth: 2)
+            lines += steps(rule.condition, in: frame, at: at, evaluator: evaluator, written: written, list: listParam, depth: 2)
             let holds = try evaluator.evaluate(rule.condition, in: frame).value(at)
             lines.append("    → \(holds)")
             if holds == .yesNo(true) {
@@ -149,8 +154,9 @@ public enum RuleExplainer {
 
     /// Each part of a formula with its value, outermost first, one level of indent a level of
     /// the formula: a total, a lookup, a column or a `let` is a value of its own, not taken apart.
+    /// `list`: a list param's name and value, by its position, for `starts with any of catch_all`.
     static func steps(_ expression: CheckedExpression, in frame: Frame, at index: Int = 0, evaluator: Evaluator,
-                      written: (CheckedExpression) -> String, depth: Int) -> [String] {
+                      written: (CheckedExpression) -> String, list: (Int) -> String? = { _ in nil }, depth: Int) -> [String] {
         var lines: [String] = []
         var seen: Set<String> = []
         func visit(_ node: CheckedExpression, _ depth: Int) {
@@ -159,6 +165,12 @@ public enum RuleExplainer {
             if !seen.insert(text).inserted { return }
             let value = (try? evaluator.evaluate(node, in: frame).value(index)).map(shownValue) ?? "(not worked out)"
             lines.append(String(repeating: "  ", count: depth) + "\(text) = \(value)")
+            // The list a value is tested against, when a param holds it.
+            switch node.node {
+            case .startsWith(_, .param(let slot), _), .isIn(_, .param(let slot), _):
+                if let shown = list(slot), seen.insert(shown).inserted { lines.append(String(repeating: "  ", count: depth + 1) + shown) }
+            default: break
+            }
             guard !isLeaf(node) else { return }
             for part in node.parts { visit(part, depth + 1) }
         }

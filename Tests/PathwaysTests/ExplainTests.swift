@@ -34,7 +34,7 @@ struct ExplainTests {
         #expect(lines.last?.hasPrefix("  So BO-6 flags this group") == true)
         // A param is shown with its value.
         let catchAll = explain("MG-12", 20).standardOutput
-        #expect(catchAll.contains("catch_all = ") && catchAll.contains("  So MG-12 does not flag this row."), "\(catchAll)")
+        #expect(catchAll.contains("catch_all = (\"") && catchAll.contains("  So MG-12 does not flag this row."), "the list's values, as the rules set them: \(catchAll)")
     }
 
     /// A split purchase: the windows of days that hold the row, each judged, and the one that holds
