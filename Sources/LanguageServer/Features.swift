@@ -253,6 +253,17 @@ enum Features {
         if after == UInt8(ascii: "("), let spec = FunctionCatalogue.named(word.name) {
             return ("**\(signature(spec))**\n\n\(spec.summary)\n\n" + spec.examples.map { "`\($0)`" }.joined(separator: "  \n"), nil)
         }
+        // A column where its table or view declares it.
+        let declaring: String? = switch node?.declaration {
+        case .table(let table)?: table.name.text.lowercased()
+        case .view(let view)?: view.name.text.lowercased()
+        default: nil
+        }
+        if word.qualifier == nil, let declaring, let symbol = analysis.symbols[declaring], let column = symbol.column(word.name),
+           let span = columnSpan(column.name, of: declaring, in: analysis), span.file == index, span.start <= offset, offset <= span.end {
+            return ("**\(symbol.name).\(column.name)**: \(column.type)\n\n\(columnDocumentation(column, of: symbol))"
+                        + (symbol.isView ? "" : review?.column(column.name, of: symbol.name) ?? ""), span)
+        }
         if let binding = lets(of: node).first(where: { $0.name.text.lowercased() == lower }) {
             return ("**let \(binding.name.text)** = `\(RuleFormatter.text(binding.value))`", binding.name.span)
         }

@@ -332,5 +332,17 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         session.process.waitUntilExit()
         #expect(session.process.terminationStatus == 0)
     }
+
+    /// Hover on a column where its table declares it: its type and the headers it is read from.
+    @Test func hoverOnAColumnsDeclaration() throws {
+        let session = try EditorSession()
+        try session.start()
+        let text = try session.text("tables.rules")
+        session.open("tables.rules", text: text)
+        let at = position(of: "amount", in: text, after: "table transactions")
+        let hover = try session.request("textDocument/hover", ["textDocument": ["uri": session.uri("tables.rules")], "position": at]) as? [String: Any]
+        let value = (hover?["contents"] as? [String: Any])?["value"] as? String ?? ""
+        #expect(value.hasPrefix("**transactions.amount**: an amount of money") && value.contains("\"Amount\""), "\(value)")
+    }
 }
 
