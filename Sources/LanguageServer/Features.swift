@@ -243,10 +243,7 @@ enum Features {
         let node = enclosing(analysis, index: index, offset: offset)
         let lower = word.name.lowercased()
         if let qualifier = word.qualifier?.lowercased(), let symbol = analysis.symbols[qualifier], let column = symbol.column(word.name) {
-            // A review's workbook has tables; a view is worked out, not found in it.
-            return ("**\(symbol.name).\(column.name)**: \(column.type)\n\n\(columnDocumentation(column, of: symbol))"
-                        + (symbol.isView ? "" : review?.column(column.name, of: symbol.name) ?? ""),
-                    columnSpan(column.name, of: qualifier, in: analysis))
+            return (columnHover(column, of: symbol, review: review), columnSpan(column.name, of: qualifier, in: analysis))
         }
         // A function is written before its `(`.
         let after = file.text.utf8.dropFirst(word.span.end).first { $0 != UInt8(ascii: " ") }
@@ -261,8 +258,7 @@ enum Features {
         }
         if word.qualifier == nil, let declaring, let symbol = analysis.symbols[declaring], let column = symbol.column(word.name),
            let span = columnSpan(column.name, of: declaring, in: analysis), span.file == index, span.start <= offset, offset <= span.end {
-            return ("**\(symbol.name).\(column.name)**: \(column.type)\n\n\(columnDocumentation(column, of: symbol))"
-                        + (symbol.isView ? "" : review?.column(column.name, of: symbol.name) ?? ""), span)
+            return (columnHover(column, of: symbol, review: review), span)
         }
         if let binding = lets(of: node).first(where: { $0.name.text.lowercased() == lower }) {
             return ("**let \(binding.name.text)** = `\(RuleFormatter.text(binding.value))`", binding.name.span)
@@ -289,11 +285,17 @@ enum Features {
             }
         }
         if let table = table(of: node), let symbol = analysis.symbols[table], let column = symbol.column(word.name) {
-            return ("**\(column.name)** (of \(symbol.name)): \(column.type)\n\n\(columnDocumentation(column, of: symbol))"
-                        + (symbol.isView ? "" : review?.column(column.name, of: symbol.name) ?? ""),
-                    columnSpan(column.name, of: table, in: analysis))
+            return (columnHover(column, of: symbol, bare: true, review: review), columnSpan(column.name, of: table, in: analysis))
         }
         return nil
+    }
+
+    /// A column's type, where it is read from, and where the review found it. `bare`: written
+    /// without its table's name, in a rule on that table.
+    static func columnHover(_ column: TableSymbol.Column, of symbol: TableSymbol, bare: Bool = false, review: LastReview?) -> String {
+        (bare ? "**\(column.name)** (of \(symbol.name))" : "**\(symbol.name).\(column.name)**") + ": \(column.type)\n\n\(columnDocumentation(column, of: symbol))"
+            // A review's workbook has tables; a view is worked out, not found in it.
+            + (symbol.isView ? "" : review?.column(column.name, of: symbol.name) ?? "")
     }
 
     /// Where a table's or view's column is declared.

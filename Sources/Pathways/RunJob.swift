@@ -425,12 +425,13 @@ public enum RunJob {
             contents.yearGone = report.yearGone
             do {
                 stageStart = Date()
-                tell(.writing, 0, of: workbook.sheets.reduce(0) { $0 + $1.rowCount })
+                // The rows the writer copies: every row of the worksheets it writes again.
+                let copied = workbook.sheets.filter { $0.kind == .worksheet }.reduce(0) { $0 + $1.rowCount }
+                tell(.writing, 0, of: copied)
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
                                            constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet) { done, total in
                     tell(.writing, done, of: total)
                 }
-                let copied = workbook.sheets.reduce(0) { $0 + $1.rowCount }
                 tell(.writing, copied, of: copied)
             } catch {
                 return failToWrite(error.description)

@@ -8,12 +8,8 @@ import SpreadsheetIO
 extension Writer {
     mutating func writeSchools(_ sheet: UnsafeMutablePointer<lxw_worksheet>, measured: PerValueIndicators) {
         let indicators = measured.values.first?.indicators ?? []
-        let sites = contents.binding.tables["sites"]
-        func siteText(_ column: String, _ site: String) -> String? {
-            guard let sites, let keys = sites.column("site"), let row = (0 ..< keys.count).first(where: { keys[$0].description == site }),
-                  let text = sites.column(column)?[row].description, !text.isEmpty else { return nil }
-            return text
-        }
+        let sites = KeyedRows(contents.binding.tables["sites"], key: "site")
+        let owners = KeyedRows(contents.binding.tables["owners"], key: "owner")
         setColumn(sheet, 0, 0, 8)
         setColumn(sheet, 1, 1, 26)
         setColumn(sheet, 2, 2, 18)
@@ -33,15 +29,11 @@ extension Writer {
         let district = indicators.map { indicator in contents.evaluation.indicators.first { $0.indicator == indicator.indicator } }
         // A principal by name, with their id, as the owners table has them.
         func principal(of site: String) -> String? {
-            guard let id = siteText("principal", site) else { return nil }
-            guard let owners = contents.binding.tables["owners"], let ids = owners.column("owner"),
-                  let row = (0 ..< ids.count).first(where: { ids[$0].description == id }),
-                  let name = owners.column("name")?[row].description, !name.isEmpty else { return id }
-            return "\(name) (\(id))"
+            sites.text("principal", of: site).map { id in owners.text("name", of: id).map { "\($0) (\(id))" } ?? id }
         }
         let rows: [(label: String, name: String?, principal: String?, results: [IndicatorResult?])] =
             [("District", "All schools and offices", nil, district)]
-            + measured.values.map { ($0.value, siteText("name", $0.value), principal(of: $0.value), $0.indicators) }
+            + measured.values.map { ($0.value, sites.text("name", of: $0.value), principal(of: $0.value), $0.indicators) }
         for (index, entry) in rows.enumerated() {
             let row = lxw_row_t(index + 1)
             worksheet_write_string(sheet, row, 0, entry.label, index == 0 ? format("bold") : nil)

@@ -7,9 +7,9 @@ import Tabular
 public enum FindingContext {
     public static func enrich(_ findings: inout [Finding], binding: WorkbookBinding, evaluation: Evaluation) {
         let rows = RowIndex(binding: binding)
-        let accounts = Keyed(binding.tables["accounts"], key: "account")
-        let sites = Keyed(binding.tables["sites"], key: "site")
-        let goals = Keyed(binding.tables["goals"], key: "goal")
+        let accounts = KeyedRows(binding.tables["accounts"], key: "account")
+        let sites = KeyedRows(binding.tables["sites"], key: "site")
+        let goals = KeyedRows(binding.tables["goals"], key: "goal")
         let views = Dictionary(evaluation.shownViews.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         for index in findings.indices {
             let finding = findings[index]
@@ -63,28 +63,6 @@ public enum FindingContext {
             findings[index].amount = amount
         }
     }
-
-    /// A bound table's rows by their key.
-    private struct Keyed {
-        let table: BoundTable?
-        let rows: [String: Int]
-
-        init(_ table: BoundTable?, key: String) {
-            self.table = table
-            guard let table, let column = table.column(key) else {
-                rows = [:]
-                return
-            }
-            rows = Dictionary((0 ..< column.count).map { (column[$0].description, $0) }, uniquingKeysWith: { first, _ in first })
-        }
-
-        func row(_ key: String) -> Int? { rows[key] }
-
-        func text(_ column: String, of key: String) -> String? {
-            guard let row = rows[key], let value = table?.column(column)?[row].description, !value.isEmpty else { return nil }
-            return value
-        }
-    }
 }
 
 /// The table row behind a sheet row, by table.
@@ -100,4 +78,26 @@ struct RowIndex {
     }
 
     func row(of sheetRow: Int, in table: String) -> Int? { byTable[table.lowercased()]?[Int32(sheetRow)] }
+}
+
+/// A bound table's rows by their key (the first row of a key that repeats): its other columns' text.
+public struct KeyedRows {
+    let table: BoundTable?
+    let rows: [String: Int]
+
+    public init(_ table: BoundTable?, key: String) {
+        self.table = table
+        guard let table, let column = table.column(key) else {
+            rows = [:]
+            return
+        }
+        rows = Dictionary((0 ..< column.count).map { (column[$0].description, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public func row(_ key: String) -> Int? { rows[key] }
+
+    public func text(_ column: String, of key: String) -> String? {
+        guard let row = rows[key], let value = table?.column(column)?[row].description, !value.isEmpty else { return nil }
+        return value
+    }
 }

@@ -221,20 +221,21 @@ extension RuleRunner {
         for indicator in rules.indicators { if let per = indicator.per, !columns.contains(per) { columns.append(per) } }
         return columns.map { column in
             let indicators = rules.indicators.filter { $0.per == column }
-            // Each source's rows by their value of the column, in one pass.
+            // Each source's rows by their value of the column, grouped as a rule's `by` groups them.
             var rowsOf: [String: [String: [Int]]] = [:]
             var values: [String] = []
             let keyed = rules.tables.first { $0.keys.map { $0.text.lowercased() } == [column] && evaluator.sources[$0.name.text.lowercased()] != nil }
                 .map { $0.name.text.lowercased() }
-            // The keyed table first, so its order is the values' order.
             let totalled = Set(indicators.flatMap(\.perTables))
+            // The keyed table first, so its order is the values' order.
             for (name, source) in evaluator.sources.sorted(by: { ($0.key == keyed ? 0 : 1, $0.key) < ($1.key == keyed ? 0 : 1, $1.key) }) {
                 guard name == keyed || totalled.contains(name), let vector = source.column(column) else { continue }
+                let grouping = Grouping(keys: [vector], rowCount: source.rowCount)
                 var rows: [String: [Int]] = [:]
-                for row in 0 ..< source.rowCount where !vector.isBlank(row) {
-                    let value = vector.value(row).description
-                    if rows[value] == nil, keyed == nil || name == keyed { values.append(value) }
-                    rows[value, default: []].append(row)
+                for group in 0 ..< grouping.count where !vector.isBlank(grouping.firstRows[group]) {
+                    let value = vector.value(grouping.firstRows[group]).description
+                    if keyed == nil || name == keyed { values.append(value) }
+                    rows[value] = grouping.groups.rows(group).map(Int.init)
                 }
                 rowsOf[name] = rows
             }

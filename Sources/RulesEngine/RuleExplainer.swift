@@ -18,10 +18,7 @@ public enum RuleExplainer {
             }
             throw Problem(description: "There is no rule \(id). The rules are: \(rules.rules.map(\.id).joined(separator: ", ")).")
         }
-        var sources: [String: RowSource] = [:]
-        for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
-        var evaluator = Evaluator(sources: sources, rules: rules, values: params, asOf: asOf ?? RuleRunner.latestDate(in: binding))
-        _ = RuleRunner.evaluateViews(rules.views.filter { !$0.afterRules }, evaluator: &evaluator)
+        let evaluator = RuleRunner.evaluatorBeforeRules(rules, on: binding, params: params, asOf: asOf).0
         guard let table = evaluator.sources[rule.table] else {
             throw Problem(description: "Rule \(rule.id) checks \(rule.table), which this workbook does not have.")
         }

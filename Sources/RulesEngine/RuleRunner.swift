@@ -9,15 +9,9 @@ public enum RuleRunner {
     /// `showingEveryView`: every view's rows in `shownViews`, not only those marked `show` (for tests).
     public static func run(_ rules: CheckedRuleSet, on binding: WorkbookBinding, params: ParamValues? = nil,
                            asOf: CalendarDate? = nil, showingEveryView: Bool = false) -> Evaluation {
-        var sources: [String: RowSource] = [:]
-        for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
-        let values = params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])
-        var evaluator = Evaluator(sources: sources, rules: rules, values: values, asOf: asOf ?? latestDate(in: binding))
-        for table in rules.tables where binding.tables[table.name.text.lowercased()] == nil {
-            evaluator.absent[table.name.text.lowercased()] = "the workbook has no \(table.title ?? table.name.text) table"
-        }
-        // Views of the findings wait for every rule; the rest are worked out first, for the rules.
-        let notAssessedViews = evaluateViews(rules.views.filter { !$0.afterRules }, evaluator: &evaluator)
+        let prepared = evaluatorBeforeRules(rules, on: binding, params: params, asOf: asOf)
+        var evaluator = prepared.0
+        let notAssessedViews = prepared.notAssessedViews
         for source in evaluator.sources.values { source.preload() }
         // Rules are independent of each other: they are evaluated on all cores.
         let results = ParallelSlots<([Finding], RuleOutcome)>(count: rules.rules.count)
@@ -75,6 +69,22 @@ public enum RuleRunner {
         evaluation.pathways = pathways
         evaluation.goals = goals
         return evaluation
+    }
+
+    /// The evaluator over the bound tables (each missing one known with its reason), with the
+    /// views the rules read worked out; why each view that could not be.
+    static func evaluatorBeforeRules(_ rules: CheckedRuleSet, on binding: WorkbookBinding, params: ParamValues?,
+                                     asOf: CalendarDate?) -> (Evaluator, notAssessedViews: [String: String]) {
+        var sources: [String: RowSource] = [:]
+        for (name, table) in binding.tables { sources[name] = RowSource(bound: table) }
+        let values = params ?? ParamValues(rules: rules, workbook: nil, commandLine: [:])
+        var evaluator = Evaluator(sources: sources, rules: rules, values: values, asOf: asOf ?? latestDate(in: binding))
+        for table in rules.tables where binding.tables[table.name.text.lowercased()] == nil {
+            evaluator.absent[table.name.text.lowercased()] = "the workbook has no \(table.title ?? table.name.text) table"
+        }
+        // Views of the findings wait for every rule; the rest are worked out first, for the rules.
+        let notAssessedViews = evaluateViews(rules.views.filter { !$0.afterRules }, evaluator: &evaluator)
+        return (evaluator, notAssessedViews)
     }
 
     /// A view's rows as its sheet shows them; nil when it could not be worked out.
