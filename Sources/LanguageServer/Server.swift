@@ -85,7 +85,7 @@ public final class LanguageServer: @unchecked Sendable {
             refresh()
         case "textDocument/didOpen":
             if let document = params["textDocument"] as? [String: Any], let uri = document["uri"] as? String {
-                workspace.open[uri] = document["text"] as? String ?? ""
+                workspace.open(uri, text: document["text"] as? String ?? "")
                 changed = true
             }
         case "textDocument/didChange":
@@ -97,7 +97,7 @@ public final class LanguageServer: @unchecked Sendable {
             }
         case "textDocument/didClose":
             if let uri = (params["textDocument"] as? [String: Any])?["uri"] as? String {
-                workspace.open[uri] = nil
+                workspace.close(uri)
                 changed = true
             }
         case "textDocument/didSave", "workspace/didChangeWatchedFiles":
@@ -155,5 +155,6 @@ public final class LanguageServer: @unchecked Sendable {
             transport.send(["method": "textDocument/publishDiagnostics", "params": ["uri": uri, "diagnostics": [] as [Any]] as [String: Any]])
         }
         published = now
+        workspace.forgetPrevious()
     }
 }

@@ -13,7 +13,7 @@ extension ExpressionChecker {
                 if params[qualifier.text.lowercased()] != nil || scope.table?.column(qualifier.text) != nil {
                     error(qualifier.span, "`\(qualifier.text).\(name.text)`: only tables and views have columns after a dot.")
                 } else {
-                    let hint = Suggest.closest(qualifier.text, among: tables.values.map(\.name)).map { "Did you mean `\($0)`?" }
+                    let hint = Suggest.closest(qualifier.text, among: tables.values.map(\.name).sorted()).map { "Did you mean `\($0)`?" }
                         ?? "The tables and views are: \(nameList(tables.values.map(\.name).sorted()))."
                     error(qualifier.span, "There is no table or view named `\(qualifier.text)`.", hint: hint)
                 }
@@ -161,7 +161,8 @@ extension ExpressionChecker {
                   hint: "Test for it with `is blank`, as in: owner is blank (or owner is not blank).")
             return
         }
-        var candidates = Array(scope.bindings.keys) + Array(params.keys)
+        // In a fixed order, so the same slip gets the same suggestion every time.
+        var candidates = scope.bindings.keys.sorted() + params.keys.sorted()
         if let table = scope.aggregateRange ?? scope.table { candidates += table.columns.map(\.name) }
         if let suggestion = Suggest.closest(name.text, among: candidates) {
             error(name.span, "There is no column or value named `\(name.text)` in \(scope.owner).", hint: "Did you mean `\(suggestion)`?")

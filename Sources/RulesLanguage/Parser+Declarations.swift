@@ -97,7 +97,10 @@ extension Parser {
             parseTestClauses(&test, record: &clauseComments)
             declaration = .test(test)
         }
-        let end = tokens[max(0, index - 1)].span
+        // It ends with its last clause: the comment lines read past to find its end are the next one's.
+        var last = max(0, index - 1)
+        while last > 0, tokens[last].kind == .newline || tokens[last].kind == .blankLine || tokens[last].isLineComment { last -= 1 }
+        let end = tokens[last].span
         return DeclarationNode(declaration: declaration, comments: header, clauseComments: clauseComments, span: start.span.to(end))
     }
 

@@ -158,13 +158,18 @@ public struct Parser {
         return current.indent == 0 || ClauseKeyword(rawValue: keyword.rawValue) == nil
     }
 
+    /// Passes over lines that cannot be read, to the next declaration. The comment lines right
+    /// above it are its own, as always; those above a line passed over go with it.
     mutating func skipToNextDeclaration() {
+        pendingComments = []
         while current.kind != .end {
             skipLine()
             if case .comment = current.kind { advance() }
             // Every line end is passed, a blank line too: stopping at one would never move on.
             while current.kind == .newline || current.kind == .blankLine { advance() }
+            skipBlankLines()
             if current.kind == .end || atDeclaration { return }
+            pendingComments = []
         }
     }
 

@@ -6,6 +6,7 @@ extension DeclarationChecker {
 
     mutating func checkIndicators() {
         for indicator in indicators {
+            expressionChecker.usedBindings = []
             let owner = "indicator \(indicator.id.text)"
             checkPathway(indicator.pathway, owner: owner, at: indicator.id.span)
             var measureType = ValueType.unknown

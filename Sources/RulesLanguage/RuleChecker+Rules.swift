@@ -143,72 +143,104 @@ extension DeclarationChecker {
     // MARK: Rules
 
     mutating func checkRules() {
-        for rule in rules {
-            let owner = "rule \(rule.id.text)"
-            checkPathway(rule.pathway, owner: owner, at: rule.id.span)
-            if rule.severity == nil && rule.severitySpan == nil {
-                error(rule.id.span, "Rule \(rule.id.text) needs a `severity` line: error, warning or info.")
-            }
-            guard let tableName = rule.table else {
-                error(rule.id.span, "Rule \(rule.id.text) needs a `for` line saying which table it checks.", hint: "For example: for transactions")
+        ruleMemo?.start(RuleCheckMemo.Environment(checker: self), params: expressionChecker.params)
+        var usesCounted: Set<ObjectIdentifier> = []
+        for index in rules.indices {
+            // A `let` is used or not within its own rule.
+            expressionChecker.usedBindings = []
+            guard let ruleMemo else {
+                checkRule(rules[index])
                 continue
             }
-            guard let table = lookupTable(tableName, for: owner) else { continue }
-            if readsFindings(table: tableName, [rule.condition, rule.filter].compactMap { $0 } + rule.lets.map(\.value) + rule.groupKeys) {
-                let through = tableName.text.lowercased() == RuleChecker.findingsTable ? "" : " (through \(tableName.text))"
-                error(tableName.span, "Rule \(rule.id.text) reads the findings\(through), but they are known only once every rule has run.",
-                      hint: "Total the findings in a view (`from findings by owner`) or measure them in an indicator; a rule cannot use them.")
+            let span = ruleSpans[index]
+            let text = SourceText(files[span.file].bytes[span.start ..< span.end])
+            if let uses = ruleMemo.uses(of: text) {
+                guard usesCounted.insert(ObjectIdentifier(uses)).inserted else { continue }
+                usedPathways.formUnion(uses.pathways)
+                expressionChecker.usedParams.formUnion(uses.params)
+                expressionChecker.usedTables.formUnion(uses.tables)
                 continue
             }
-            var scope = Scope(owner: owner, table: table)
-            // The rows it looks at are chosen one by one, before any group or `let`.
-            let filter = rule.filter.flatMap { written -> CheckedExpression? in
-                let letNames = Set(rule.lets.map { $0.name.text.lowercased() })
-                if let used = plainNames(in: written).first(where: { letNames.contains($0.text.lowercased()) && table.column($0.text) == nil }) {
-                    error(used.span, "`\(used.text)` is a `let` of rule \(rule.id.text), worked out after `where` has chosen the rows, so `where` cannot use it.",
-                          hint: "Write its formula in `where` itself.")
-                    return nil
-                }
-                return expressionChecker.checkCondition(written, in: scope, what: "The `where` of \(owner)")
+            // What this rule alone uses, to be kept with it when it has no mistake.
+            let before = (diagnostics.count, expressionChecker.diagnostics.count, usedPathways, expressionChecker.usedParams, expressionChecker.usedTables)
+            usedPathways = []
+            expressionChecker.usedParams = []
+            expressionChecker.usedTables = []
+            checkRule(rules[index])
+            if diagnostics.count == before.0 && expressionChecker.diagnostics.count == before.1 {
+                ruleMemo.remember(text, rules[index], pathways: usedPathways, params: expressionChecker.usedParams, tables: expressionChecker.usedTables)
             }
-            let window = rule.window.flatMap { checkWindow($0, of: rule, in: scope) }
-            let keys = rule.groupKeys.map { expressionChecker.check($0, in: scope) }
-            scope.groupKeys = rule.groupKeys
-            let lets = checkLets(rule.lets, in: &scope, owner: owner, table: table)
-            var condition: CheckedExpression?
-            if let written = rule.condition {
-                let mistakesBefore = expressionChecker.diagnostics.count
-                let checked = expressionChecker.checkCondition(written, in: scope, what: "The `when` of \(owner)")
-                condition = checked
-                // Said only of a condition with no other mistake: a misspelt column reads nothing either.
-                if rule.groupKeys.isEmpty && rule.window == nil && expressionChecker.diagnostics.count == mistakesBefore
-                    && onlyTotalsItsTable(checked, of: table, lets: lets) {
-                    error(written.span, "This condition adds up the whole \(table.name) table and never looks at the row itself, so it is the same for every row: rule \(rule.id.text) would flag every row or none.",
-                          hint: "To look at groups of rows, add `by` to the `for` line, as in: for \(table.name) by vendor. To look at each row, use its columns.")
-                }
-            } else {
-                error(rule.id.span, "Rule \(rule.id.text) needs a `when` line saying what it looks for.", hint: "For example: when owner is blank")
-            }
-            let flags = checkFlags(rule, table: table)
-            let message = rule.message.map { checkTemplate($0, in: scope) }
-            if message == nil {
-                error(rule.id.span, "Rule \(rule.id.text) needs a `message` line telling the reviewer what is wrong.",
-                      hint: "For example: message \"Nobody owns account {account}.\"")
-            }
-            let fix = rule.fix.map { checkTemplate($0, in: scope) }
-            for binding in rule.lets where !expressionChecker.usedBindings.contains(binding.name.text.lowercased()) {
-                warning(binding.name.span, "`\(binding.name.text)` is worked out but never used in rule \(rule.id.text).",
-                        hint: "Use it in `when` or the message, or remove the `let` line.")
-            }
-            guard let condition, let message, let severity = rule.severity else { continue }
-            checkedRules.append(CheckedRule(
-                id: rule.id.text, title: rule.title ?? rule.id.text, pathway: rule.pathway?.text ?? "", severity: severity, isCompliance: rule.isCompliance,
-                table: table.name.lowercased(), groupKeys: keys, groupKeyTexts: rule.groupKeys.map(keyText), window: window, filter: filter,
-                lets: lets, condition: condition,
-                message: message, fix: fix, flags: flags, totals: rule.groupKeys.isEmpty ? [] : condition.totals,
-                about: rule.about, source: rule.source))
-            checkedRules[checkedRules.count - 1].letNames = rule.lets.map(\.name.text)
+            usedPathways.formUnion(before.2)
+            expressionChecker.usedParams.formUnion(before.3)
+            expressionChecker.usedTables.formUnion(before.4)
         }
+    }
+
+    mutating func checkRule(_ rule: RuleDeclaration) {
+        let owner = "rule \(rule.id.text)"
+        checkPathway(rule.pathway, owner: owner, at: rule.id.span)
+        if rule.severity == nil && rule.severitySpan == nil {
+            error(rule.id.span, "Rule \(rule.id.text) needs a `severity` line: error, warning or info.")
+        }
+        guard let tableName = rule.table else {
+            error(rule.id.span, "Rule \(rule.id.text) needs a `for` line saying which table it checks.", hint: "For example: for transactions")
+            return
+        }
+        guard let table = lookupTable(tableName, for: owner) else { return }
+        if readsFindings(table: tableName, [rule.condition, rule.filter].compactMap { $0 } + rule.lets.map(\.value) + rule.groupKeys) {
+            let through = tableName.text.lowercased() == RuleChecker.findingsTable ? "" : " (through \(tableName.text))"
+            error(tableName.span, "Rule \(rule.id.text) reads the findings\(through), but they are known only once every rule has run.",
+                  hint: "Total the findings in a view (`from findings by owner`) or measure them in an indicator; a rule cannot use them.")
+            return
+        }
+        var scope = Scope(owner: owner, table: table)
+        // The rows it looks at are chosen one by one, before any group or `let`.
+        let filter = rule.filter.flatMap { written -> CheckedExpression? in
+            let letNames = Set(rule.lets.map { $0.name.text.lowercased() })
+            if let used = plainNames(in: written).first(where: { letNames.contains($0.text.lowercased()) && table.column($0.text) == nil }) {
+                error(used.span, "`\(used.text)` is a `let` of rule \(rule.id.text), worked out after `where` has chosen the rows, so `where` cannot use it.",
+                      hint: "Write its formula in `where` itself.")
+                return nil
+            }
+            return expressionChecker.checkCondition(written, in: scope, what: "The `where` of \(owner)")
+        }
+        let window = rule.window.flatMap { checkWindow($0, of: rule, in: scope) }
+        let keys = rule.groupKeys.map { expressionChecker.check($0, in: scope) }
+        scope.groupKeys = rule.groupKeys
+        let lets = checkLets(rule.lets, in: &scope, owner: owner, table: table)
+        var condition: CheckedExpression?
+        if let written = rule.condition {
+            let mistakesBefore = expressionChecker.diagnostics.count
+            let checked = expressionChecker.checkCondition(written, in: scope, what: "The `when` of \(owner)")
+            condition = checked
+            // Said only of a condition with no other mistake: a misspelt column reads nothing either.
+            if rule.groupKeys.isEmpty && rule.window == nil && expressionChecker.diagnostics.count == mistakesBefore
+                && onlyTotalsItsTable(checked, of: table, lets: lets) {
+                error(written.span, "This condition adds up the whole \(table.name) table and never looks at the row itself, so it is the same for every row: rule \(rule.id.text) would flag every row or none.",
+                      hint: "To look at groups of rows, add `by` to the `for` line, as in: for \(table.name) by vendor. To look at each row, use its columns.")
+            }
+        } else {
+            error(rule.id.span, "Rule \(rule.id.text) needs a `when` line saying what it looks for.", hint: "For example: when owner is blank")
+        }
+        let flags = checkFlags(rule, table: table)
+        let message = rule.message.map { checkTemplate($0, in: scope) }
+        if message == nil {
+            error(rule.id.span, "Rule \(rule.id.text) needs a `message` line telling the reviewer what is wrong.",
+                  hint: "For example: message \"Nobody owns account {account}.\"")
+        }
+        let fix = rule.fix.map { checkTemplate($0, in: scope) }
+        for binding in rule.lets where !expressionChecker.usedBindings.contains(binding.name.text.lowercased()) {
+            warning(binding.name.span, "`\(binding.name.text)` is worked out but never used in rule \(rule.id.text).",
+                    hint: "Use it in `when` or the message, or remove the `let` line.")
+        }
+        guard let condition, let message, let severity = rule.severity else { return }
+        checkedRules.append(CheckedRule(
+            id: rule.id.text, title: rule.title ?? rule.id.text, pathway: rule.pathway?.text ?? "", severity: severity, isCompliance: rule.isCompliance,
+            table: table.name.lowercased(), groupKeys: keys, groupKeyTexts: rule.groupKeys.map(keyText), window: window, filter: filter,
+            lets: lets, condition: condition,
+            message: message, fix: fix, flags: flags, totals: rule.groupKeys.isEmpty ? [] : condition.totals,
+            about: rule.about, source: rule.source))
+        checkedRules[checkedRules.count - 1].letNames = rule.lets.map(\.name.text)
     }
 
     /// `within 14 days of posted`: a whole number of days, then a date of each row.

@@ -86,6 +86,8 @@ struct DeclarationChecker {
     var presets: [PresetDeclaration] = []
     var pathways: [PathwayDeclaration] = []
     var rules: [RuleDeclaration] = []
+    /// Where each rule is written, from its first word to its last clause.
+    var ruleSpans: [SourceSpan] = []
     var views: [ViewDeclaration] = []
     var indicators: [IndicatorDeclaration] = []
     var goals: [GoalDeclaration] = []
@@ -109,6 +111,8 @@ struct DeclarationChecker {
     var usedPathways: Set<String> = []
     var lookupOnlyTables: Set<String> = []
     var expressionChecker: ExpressionChecker
+    /// Rules checked before without a mistake, when checking again as a trainer types.
+    var ruleMemo: RuleCheckMemo?
 
     init(nodes: [DeclarationNode], files: [SourceFile]) {
         self.files = files
@@ -118,7 +122,9 @@ struct DeclarationChecker {
             case .param(let param): params.append(param)
             case .preset(let preset): presets.append(preset)
             case .pathway(let pathway): pathways.append(pathway)
-            case .rule(let rule): rules.append(rule)
+            case .rule(let rule):
+                rules.append(rule)
+                ruleSpans.append(node.span)
             case .view(let view): views.append(view)
             case .indicator(let indicator): indicators.append(indicator)
             case .goal(let goal): goals.append(goal)

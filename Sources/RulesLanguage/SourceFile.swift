@@ -5,14 +5,27 @@ public struct SourceFile: Sendable {
     public let text: String
     /// UTF-8 offsets where each line starts.
     let lineStarts: [Int]
-    let bytes: [UInt8]
+    public let bytes: [UInt8]
 
     public init(path: String, text: String) {
+        self.init(path: path, text: text, bytes: Array(text.utf8))
+    }
+
+    /// A file from its UTF-8 bytes, as an editor's change leaves it.
+    public init(path: String, bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        // Bytes that are not UTF-8 were replaced in the text, so its own bytes are the ones to count.
+        self.init(path: path, text: text, bytes: text.utf8.count == bytes.count ? bytes : Array(text.utf8))
+    }
+
+    private init(path: String, text: String, bytes: [UInt8]) {
         self.path = path
         self.text = text
-        bytes = Array(text.utf8)
+        self.bytes = bytes
         var starts = [0]
-        for (offset, byte) in bytes.enumerated() where byte == 10 { starts.append(offset + 1) }
+        bytes.withUnsafeBufferPointer { buffer in
+            for offset in 0 ..< buffer.count where buffer[offset] == 10 { starts.append(offset + 1) }
+        }
         lineStarts = starts
     }
 

@@ -1,6 +1,6 @@
 /// What the checker knows about a table or a view: the names a formula can use in its rows.
-public struct TableSymbol: Sendable {
-    public struct Column: Sendable {
+public struct TableSymbol: Sendable, Equatable {
+    public struct Column: Sendable, Equatable {
         public let name: String
         public let type: ValueType
         /// Header texts that identify it (for tables), used by `[Header]` references and tests.

@@ -300,7 +300,7 @@ public struct TestDeclaration: Equatable, Sendable {
     public var expectations: [Expectation] = []
 }
 
-public enum Declaration: Equatable, Sendable {
+public indirect enum Declaration: Equatable, Sendable {
     case table(TableDeclaration)
     case param(ParamDeclaration)
     case preset(PresetDeclaration)

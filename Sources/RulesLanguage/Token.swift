@@ -25,6 +25,9 @@ struct Token: Equatable {
 
     var word: String? { if case .word(let word) = kind { word } else { nil } }
 
+    /// A comment on a line of its own, not after a clause.
+    var isLineComment: Bool { if case .comment = kind { startsLine } else { false } }
+
     /// A keyword, matched without regard to case.
     func isWord(_ keyword: String) -> Bool {
         guard case .word(let word) = kind else { return false }

@@ -230,7 +230,7 @@ private func meaning(_ file: RuleFile) -> [Declaration] {
 }
 
 /// A small, fast generator of reproducible numbers (SplitMix64).
-private struct SplitMix {
+struct SplitMix {
     var state: UInt64
     init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
     mutating func next(_ bound: Int) -> Int {
