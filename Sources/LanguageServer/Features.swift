@@ -88,8 +88,13 @@ enum Features {
             let qualifier = prefix[match].split(separator: ".").first.map(String.init) ?? ""
             return columns(of: qualifier, in: analysis)
         }
-        // Nothing to complete in a comment or inside a text in quotes.
-        if prefix.contains("#") || prefix.filter({ $0 == "\"" }).count % 2 == 1 { return [] }
+        // Nothing to complete in a comment or inside a text in quotes, but for a value `{…}` in a
+        // message or fix, which is a formula like any other.
+        let quoted = prefix.split(separator: "\"", omittingEmptySubsequences: false)
+        let inQuotes = quoted.count % 2 == 0
+        let valueOpen = quoted.last.flatMap { text in text.lastIndex(of: "{").map { !text[$0...].contains("}") } } ?? false
+        let inTemplateValue = inQuotes && valueOpen && prefix.range(of: #"^[ \t]+(message|fix)[ \t]"#, options: .regularExpression) != nil
+        if !inTemplateValue && (prefix.contains("#") || inQuotes) { return [] }
         // After a clause word that takes a name: the names it can take.
         if let clause = prefix.range(of: #"^[ \t]+(for|from|severity|pathway|per)[ \t]+[A-Za-z_]*$"#, options: .regularExpression).map({ prefix[$0].split(separator: " ").first.map(String.init) ?? "" }) {
             switch clause {

@@ -280,7 +280,7 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         let session = try EditorSession()
         try session.start()
         let base = try session.text("management.rules")
-        let text = base + "\nrule MG-96 \"Test\"\n  pathway management\n  severity \n  for transactions\n  when amount == 0\n  flag amount\n  message \"Zero.\"\n# a comment \n"
+        let text = base + "\nrule MG-96 \"Test\"\n  pathway management\n  severity \n  for transactions\n  when amount == 0\n  flag amount\n  message \"Zero {amount} at {\"\n# a comment \n"
         session.open("management.rules", text: text)
         let diagnostics = try session.diagnostics(for: session.uri("management.rules"))
         let equals = try #require(diagnostics.first { ($0["message"] as? String)?.hasPrefix("`==` is not needed") == true }, "\(diagnostics)")
@@ -302,6 +302,11 @@ func position(of needle: String, in text: String, after marker: String = "") -> 
         let severityLine = lines.firstIndex(of: "  severity ")!
         #expect(try labels(line: severityLine, character: 11) == ["error", "warning", "info"])
         #expect(try labels(line: lines.count - 2, character: 11).isEmpty, "nothing in a comment")
+        // In a message: nothing in its words, the rule's columns and functions in a value `{…}`.
+        let messageLine = lines.firstIndex(of: "  message \"Zero {amount} at {\"")!
+        #expect(try labels(line: messageLine, character: 14).isEmpty, "nothing in a message's words")
+        let inValue = try labels(line: messageLine, character: 29)
+        #expect(inValue.contains("vendor") && inValue.contains("ROUND") && !inValue.contains("message"), "\(inValue)")
         let forLine = lines.firstIndex(of: "  for transactions")!
         let tables = try labels(line: forLine, character: 6)
         #expect(tables.contains("transactions") && !tables.contains("findings"), "a rule reads a table, never the findings: \(tables)")
