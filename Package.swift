@@ -43,7 +43,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "pathways-benchmark",
-            dependencies: ["SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine", "Reports", "CXlsxWriter", "LanguageServer"],
+            dependencies: ["SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine", "Reports", "CXlsxWriter", "CZip", "LanguageServer"],
             path: "Benchmarks/pathways-benchmark"
         ),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),

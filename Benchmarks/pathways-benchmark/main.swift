@@ -8,13 +8,17 @@
 //   pathways-benchmark evaluate ROWS...       (evaluation alone: 14 rules, a view and an indicator over tables in memory)
 //   pathways-benchmark windows ROWS...        (a split purchase found by windows of 14 days, against the same found by a
 //                                               total per payment over the 14 days before it, each rule alone)
-//   pathways-benchmark review FILE RULES OUT  (end to end: read, evaluate, write the reviewed workbook; then the same
+//   pathways-benchmark review FILE RULES OUT [EXTRA.rules...]
+//                                             (end to end: read, evaluate, write the reviewed workbook; then the same
 //                                               cells, formats and comments written straight through libxlsxwriter)
+//   pathways-benchmark shape KIND ROWS FILE   (the ledger as a workbook of another shape: shared, inline, wide, narrow)
+//   pathways-benchmark inflate FILE           (the floor of reading an XLSX: inflating its worksheets, nothing else)
 //
 // Run through Benchmarks/run, which builds in release mode, reads each file in a fresh process
 // (so peak memory is the reader's alone) and times python-calamine on the same XLSX.
 
 import CXlsxWriter
+import CZip
 import Foundation
 import LanguageServer
 import Reports
@@ -116,8 +120,11 @@ func writeCSV(rows: Int, to path: String) throws {
     handle.write(Data(buffer.utf8))
 }
 
-func writeXLSX(rows: Int, to path: String) {
-    var options = lxw_workbook_options(constant_memory: 0, tmpdir: nil, use_zip64: 1)
+/// The ledger as Excel writes it (`sharedStrings`: every text once, in a table the cells point
+/// into), or with each text in its own cell, as libxlsxwriter's constant-memory mode and many
+/// exports write it (inline strings).
+func writeXLSX(rows: Int, to path: String, sharedStrings: Bool = true) {
+    var options = lxw_workbook_options(constant_memory: sharedStrings ? 0 : 1, tmpdir: nil, use_zip64: 1)
     let workbook = workbook_new_opt(path, &options)
     let sheet = workbook_add_worksheet(workbook, "Transactions")
     let bold = workbook_add_format(workbook)
@@ -139,6 +146,91 @@ func writeXLSX(rows: Int, to path: String) {
     }
     let status = workbook_close(workbook)
     if status != LXW_NO_ERROR { fatalError("libxlsxwriter: \(String(cString: lxw_strerror(status)))") }
+}
+
+/// The ledger as a workbook of another shape, for the reading and writing floors:
+/// `shared` and `inline`: one sheet of 13 columns, its texts in a shared table or in each cell;
+/// `wide`: one sheet of 61 columns (the 13, then 48 more of numbers and codes), a quarter of the rows;
+/// `narrow`: 25 sheets of 7 columns, the rows shared out among them, the first named Transactions.
+func writeShapedXLSX(kind: String, rows: Int, to path: String) throws {
+    guard ["shared", "inline", "wide", "narrow"].contains(kind) else { throw CocoaError(.featureUnsupported) }
+    if kind == "shared" || kind == "inline" { return writeXLSX(rows: rows, to: path, sharedStrings: kind == "shared") }
+    var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
+    let workbook = workbook_new_opt(path, &options)
+    let dateFormat = workbook_add_format(workbook)
+    format_set_num_format(dateFormat, "mm/dd/yyyy")
+    let moneyFormat = workbook_add_format(workbook)
+    format_set_num_format(moneyFormat, "#,##0.00")
+    let narrowHeader = ["Posting Date", "Journal", "Account", "Vendor", "Budget Owner", "Amount", "Invoice Date"]
+    let sheetCount = kind == "narrow" ? 25 : 1
+    let rowCount = kind == "wide" ? rows / 4 : rows
+    var sheets: [UnsafeMutablePointer<lxw_worksheet>?] = []
+    for index in 0 ..< sheetCount {
+        let sheet = workbook_add_worksheet(workbook, index == 0 ? "Transactions" : "Transactions \(index + 1)")
+        let names = kind == "narrow" ? narrowHeader : header + (1 ... 48).map { $0 % 2 == 0 ? "Measure \($0)" : "Code \($0)" }
+        for (column, name) in names.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), name, nil) }
+        sheets.append(sheet)
+    }
+    var nextRow = [lxw_row_t](repeating: 1, count: sheetCount)
+    for (index, row) in ledgerRows(rowCount).enumerated() {
+        let sheetIndex = index % sheetCount
+        let sheet = sheets[sheetIndex], excelRow = nextRow[sheetIndex]
+        nextRow[sheetIndex] += 1
+        let posted = Double(ExcelDate.serial(of: row.posted, uses1904Dates: false))
+        let invoiced = Double(ExcelDate.serial(of: row.invoiced, uses1904Dates: false))
+        if kind == "narrow" {
+            worksheet_write_number(sheet, excelRow, 0, posted, dateFormat)
+            for (offset, text) in [row.journal, row.account, row.vendor, row.owner].enumerated() {
+                worksheet_write_string(sheet, excelRow, lxw_col_t(1 + offset), text, nil)
+            }
+            worksheet_write_number(sheet, excelRow, 5, Double(row.amountCents) / 100, moneyFormat)
+            worksheet_write_number(sheet, excelRow, 6, invoiced, dateFormat)
+            continue
+        }
+        let texts = [row.journal, row.account, row.fund, row.function, row.object, row.site, row.vendor,
+                     row.description, row.purchaseOrder, row.owner]
+        worksheet_write_number(sheet, excelRow, 0, posted, dateFormat)
+        for (offset, text) in texts.enumerated() { worksheet_write_string(sheet, excelRow, lxw_col_t(1 + offset), text, nil) }
+        worksheet_write_number(sheet, excelRow, 11, Double(row.amountCents) / 100, moneyFormat)
+        worksheet_write_number(sheet, excelRow, 12, invoiced, dateFormat)
+        for extra in 0 ..< 48 {
+            let column = lxw_col_t(13 + extra)
+            if extra % 2 == 1 {
+                worksheet_write_number(sheet, excelRow, column, Double((index * 31 + extra * 7) % 100_000) / 100, moneyFormat)
+            } else {
+                worksheet_write_string(sheet, excelRow, column, "C\((index + extra) % 997)", nil)
+            }
+        }
+    }
+    let status = workbook_close(workbook)
+    if status != LXW_NO_ERROR { fatalError("libxlsxwriter: \(String(cString: lxw_strerror(status)))") }
+}
+
+/// The floor of reading an XLSX: every worksheet part inflated by libzip into a buffer and
+/// dropped, nothing parsed. Median seconds of three, and the bytes of XML.
+func inflateFloor(path: String) throws -> (seconds: Double, bytes: Int) {
+    var times: [Double] = []
+    var total = 0
+    for _ in 0 ..< 3 {
+        let start = DispatchTime.now()
+        var error: Int32 = 0
+        guard let archive = zip_open(path, ZIP_RDONLY, &error) else { throw CocoaError(.fileReadCorruptFile) }
+        defer { zip_close(archive) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        total = 0
+        for index in 0 ..< zip_uint64_t(zip_get_num_entries(archive, 0)) {
+            guard let name = zip_get_name(archive, index, 0), String(cString: name).hasPrefix("xl/worksheets/sheet"),
+                  let file = zip_fopen_index(archive, index, 0) else { continue }
+            while true {
+                let count = buffer.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress, zip_uint64_t($0.count)) }
+                if count <= 0 { break }
+                total += Int(count)
+            }
+            zip_fclose(file)
+        }
+        times.append(seconds(since: start))
+    }
+    return (times.sorted()[1], total)
 }
 
 func peakMemoryMegabytes() -> Double {
@@ -623,8 +715,9 @@ func benchmarkWindows(rowCounts: [Int]) throws {
 }
 
 /// Read, evaluate and write, each timed; then the bare libxlsxwriter floor for the same output.
-func benchmarkReview(input: String, rulesFolder: String, output: String) throws {
-    let check = RuleChecker.check(try RuleSetFolder.load(rulesFolder))
+func benchmarkReview(input: String, rulesFolder: String, output: String, extraRules: [String] = []) throws {
+    let extra = try extraRules.map { SourceFile(path: $0, text: try String(contentsOfFile: $0, encoding: .utf8)) }
+    let check = RuleChecker.check(try RuleSetFolder.load(rulesFolder) + extra)
     guard let rules = check.ruleSet else { print(check.report.text); exit(1) }
     var phase = DispatchTime.now()
     let workbook = try SpreadsheetReader.read(path: input)
@@ -649,19 +742,25 @@ func benchmarkReview(input: String, rulesFolder: String, output: String) throws 
                  rows, evaluation.findings.count, flaggedRows, 100 * Double(flaggedRows) / Double(max(rows, 1)),
                  readSeconds, evaluateSeconds, writeSeconds, readSeconds + evaluateSeconds + writeSeconds, peak))
     let bareSeconds = try bareWrite(workbook: workbook, evaluation: evaluation, to: URL(fileURLWithPath: output).appendingPathComponent("bare.xlsx").path)
-    print(String(format: "bare libxlsxwriter, the same cells, formats and comments: %.2f s; Pathways' write is %.2fx that", bareSeconds, writeSeconds / bareSeconds))
+    print(String(format: "bare libxlsxwriter, the same cells, formats and comments: %.2f s; Pathways' write is %.2fx that, the whole review %.2fx",
+                 bareSeconds, writeSeconds / bareSeconds, (readSeconds + evaluateSeconds + writeSeconds) / bareSeconds))
 }
 
-/// The floor: the input's cells with the same number formats, the flagged cells' fills and
-/// comments, written straight through libxlsxwriter in constant-memory mode with no other work.
+/// The floor: what Pathways writes of most size, written straight through libxlsxwriter in
+/// constant-memory mode with no other work — the input's cells with the same number formats, the
+/// flagged cells' fills and comments (as many as Pathways writes), each flagged row's rules in a
+/// last column, and the Findings sheet's cells (links to the cells included).
 func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) throws -> Double {
     var flagged: [Int: [Int: (String, String)]] = [:]  // sheet row → column → (severity, comment)
+    var rulesOfRow: [Int: [String]] = [:]
     for finding in evaluation.findings {
         for address in finding.cells {
             guard let cell = CellOrigin(file: "", qualifiedAddress: address) else { continue }
             flagged[cell.row, default: [:]][cell.column] = (finding.severity.rawValue, "\(finding.rule) \(finding.title): \(finding.message)")
+            if !(rulesOfRow[cell.row]?.contains(finding.rule) ?? false) { rulesOfRow[cell.row, default: []].append(finding.rule) }
         }
     }
+    var comments = 0
     let start = DispatchTime.now()
     var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 1)
     let book = workbook_new_opt(path, &options)
@@ -693,9 +792,38 @@ func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) t
                 default:
                     worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(column), sheet.displayText(row: row, column: column), mark.map { fills[$0.0]! })
                 }
-                if let mark { worksheet_write_comment(worksheet, lxw_row_t(row), lxw_col_t(column), mark.1) }
+                if let mark, comments < ReviewedWorkbook.defaultCommentLimit {
+                    worksheet_write_comment(worksheet, lxw_row_t(row), lxw_col_t(column), mark.1)
+                    comments += 1
+                }
+            }
+            if let rules = rulesOfRow[row + 1] {
+                worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(sheet.width(ofRow: row)), rules.joined(separator: ", "), nil)
             }
         }
+    }
+    let findingsSheet = workbook_add_worksheet(book, "Findings")
+    for (column, name) in ReviewedWorkbook.findingsHeaders.enumerated() { worksheet_write_string(findingsSheet, 0, lxw_col_t(column), name, nil) }
+    for (index, finding) in evaluation.findings.enumerated() {
+        let row = lxw_row_t(index + 1)
+        for (column, text) in [finding.severity.rawValue, finding.rule, finding.title, finding.pathway, finding.sheet].enumerated() {
+            worksheet_write_string(findingsSheet, row, lxw_col_t(column), text, nil)
+        }
+        // As Pathways does: Excel allows 65,530 links on a sheet, so past them the address is text.
+        if let address = finding.cells.first?.split(separator: "!").last.map(String.init) {
+            if index < 65_530 {
+                worksheet_write_url_opt(findingsSheet, row, 5, "internal:'\(finding.sheet)'!\(address)", nil, address, "Go to the cell")
+            } else {
+                worksheet_write_string(findingsSheet, row, 5, address, nil)
+            }
+        }
+        worksheet_write_number(findingsSheet, row, 6, Double(finding.rows.first ?? 0), nil)
+        worksheet_write_string(findingsSheet, row, 7, finding.message, nil)
+        worksheet_write_string(findingsSheet, row, 8, finding.fix ?? "", nil)
+        if let owner = finding.owner { worksheet_write_string(findingsSheet, row, 9, owner, nil) }
+        if let school = finding.school { worksheet_write_string(findingsSheet, row, 10, school, nil) }
+        if let amount = finding.amount { worksheet_write_number(findingsSheet, row, 11, amount, money) }
+        if let line = finding.accountDescription { worksheet_write_string(findingsSheet, row, 12, line, nil) }
     }
     let status = workbook_close(book)
     guard status == LXW_NO_ERROR else { throw CocoaError(.fileWriteUnknown) }
@@ -710,6 +838,7 @@ case "generate" where arguments.count == 4:
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try writeCSV(rows: rows, to: folder + "/ledger-\(rows).csv")
     writeXLSX(rows: rows, to: folder + "/ledger-\(rows).xlsx")
+    writeXLSX(rows: rows, to: folder + "/ledger-\(rows)-inline.xlsx", sharedStrings: false)
     // The exact total, computed from the generator's own cents, for checking the readers.
     let cents = ledgerRows(rows).reduce(Int64(0)) { $0 + $1.amountCents }
     print("generated \(rows) rows in \(folder); Amount total \(Money(scaled: cents * 100).formatted)")
@@ -717,8 +846,13 @@ case "read" where arguments.count == 3:
     try read(path: arguments[2])
 case "rules" where arguments.count == 3:
     try benchmarkRules(folder: arguments[2])
-case "review" where arguments.count == 5:
-    try benchmarkReview(input: arguments[2], rulesFolder: arguments[3], output: arguments[4])
+case "review" where arguments.count >= 5:
+    try benchmarkReview(input: arguments[2], rulesFolder: arguments[3], output: arguments[4], extraRules: Array(arguments.dropFirst(5)))
+case "shape" where arguments.count == 5:
+    try writeShapedXLSX(kind: arguments[2], rows: Int(arguments[3]) ?? 1_000_000, to: arguments[4])
+case "inflate" where arguments.count == 3:
+    let (median, bytes) = try inflateFloor(path: arguments[2])
+    print(String(format: "inflate: %@: %.0f MB of worksheet XML in %.2f s (median of 3)", (arguments[2] as NSString).lastPathComponent, Double(bytes) / 1_048_576, median))
 case "evaluate" where arguments.count >= 3:
     try benchmarkEvaluation(rowCounts: arguments.dropFirst(2).compactMap { Int($0) })
 case "lsp" where arguments.count >= 3:
@@ -726,6 +860,6 @@ case "lsp" where arguments.count >= 3:
 case "windows" where arguments.count >= 3:
     try benchmarkWindows(rowCounts: arguments.dropFirst(2).compactMap { Int($0) })
 default:
-    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER | lsp RULES... | evaluate ROWS... | windows ROWS... | review FILE RULES OUT")
+    print("usage: pathways-benchmark generate ROWS FOLDER | read FILE | rules RULES_FOLDER | lsp RULES... | evaluate ROWS... | windows ROWS... | review FILE RULES OUT [EXTRA.rules...] | shape KIND ROWS FILE | inflate FILE")
     exit(2)
 }

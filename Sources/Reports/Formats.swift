@@ -31,6 +31,11 @@ enum LevelColour {
 
 extension Writer {
     /// A cell's fill: a finding's severity or a rubric level, each with its own colour.
+    struct FormatKey: Hashable {
+        let key: String
+        let fill: Fill?
+    }
+
     enum Fill: Hashable {
         case severity(Severity)
         case level(Level)
@@ -47,7 +52,8 @@ extension Writer {
 
     /// A format by a key of what it needs (`bold`, `date`, `money|wrap`, …) and its fill, made once.
     mutating func format(_ key: String, fill: Fill? = nil) -> UnsafeMutablePointer<lxw_format> {
-        let cacheKey = fill.map { "\(key)|\($0)" } ?? key
+        // Keyed by the parts themselves: describing the fill in text took longer than writing the cell.
+        let cacheKey = FormatKey(key: key, fill: fill)
         if let known = formats[cacheKey] { return known }
         let made = workbook_add_format(workbook)!
         if case .tentativeLevel? = fill {

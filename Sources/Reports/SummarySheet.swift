@@ -38,7 +38,7 @@ extension Writer {
         }
         if !contents.notes.isEmpty { row += 1 }
         if let since = contents.sinceLast {
-            let new = contents.findings.filter { $0.id.map(since.new.contains) ?? false }.count
+            let new = contents.findings.lazy.filter { $0.id.map(since.new.contains) ?? false }.count
             text("Since the last review", 0, "header"); text("\(since.source)\(since.asOf.map { ", as of \($0)" } ?? "")", 1, "header"); row += 1
             text("New findings"); worksheet_write_number(sheet, row, 1, Double(new), nil); row += 1
             text("Resolved"); worksheet_write_number(sheet, row, 1, Double(since.resolved.count), nil); row += 1
@@ -64,7 +64,7 @@ extension Writer {
         }
         text("Findings", 0, "header"); text("How many", 1, "header"); row += 1
         for severity in Severity.allCases {
-            let count = contents.findings.filter { $0.severity == severity }.count
+            let count = contents.findings.lazy.filter { $0.severity == severity }.count
             text(severity == .info ? "For information" : severity.rawValue.capitalized + "s", 0, fill: .severity(severity))
             worksheet_write_number(sheet, row, 1, Double(count), nil)
             row += 1
@@ -73,7 +73,7 @@ extension Writer {
         // The money each severity's findings are about, where the workbook tells it.
         text("Dollars at stake", 0, "header"); text("In findings of each severity that name an amount", 1, "header"); row += 1
         for severity in Severity.allCases {
-            let amounts = contents.findings.filter { $0.severity == severity }.compactMap(\.amount)
+            let amounts = contents.findings.lazy.filter { $0.severity == severity }.compactMap(\.amount)
             text(severity == .info ? "For information" : severity.rawValue.capitalized + "s", 0, fill: .severity(severity))
             worksheet_write_number(sheet, row, 1, amounts.reduce(0, +), cellFormat("money", nil))
             row += 1
@@ -98,7 +98,7 @@ extension Writer {
         text("Pathway", 0, "header"); text("Level", 1, "header"); row += 1
         for pathway in contents.evaluation.pathways {
             text(pathway.title)
-            let findings = contents.findings.filter { $0.pathway == pathway.pathway }.count
+            let findings = contents.findings.lazy.filter { $0.pathway == pathway.pathway }.count
             text(pathway.indicators == 0 ? "Rules only, no rubric level: \(findings) finding\(findings == 1 ? "" : "s") (see the Findings sheet)."
                  : pathway.level.map { "\($0.rawValue.capitalized) (\(pathway.assessedIndicators) of \(pathway.indicators) indicators assessed)"
                      + (pathway.cappedBy.map { ", held to developing because \($0.joined(separator: " and ")) found a requirement of law not met" } ?? "")
@@ -109,11 +109,18 @@ extension Writer {
         }
         row += 1
         text("Most serious findings", 0, "header"); text("Worst first, then the most money", 1, "header"); row += 1
-        // By severity, then dollars at stake, so a $260,000 line nobody owns is not left out by its rule id.
-        let ranked = contents.findings.enumerated().sorted { first, second in
-            (first.element.severity, -(first.element.amount ?? -1), first.offset) < (second.element.severity, -(second.element.amount ?? -1), second.offset)
-        }.map(\.element)
-        for finding in ranked.prefix(5) {
+        // By severity, then dollars at stake, so a $260,000 line nobody owns is not left out by its
+        // rule id: the five worst picked in one pass, not every finding sorted.
+        func ranksBefore(_ first: Int, _ second: Int) -> Bool {
+            let (a, b) = (contents.findings[first], contents.findings[second])
+            return (a.severity, -(a.amount ?? -1), first) < (b.severity, -(b.amount ?? -1), second)
+        }
+        var worst: [Int] = []
+        for index in contents.findings.indices where worst.count < 5 || ranksBefore(index, worst[worst.count - 1]) {
+            worst.insert(index, at: worst.firstIndex { ranksBefore(index, $0) } ?? worst.endIndex)
+            if worst.count > 5 { worst.removeLast() }
+        }
+        for finding in worst.map({ contents.findings[$0] }) {
             if let cell = target(of: finding)?.cell {
                 link("\(finding.rule) \(cell)", to: cell, fill: .severity(finding.severity))
             } else {

@@ -13,7 +13,7 @@ struct Writer {
     let contents: ReviewContents
     let commentLimit: Int
     var workbook: UnsafeMutablePointer<lxw_workbook>?
-    var formats: [String: UnsafeMutablePointer<lxw_format>] = [:]
+    var formats: [FormatKey: UnsafeMutablePointer<lxw_format>] = [:]
     var commentsWritten = 0
     /// Formats of the district's own cell styles, by style and severity, see `districtFormat`.
     var lookFormats: [Int: UnsafeMutablePointer<lxw_format>] = [:]

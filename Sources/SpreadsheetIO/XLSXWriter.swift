@@ -49,10 +49,20 @@ public enum XLSXWriter {
     /// The row's height in points.
     @discardableResult
     public static func fitRow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ texts: [(String, Double)]) -> Double {
-        let lines = texts.map { text, width in
-            // A column holds about its width in characters of the default font.
+        let lines = texts.map { text, width -> Int in
+            // A column holds about its width in characters of the default font. Counted in the
+            // text's bytes, a character at the first byte of each: this runs for every finding.
             let perLine = max(1, Int(width * 1.2))
-            return text.split(separator: "\n", omittingEmptySubsequences: false).reduce(0) { $0 + max(1, ($1.count + perLine - 1) / perLine) }
+            var lines = 0, characters = 0
+            for byte in text.utf8 {
+                if byte == 10 {
+                    lines += max(1, (characters + perLine - 1) / perLine)
+                    characters = 0
+                } else if byte & 0xC0 != 0x80 {
+                    characters += 1
+                }
+            }
+            return lines + max(1, (characters + perLine - 1) / perLine)
         }.max() ?? 1
         if lines > 1 { worksheet_set_row(sheet, row, Double(lines) * 15, nil) }
         return Double(lines) * 15
