@@ -64,6 +64,10 @@ struct XLSXSheetParser {
                     hasInlineString = false
                     inValue = false
                     if token.kind == .empty { try finishCell(cellType, column: cellColumn, style: cellStyle, parsedValue: nil, value: [], hasInlineString: false, inlineText: [])  }
+                    if cellType == .inlineString && token.kind == .start, let text = xml.takePlainInlineString() {
+                        inlineText.append(contentsOf: xml.buffer(text))
+                        try finishCell(cellType, column: cellColumn, style: cellStyle, parsedValue: nil, value: [], hasInlineString: true, inlineText: inlineText)
+                    }
                 } else if xml.matches(name, "v") {
                     inValue = token.kind == .start
                 } else if xml.matches(name, "row") {

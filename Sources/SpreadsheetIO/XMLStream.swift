@@ -203,6 +203,35 @@ final class XMLStream {
 
     // MARK: Buffer
 
+    /// The text of an inline string written the common way, `<is><t>text</t></is></c>`, right at
+    /// the position, which moves past the `</c>`; nil, nothing moved, for any other shape (runs,
+    /// entities, Excel's `_x000D_` escapes, spaces at the edges, markup cut by the chunk's end),
+    /// which the tokens read as usual. Exports that write every text in its cell spend most of
+    /// their reading here.
+    func takePlainInlineString() -> Range<Int>? {
+        let preserves: Bool
+        var start = position
+        if hasPrefix("<is><t>", at: start) {
+            start += 7
+            preserves = false
+        } else if hasPrefix("<is><t xml:space=\"preserve\">", at: start) {
+            start += 28
+            preserves = true
+        } else {
+            return nil
+        }
+        guard let lessThan = find(UInt8(ascii: "<"), from: start), hasPrefix("</t></is></c>", at: lessThan) else { return nil }
+        var index = start
+        while index < lessThan {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "&") || (byte == UInt8(ascii: "_") && index + 1 < lessThan && bytes[index + 1] == UInt8(ascii: "x")) { return nil }
+            index += 1
+        }
+        if !preserves && lessThan > start && (isSpace(bytes[start]) || isSpace(bytes[lessThan - 1])) { return nil }
+        position = lessThan + 13
+        return start ..< lessThan
+    }
+
     private func refillOrFail() throws(SpreadsheetError) {
         if atEnd { throw damaged("ends in the middle of a tag") }
         try refill()

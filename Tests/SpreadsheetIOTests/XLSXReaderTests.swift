@@ -77,6 +77,48 @@ import Tabular
         #expect(sheet.displayText(row: 0, column: 2) == "line\rbreak A")
     }
 
+    /// Inline strings in every shape read as Excel shows them, the common shape by the fast path and
+    /// the rest by the tokens; a big sheet's cells cut by the reading buffer's end read whole too.
+    @Test func inlineStringsInEveryShapeAndAcrossTheReadingBuffer() throws {
+        let shapes: [(xml: String, text: String)] = [
+            ("<is><t>Acme School Supply</t></is>", "Acme School Supply"),
+            ("<is><t>Smith &amp; Sons</t></is>", "Smith & Sons"),
+            ("<is><t>line_x000D_break</t></is>", "line\rbreak"),
+            ("<is><t>  padded  </t></is>", "padded"),
+            ("<is><t xml:space=\"preserve\">  padded  </t></is>", "  padded  "),
+            ("<is><r><t>Rich </t></r><r><rPr><b/></rPr><t xml:space=\"preserve\">text</t></r></is>", "Richtext"),
+            ("<is><t></t></is>", ""),
+            ("<is><t/></is>", ""),
+            ("<is><t>under_score</t></is>", "under_score"),
+        ]
+        var rows = ""
+        for (index, shape) in shapes.enumerated() { rows += "<row r=\"\(index + 1)\"><c r=\"A\(index + 1)\" t=\"inlineStr\">\(shape.xml)</c></row>" }
+        let sheet = try SpreadsheetReader.read(path: fixtures.xlsx("inline-shapes.xlsx", sheet: rows)).sheets[0]
+        for (index, shape) in shapes.enumerated() {
+            #expect(sheet.displayText(row: index, column: 0) == shape.text, "\(shape.xml)")
+        }
+        // About 5 MB of XML: cells cut at each 1 MB end of the buffer.
+        func text(_ row: Int, _ column: Int) -> String { "Vendor \(row * 7 + column) " + String(repeating: "x", count: 1 + (row + column) % 23) }
+        var big = ""
+        for row in 0 ..< 20_000 {
+            big += "<row r=\"\(row + 1)\">"
+            for column in 0 ..< 4 {
+                let space = (row + column) % 3 == 0 ? " xml:space=\"preserve\"" : ""
+                big += "<c r=\"\(["A", "B", "C", "D"][column])\(row + 1)\" t=\"inlineStr\"><is><t\(space)>\(text(row, column))</t></is></c>"
+            }
+            big += "</row>"
+        }
+        let bigSheet = try SpreadsheetReader.read(path: fixtures.xlsx("inline-big.xlsx", sheet: big)).sheets[0]
+        #expect(bigSheet.rowCount == 20_000)
+        var wrong: [String] = []
+        for row in 0 ..< 20_000 {
+            for column in 0 ..< 4 where bigSheet.displayText(row: row, column: column) != text(row, column) {
+                wrong.append("row \(row + 1) column \(column): \(bigSheet.displayText(row: row, column: column))")
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+    }
+
     @Test func errorCellsAreTheirOwnKindOfValue() throws {
         let path = fixtures.xlsx("errors.xlsx", sheet: """
             <row r="1"><c r="A1" t="e"><v>#N/A</v></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C1" t="str"><f>A1&amp;""</f><v>x</v></c></row>
