@@ -751,13 +751,14 @@ func benchmarkReview(input: String, rulesFolder: String, output: String, extraRu
 /// flagged cells' fills and comments (as many as Pathways writes), each flagged row's rules in a
 /// last column, and the Findings sheet's cells (links to the cells included).
 func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) throws -> Double {
-    var flagged: [Int: [Int: (String, String)]] = [:]  // sheet row → column → (severity, comment)
-    var rulesOfRow: [Int: [String]] = [:]
+    // By sheet, then row, then column: (severity, comment); and by sheet, then row, the rules.
+    var flagged: [String: [Int: [Int: (String, String)]]] = [:]
+    var rulesOfRow: [String: [Int: [String]]] = [:]
     for finding in evaluation.findings {
         for address in finding.cells {
             guard let cell = CellOrigin(file: "", qualifiedAddress: address) else { continue }
-            flagged[cell.row, default: [:]][cell.column] = (finding.severity.rawValue, "\(finding.rule) \(finding.title): \(finding.message)")
-            if !(rulesOfRow[cell.row]?.contains(finding.rule) ?? false) { rulesOfRow[cell.row, default: []].append(finding.rule) }
+            flagged[cell.sheet, default: [:]][cell.row, default: [:]][cell.column] = (finding.severity.rawValue, "\(finding.rule) \(finding.title): \(finding.message)")
+            if !(rulesOfRow[cell.sheet]?[cell.row]?.contains(finding.rule) ?? false) { rulesOfRow[cell.sheet, default: [:]][cell.row, default: []].append(finding.rule) }
         }
     }
     var comments = 0
@@ -779,7 +780,7 @@ func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) t
     for sheet in workbook.sheets {
         let worksheet = workbook_add_worksheet(book, sheet.name)
         for row in 0 ..< sheet.rowCount {
-            let marks = flagged[row + 1]
+            let marks = flagged[sheet.name]?[row + 1]
             for column in 0 ..< sheet.width(ofRow: row) {
                 let mark = marks?[column]
                 switch sheet.cell(row: row, column: column) {
@@ -797,7 +798,7 @@ func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) t
                     comments += 1
                 }
             }
-            if let rules = rulesOfRow[row + 1] {
+            if let rules = rulesOfRow[sheet.name]?[row + 1] {
                 worksheet_write_string(worksheet, lxw_row_t(row), lxw_col_t(sheet.width(ofRow: row)), rules.joined(separator: ", "), nil)
             }
         }

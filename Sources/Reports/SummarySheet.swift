@@ -83,15 +83,17 @@ extension Writer {
         text("Reviewer's status", 0, "header"); text("How many (updates as the Findings sheet's Status changes)", 1, "header"); row += 1
         let statusColumn = columnLetters(Int(Writer.findingsColumn("Status")))
         let pageCount = max(1, (contents.findings.count + maxRows - 2) / (maxRows - 1))
+        // Each finding's status as it starts (carried from the last review, or Open), counted once.
+        var startingStatuses: [String: Int] = [:]
+        for finding in contents.findings {
+            startingStatuses[finding.id.flatMap { contents.sinceLast?.carried[$0]?.status }.flatMap { $0.isEmpty ? nil : $0 } ?? "Open", default: 0] += 1
+        }
         for status in ReviewedWorkbook.statuses {
             text(status)
             let counts = (0 ..< pageCount).map { page in
                 "COUNTIF('\(Writer.pageName(findingsName, page: page).replacingOccurrences(of: "'", with: "''"))'!\(statusColumn):\(statusColumn),\"\(status)\")"
             }
-            let carried = contents.findings.filter { finding in
-                (finding.id.flatMap { contents.sinceLast?.carried[$0]?.status }.flatMap { $0.isEmpty ? nil : $0 } ?? "Open") == status
-            }.count
-            worksheet_write_formula_num(sheet, row, 1, "=" + counts.joined(separator: "+"), nil, Double(carried))
+            worksheet_write_formula_num(sheet, row, 1, "=" + counts.joined(separator: "+"), nil, Double(startingStatuses[status] ?? 0))
             row += 1
         }
         row += 1
