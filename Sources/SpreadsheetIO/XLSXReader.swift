@@ -25,6 +25,8 @@ public enum XLSXReader {
                                  sharedStrings: sharedStrings, numberFormats: formats, looks: looks)
             if entry.kind == .worksheet || entry.kind == .macrosheet || entry.kind == .dialogsheet,
                let part = entry.part, let stream = try archive.open(part) {
+                // A sheet is most of a workbook: inflated on the second core while it is read.
+                stream.inflateAhead()
                 let xml = XMLStream(stream, fileName: archive.fileName)
                 sheet = try XLSXSheetParser(xml: xml, sheet: sheet, limits: limits).parse()
             }

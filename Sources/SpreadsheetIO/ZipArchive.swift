@@ -1,3 +1,4 @@
+import Foundation
 import CZip
 import Tabular
 #if canImport(Glibc)
@@ -228,9 +229,42 @@ final class ZipArchive {
     }
 }
 
-/// One part of the package, inflated in chunks.
+/// One part of the package, inflated in chunks: as they are asked for, or, for a big part, on a
+/// thread of its own a chunk or two ahead of the reader, so inflating and reading share two cores.
 final class ZipEntryStream {
-    private let file: OpaquePointer
+    private let part: PartInflater
+    private var ahead: InflatingAhead?
+    var name: String { part.name }
+
+    init(file: OpaquePointer, name: String, declaredSize: Int64, archive: ZipArchive) {
+        part = PartInflater(file: file, name: name, declaredSize: declaredSize, archive: archive)
+    }
+
+    deinit {
+        // The thread inflating ahead is stopped before the part is closed: libzip is not to be
+        // used by two threads at once, and the next part is opened once this one is gone.
+        ahead?.stop()
+        zip_fclose(part.file)
+    }
+
+    /// Inflates the rest of the part on a thread of its own, ahead of `read`. Nothing else may use
+    /// the archive until this stream is gone.
+    func inflateAhead(chunkSize: Int = 1 << 20) {
+        guard ahead == nil else { return }
+        ahead = InflatingAhead(chunkSize: chunkSize, part: part)
+    }
+
+    /// Fills up to `capacity` bytes at `destination`; 0 at the end of the part.
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws(SpreadsheetError) -> Int {
+        if let ahead { return try ahead.read(into: destination, capacity: capacity) }
+        return try part.inflate(into: destination, capacity: capacity)
+    }
+}
+
+/// A part's inflating, counted against what the archive says of it. One thread at a time uses
+/// it: the reader's, or, once the stream inflates ahead, that thread alone.
+private final class PartInflater: @unchecked Sendable {
+    let file: OpaquePointer
     let name: String
     private let declaredSize: Int64
     private let archive: ZipArchive
@@ -243,10 +277,7 @@ final class ZipEntryStream {
         self.archive = archive
     }
 
-    deinit { zip_fclose(file) }
-
-    /// Fills up to `capacity` bytes at `destination`; 0 at the end of the part.
-    func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws(SpreadsheetError) -> Int {
+    func inflate(into destination: UnsafeMutableRawPointer, capacity: Int) throws(SpreadsheetError) -> Int {
         let count = zip_fread(file, destination, zip_uint64_t(capacity))
         if count < 0 {
             let message = String(cString: zip_file_strerror(file))
@@ -258,5 +289,79 @@ final class ZipEntryStream {
         }
         try archive.account(Int(count), part: name)
         return Int(count)
+    }
+}
+
+/// A thread that inflates chunks into a short queue while the reader takes them from its front.
+private final class InflatingAhead: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var chunks: [[UInt8]] = []
+    private var front = 0  // bytes of the first chunk already taken
+    private var finished = false
+    private var stopped = false
+    private var failure: SpreadsheetError?
+    private let done = DispatchSemaphore(value: 0)
+    private static let queueLength = 2
+
+    init(chunkSize: Int, part: PartInflater) {
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            while true {
+                var chunk = [UInt8](repeating: 0, count: chunkSize)
+                let count: Int
+                do {
+                    count = try chunk.withUnsafeMutableBytes { buffer throws(SpreadsheetError) in try part.inflate(into: buffer.baseAddress!, capacity: buffer.count) }
+                } catch {
+                    condition.lock()
+                    failure = error as? SpreadsheetError
+                    finished = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                chunk.removeSubrange(count...)
+                condition.lock()
+                while chunks.count >= Self.queueLength && !stopped { condition.wait() }
+                if stopped || count == 0 {
+                    finished = true
+                    condition.broadcast()
+                    condition.unlock()
+                    return
+                }
+                chunks.append(chunk)
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    func read(into destination: UnsafeMutableRawPointer, capacity: Int) throws(SpreadsheetError) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.isEmpty && !finished { condition.wait() }
+        guard let chunk = chunks.first else {
+            if let failure { throw failure }
+            return 0
+        }
+        let count = min(capacity, chunk.count - front)
+        chunk.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + front, byteCount: count) }
+        front += count
+        if front == chunk.count {
+            chunks.removeFirst()
+            front = 0
+            condition.broadcast()
+        }
+        return count
+    }
+
+    /// Stops the thread and waits for it, so the part can be closed.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+        done.wait()
     }
 }

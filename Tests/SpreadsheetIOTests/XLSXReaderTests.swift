@@ -119,6 +119,19 @@ import Tabular
         #expect(wrong.isEmpty, "\(wrong.prefix(5))")
     }
 
+    /// A sheet is inflated on a thread of its own while it is read; reading stops at the end of
+    /// its data, megabytes before the end of the part, and the thread is stopped with it.
+    @Test func aSheetReadToTheEndOfItsDataLeavesNothingInflatingBehind() throws {
+        let filler = String(repeating: "<ext uri=\"{00000000-0000-0000-0000-000000000000}\"><x:y xmlns:x=\"urn:x\">filler</x:y></ext>", count: 60_000)
+        let rows = (1 ... 50).map { "<row r=\"\($0)\"><c r=\"A\($0)\"><v>\($0)</v></c></row>" }.joined()
+        let path = fixtures.xlsx("trailing.xlsx", sheet: rows + "</sheetData><extLst>\(filler)</extLst><sheetData>")
+        for _ in 0 ..< 20 {
+            let sheet = try SpreadsheetReader.read(path: path).sheets[0]
+            #expect(sheet.rowCount == 50)
+            #expect(sheet.displayText(row: 49, column: 0) == "50")
+        }
+    }
+
     @Test func errorCellsAreTheirOwnKindOfValue() throws {
         let path = fixtures.xlsx("errors.xlsx", sheet: """
             <row r="1"><c r="A1" t="e"><v>#N/A</v></c><c r="B1" t="e"><f>1/0</f><v>#DIV/0!</v></c><c r="C1" t="str"><f>A1&amp;""</f><v>x</v></c></row>
