@@ -60,7 +60,7 @@ enum Features {
 
     /// The name under the offset, with what is written before a `.` in front of it: `transactions.amount`.
     static func word(in file: SourceFile, at offset: Int) -> (qualifier: String?, name: String, span: SourceSpan)? {
-        let bytes = Array(file.text.utf8)
+        let bytes = file.bytes
         func isNamePart(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || (byte >= 48 && byte <= 57) || ((byte | 32) >= 97 && (byte | 32) <= 122) }
         var start = min(offset, bytes.count), end = min(offset, bytes.count)
         while start > 0, isNamePart(bytes[start - 1]) { start -= 1 }
@@ -210,7 +210,7 @@ enum Features {
 
     /// Inside a function's parentheses, its values as Excel shows them, the one being typed marked.
     static func signatureHelp(file: SourceFile, at offset: Int) -> [String: Any]? {
-        let bytes = Array(file.text.utf8.prefix(offset))
+        let bytes = file.bytes[..<min(offset, file.bytes.count)]
         var depth = 0, commas = 0, position = bytes.count - 1
         var inString = false
         // Back to the innermost parenthesis not yet closed, counting the commas at its level.
@@ -251,7 +251,7 @@ enum Features {
             return (columnHover(column, of: symbol, review: review), columnSpan(column.name, of: qualifier, in: analysis))
         }
         // A function is written before its `(`.
-        let after = file.text.utf8.dropFirst(word.span.end).first { $0 != UInt8(ascii: " ") }
+        let after = file.bytes.dropFirst(word.span.end).first { $0 != UInt8(ascii: " ") }
         if after == UInt8(ascii: "("), let spec = FunctionCatalogue.named(word.name) {
             return ("**\(signature(spec))**\n\n\(spec.summary)\n\n" + spec.examples.map { "`\($0)`" }.joined(separator: "  \n"), nil)
         }
