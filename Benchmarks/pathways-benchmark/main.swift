@@ -805,26 +805,25 @@ func bareWrite(workbook: RawWorkbook, evaluation: Evaluation, to path: String) t
     }
     let findingsSheet = workbook_add_worksheet(book, "Findings")
     for (column, name) in ReviewedWorkbook.findingsHeaders.enumerated() { worksheet_write_string(findingsSheet, 0, lxw_col_t(column), name, nil) }
+    // Each cell in the column Pathways puts it in, by its header.
+    let column = Dictionary(uniqueKeysWithValues: ReviewedWorkbook.findingsHeaders.enumerated().map { ($1, lxw_col_t($0)) })
     for (index, finding) in evaluation.findings.enumerated() {
         let row = lxw_row_t(index + 1)
-        for (column, text) in [finding.severity.rawValue, finding.rule, finding.title, finding.pathway, finding.sheet].enumerated() {
-            worksheet_write_string(findingsSheet, row, lxw_col_t(column), text, nil)
+        for (header, text) in [("Severity", finding.severity.rawValue), ("Rule", finding.rule), ("Title", finding.title), ("Pathway", finding.pathway),
+                               ("Sheet", finding.sheet), ("Message", finding.message), ("Fix", finding.fix ?? ""), ("Owner", finding.owner),
+                               ("School", finding.school), ("Budget line", finding.accountDescription)] {
+            if let text { worksheet_write_string(findingsSheet, row, column[header]!, text, nil) }
         }
         // As Pathways does: Excel allows 65,530 links on a sheet, so past them the address is text.
         if let address = finding.cells.first?.split(separator: "!").last.map(String.init) {
             if index < 65_530 {
-                worksheet_write_url_opt(findingsSheet, row, 5, "internal:'\(finding.sheet)'!\(address)", nil, address, "Go to the cell")
+                worksheet_write_url_opt(findingsSheet, row, column["Cell"]!, "internal:'\(finding.sheet)'!\(address)", nil, address, "Go to the cell")
             } else {
-                worksheet_write_string(findingsSheet, row, 5, address, nil)
+                worksheet_write_string(findingsSheet, row, column["Cell"]!, address, nil)
             }
         }
-        worksheet_write_number(findingsSheet, row, 6, Double(finding.rows.first ?? 0), nil)
-        worksheet_write_string(findingsSheet, row, 7, finding.message, nil)
-        worksheet_write_string(findingsSheet, row, 8, finding.fix ?? "", nil)
-        if let owner = finding.owner { worksheet_write_string(findingsSheet, row, 9, owner, nil) }
-        if let school = finding.school { worksheet_write_string(findingsSheet, row, 10, school, nil) }
-        if let amount = finding.amount { worksheet_write_number(findingsSheet, row, 11, amount, money) }
-        if let line = finding.accountDescription { worksheet_write_string(findingsSheet, row, 12, line, nil) }
+        worksheet_write_number(findingsSheet, row, column["Row"]!, Double(finding.rows.first ?? 0), nil)
+        if let amount = finding.amount { worksheet_write_number(findingsSheet, row, column["Amount"]!, amount, money) }
     }
     let status = workbook_close(book)
     guard status == LXW_NO_ERROR else { throw CocoaError(.fileWriteUnknown) }

@@ -5,9 +5,7 @@ import Testing
 /// `pathways explain`: a rule's arithmetic on one row, each value as the workbook has it.
 struct ExplainTests {
     func explain(_ rule: String, _ row: Int) -> CommandOutcome {
-        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path)
-        options.rules = project.appendingPathComponent("rules").path
-        return RunJob.explain(options, rule: rule, row: row)
+        RunJob.explain(sampleOptions("struggling-district.xlsx"), rule: rule, row: row)
     }
 
     @Test func aRowRuleShowsEachValueAndWhyItFlags() throws {
@@ -55,10 +53,7 @@ struct ExplainTests {
         // The oracle: the row of school 103 on the reviewed workbook's Spending by school sheet.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("explain-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path)
-        options.rules = project.appendingPathComponent("rules").path
-        options.output = folder.path
-        #expect(RunJob.run(options).exitCode == 0)
+        #expect(RunJob.run(sampleOptions("struggling-district.xlsx", output: folder)).exitCode == 0)
         let found = try python(#"""
             import sys, openpyxl
             sheet = openpyxl.load_workbook(sys.argv[1])["Spending by school"]

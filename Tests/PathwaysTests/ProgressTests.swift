@@ -15,9 +15,7 @@ struct ProgressTests {
     @Test func aReviewTellsItsStagesInOrderWithTheirRows() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/struggling-district.xlsx").path)
-        options.rules = project.appendingPathComponent("rules").path
-        options.output = folder.path
+        var options = sampleOptions("struggling-district.xlsx", output: folder)
         let events = Events()
         options.progress = { events.add($0) }
         #expect(RunJob.run(options).exitCode == 0)

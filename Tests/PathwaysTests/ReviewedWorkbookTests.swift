@@ -84,9 +84,7 @@ rule BO-01 "Spending without a budget owner"
     private func review(_ sample: String = "struggling-district", commentLimit: Int = 10_000, constantMemoryCells: Int = 2_000_000) throws
         -> (workbook: [String: Any], findings: [[String: Any]], folder: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-\(UUID().uuidString)")
-        var options = RunJob.Options(input: project.appendingPathComponent("workbooks/samples/\(sample).xlsx").path)
-        options.rules = project.appendingPathComponent("rules").path
-        options.output = folder.path
+        var options = sampleOptions("\(sample).xlsx", output: folder)
         options.commentLimit = commentLimit
         options.constantMemoryCells = constantMemoryCells
         let outcome = RunJob.run(options)

@@ -2,12 +2,6 @@ import Foundation
 import Testing
 @testable import Pathways
 
-private let projectFolder: URL = {
-    var url = URL(fileURLWithPath: #filePath)
-    for _ in 0 ..< 3 { url.deleteLastPathComponent() }
-    return url
-}()
-
 /// A scratch folder with a small rule set and a ledger, removed afterwards.
 private final class Scratch {
     let folder: URL
@@ -160,14 +154,6 @@ private final class Scratch {
         #expect(outcome.standardError.contains("The workbook has no Transactions table"))
     }
 
-    /// A run of the default rules on a bundled sample, writing to `output`.
-    private func sampleOptions(_ sample: String, output: URL) -> RunJob.Options {
-        var options = RunJob.Options(input: projectFolder.appendingPathComponent("workbooks/samples/\(sample)").path)
-        options.rules = projectFolder.appendingPathComponent("rules").path
-        options.output = output.path
-        return options
-    }
-
     @Test func theBundledSampleWorkbookRunsWithTheDefaultRules() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("run-sample-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -200,7 +186,7 @@ private final class Scratch {
         let scratch = try Scratch()
         try scratch.write("staff.csv", "Name,Phone,Room\nAda Lovelace,555-0100,12\n")
         var options = scratch.options("staff.csv")
-        options.rules = projectFolder.appendingPathComponent("rules").path
+        options.rules = project.appendingPathComponent("rules").path
         let outcome = RunJob.run(options)
         #expect(outcome.exitCode == 2)
         #expect(outcome.standardError.hasPrefix("pathways: staff.csv: there is nothing in it to review: none of its sheets is one of the tables the rules read.\n"))
