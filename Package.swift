@@ -21,6 +21,12 @@ let package = Package(
             pkgConfig: "libzip",
             providers: [.apt(["libzip-dev"])]
         ),
+        // Deflate for the worksheets Pathways writes itself, compressed on every core.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .systemLibrary(
             name: "CXlsxWriter",
             pkgConfig: "xlsxwriter",
@@ -28,7 +34,7 @@ let package = Package(
         ),
         .target(name: "CFileSystem"),
         .target(name: "Tabular"),
-        .target(name: "SpreadsheetIO", dependencies: ["Tabular", "CZip", "CXlsxWriter"]),
+        .target(name: "SpreadsheetIO", dependencies: ["Tabular", "CZip", "CZlib", "CXlsxWriter"]),
         .target(name: "RulesLanguage", dependencies: ["Tabular"]),
         .target(name: "RulesEngine", dependencies: ["Tabular", "SpreadsheetIO", "RulesLanguage"]),
         .target(name: "Reports", dependencies: ["Tabular", "SpreadsheetIO", "RulesEngine", "CXlsxWriter"]),
@@ -51,7 +57,8 @@ let package = Package(
         .testTarget(name: "RulesLanguageTests", dependencies: ["RulesLanguage"], exclude: ["Mistakes"]),
         .testTarget(name: "RulesEngineTests", dependencies: ["RulesEngine", "RulesLanguage", "SpreadsheetIO", "Tabular"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "RulesLanguage"]),
-        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "Reports", "Samples", "SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine"]),
+        .testTarget(name: "PathwaysTests", dependencies: ["Pathways", "Reports", "Samples", "SpreadsheetIO", "Tabular", "RulesLanguage", "RulesEngine",
+                                                       "CXlsxWriter"]),
     ],
     swiftLanguageModes: [.v6]
 )

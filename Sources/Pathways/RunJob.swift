@@ -40,8 +40,6 @@ public enum RunJob {
         public var outputFormats: Set<String> = ["xlsx", "json"]
         /// Most cell comments in the reviewed workbook.
         public var commentLimit = ReviewedWorkbook.defaultCommentLimit
-        /// Input cells past which the reviewed workbook is written in constant-memory mode.
-        public var constantMemoryCells = ReviewedWorkbook.defaultConstantMemoryCells
         /// Rows per sheet of the reviewed workbook (Excel's limit; lower only in tests).
         public var rowsPerSheet = ReviewedWorkbook.excelRowLimit
 
@@ -429,7 +427,7 @@ public enum RunJob {
                 let copied = workbook.sheets.filter { $0.kind == .worksheet }.reduce(0) { $0 + $1.rowCount }
                 tell(.writing, 0, of: copied)
                 try ReviewedWorkbook.write(contents, to: target, commentLimit: options.commentLimit,
-                                           constantMemoryCells: options.constantMemoryCells, rowsPerSheet: options.rowsPerSheet) { done, total in
+                                           rowsPerSheet: options.rowsPerSheet) { done, total in
                     tell(.writing, done, of: total)
                 }
                 tell(.writing, copied, of: copied)

@@ -10,35 +10,24 @@ extension Writer {
     /// the cell (`look`) where it had one; a number that is not finite (a view's division by zero)
     /// is left empty, as Excel has no such number. With `fractionsToTheCent`, a number that is not
     /// whole shows two decimals.
-    mutating func write(_ value: Value, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, severity: Severity?,
+    mutating func write(_ value: Value, column: Int, in cells: WorksheetCells, severity: Severity?,
                         fractionsToTheCent: Bool = false, look: (style: Int, look: CellLook)? = nil) {
-        let (row, column) = (lxw_row_t(cell.0), lxw_col_t(cell.1))
-        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
-            if let look { return districtFormat(look, severity: severity) }
-            return cellFormat(base, severity)
+        func style(_ base: String?) -> Int32 {
+            if let look { return styleIndex(of: districtFormat(look, severity: severity)) }
+            return styleIndex(of: cellFormat(base, severity))
         }
         switch value {
-        case .blank: worksheet_write_blank(worksheet, row, column, style(nil))
-        case .text(let text), .code(let text): writeText(text, at: cell, in: worksheet, format: style(nil))
+        case .blank: cells.blank(column, style: style(nil))
+        case .text(let text), .code(let text): cells.text(column, text, style: style(nil))
         case .number(let number) where number.isFinite:
-            worksheet_write_number(worksheet, row, column, number, style(fractionsToTheCent && number != number.rounded() ? "decimal" : nil))
+            cells.number(column, number, style: style(fractionsToTheCent && number != number.rounded() ? "decimal" : nil))
         case .number: break
-        case .money(let money): worksheet_write_number(worksheet, row, column, money.doubleValue, style("money"))
-        case .percent(let fraction): worksheet_write_number(worksheet, row, column, fraction, style("percent"))
-        case .date(let date):
-            worksheet_write_number(worksheet, row, column, Double(ExcelDate.serial(of: date, uses1904Dates: false)), style("date"))
+        case .money(let money): cells.number(column, money.doubleValue, style: style("money"))
+        case .percent(let fraction): cells.number(column, fraction, style: style("percent"))
+        case .date(let date): cells.number(column, Double(ExcelDate.serial(of: date, uses1904Dates: false)), style: style("date"))
         // Written as words: a boolean cell prints as 1 or 0 in LibreOffice.
-        case .yesNo(let flag): worksheet_write_string(worksheet, row, column, flag ? "Yes" : "No", style(nil))
+        case .yesNo(let flag): cells.text(column, flag ? "Yes" : "No", style: style(nil))
         }
-    }
-
-
-    /// Text as a string cell, never a formula. Past the 32,767 characters an Excel cell holds it is
-    /// cut, with an ellipsis: the reading already reported such a cell as a data error.
-    func writeText(_ text: String, at cell: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>, format: UnsafeMutablePointer<lxw_format>?) {
-        let fits = text.utf8.count <= Writer.maxCellCharacters || text.unicodeScalars.count <= Writer.maxCellCharacters
-        let shown = fits ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(Writer.maxCellCharacters - 1))) + "…"
-        worksheet_write_string(worksheet, lxw_row_t(cell.0), lxw_col_t(cell.1), shown, format)
     }
 
     /// One comment per cell, however many findings it has: each rule, its message and the fix.

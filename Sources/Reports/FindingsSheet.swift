@@ -1,6 +1,7 @@
 import CXlsxWriter
 import Foundation
 import RulesEngine
+import RulesLanguage
 import SpreadsheetIO
 import Tabular
 
@@ -38,16 +39,14 @@ extension Writer {
         for (sheet, findings) in pages(of: first, named: name, count: contents.findings.count) {
             for (column, width) in widths.enumerated() { setColumn(sheet, column, column, width) }
             setColumn(sheet, headers.count - 1, headers.count - 1, widths[headers.count - 1], hidden: true)
-            let rows = max(1, findings.count)
+            let rowCount = max(1, findings.count)
+            let cells = ownRows(of: sheet)
             // Headers such as "Since last review" take two lines of their narrow columns.
-            XLSXWriter.fitRow(sheet, 0, headers.enumerated().map { ($1, widths[$0]) })
-            if constantMemory {
-                for (column, header) in headers.enumerated() { worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header")) }
-                worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(headers.count - 1))
-            } else {
-                addFindingsTable(sheet, headers: headers, rows: rows)
-            }
-            writeFindingRows(sheet, findings: findings)
+            cells.startRow(0, height: tallerThanALine(XLSXWriter.rowHeight(headers.enumerated().map { ($1, widths[$0]) })))
+            // Plain: the Excel table styles its own header row.
+            for (column, title) in headers.enumerated() { cells.text(column, title, style: 0) }
+            addFindingsTable(sheet, headers: headers, rows: rowCount)
+            writeFindingRows(sheet, cells: cells, findings: findings)
         }
     }
 
@@ -73,54 +72,61 @@ extension Writer {
         }
     }
 
-    mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, findings: Range<Int>) {
-        let wrap = format("wrap")
-        let link = format("link")
+    /// A row's height when its texts take more than one line; nil leaves it as Excel sizes it.
+    func tallerThanALine(_ height: Double) -> Double? { height > 15 ? height : nil }
+
+    mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, cells: WorksheetCells, findings: Range<Int>) {
+        let wrap = styleIndex(of: format("wrap"))
+        let link = styleIndex(of: format("link"))
+        let money = styleIndex(of: format("money|wrap"))
+        let severityStyles = Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0, styleIndex(of: format("wrap", fill: .severity($0)))) })
+        func column(_ header: String) -> Int { Int(Writer.findingsColumn(header)) }
         for index in findings {
             let finding = contents.findings[index]
-            let row = lxw_row_t(index - findings.lowerBound + 1)
+            let row = index - findings.lowerBound + 1
             let target = target(of: finding)
             let pathway = pathwayTitle(finding.pathway)
             let groupRows = finding.rows.count > 1 && viewSheets[finding.table.lowercased()] == nil ? finding.rows.map(String.init).joined(separator: ", ") : nil
-            XLSXWriter.fitRow(sheet, row, [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (groupRows ?? "", 6), (finding.message, 7),
-                                           (finding.fix ?? "", 8)].map { ($0.0, Writer.findingsWidths[$0.1]) })
+            cells.startRow(row, height: tallerThanALine(XLSXWriter.rowHeight(
+                [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (groupRows ?? "", 6), (finding.message, 7),
+                 (finding.fix ?? "", 8)].map { ($0.0, Writer.findingsWidths[$0.1]) })))
             // Every cell of a finding's row is aligned to the top, so a long message reads beside its rule.
-            worksheet_write_string(sheet, row, 0, finding.severity.rawValue.capitalized, format("wrap", fill: .severity(finding.severity)))
-            worksheet_write_string(sheet, row, 1, finding.rule, wrap)
-            worksheet_write_string(sheet, row, 2, finding.title, wrap)
-            worksheet_write_string(sheet, row, 3, pathway, wrap)
-            worksheet_write_string(sheet, row, 4, target?.sheet ?? finding.sheet, wrap)
+            cells.text(0, finding.severity.rawValue.capitalized, style: severityStyles[finding.severity]!)
+            cells.text(1, finding.rule, style: wrap)
+            cells.text(2, finding.title, style: wrap)
+            cells.text(3, pathway, style: wrap)
+            cells.text(4, target?.sheet ?? finding.sheet, style: wrap)
             if let cell = target?.cell {
                 // Excel allows 65,530 links on a sheet; past them the address is written as text.
-                if Int(row) <= Writer.linkLimit {
-                    worksheet_write_url_opt(sheet, row, 5, "internal:" + cell, link, cell, "Go to the cell")
+                if row <= Writer.linkLimit {
+                    cells.link(5, text: cell, to: cell, tip: "Go to the cell", style: link)
                 } else {
-                    worksheet_write_string(sheet, row, 5, cell, wrap)
+                    cells.text(5, cell, style: wrap)
                 }
             }
             // The row as the reviewed sheet numbers it, beside the link to it; a duplicate payment's
             // or a split purchase's finding names every row of its group.
             if let groupRows {
-                worksheet_write_string(sheet, row, 6, groupRows, wrap)
+                cells.text(6, groupRows, style: wrap)
             } else if let shown = target?.row ?? finding.rows.first {
-                worksheet_write_number(sheet, row, 6, Double(shown), wrap)
+                cells.number(6, Double(shown), style: wrap)
             }
-            worksheet_write_string(sheet, row, 7, finding.message, wrap)
-            worksheet_write_string(sheet, row, 8, finding.fix ?? "", wrap)
+            cells.text(7, finding.message, style: wrap)
+            cells.text(8, finding.fix ?? "", style: wrap)
             // Who answers for it, where, and how much: so a principal filters to their own.
-            if let owner = finding.owner { worksheet_write_string(sheet, row, Writer.findingsColumn("Owner"), owner, wrap) }
-            if let school = finding.school { worksheet_write_string(sheet, row, Writer.findingsColumn("School"), school, wrap) }
-            if let amount = finding.amount { worksheet_write_number(sheet, row, Writer.findingsColumn("Amount"), amount, format("money|wrap")) }
-            if let line = finding.accountDescription { worksheet_write_string(sheet, row, Writer.findingsColumn("Budget line"), line, wrap) }
+            if let owner = finding.owner { cells.text(column("Owner"), owner, style: wrap) }
+            if let school = finding.school { cells.text(column("School"), school, style: wrap) }
+            if let amount = finding.amount { cells.number(column("Amount"), amount, style: money) }
+            if let line = finding.accountDescription { cells.text(column("Budget line"), line, style: wrap) }
             if let id = finding.id {
                 let carried = contents.sinceLast?.carried[id]
                 if let since = contents.sinceLast {
-                    worksheet_write_string(sheet, row, Writer.findingsColumn("Since last review"), since.new.contains(id) ? "New" : "Found before", wrap)
+                    cells.text(column("Since last review"), since.new.contains(id) ? "New" : "Found before", style: wrap)
                 }
                 // Every finding starts Open, so the Summary's counts by status add up to all of them.
-                worksheet_write_string(sheet, row, Writer.findingsColumn("Status"), carried.flatMap { $0.status.isEmpty ? nil : $0.status } ?? "Open", wrap)
-                if let note = carried?.note, !note.isEmpty { worksheet_write_string(sheet, row, Writer.findingsColumn("Note"), note, wrap) }
-                worksheet_write_string(sheet, row, Writer.findingsColumn("Finding ID"), id, wrap)
+                cells.text(column("Status"), carried.flatMap { $0.status.isEmpty ? nil : $0.status } ?? "Open", style: wrap)
+                if let note = carried?.note, !note.isEmpty { cells.text(column("Note"), note, style: wrap) }
+                cells.text(column("Finding ID"), id, style: wrap)
             }
         }
         // Status: a drop-down the reviewer fills in.

@@ -24,6 +24,7 @@ extension Writer {
     /// everything else as read; flagged cells filled and commented, and a Findings column.
     mutating func copy(_ sheet: RawSheet, flags: [CellKey: [Int]]) {
         guard var worksheet = workbook_add_worksheet(workbook, sheetNames[sheet.name] ?? sheet.name) else { return }
+        var cells = ownRows(of: worksheet)
         // A sheet the district hid stays hidden in the copy (Unhide in Excel shows it).
         if sheet.visibility != .visible { worksheet_hide(worksheet) }
         var pageStart = 0
@@ -57,8 +58,7 @@ extension Writer {
                 rulesOfRow[row, default: []].append(contents.findings[index].rule)
             }
         }
-        // Rows are written strictly in order, each whole before the next, so the big sheets can be
-        // written in libxlsxwriter's constant-memory mode.
+        // Rows are written strictly in order, each whole before the next, as WorksheetCells takes them.
         let header = bound.map { $0.headerRow - 1 }
         var columnWidths: [Int: Double] = [:]
         if let header {
@@ -82,6 +82,7 @@ extension Writer {
             if row - pageStart >= maxRows, let next = workbook_add_worksheet(workbook, Writer.pageName(sheetNames[sheet.name] ?? sheet.name, page: row / maxRows)) {
                 // Past Excel's last row the sheet goes on in the next one, with the same widths.
                 worksheet = next
+                cells = ownRows(of: next)
                 pageStart = row
                 for column in 0 ... (findingsColumn ?? width - 1) { setColumn(worksheet, column, column, columnWidths[column] ?? 12) }
             }
@@ -91,6 +92,7 @@ extension Writer {
             let at = row - pageStart
             let tableRow = typedRow[sheetRow]
             let rowFlags = flagsByRow[sheetRow]
+            cells.startRow(at)
             for column in 0 ..< min(sheet.width(ofRow: row), Writer.maxColumns) {
                 let cellFindings = rowFlags?.first { $0.column == column }?.findings
                 let severity = cellFindings.map { worst($0) }
@@ -98,8 +100,7 @@ extension Writer {
                 // its first workbook's style 3.
                 let look = sheet.look(row: row, column: column).map { (style: $0.style | sheet.input << 24, look: $0.look) }
                 if row == header {
-                    worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(column), sheet.displayText(row: row, column: column),
-                                           format("header", fill: severity.map(Fill.severity)))
+                    cells.text(column, sheet.displayText(row: row, column: column), style: styleIndex(of: format("header", fill: severity.map(Fill.severity))))
                 } else if let tableRow, let typed = typedByColumn[column], typed[tableRow] != .blank {
                     // A number read from text (an amount typed as text) has no number format of the district's to keep.
                     let isNumeric: Bool
@@ -109,24 +110,25 @@ extension Writer {
                     }
                     let keepsLook: Bool
                     if case .number = sheet.cell(row: row, column: column) { keepsLook = true } else { keepsLook = !isNumeric }
-                    write(typed[tableRow], at: (at, column), in: worksheet, severity: severity, look: keepsLook ? look : nil)
+                    write(typed[tableRow], column: column, in: cells, severity: severity, look: keepsLook ? look : nil)
                 } else {
-                    write(sheet.cell(row: row, column: column), of: sheet, at: (at, column), in: worksheet, severity: severity, look: look)
+                    write(sheet.cell(row: row, column: column), of: sheet, column: column, in: cells, severity: severity, look: look)
                 }
                 if let findings = cellFindings, commentsWritten < commentLimit {
                     comment(findings, at: (at, column), in: worksheet)
                 }
             }
             // A flagged cell past the row's end (a blank cell that should not be) still gets its fill.
-            for (column, findings) in rowFlags ?? [] where column >= sheet.width(ofRow: row) && column < Writer.maxColumns {
-                worksheet_write_blank(worksheet, lxw_row_t(at), lxw_col_t(column), format("", fill: .severity(worst(findings))))
+            // (A table's columns are all within the sheet's width, so none is past the Findings column.)
+            for (column, findings) in rowFlags ?? [] where column >= sheet.width(ofRow: row) && column < (findingsColumn ?? Writer.maxColumns) {
+                cells.blank(column, style: styleIndex(of: format("", fill: .severity(worst(findings)))))
                 if commentsWritten < commentLimit { comment(findings, at: (at, column), in: worksheet) }
             }
             // The last column lists each row's rules, so a reviewer can filter to the flagged rows.
             if let findingsColumn, row == header {
-                worksheet_write_string(worksheet, lxw_row_t(at), lxw_col_t(findingsColumn), "Findings", format("header"))
+                cells.text(findingsColumn, "Findings", style: styleIndex(of: format("header")))
             } else if let findingsColumn, bound != nil, let rules = rulesOfRow[sheetRow] {
-                writeText(rules.joined(separator: ", "), at: (at, findingsColumn), in: worksheet, format: nil)
+                cells.text(findingsColumn, rules.joined(separator: ", "), style: 0)
             }
         }
         guard let header else { return }
@@ -137,23 +139,22 @@ extension Writer {
     }
 
     /// A cell as read: text stays text (never a formula), numbers keep a format that fits them.
-    private mutating func write(_ cell: RawCell, of sheet: RawSheet, at position: (Int, Int), in worksheet: UnsafeMutablePointer<lxw_worksheet>,
-                                severity: Severity?, look: (style: Int, look: CellLook)?) {
-        let (row, column) = (lxw_row_t(position.0), lxw_col_t(position.1))
+    private mutating func write(_ cell: RawCell, of sheet: RawSheet, column: Int, in cells: WorksheetCells, severity: Severity?,
+                                look: (style: Int, look: CellLook)?) {
         // The district's number format and bold where the cell had them (a subtotal row, its money format).
-        func style(_ base: String?) -> UnsafeMutablePointer<lxw_format>? {
-            if let look { return districtFormat(look, severity: severity) }
-            return cellFormat(base, severity)
+        func style(_ base: String?) -> Int32 {
+            if let look { return styleIndex(of: districtFormat(look, severity: severity)) }
+            return styleIndex(of: cellFormat(base, severity))
         }
         switch cell {
         case .blank:
-            if severity != nil { worksheet_write_blank(worksheet, row, column, style(nil)) }
+            if severity != nil { cells.blank(column, style: style(nil)) }
         case .text(let ref), .isoDateText(let ref):
-            writeText(sheet.text(ref), at: position, in: worksheet, format: style(nil))
+            cells.text(column, sheet.text(ref), style: style(nil))
         case .bool(let flag):
-            worksheet_write_boolean(worksheet, row, column, flag ? 1 : 0, style(nil))
+            cells.boolean(column, flag, style: style(nil))
         case .error(let error):
-            worksheet_write_string(worksheet, row, column, error.text, style(nil))
+            cells.text(column, error.text, style: style(nil))
         case .number(let value, let numberFormat):
             let uses1904 = contents.workbook.input(of: sheet).notes.uses1904Dates
             switch numberFormat.category {
@@ -161,11 +162,11 @@ extension Writer {
                 // Serials are rewritten in the 1900 system the reviewed workbook uses.
                 let days = uses1904 ? value + 1462 : value
                 let base = numberFormat.category == .date ? "date" : numberFormat.category == .dateTime ? "datetime" : "time"
-                worksheet_write_number(worksheet, row, column, days, style(base))
-            case .percent: worksheet_write_number(worksheet, row, column, value, style("percent"))
-            case .currency: worksheet_write_number(worksheet, row, column, value, style("money"))
-            case .zeroPadded, .text: worksheet_write_string(worksheet, row, column, numberFormat.display(value), style(nil))
-            default: worksheet_write_number(worksheet, row, column, value, style(nil))
+                cells.number(column, days, style: style(base))
+            case .percent: cells.number(column, value, style: style("percent"))
+            case .currency: cells.number(column, value, style: style("money"))
+            case .zeroPadded, .text: cells.text(column, numberFormat.display(value), style: style(nil))
+            default: cells.number(column, value, style: style(nil))
             }
         }
     }

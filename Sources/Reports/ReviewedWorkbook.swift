@@ -160,9 +160,6 @@ public enum ReviewedWorkbook {
         public let description: String
     }
 
-    /// Cells in the input past which the workbook is written in libxlsxwriter's constant-memory mode.
-    public static let defaultConstantMemoryCells = 2_000_000
-
     /// The most rows an Excel sheet can hold.
     public static let excelRowLimit = 1_048_576
 
@@ -180,7 +177,7 @@ public enum ReviewedWorkbook {
 
     /// `progress`: told the input rows copied so far and how many there are, every 10,000 rows.
     public static func write(_ contents: ReviewContents, to target: URL, commentLimit: Int = defaultCommentLimit,
-                             constantMemoryCells: Int = defaultConstantMemoryCells, rowsPerSheet: Int = excelRowLimit,
+                             rowsPerSheet: Int = excelRowLimit,
                              progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(WriteError) {
         let temporary = AtomicFile.temporaryURL(beside: target)
         // A folder that cannot take the file is found out here, in a sentence, before libxlsxwriter
@@ -190,15 +187,28 @@ public enum ReviewedWorkbook {
             throw WriteError(description: "The reviewed workbook could not be written in \(target.deletingLastPathComponent().path): \(AtomicFile.reason(errno: errno)).")
         }
         close(probe)
-        var writer = Writer(path: temporary.path, contents: contents, commentLimit: commentLimit,
-                            constantMemoryCells: constantMemoryCells, maxRows: max(2, rowsPerSheet))
+        // libxlsxwriter writes every part but the big sheets' rows into a package of its own;
+        // the rows, written and compressed as they came, are put into it as it is copied.
+        let skeleton = AtomicFile.temporaryURL(beside: temporary)
+        defer { try? FileManager.default.removeItem(at: skeleton) }
+        var writer = Writer(path: skeleton.path, contents: contents, commentLimit: commentLimit,
+                            maxRows: max(2, rowsPerSheet))
         writer.progress = progress
         let status = LibraryMessages.withheld { writer.writeAll() }
+        let parts = Dictionary(uniqueKeysWithValues: writer.ownParts.map { ($0.name, $0.cells.finish()) })
+        func isFull() -> Bool {
+            var space = statvfs()
+            return statvfs(target.deletingLastPathComponent().path, &space) == 0 && UInt64(space.f_bavail) * UInt64(space.f_frsize) < 1 << 20
+        }
         guard status == LXW_NO_ERROR else {
             try? FileManager.default.removeItem(at: temporary)
-            var space = statvfs()
-            let isFull = statvfs(target.deletingLastPathComponent().path, &space) == 0 && UInt64(space.f_bavail) * UInt64(space.f_frsize) < 1 << 20
-            throw WriteError(description: "The reviewed workbook could not be written: " + (isFull ? "the disk is full." : "\(String(cString: lxw_strerror(status)))."))
+            throw WriteError(description: "The reviewed workbook could not be written: " + (isFull() ? "the disk is full." : "\(String(cString: lxw_strerror(status)))."))
+        }
+        do {
+            try WorksheetSplice.assemble(skeleton: skeleton.path, parts: parts, into: temporary.path)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw WriteError(description: "The reviewed workbook could not be written: " + (isFull() ? "the disk is full." : "\(error.description)."))
         }
         do {
             try AtomicFile.moveIntoPlace(temporary, as: target)

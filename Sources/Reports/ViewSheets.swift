@@ -24,26 +24,29 @@ extension Writer {
             Double(min(45, view.rows.prefix(300).reduce(max(12, view.headers[column].count + 3)) { max($0, $1[column].description.count + 2) }))
         }
         for (sheet, rows) in pages(of: first, named: name, count: view.rows.count) {
-            // Before any row: in constant-memory mode a comment must come before the rows below it.
             markWorkedOut(sheet, from: "by the rules' view \(view.name) from the district's sheets")
-            for (column, header) in view.headers.enumerated() {
-                worksheet_write_string(sheet, 0, lxw_col_t(column), header, format("header"))
+            let cells = ownRows(of: sheet)
+            let header = styleIndex(of: format("header"))
+            cells.startRow(0)
+            for (column, title) in view.headers.enumerated() {
+                cells.text(column, title, style: header)
                 setColumn(sheet, column, column, widths[column])
             }
             if !view.readsFindings {
-                worksheet_write_string(sheet, 0, lxw_col_t(findingsColumn), "Findings", format("header"))
+                cells.text(findingsColumn, "Findings", style: header)
                 setColumn(sheet, findingsColumn, findingsColumn, 16)
             }
             for index in rows {
                 let sheetRow = headedPlace(index).row
+                cells.startRow(sheetRow)
                 for (column, value) in view.rows[index].enumerated() {
                     let findings = findingsOfCell[CellKey(row: index + 1, column: column)]
                     // A worked-out figure (1016.392) reads best to the cent, as the rest of the workbook.
-                    write(value, at: (sheetRow, column), in: sheet, severity: findings.map(worst), fractionsToTheCent: true)
+                    write(value, column: column, in: cells, severity: findings.map(worst), fractionsToTheCent: true)
                     if let findings, commentsWritten < commentLimit { comment(findings, at: (sheetRow, column), in: sheet) }
                 }
                 if let rules = rulesOfRow[index + 1] {
-                    worksheet_write_string(sheet, lxw_row_t(sheetRow), lxw_col_t(findingsColumn), rules.joined(separator: ", "), nil)
+                    cells.text(findingsColumn, rules.joined(separator: ", "), style: 0)
                 }
             }
             worksheet_freeze_panes(sheet, 1, 0)

@@ -32,35 +32,33 @@ struct Writer {
     var summaryHeight = 0.0
     /// Told the input rows copied so far and how many there are.
     var progress: ((_ done: Int, _ total: Int) -> Void)?
+    /// The sheets whose rows Pathways writes itself (see `WorksheetCells`), by the worksheet that
+    /// holds their settings; `ownParts` names their parts in the package, once every sheet is added.
+    var ownSheets: [(worksheet: UnsafeMutablePointer<lxw_worksheet>, cells: WorksheetCells)] = []
+    var ownParts: [(name: String, cells: WorksheetCells)] = []
     var rowsCopied = 0
     lazy var rowsToCopy = contents.workbook.sheets.filter { $0.kind == .worksheet }.reduce(0) { $0 + $1.rowCount }
 
     /// Excel's columns (A to XFD), and the characters a cell holds.
     static let maxColumns = 16_384
-    static let maxCellCharacters = 32_767
+    static let maxCellCharacters = WorksheetCells.maxCellCharacters
 
-    /// Whether the input is big enough (in cells) for constant-memory mode.
-    let constantMemory: Bool
     /// Rows a sheet may hold (Excel's 1,048,576), past which it continues on another.
     let maxRows: Int
 
-    init(path: String, contents: ReviewContents, commentLimit: Int, constantMemoryCells: Int, maxRows: Int) {
+    init(path: String, contents: ReviewContents, commentLimit: Int, maxRows: Int) {
         self.path = path
         self.contents = contents
         self.commentLimit = commentLimit
         self.maxRows = maxRows
-        let cells = contents.workbook.sheets.reduce(0) { total, sheet in total + (0 ..< sheet.rowCount).reduce(0) { $0 + sheet.width(ofRow: $1) } }
-        constantMemory = cells > constantMemoryCells
     }
 
     // MARK: Workbook
 
     mutating func writeAll() -> lxw_error {
-        // Constant-memory mode keeps one row of a sheet in memory at a time (every sheet is written
-        // row by row, in order), so a million-row ledger does not need gigabytes. libxlsxwriter has
-        // no Excel tables in that mode, so it is used only for big workbooks, whose Findings sheet
-        // then gets filters without a table.
-        var options = lxw_workbook_options(constant_memory: constantMemory ? 1 : 0, tmpdir: nil, use_zip64: 1)
+        // libxlsxwriter keeps its cells in memory: only the small sheets' (Summary, Rubric, …), as
+        // the big sheets' rows are written apart (`ownRows`), so every Findings sheet is an Excel table.
+        var options = lxw_workbook_options(constant_memory: 0, tmpdir: nil, use_zip64: 1)
         guard let book = workbook_new_opt(path, &options) else { return LXW_ERROR_CREATING_XLSX_FILE }
         workbook = book
         setProperties()
@@ -130,11 +128,28 @@ struct Writer {
         worksheet_hide(marker)
         worksheet_activate(summary)
         var sheet = book.pointee.worksheets.pointee.stqh_first
+        // libxlsxwriter names worksheet parts by their place among the worksheets, from 1.
+        var part = 0
         while let current = sheet {
             setUpPrinting(current, onePageTall: current == summary ? summaryHeight : nil)
+            part += 1
+            if let own = ownSheets.first(where: { $0.worksheet == current }) { ownParts.append(("xl/worksheets/sheet\(part).xml", own.cells)) }
             sheet = current.pointee.list_pointers.stqe_next
         }
         return workbook_close(book)
+    }
+
+    /// The rows Pathways writes itself for `worksheet`, made on first asking.
+    mutating func ownRows(of worksheet: UnsafeMutablePointer<lxw_worksheet>) -> WorksheetCells {
+        if let own = ownSheets.last(where: { $0.worksheet == worksheet }) { return own.cells }
+        let cells = WorksheetCells()
+        ownSheets.append((worksheet, cells))
+        return cells
+    }
+
+    /// A format's number among the workbook's cell styles (0, no format, for nil).
+    func styleIndex(of format: UnsafeMutablePointer<lxw_format>?) -> Int32 {
+        format.map { Int32(lxw_format_get_xf_index($0)) } ?? 0
     }
 
     /// Document properties fixed to the review's as-of date, so the same input gives the same workbook.

@@ -81,12 +81,11 @@ rule BO-01 "Spending without a budget owner"
 
 @Suite(.serialized) struct ReviewedWorkbookTests {
     /// Runs the default rules on the struggling district's workbook and returns the reviewed workbook and findings.
-    private func review(_ sample: String = "struggling-district", commentLimit: Int = 10_000, constantMemoryCells: Int = 2_000_000) throws
+    private func review(_ sample: String = "struggling-district", commentLimit: Int = 10_000) throws
         -> (workbook: [String: Any], findings: [[String: Any]], folder: URL) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reviewed-\(UUID().uuidString)")
         var options = sampleOptions("\(sample).xlsx", output: folder)
         options.commentLimit = commentLimit
-        options.constantMemoryCells = constantMemoryCells
         let outcome = RunJob.run(options)
         try #require(outcome.exitCode == 0, "\(outcome.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("\(sample).findings.json"))) as? [String: Any])
@@ -299,21 +298,6 @@ rule BO-01 "Spending without a budget owner"
         let findingsHeader = try #require(cells.first { $0.key.hasSuffix("1") && $0.value[1] == "Findings" }?.key)
         let column = findingsHeader.dropLast()
         #expect(Set(cells.filter { $0.key.hasPrefix(column) && $0.key != findingsHeader }.map { $0.value[1] }) == ["RE-4", "TR-9", "TR-9F"])
-    }
-
-    @Test func bigWorkbooksAreWrittenRowByRowWithTheSameAnnotations() throws {
-        let normal = try review(), streamed = try review(constantMemoryCells: 0)
-        defer {
-            try? FileManager.default.removeItem(at: normal.folder)
-            try? FileManager.default.removeItem(at: streamed.folder)
-        }
-        for key in ["sheets", "fills", "comments", "links"] {
-            #expect(NSDictionary(dictionary: ["v": normal.workbook[key] as Any]) == NSDictionary(dictionary: ["v": streamed.workbook[key] as Any]), "\(key)")
-        }
-        let normalCells = (normal.workbook["cells"] as? [String: Any])?["Transactions"] as? [String: [String]]
-        let streamedCells = (streamed.workbook["cells"] as? [String: Any])?["Transactions"] as? [String: [String]]
-        #expect(normalCells == streamedCells)
-        #expect((streamed.workbook["tables"] as? [String: String])?.isEmpty == true, "no Excel table in constant-memory mode, only filters")
     }
 
     @Test func commentsStopAtTheLimitButFillsGoOn() throws {
