@@ -349,7 +349,8 @@ extension Vector {
     func gatheringOrBlank(_ rows: [Int]) -> Vector {
         switch self {
         case .numbers(let values, let percent): .numbers(rows.map { $0 < 0 ? .nan : values[$0] }, percent: percent)
-        case .money(let values): .money(rows.map { $0 < 0 ? Vector.blankMoney : values[$0] })
+        case .money(let values, let remainders):
+            .money(rows.map { $0 < 0 ? Vector.blankMoney : values[$0] }, remainders: remainders.map { remainders in rows.map { $0 < 0 ? 0 : remainders[$0] } })
         case .dates(let values): .dates(rows.map { $0 < 0 ? Vector.blankDate : values[$0] })
         case .texts(let values, let code): .texts(rows.map { $0 < 0 ? nil : values[$0] }, code: code)
         case .pooled(let ids, let pool, let code): .pooled(rows.map { $0 < 0 ? TextPool.blankID : ids[$0] }, pool, code: code)

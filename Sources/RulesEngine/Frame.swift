@@ -200,7 +200,8 @@ extension Vector {
         }
         switch self {
         case .numbers(let values, _): return dense(values.lazy.map { $0.isNaN ? UInt64.max : $0.bitPattern })
-        case .money(let values): return dense(values)
+        case .money(let values, nil): return dense(values)
+        case .money(let values, let remainders?): return dense(values.indices.lazy.map { Money(scaled: values[$0], remainder: remainders[$0]) })
         case .dates(let values):
             // Days span a few thousand values: an array indexed by day beats a hash.
             guard let low = values.lazy.filter({ $0 != Vector.blankDate }).min(),
@@ -236,7 +237,7 @@ extension Vector {
 
 /// One part of a group key, compared exactly (text ignoring case, as Excel compares it).
 enum KeyPart: Hashable {
-    case blank, number(Double), money(Int64), date(Int32), text(String), flag(UInt8), id(UInt32)
+    case blank, number(Double), money(Money), date(Int32), text(String), flag(UInt8), id(UInt32)
 }
 
 extension Vector {
@@ -244,7 +245,7 @@ extension Vector {
     var blanks: [Bool] {
         switch self {
         case .numbers(let values, _): return values.map(\.isNaN)
-        case .money(let values): return values.map { $0 == Vector.blankMoney }
+        case .money(let values, _): return values.map { $0 == Vector.blankMoney }
         case .dates(let values): return values.map { $0 == Vector.blankDate }
         case .flags(let values): return values.map { $0 == Vector.blankFlag }
         case .pooled(let ids, _, _): return ids.map { $0 == TextPool.blankID }
@@ -269,7 +270,7 @@ extension Vector {
     var groupingKeys: [KeyPart] {
         switch self {
         case .numbers(let values, _): return values.map { $0.isNaN ? .blank : .number($0) }
-        case .money(let values): return values.map { $0 == Vector.blankMoney ? .blank : .money($0) }
+        case .money(let values, let remainders): return values.indices.map { values[$0] == Vector.blankMoney ? .blank : .money(Vector.amount(values, remainders, $0)) }
         case .dates(let values): return values.map { $0 == Vector.blankDate ? .blank : .date($0) }
         case .flags(let values): return values.map { $0 == Vector.blankFlag ? .blank : .flag($0) }
         case .pooled, .texts:

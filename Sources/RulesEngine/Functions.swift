@@ -9,15 +9,17 @@ enum ScalarFunctions {
         case .round:
             let digits = values.count > 1 ? numbers(values[1]) : [Double](repeating: 0, count: count)
             switch values[0] {
-            case .money(let amounts):
+            case .money(let amounts, let remainders):
+                // Rounded to at most four places, an amount has no remainder left.
                 return .money((0 ..< count).map { row in
                     guard amounts[row] != Vector.blankMoney else { return Vector.blankMoney }
                     let places = Int(digits[row].isNaN ? 0 : digits[row])
-                    guard places < Money.fractionDigits else { return amounts[row] }
+                    let exact = Double(amounts[row]) + (remainders?[row] ?? 0)
+                    guard places < Money.fractionDigits else { return exact.rounded(.toNearestOrAwayFromZero).clampedInt64 }
                     var unit: Int64 = 1
                     for _ in 0 ..< min(18, Money.fractionDigits - places) { unit *= 10 }
-                    return (Double(amounts[row]) / Double(unit)).rounded(.toNearestOrAwayFromZero).clampedInt64 * unit
-                })
+                    return (exact / Double(unit)).rounded(.toNearestOrAwayFromZero).clampedInt64 * unit
+                }, remainders: nil)
             case .numbers(let numbers, let percent):
                 return .numbers((0 ..< count).map { row in
                     guard !numbers[row].isNaN else { return .nan }
@@ -28,14 +30,16 @@ enum ScalarFunctions {
             }
         case .abs:
             switch values[0] {
-            case .money(let amounts): return .money(amounts.map { $0 == Vector.blankMoney ? $0 : abs($0) })
+            case .money(let amounts, let remainders):
+                return .money(amounts.map { $0 == Vector.blankMoney ? $0 : abs($0) },
+                              remainders: remainders.map { zip(amounts, $0).map { amount, remainder in amount < 0 ? -remainder : remainder } })
             case .numbers(let numbers, let percent): return .numbers(numbers.map { abs($0) }, percent: percent)
             default: return values[0]
             }
         case .log10:
             return .numbers(numbers(values[0]).map { $0 > 0 ? Foundation.log10($0) : .nan }, percent: false)
         case .firstDigit:
-            if case .money(let amounts) = values[0] {
+            if case .money(let amounts, _) = values[0] {
                 // Straight from the whole ten-thousandths, so no rounding can change the digit.
                 return .numbers(amounts.map { $0 == Vector.blankMoney || $0 == 0 ? .nan : Double(firstDigit(of: $0.magnitude)) }, percent: false)
             }
@@ -133,7 +137,8 @@ enum ScalarFunctions {
     static func numbers(_ vector: Vector) -> [Double] {
         switch vector {
         case .numbers(let values, _): values
-        case .money(let values): values.map { $0 == Vector.blankMoney ? .nan : Double($0) / Double(Money.scale) }
+        case .money(let values, let remainders):
+            values.indices.map { values[$0] == Vector.blankMoney ? .nan : (Double(values[$0]) + (remainders?[$0] ?? 0)) / Double(Money.scale) }
         default: [Double](repeating: .nan, count: vector.count)
         }
     }
@@ -195,14 +200,17 @@ enum Aggregates {
             break
         }
         switch values[0] {
-        case .money(let amounts):
+        case .money(let amounts, let remainders):
             if function == .cv || function == .cvp {
                 return .numbers((0 ..< count).map { group in
-                    coefficientOfVariation(groups.rows(group).map { amounts[Int($0)] }.filter { $0 != Vector.blankMoney }.map(Double.init),
-                                           population: function == .cvp)
+                    coefficientOfVariation(groups.rows(group).map(Int.init).filter { amounts[$0] != Vector.blankMoney }
+                        .map { Double(amounts[$0]) + (remainders?[$0] ?? 0) }, population: function == .cvp)
                 }, percent: false)
             }
-            return .money((0 ..< count).map { group in moneyTotal(function, groups.rows(group), amounts) })
+            if let remainders {
+                return .amounts((0 ..< count).map { group in exactMoneyTotal(function, groups.rows(group), amounts, remainders) })
+            }
+            return .amounts((0 ..< count).map { group in moneyTotal(function, groups.rows(group), amounts) })
         case .dates(let days):
             return .dates((0 ..< count).map { group in
                 var result: Int32?
@@ -220,31 +228,53 @@ enum Aggregates {
         }
     }
 
-    /// SUM, AVERAGE, MIN and MAX stream over the rows; the others need the values together.
-    private static func moneyTotal(_ function: Function, _ rows: ArraySlice<Int32>, _ amounts: [Int64]) -> Int64 {
+    /// SUM, AVERAGE, MIN and MAX stream over the rows; the others need the values together. An
+    /// average is the exact total divided by the count, with what is left below a ten-thousandth.
+    private static func moneyTotal(_ function: Function, _ rows: ArraySlice<Int32>, _ amounts: [Int64]) -> Money? {
         switch function {
         case .sum, .average:
             var total: Int64 = 0
             var present = 0
             for row in rows where amounts[Int(row)] != Vector.blankMoney {
                 let (sum, overflow) = total.addingReportingOverflow(amounts[Int(row)])
-                if overflow { return Vector.blankMoney }
+                if overflow { return nil }
                 total = sum
                 present += 1
             }
-            if function == .sum { return total }
-            return present == 0 ? Vector.blankMoney : (Double(total) / Double(present)).rounded(.toNearestOrAwayFromZero).clampedInt64
+            if function == .sum { return Money(scaled: total) }
+            return present == 0 ? nil : Money.quotient(total, dividedBy: Double(present))
         case .min, .max:
             var result: Int64?
             for row in rows where amounts[Int(row)] != Vector.blankMoney {
                 let amount = amounts[Int(row)]
                 result = result.map { function == .min ? min($0, amount) : max($0, amount) } ?? amount
             }
-            return result ?? Vector.blankMoney
+            return result.map { Money(scaled: $0) }
         default:
             let present = rows.map { amounts[Int($0)] }.filter { $0 != Vector.blankMoney }.map(Double.init)
             let result = function == .median ? median(present) : standardDeviation(present, population: function == .stdevp)
-            return result.map { $0.rounded(.toNearestOrAwayFromZero).clampedInt64 } ?? Vector.blankMoney
+            return result.flatMap { Money(tenThousandths: $0) }
+        }
+    }
+
+    /// `moneyTotal` over amounts some of which a division left remainders in (per-pupil figures).
+    private static func exactMoneyTotal(_ function: Function, _ rows: ArraySlice<Int32>, _ amounts: [Int64], _ remainders: [Double]) -> Money? {
+        let present = rows.map(Int.init).filter { amounts[$0] != Vector.blankMoney }.map { Money(scaled: amounts[$0], remainder: remainders[$0]) }
+        switch function {
+        case .sum, .average:
+            var total = Money.zero
+            for amount in present {
+                guard let sum = try? total.adding(amount) else { return nil }
+                total = sum
+            }
+            if function == .sum { return total }
+            return present.isEmpty ? nil : Money.quotient(total.scaled, remainder: total.remainder, dividedBy: Double(present.count))
+        case .min: return present.min()
+        case .max: return present.max()
+        default:
+            let values = present.map { Double($0.scaled) + $0.remainder }
+            let result = function == .median ? median(values) : standardDeviation(values, population: function == .stdevp)
+            return result.flatMap { Money(tenThousandths: $0) }
         }
     }
 
@@ -342,7 +372,7 @@ extension Vector {
     /// A vector in the representation of `template`, from one value per row.
     static func build(_ values: [Value], like template: Vector) -> Vector {
         switch template {
-        case .money: .money(values.map { if case .money(let money) = $0 { money.scaled } else if case .number(let number) = $0 { Money(rounding: number)?.scaled ?? blankMoney } else { blankMoney } })
+        case .money: .amounts(values.map { if case .money(let money) = $0 { money } else if case .number(let number) = $0 { Money(rounding: number) } else { nil } })
         case .dates: .dates(values.map { if case .date(let date) = $0 { date.daysSince1970 } else { blankDate } })
         case .flags: .flags(values.map { if case .yesNo(let flag) = $0 { flag ? 1 : 0 } else { blankFlag } })
         case .numbers(_, let percent): .numbers(values.map {

@@ -16,7 +16,7 @@ enum Operators {
     static func negate(_ value: Vector) -> Vector {
         switch value {
         case .numbers(let values, let percent): .numbers(values.map { $0.isNaN ? $0 : -$0 }, percent: percent)
-        case .money(let values): .money(values.map { $0 == Vector.blankMoney ? $0 : -$0 })
+        case .money(let values, let remainders): .money(values.map { $0 == Vector.blankMoney ? $0 : -$0 }, remainders: remainders?.map { -$0 })
         default: value
         }
     }
@@ -69,12 +69,21 @@ enum Operators {
             return .flags((0 ..< count).map { row in
                 left[row] == Vector.blankDate || right[row] == Vector.blankDate ? 0 : test(op, order(left[row], right[row]))
             })
-        case (.money(let left), .money(let right)):
+        case (.money(let left, nil), .money(let right, nil)):
             return .flags((0 ..< count).map { row in test(op, order(zeroIfBlank(left[row]), zeroIfBlank(right[row]))) })
-        case (.money(let left), .numbers(let right, _)):
+        case (.money(let left, nil), .numbers(let right, _)):
             return .flags((0 ..< count).map { row in test(op, order(zeroIfBlank(left[row]), scaled(right[row]))) })
-        case (.numbers(let left, _), .money(let right)):
+        case (.numbers(let left, _), .money(let right, nil)):
             return .flags((0 ..< count).map { row in test(op, order(scaled(left[row]), zeroIfBlank(right[row]))) })
+        // An amount a division left a remainder in (a per-pupil figure), compared to its last digit.
+        case (.money(let left, let leftRemainders), .money(let right, let rightRemainders)):
+            return .flags((0 ..< count).map { row in
+                test(op, order(Vector.amount(left, leftRemainders, row), Vector.amount(right, rightRemainders, row)))
+            })
+        case (.money(let left, let remainders), .numbers(let right, _)):
+            return .flags((0 ..< count).map { row in test(op, order(Vector.amount(left, remainders, row), exactAmount(right[row]))) })
+        case (.numbers(let left, _), .money(let right, let remainders)):
+            return .flags((0 ..< count).map { row in test(op, order(exactAmount(left[row]), Vector.amount(right, remainders, row))) })
         case (.numbers(let left, _), .numbers(let right, _)):
             return .flags((0 ..< count).map { row in test(op, order(left[row].isNaN ? 0 : left[row], right[row].isNaN ? 0 : right[row])) })
         case (.flags(let left), .flags(let right)):
@@ -90,6 +99,10 @@ enum Operators {
     private static func zeroIfBlank(_ value: Int64) -> Int64 { value == Vector.blankMoney ? 0 : value }
     private static func scaled(_ number: Double) -> Int64 {
         number.isNaN ? 0 : Money(rounding: number)?.scaled ?? (number < 0 ? Int64.min + 1 : Int64.max)
+    }
+    /// A number of dollars as an amount to its last binary digit, blank as 0.
+    private static func exactAmount(_ number: Double) -> Money {
+        number.isNaN ? .zero : Money(tenThousandths: number * Double(Money.scale)) ?? Money(scaled: number < 0 ? Int64.min + 1 : Int64.max)
     }
 
     // MARK: Arithmetic
@@ -109,36 +122,42 @@ enum Operators {
             return .numbers((0 ..< count).map { row in
                 left[row] == Vector.blankDate || right[row] == Vector.blankDate ? .nan : Double(left[row] - right[row])
             }, percent: false)
-        case (.money(let left), .money(let right)):
+        case (.money(let left, nil), .money(let right, nil)) where op == "+" || op == "-":
+            return .money((0 ..< count).map { row in
+                let (result, overflow) = op == "+" ? zeroIfBlank(left[row]).addingReportingOverflow(zeroIfBlank(right[row]))
+                                                   : zeroIfBlank(left[row]).subtractingReportingOverflow(zeroIfBlank(right[row]))
+                return overflow ? Vector.blankMoney : result
+            }, remainders: nil)
+        case (.money(let left, let leftRemainders), .money(let right, let rightRemainders)):
             switch op {
             case "+", "-":
-                return .money((0 ..< count).map { row in
-                    let (result, overflow) = op == "+" ? zeroIfBlank(left[row]).addingReportingOverflow(zeroIfBlank(right[row]))
-                                                       : zeroIfBlank(left[row]).subtractingReportingOverflow(zeroIfBlank(right[row]))
-                    return overflow ? Vector.blankMoney : result
+                return .amounts((0 ..< count).map { row in
+                    let a = Vector.amount(left, leftRemainders, row), b = Vector.amount(right, rightRemainders, row)
+                    return op == "+" ? try? a.adding(b) : try? a.subtracting(b)
                 })
             case "/":
                 return .numbers((0 ..< count).map { row in
-                    let divisor = zeroIfBlank(right[row])
-                    return divisor == 0 ? .nan : Double(zeroIfBlank(left[row])) / Double(divisor)
+                    let divisor = Vector.amount(right, rightRemainders, row)
+                    return divisor == .zero ? .nan : Vector.amount(left, leftRemainders, row).doubleValue / divisor.doubleValue
                 }, percent: false)
             default:
                 return .numbers((0 ..< count).map { _ in .nan }, percent: false)
             }
-        case (.money(let left), .numbers(let right, _)):
-            return .money((0 ..< count).map { row in moneyWithNumber(op, zeroIfBlank(left[row]), right[row].isNaN ? 0 : right[row]) })
-        case (.numbers(let left, _), .money(let right)):
+        case (.money(let left, let remainders), .numbers(let right, _)):
+            return .amounts((0 ..< count).map { row in moneyWithNumber(op, Vector.amount(left, remainders, row), right[row].isNaN ? 0 : right[row]) })
+        case (.numbers(let left, _), .money(let right, let remainders)):
             switch op {
             case "+", "*":
-                return .money((0 ..< count).map { row in moneyWithNumber(op, zeroIfBlank(right[row]), left[row].isNaN ? 0 : left[row]) })
+                return .amounts((0 ..< count).map { row in moneyWithNumber(op, Vector.amount(right, remainders, row), left[row].isNaN ? 0 : left[row]) })
             case "-":
-                return .money((0 ..< count).map { row in
-                    moneyWithNumber("+", -zeroIfBlank(right[row]), left[row].isNaN ? 0 : left[row])
+                return .amounts((0 ..< count).map { row in
+                    let amount = Vector.amount(right, remainders, row)
+                    return moneyWithNumber("+", Money(scaled: -amount.scaled, remainder: -amount.remainder), left[row].isNaN ? 0 : left[row])
                 })
             default:
                 return .numbers((0 ..< count).map { row in
-                    let divisor = zeroIfBlank(right[row])
-                    return divisor == 0 ? .nan : (left[row].isNaN ? 0 : left[row]) / (Double(divisor) / Double(Money.scale))
+                    let divisor = Vector.amount(right, remainders, row)
+                    return divisor == .zero ? .nan : (left[row].isNaN ? 0 : left[row]) / divisor.doubleValue
                 }, percent: false)
             }
         case (.numbers(let left, let leftPercent), .numbers(let right, let rightPercent)):
@@ -160,22 +179,23 @@ enum Operators {
         }
     }
 
-    /// An amount with a number: `+ -` add dollars, `* /` scale, rounded half away from zero to
-    /// the ten-thousandth; too large to hold exactly gives a blank.
-    private static func moneyWithNumber(_ op: String, _ scaled: Int64, _ number: Double) -> Int64 {
-        let amount = Double(scaled)
-        let result: Double
+    /// An amount with a number: `+ -` add dollars (to the ten-thousandth, keeping the amount's
+    /// remainder), `*` scales, rounded half away from zero to the ten-thousandth, and `/` divides
+    /// keeping what is left below it (a total per pupil, exactly); nil (blank) when dividing by 0
+    /// or too large to hold.
+    private static func moneyWithNumber(_ op: String, _ amount: Money, _ number: Double) -> Money? {
         switch op {
-        case "+": result = amount + number * Double(Money.scale)
-        case "-": result = amount - number * Double(Money.scale)
-        case "*": result = amount * number
+        case "+", "-":
+            let added = (Double(amount.scaled) + (op == "-" ? -number : number) * Double(Money.scale)).rounded(.toNearestOrAwayFromZero)
+            guard added.isFinite, abs(added) < 9.2e18 else { return nil }
+            return Money.normalized(Int64(added), amount.remainder)
+        case "*":
+            let product = ((Double(amount.scaled) + amount.remainder) * number).rounded(.toNearestOrAwayFromZero)
+            guard product.isFinite, abs(product) < 9.2e18 else { return nil }
+            return Money(scaled: Int64(product))
         default:
-            guard number != 0 else { return Vector.blankMoney }
-            result = amount / number
+            return Money.quotient(amount.scaled, remainder: amount.remainder, dividedBy: number)
         }
-        let rounded = result.rounded(.toNearestOrAwayFromZero)
-        guard rounded.isFinite, abs(rounded) < 9.2e18 else { return Vector.blankMoney }
-        return Int64(rounded)
     }
 }
 
@@ -184,7 +204,7 @@ extension Vector {
     var hasBlank: Bool {
         switch self {
         case .numbers(let values, _): values.contains { $0.isNaN }
-        case .money(let values): values.contains(Vector.blankMoney)
+        case .money(let values, _): values.contains(Vector.blankMoney)
         case .dates(let values): values.contains(Vector.blankDate)
         case .flags(let values): values.contains(Vector.blankFlag)
         case .pooled(let ids, _, _): ids.contains(TextPool.blankID)
@@ -199,9 +219,9 @@ extension Vector {
         case .numbers(var values, let percent):
             for row in values.indices where rows[row] { values[row] = .nan }
             return .numbers(values, percent: percent)
-        case .money(var values):
+        case .money(var values, let remainders):
             for row in values.indices where rows[row] { values[row] = Vector.blankMoney }
-            return .money(values)
+            return .money(values, remainders: remainders)
         case .dates(var values):
             for row in values.indices where rows[row] { values[row] = Vector.blankDate }
             return .dates(values)

@@ -111,7 +111,7 @@ public enum RuleRunner {
             "site": texts(\.site, code: true),
             "school": texts(\.school, code: false), "message": texts(\.message, code: false),
             "row": .numbers(findings.map { $0.rows.first.map(Double.init) ?? .nan }, percent: false),
-            "amount": .money(findings.map { $0.amount.flatMap { Money(rounding: $0)?.scaled } ?? Vector.blankMoney }),
+            "amount": .amounts(findings.map { $0.amount.flatMap { Money(rounding: $0) } }),
         ]
         return RowSource(view: RuleChecker.findingsTable, rowCount: findings.count, columns: columns)
     }

@@ -6,8 +6,10 @@ import Tabular
 enum Vector {
     /// Numbers and percentages (a percentage as its fraction); NaN is blank.
     case numbers([Double], percent: Bool)
-    /// Amounts in ten-thousandths of a dollar; `Int64.min` is blank.
-    case money([Int64])
+    /// Amounts in ten-thousandths of a dollar; `Int64.min` is blank. `remainders` holds what a
+    /// division left below a ten-thousandth in each row (see `Money.remainder`); nil when every
+    /// amount is whole ten-thousandths, as every amount read from a sheet is.
+    case money([Int64], remainders: [Double]?)
     /// Days since 1970-01-01; `Int32.min` is blank.
     case dates([Int32])
     /// Text and codes; nil is blank.
@@ -24,7 +26,7 @@ enum Vector {
     var count: Int {
         switch self {
         case .numbers(let values, _): values.count
-        case .money(let values): values.count
+        case .money(let values, _): values.count
         case .dates(let values): values.count
         case .texts(let values, _): values.count
         case .pooled(let ids, _, _): ids.count
@@ -35,7 +37,7 @@ enum Vector {
     func isBlank(_ row: Int) -> Bool {
         switch self {
         case .numbers(let values, _): values[row].isNaN
-        case .money(let values): values[row] == Vector.blankMoney
+        case .money(let values, _): values[row] == Vector.blankMoney
         case .dates(let values): values[row] == Vector.blankDate
         case .texts(let values, _): values[row] == nil || values[row] == ""
         case .pooled(let ids, _, _): ids[row] == TextPool.blankID
@@ -48,7 +50,7 @@ enum Vector {
         if isBlank(row) { return .blank }
         switch self {
         case .numbers(let values, let percent): return percent ? .percent(values[row]) : .number(values[row])
-        case .money(let values): return .money(Money(scaled: values[row]))
+        case .money(let values, let remainders): return .money(Money(scaled: values[row], remainder: remainders?[row] ?? 0))
         case .dates(let values): return .date(CalendarDate(daysSince1970: values[row]))
         case .texts(let values, let code): return code ? .code(values[row]!) : .text(values[row]!)
         case .pooled(let ids, let pool, let code): return code ? .code(pool.string(ids[row])) : .text(pool.string(ids[row]))
@@ -62,7 +64,8 @@ enum Vector {
         case .blank: return .numbers([Double](repeating: .nan, count: count), percent: false)
         case .number(let number): return .numbers([Double](repeating: number, count: count), percent: false)
         case .percent(let fraction): return .numbers([Double](repeating: fraction, count: count), percent: true)
-        case .money(let money): return .money([Int64](repeating: money.scaled, count: count))
+        case .money(let money):
+            return .money([Int64](repeating: money.scaled, count: count), remainders: money.remainder == 0 ? nil : [Double](repeating: money.remainder, count: count))
         case .date(let date): return .dates([Int32](repeating: date.daysSince1970, count: count))
         case .text(let text): return .texts([String?](repeating: text, count: count), code: false)
         case .code(let text): return .texts([String?](repeating: text, count: count), code: true)
@@ -81,7 +84,7 @@ enum Vector {
         case .money(let values, let blanks):
             var copy = values
             for row in copy.indices where blanks.isBlank(row) { copy[row] = Vector.blankMoney }
-            self = .money(copy)
+            self = .money(copy, remainders: nil)
         case .dates(let values, let blanks):
             var copy = values
             for row in copy.indices where blanks.isBlank(row) { copy[row] = Vector.blankDate }
@@ -95,7 +98,7 @@ enum Vector {
     func gathering(_ rows: [Int]) -> Vector {
         switch self {
         case .numbers(let values, let percent): .numbers(rows.map { values[$0] }, percent: percent)
-        case .money(let values): .money(rows.map { values[$0] })
+        case .money(let values, let remainders): .money(rows.map { values[$0] }, remainders: remainders.map { remainders in rows.map { remainders[$0] } })
         case .dates(let values): .dates(rows.map { values[$0] })
         case .texts(let values, let code): .texts(rows.map { values[$0] }, code: code)
         case .pooled(let ids, let pool, let code): .pooled(rows.map { ids[$0] }, pool, code: code)
@@ -119,5 +122,27 @@ enum Vector {
         default:
             return (0 ..< count).map { isBlank($0) ? nil : value($0).description }
         }
+    }
+}
+
+extension Vector {
+    /// Amounts from `Money` values (nil is blank), with remainders only where a division left some.
+    static func amounts(_ values: [Money?]) -> Vector {
+        var scaled = [Int64](repeating: Vector.blankMoney, count: values.count)
+        var remainders: [Double]?
+        for (row, value) in values.enumerated() {
+            guard let value else { continue }
+            scaled[row] = value.scaled
+            if value.remainder != 0 {
+                if remainders == nil { remainders = [Double](repeating: 0, count: values.count) }
+                remainders![row] = value.remainder
+            }
+        }
+        return .money(scaled, remainders: remainders)
+    }
+
+    /// A row's amount of a money vector, blank as 0 (as arithmetic and comparisons read it).
+    static func amount(_ values: [Int64], _ remainders: [Double]?, _ row: Int) -> Money {
+        values[row] == Vector.blankMoney ? .zero : Money(scaled: values[row], remainder: remainders?[row] ?? 0)
     }
 }

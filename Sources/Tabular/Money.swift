@@ -3,19 +3,54 @@
 /// Ledgers carry cents, but unit prices and allocations sometimes carry four decimals; four places
 /// keep both exact while leaving room for sums near a quadrillion dollars. Arithmetic that would
 /// overflow throws instead of wrapping, so a total can never silently become wrong.
+///
+/// An amount divided by a count (a per-pupil figure) is rarely a whole number of ten-thousandths:
+/// what is left below one is kept in `remainder`, so the figure is exact to a double's precision
+/// (and a spread of such figures to its last digits) while its display rounds to the cent.
 public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static let scale: Int64 = 10_000
     public static let fractionDigits = 4
     public static let zero = Money(scaled: 0)
 
-    /// The amount in ten-thousandths of a dollar.
+    /// The amount in ten-thousandths of a dollar, rounded half away from zero.
     public let scaled: Int64
+    /// What a division left below a ten-thousandth, in ten-thousandths (at most a half either
+    /// way); 0 for every amount read from a sheet.
+    public let remainder: Double
 
-    public init(scaled: Int64) { self.scaled = scaled }
+    public init(scaled: Int64, remainder: Double = 0) {
+        self.scaled = scaled
+        self.remainder = remainder
+    }
+
+    /// `scaled` ten-thousandths divided by `divisor`, exactly where the divisor is a whole number
+    /// (a count of pupils), else to a double's precision; nil when the divisor is 0 or the result
+    /// too large to hold.
+    public static func quotient(_ scaled: Int64, remainder: Double = 0, dividedBy divisor: Double) -> Money? {
+        guard divisor != 0, divisor.isFinite else { return nil }
+        if remainder == 0, divisor == divisor.rounded(), abs(divisor) < 9e15 {
+            let count = Int64(divisor)
+            // Rounded half away from zero, in whole numbers: no binary fraction in between.
+            let (whole, left) = scaled.quotientAndRemainder(dividingBy: count)
+            let twiceLeft = left.magnitude * 2
+            let away = twiceLeft >= count.magnitude ? ((scaled < 0) != (count < 0) ? -1 : 1) : 0
+            let rounded = whole + Int64(away)
+            return Money(scaled: rounded, remainder: Double(left - Int64(away) * count) / Double(count))
+        }
+        return Money(tenThousandths: (Double(scaled) + remainder) / divisor)
+    }
+
+    /// `value` ten-thousandths, a binary number: the nearest whole ten-thousandths and what is left.
+    public init?(tenThousandths value: Double) {
+        let rounded = value.rounded(.toNearestOrAwayFromZero)
+        guard rounded.isFinite, abs(rounded) < 9.2e18 else { return nil }
+        self.init(scaled: Int64(rounded), remainder: value - rounded)
+    }
 
     /// Whole dollars and cents, e.g. `Money(dollars: 12, cents: 50)` for $12.50.
     public init(dollars: Int64, cents: Int64 = 0) {
         self.scaled = dollars * Money.scale + cents * (Money.scale / 100)
+        remainder = 0
     }
 
     /// The nearest amount to a spreadsheet's binary number, rounded half away from zero to four
@@ -24,23 +59,38 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         let scaledValue = (value * Double(Money.scale)).rounded(.toNearestOrAwayFromZero)
         guard scaledValue.isFinite, abs(scaledValue) < 9.2e18 else { return nil }
         self.scaled = Int64(scaledValue)
+        remainder = 0
     }
 
-    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.scaled < rhs.scaled }
+    /// `scaled` is the amount rounded, so it orders amounts first and the remainder breaks ties.
+    public static func < (lhs: Money, rhs: Money) -> Bool { (lhs.scaled, lhs.remainder) < (rhs.scaled, rhs.remainder) }
 
     public func adding(_ other: Money) throws(MoneyOverflow) -> Money {
         let (sum, overflow) = scaled.addingReportingOverflow(other.scaled)
-        if overflow { throw MoneyOverflow(operation: "adding \(other) to \(self)") }
-        return Money(scaled: sum)
+        guard !overflow, let total = Money.normalized(sum, remainder + other.remainder) else { throw MoneyOverflow(operation: "adding \(other) to \(self)") }
+        return total
     }
 
     public func subtracting(_ other: Money) throws(MoneyOverflow) -> Money {
         let (difference, overflow) = scaled.subtractingReportingOverflow(other.scaled)
-        if overflow { throw MoneyOverflow(operation: "subtracting \(other) from \(self)") }
-        return Money(scaled: difference)
+        guard !overflow, let total = Money.normalized(difference, remainder - other.remainder) else {
+            throw MoneyOverflow(operation: "subtracting \(other) from \(self)")
+        }
+        return total
     }
 
-    public var doubleValue: Double { Double(scaled) / Double(Money.scale) }
+    /// Whole ten-thousandths and a remainder that may have grown past a half (remainders added),
+    /// carried into the whole part; nil if that overflows. What is left of thirds added back to a
+    /// whole is binary noise (1e-17), not a remainder any count of pupils leaves: it is taken as 0.
+    public static func normalized(_ scaled: Int64, _ remainder: Double) -> Money? {
+        guard abs(remainder) > 1e-9 else { return Money(scaled: scaled) }
+        guard abs(remainder) > 0.5 else { return Money(scaled: scaled, remainder: remainder) }
+        let carried = remainder.rounded(.toNearestOrAwayFromZero)
+        let (whole, overflow) = scaled.addingReportingOverflow(Int64(carried))
+        return overflow ? nil : Money(scaled: whole, remainder: remainder - carried)
+    }
+
+    public var doubleValue: Double { (Double(scaled) + remainder) / Double(Money.scale) }
 
     /// Plain decimal text with at least two places, e.g. `-1234.5` shows as `-1234.50`.
     public var description: String { decimalText(grouped: false) }
@@ -49,7 +99,9 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// figure of $3,423.2681 shows as $3,423.27; halves round away from zero, as in Excel).
     public var formatted: String {
         let cent = UInt64(Money.scale / 100)
-        let cents = (scaled.magnitude + cent / 2) / cent
+        // A half cent exactly in `scaled` may be a little under or over it with the remainder.
+        let halfCentBelow = scaled.magnitude % cent == cent / 2 && (scaled < 0 ? remainder > 0 : remainder < 0)
+        let cents = (scaled.magnitude + cent / 2 - (halfCentBelow ? 1 : 0)) / cent
         let rounded = Money(scaled: Int64(clamping: cents * cent))
         return (scaled < 0 && cents > 0 ? "-$" : "$") + rounded.decimalText(grouped: true, unsigned: true)
     }

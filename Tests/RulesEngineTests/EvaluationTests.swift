@@ -419,6 +419,25 @@ private func rows(_ evaluation: Evaluation, _ rule: String) -> [[Int]] {
         #expect(byID["RE-1"]?.level == .emerging)
     }
 
+    @Test func aPerPupilFigureIsTheExactQuotientAndItsSpreadIsAsExcelWorksItOut() throws {
+        let evaluation = try run()
+        let view = try #require(evaluation.shownViews.first { $0.name == "site_spending" })
+        let column = try #require(view.columns.firstIndex(of: "per_pupil"))
+        guard case .money(let perPupil)? = view.rows.first?[column] else { Issue.record("no per-pupil amount"); return }
+        // $7,000 for 412 pupils, to a double's last digits: not $16.9903, which is $0.0000087 short.
+        #expect(abs(perPupil.doubleValue - 7000.0 / 412.0) < 1e-12)
+        #expect(perPupil.formatted == "$16.99" && perPupil < Money(dollars: 16, cents: 100) && perPupil > Money(scaled: 169_902))
+        // The spread as a spreadsheet works it out from the same figures in binary floating point.
+        let figures = [7000.0 / 412.0, 0.30 / 150.0, 25_000.0 / 200.0]
+        let mean = figures.reduce(0, +) / 3
+        let deviation = (figures.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+        let measured = try #require(evaluation.indicators.first { $0.indicator == "RE-1" }?.number)
+        #expect(abs(measured - deviation / mean) < 1e-14, "\(measured) against \(deviation / mean)")
+        // Quotients stay exact through totals: the average of the three is their exact sum over 3.
+        #expect(abs((try #require(Money.quotient(70_000_000, dividedBy: 412)).adding(Money.quotient(3_000, dividedBy: 150)!)).doubleValue
+                    - (7000.0 / 412.0 + 0.30 / 150.0)) < 1e-12)
+    }
+
     @Test func pathwayLevelsAreTheMedianAndGoalsHaveAStatus() throws {
         let evaluation = try run()
         let management = try #require(evaluation.pathways.first { $0.pathway == "management" })

@@ -42,6 +42,28 @@ import Foundation
         #expect(Money(rounding: .infinity) == nil)
         #expect(Money(rounding: 1e30) == nil)
     }
+
+    @Test func anAmountDividedByACountKeepsWhatIsLeftBelowATenThousandth() throws {
+        // $1,000,000.00 among 3 pupils: $333,333.3333 and a third of a ten-thousandth.
+        let share = try #require(Money.quotient(10_000_000_000, dividedBy: 3))
+        #expect(share.scaled == 3_333_333_333 && abs(share.remainder - 1.0 / 3.0) < 1e-15)
+        #expect(abs(share.doubleValue - 1_000_000.0 / 3.0) <= (1_000_000.0 / 3.0).ulp, "to a double's last digit")
+        #expect(share.formatted == "$333,333.33" && share.description == "333333.3333", "shown to the cent and to four places, as before")
+        // Three shares add back to the whole, exactly: the remainders carry into the ten-thousandths.
+        #expect(try share.adding(share).adding(share) == Money(dollars: 1_000_000))
+        // Halves of a ten-thousandth round away from zero, the remainder saying which side the figure is.
+        #expect(Money.quotient(5, dividedBy: 2) == Money(scaled: 3, remainder: -0.5))
+        #expect(Money.quotient(-5, dividedBy: 2) == Money(scaled: -3, remainder: 0.5))
+        #expect(Money.quotient(5, dividedBy: -2) == Money(scaled: -3, remainder: 0.5))
+        #expect(Money.quotient(5, dividedBy: 0) == nil)
+        // Ordered to the last digit: 2.4999… is less than 2.5000…1, though both show as 2.50.
+        #expect(try #require(Money.quotient(24_999, dividedBy: 10_000)) < Money(scaled: 25_000) && Money(scaled: 25_000) < Money(scaled: 25_000, remainder: 0.1))
+        // A half cent that is a little short of one rounds down: $1.004975 is $1.00.
+        #expect(Money(scaled: 10_050, remainder: -0.25).formatted == "$1.00" && Money(scaled: 10_050).formatted == "$1.01")
+        #expect(Money(scaled: -10_050, remainder: 0.25).formatted == "-$1.00")
+        // By a count that is not whole (a full-time equivalent), to a double's precision.
+        #expect(abs(try #require(Money.quotient(10_000_000, dividedBy: 2.5)).doubleValue - 400.0) < 1e-12)
+    }
 }
 
 @Suite struct CalendarDateTests {
