@@ -100,6 +100,8 @@ public final class WorksheetCells: @unchecked Sendable {
         guard text.utf8.count <= limit || text.unicodeScalars.count <= limit else {
             return self.text(column, String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…", style: style)
         }
+        // As libxlsxwriter writes it: an empty text is an empty cell, not an empty string.
+        guard !text.isEmpty else { return blank(column, style: style) }
         openCell(column, style: style, type: "inlineStr")
         // XML's own spaces at either end are kept only when the element says so.
         let isSpace = { (byte: UInt8?) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
@@ -114,8 +116,9 @@ public final class WorksheetCells: @unchecked Sendable {
         xml.append(contentsOf: (flag ? "<v>1</v></c>" : "<v>0</v></c>").utf8)
     }
 
-    /// An empty cell that shows its style (a fill).
+    /// An empty cell that shows its style (a fill); with no style, nothing.
     public func blank(_ column: Int, style: Int32) {
+        guard style > 0 else { return }
         openCell(column, style: style, type: nil, empty: true)
     }
 
