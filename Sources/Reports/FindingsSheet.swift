@@ -42,7 +42,7 @@ extension Writer {
             let rowCount = max(1, findings.count)
             let cells = ownRows(of: sheet)
             // Headers such as "Since last review" take two lines of their narrow columns.
-            cells.startRow(0, height: tallerThanALine(XLSXWriter.rowHeight(headers.enumerated().map { ($1, widths[$0]) })))
+            cells.startRow(0, height: XLSXWriter.wrappedHeight(headers.enumerated().map { ($1, widths[$0]) }))
             // Plain: the Excel table styles its own header row.
             for (column, title) in headers.enumerated() { cells.text(column, title, style: 0) }
             addFindingsTable(sheet, headers: headers, rows: rowCount)
@@ -72,9 +72,6 @@ extension Writer {
         }
     }
 
-    /// A row's height when its texts take more than one line; nil leaves it as Excel sizes it.
-    func tallerThanALine(_ height: Double) -> Double? { height > 15 ? height : nil }
-
     mutating func writeFindingRows(_ sheet: UnsafeMutablePointer<lxw_worksheet>, cells: WorksheetCells, findings: Range<Int>) {
         let wrap = styleIndex(of: format("wrap"))
         let link = styleIndex(of: format("link"))
@@ -87,9 +84,9 @@ extension Writer {
             let target = target(of: finding)
             let pathway = pathwayTitle(finding.pathway)
             let groupRows = finding.rows.count > 1 && viewSheets[finding.table.lowercased()] == nil ? finding.rows.map(String.init).joined(separator: ", ") : nil
-            cells.startRow(row, height: tallerThanALine(XLSXWriter.rowHeight(
+            cells.startRow(row, height: XLSXWriter.wrappedHeight(
                 [(finding.title, 2), (pathway, 3), (target?.sheet ?? finding.sheet, 4), (groupRows ?? "", 6), (finding.message, 7),
-                 (finding.fix ?? "", 8)].map { ($0.0, Writer.findingsWidths[$0.1]) })))
+                 (finding.fix ?? "", 8)].map { ($0.0, Writer.findingsWidths[$0.1]) }))
             // Every cell of a finding's row is aligned to the top, so a long message reads beside its rule.
             cells.text(0, finding.severity.rawValue.capitalized, style: severityStyles[finding.severity]!)
             cells.text(1, finding.rule, style: wrap)

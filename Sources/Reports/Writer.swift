@@ -34,7 +34,7 @@ struct Writer {
     var progress: ((_ done: Int, _ total: Int) -> Void)?
     /// The sheets whose rows Pathways writes itself (see `WorksheetCells`), by the worksheet that
     /// holds their settings; `ownParts` names their parts in the package, once every sheet is added.
-    var ownSheets: [(worksheet: UnsafeMutablePointer<lxw_worksheet>, cells: WorksheetCells)] = []
+    var ownSheets: [UnsafeMutablePointer<lxw_worksheet>: WorksheetCells] = [:]
     var ownParts: [(name: String, cells: WorksheetCells)] = []
     var rowsCopied = 0
     lazy var rowsToCopy = contents.workbook.sheets.filter { $0.kind == .worksheet }.reduce(0) { $0 + $1.rowCount }
@@ -133,7 +133,7 @@ struct Writer {
         while let current = sheet {
             setUpPrinting(current, onePageTall: current == summary ? summaryHeight : nil)
             part += 1
-            if let own = ownSheets.first(where: { $0.worksheet == current }) { ownParts.append(("xl/worksheets/sheet\(part).xml", own.cells)) }
+            if let cells = ownSheets[current] { ownParts.append(("xl/worksheets/sheet\(part).xml", cells)) }
             sheet = current.pointee.list_pointers.stqe_next
         }
         return workbook_close(book)
@@ -141,9 +141,9 @@ struct Writer {
 
     /// The rows Pathways writes itself for `worksheet`, made on first asking.
     mutating func ownRows(of worksheet: UnsafeMutablePointer<lxw_worksheet>) -> WorksheetCells {
-        if let own = ownSheets.last(where: { $0.worksheet == worksheet }) { return own.cells }
+        if let cells = ownSheets[worksheet] { return cells }
         let cells = WorksheetCells()
-        ownSheets.append((worksheet, cells))
+        ownSheets[worksheet] = cells
         return cells
     }
 

@@ -200,13 +200,8 @@ enum Aggregates {
             break
         }
         switch values[0] {
-        case .money(let amounts, let remainders):
-            if function == .cv || function == .cvp {
-                return .numbers((0 ..< count).map { group in
-                    coefficientOfVariation(groups.rows(group).map(Int.init).filter { amounts[$0] != Vector.blankMoney }
-                        .map { Double(amounts[$0]) + (remainders?[$0] ?? 0) }, population: function == .cvp)
-                }, percent: false)
-            }
+        // A spread of amounts is a number, worked out from them in dollars below.
+        case .money(let amounts, let remainders) where function != .cv && function != .cvp:
             if let remainders {
                 return .amounts((0 ..< count).map { group in exactMoneyTotal(function, groups.rows(group), amounts, remainders) })
             }

@@ -107,7 +107,7 @@ public final class WorksheetCells: @unchecked Sendable {
         let isSpace = { (byte: UInt8?) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
         let edges = isSpace(text.utf8.first) || isSpace(text.utf8.last)
         xml.append(contentsOf: (edges ? #"<is><t xml:space="preserve">"# : "<is><t>").utf8)
-        appendEscaped(text, inAttribute: false)
+        WorksheetCells.escape(text, inAttribute: false, into: &xml)
         xml.append(contentsOf: "</t></is></c>".utf8)
     }
 
@@ -238,10 +238,6 @@ public final class WorksheetCells: @unchecked Sendable {
             // As Excel writes them: 1E-07, 1.5E+20.
             for byte in value.description.utf8 { xml.append(byte == UInt8(ascii: "e") ? UInt8(ascii: "E") : byte) }
         }
-    }
-
-    private func appendEscaped(_ text: String, inAttribute: Bool) {
-        WorksheetCells.escape(text, inAttribute: inAttribute, into: &xml)
     }
 
     /// XML's escapes, and Excel's `_xHHHH_` for the control characters XML cannot hold (and for a

@@ -49,13 +49,14 @@ public enum XLSXWriter {
     /// The row's height in points.
     @discardableResult
     public static func fitRow(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ row: lxw_row_t, _ texts: [(String, Double)]) -> Double {
-        let height = rowHeight(texts)
-        if height > 15 { worksheet_set_row(sheet, row, height, nil) }
+        guard let height = wrappedHeight(texts) else { return 15 }
+        worksheet_set_row(sheet, row, height, nil)
         return height
     }
 
-    /// The height in points of a row tall enough for its wrapped texts (text, column width): 15 a line.
-    public static func rowHeight(_ texts: [(String, Double)]) -> Double {
+    /// The height in points (15 a line) of a row tall enough for its wrapped texts (text, column
+    /// width); nil when they fit on one line, which Excel sizes itself.
+    public static func wrappedHeight(_ texts: [(String, Double)]) -> Double? {
         let lines = texts.map { text, width -> Int in
             // A column holds about its width in characters of the default font. Counted in the
             // text's bytes, a character at the first byte of each: this runs for every finding.
@@ -71,7 +72,7 @@ public enum XLSXWriter {
             }
             return lines + max(1, (characters + perLine - 1) / perLine)
         }.max() ?? 1
-        return Double(lines) * 15
+        return lines > 1 ? Double(lines) * 15 : nil
     }
 
     /// A drop-down list of `choices` in the cells of `rows` (from 0) of a column.
